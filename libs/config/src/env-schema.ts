@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/** The services that read configuration; each has its own schema below. */
+export const SERVICE_NAMES = ['api', 'federation', 'workers'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+const port = z.coerce.number().int().min(1).max(65_535);
+const flag = z.stringbool({ truthy: ['true', '1'], falsy: ['false', '0'] });
+const urlWithProtocols = (protocols: RegExp, hint: string) =>
+  z.url({ protocol: protocols, error: `must be a ${hint} URL` });
+
+/** Variables every service reads. Names follow the seed manifests (deploy/base ConfigMap). */
+const commonEnv = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'staging', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PORT: port.default(3000),
+  METRICS_PORT: port.default(9464),
+  PUBLIC_ORIGIN: urlWithProtocols(/^https?$/, 'http(s)'),
+  DATABASE_URL: urlWithProtocols(/^postgres(ql)?$/, 'postgres://'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  REDIS_URL: urlWithProtocols(/^rediss?$/, 'redis:// or rediss://'),
+  /** Namespaces every Redis key (and BullMQ queue) so environments can share one Redis safely. */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9:_-]*$/, 'must be lowercase letters, digits, ":", "_" or "-"')
+    .default('fediflow'),
+  FEDERATION_ENABLED: flag.default(true),
+  RATE_LIMIT_ENABLED: flag.default(true),
+  MONITORING_ENABLED: flag.default(true),
+  /** Upper bound for draining in-flight requests and jobs after SIGTERM. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  /** Traces go to this OTLP/HTTP collector; tracing is not even loaded when it is unset. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: urlWithProtocols(/^https?$/, 'http(s)').optional(),
+});
+
+export const envSchemas = {
+  api: commonEnv,
+  federation: commonEnv,
+  workers: commonEnv.extend({
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+    /** Outgoing mail (email digest); mail is not sent when unset. */
+    SMTP_URL: urlWithProtocols(/^smtps?$/, 'smtp:// or smtps://').optional(),
+  }),
+} satisfies Record<ServiceName, z.ZodObject>;
+
+export type CommonConfig = z.output<typeof commonEnv>;
+export type ServiceConfig<S extends ServiceName> = z.output<(typeof envSchemas)[S]> & {
+  readonly service: S;
+};
+export type ApiConfig = ServiceConfig<'api'>;
+export type FederationConfig = ServiceConfig<'federation'>;
+export type WorkersConfig = ServiceConfig<'workers'>;
+
+/** Variables that carry credentials: Kubernetes must supply them from Secrets, never ConfigMaps. */
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set(['DATABASE_URL', 'REDIS_URL', 'SMTP_URL']);
