@@ -1,0 +1,12 @@
+provider "aws" {
+  region = var.region
+}
+
+module "state_backend" {
+  source = "../modules/state-backend"
+
+  tags = {
+    Project   = "fediflow"
+    ManagedBy = "terraform"
+  }
+}

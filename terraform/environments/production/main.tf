@@ -1,0 +1,121 @@
+locals {
+  environment   = "production"
+  name          = "fediflow-${local.environment}"
+  secret_prefix = "fediflow/${local.environment}"
+
+  tags = {
+    Project     = "fediflow"
+    Environment = local.environment
+    ManagedBy   = "terraform"
+  }
+}
+
+module "network" {
+  source = "../../modules/network"
+
+  name               = local.name
+  cidr               = var.vpc_cidr
+  single_nat_gateway = false
+}
+
+module "eks" {
+  source = "../../modules/eks"
+
+  name                = local.name
+  kubernetes_version  = var.kubernetes_version
+  subnet_ids          = module.network.private_subnet_ids
+  allowed_cidrs       = var.eks_allowed_cidrs
+  admin_role_names    = var.admin_role_names
+  node_instance_types = ["t3.large", "t3.xlarge"]
+  node_min_size       = 1
+  node_max_size       = 10
+  node_desired_size   = var.node_desired_size
+}
+
+module "database" {
+  source = "../../modules/database"
+  providers = {
+    aws           = aws
+    aws.secondary = aws.secondary
+  }
+
+  name                        = local.name
+  secret_prefix               = local.secret_prefix
+  instance_class              = var.db_instance_class
+  vpc_id                      = module.network.vpc_id
+  db_subnet_group_name        = module.network.database_subnet_group_name
+  allowed_security_group_ids  = [module.eks.cluster_security_group_id]
+  backup_retention_days       = 14
+  deletion_protection         = true
+  cross_region_backup_enabled = true
+  secret_replica_regions      = [var.dr_region]
+}
+
+module "cache" {
+  source = "../../modules/cache"
+
+  name                       = local.name
+  secret_prefix              = local.secret_prefix
+  node_type                  = var.redis_node_type
+  num_cache_clusters         = 3
+  vpc_id                     = module.network.vpc_id
+  subnet_ids                 = module.network.database_subnet_ids
+  allowed_security_group_ids = [module.eks.cluster_security_group_id]
+}
+
+module "queue" {
+  source = "../../modules/queue"
+
+  name = local.name
+}
+
+module "mail" {
+  source = "../../modules/mail"
+
+  domain                 = var.domain
+  secret_prefix          = local.secret_prefix
+  secret_replica_regions = [var.dr_region]
+}
+
+module "workload_identity" {
+  source = "../../modules/workload-identity"
+
+  name               = local.name
+  cluster_name       = module.eks.cluster_name
+  app_namespace      = "fediflow-${local.environment}"
+  secret_name_prefix = local.secret_prefix
+  queue_arns         = [module.queue.queue_arn, module.queue.dlq_arn]
+  ses_identity_arns  = [module.mail.identity_arn]
+}
+
+module "backup" {
+  source = "../../modules/backup"
+  providers = {
+    aws           = aws
+    aws.secondary = aws.secondary
+  }
+
+  name                           = local.name
+  resource_arns                  = [module.database.db_instance_arn]
+  restore_test_subnet_group_name = module.network.database_subnet_group_name
+}
+
+module "dns_failover" {
+  source = "../../modules/dns-failover"
+
+  create    = var.create_dns_failover
+  zone_name = var.domain
+  host      = "${var.public_host}.${var.domain}"
+  primary   = var.primary_load_balancer
+  secondary = var.dr_load_balancer
+}
+
+module "argocd" {
+  source = "../../modules/argocd-bootstrap"
+
+  repository_url    = var.gitops_repository_url
+  target_revision   = var.gitops_target_revision
+  high_availability = true
+
+  depends_on = [module.eks]
+}

@@ -1,0 +1,105 @@
+variable "region" {
+  description = "Primary AWS region."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.region))
+    error_message = "region must be an AWS region name such as eu-central-1."
+  }
+}
+
+variable "dr_region" {
+  description = "Disaster-recovery region (backups, replicated secrets, the dr environment)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.dr_region))
+    error_message = "dr_region must be an AWS region name such as eu-west-1."
+  }
+}
+
+variable "vpc_cidr" {
+  description = "CIDR block of the VPC."
+  type        = string
+}
+
+variable "kubernetes_version" {
+  description = "EKS Kubernetes version."
+  type        = string
+}
+
+variable "node_desired_size" {
+  description = "Nodes at creation (then owned by the cluster autoscaler)."
+  type        = number
+}
+
+variable "eks_allowed_cidrs" {
+  description = "CIDRs allowed to reach the public Kubernetes API (set TF_VAR_eks_allowed_cidrs from the CI variable)."
+  type        = list(string)
+
+  validation {
+    condition     = !contains(var.eks_allowed_cidrs, "0.0.0.0/0")
+    error_message = "eks_allowed_cidrs must not contain 0.0.0.0/0."
+  }
+}
+
+variable "admin_role_names" {
+  description = "IAM roles granted cluster-admin via EKS access entries."
+  type        = list(string)
+  default     = []
+}
+
+variable "db_instance_class" {
+  description = "RDS instance class."
+  type        = string
+}
+
+variable "redis_node_type" {
+  description = "ElastiCache node type."
+  type        = string
+}
+
+variable "domain" {
+  description = "Public DNS zone and mail domain, e.g. example.org (TF_VAR_domain in CI)."
+  type        = string
+}
+
+variable "public_host" {
+  description = "Host name FediFlow is served on, relative to domain (e.g. social)."
+  type        = string
+}
+
+variable "gitops_repository_url" {
+  description = "Git URL of this repository for Argo CD (TF_VAR_gitops_repository_url in CI)."
+  type        = string
+}
+
+variable "gitops_target_revision" {
+  description = "Branch Argo CD tracks."
+  type        = string
+  default     = "main"
+}
+
+variable "create_dns_failover" {
+  description = "Create the Route53 failover records once both regions' load balancers exist (bootstrap step 5)."
+  type        = bool
+  default     = false
+}
+
+variable "primary_load_balancer" {
+  description = "Load balancer created by the AWS Load Balancer Controller in the primary region."
+  type = object({
+    dns_name = string
+    zone_id  = string
+  })
+  default = null
+}
+
+variable "dr_load_balancer" {
+  description = "Load balancer created by the AWS Load Balancer Controller in the DR region."
+  type = object({
+    dns_name = string
+    zone_id  = string
+  })
+  default = null
+}

@@ -1,0 +1,19 @@
+output "cluster_name" {
+  description = "EKS cluster name."
+  value       = module.eks.cluster_name
+}
+
+output "database_identifier" {
+  description = "RDS identifier."
+  value       = module.database.db_instance_identifier
+}
+
+output "workload_role_arns" {
+  description = "Pod Identity roles per workload."
+  value       = module.workload_identity.role_arns
+}
+
+output "activity_queue_url" {
+  description = "URL of the activity-processor queue."
+  value       = module.queue.queue_url
+}

@@ -1,0 +1,12 @@
+terraform {
+  required_version = "~> 1.11.0"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 6.20.0"
+      # aws.secondary is the DR region that receives the backup copies.
+      configuration_aliases = [aws.secondary]
+    }
+  }
+}

@@ -1,0 +1,9 @@
+output "role_arns" {
+  description = "IAM role ARN per workload (external-secrets, fluent-bit, workers)."
+  value       = { for key, role in aws_iam_role.this : key => role.arn }
+}
+
+output "application_log_group_name" {
+  description = "CloudWatch Logs group Fluent Bit ships application logs to."
+  value       = try(aws_cloudwatch_log_group.application[0].name, null)
+}
