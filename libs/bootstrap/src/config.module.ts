@@ -1,8 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import type { CommonConfig, ServiceName } from './env-schema';
-
-/** Injection token for the validated configuration: `@Inject(APP_CONFIG) config: ApiConfig`. */
-export const APP_CONFIG = Symbol('APP_CONFIG');
+import { APP_CONFIG, type CommonConfig, type ServiceName } from '@fediflow/config';
 
 /** Makes the configuration validated in `main.ts` injectable everywhere; it is never re-read. */
 @Global()

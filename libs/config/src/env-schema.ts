@@ -29,6 +29,11 @@ const commonEnv = z.object({
   MONITORING_ENABLED: flag.default(true),
   /** Upper bound for draining in-flight requests and jobs after SIGTERM. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  /**
+   * Keep serving (with /ready answering 503) this long after SIGTERM before closing the listener,
+   * for load balancers that poll readiness. Kubernetes uses a preStop pause instead, hence 0.
+   */
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   /** Traces go to this OTLP/HTTP collector; tracing is not even loaded when it is unset. */
   OTEL_EXPORTER_OTLP_ENDPOINT: urlWithProtocols(/^https?$/, 'http(s)').optional(),
 });
@@ -41,15 +46,24 @@ export const envSchemas = {
     /** Outgoing mail (email digest); mail is not sent when unset. */
     SMTP_URL: urlWithProtocols(/^smtps?$/, 'smtp:// or smtps://').optional(),
   }),
-} satisfies Record<ServiceName, z.ZodObject>;
+  /** The one-shot schema migration (`node dist/apps/api/migrate.js`, a pre-rollout Job). */
+  migrate: commonEnv.pick({ NODE_ENV: true, LOG_LEVEL: true, DATABASE_URL: true }),
+} satisfies Record<ServiceName | 'migrate', z.ZodObject>;
+
+/** Everything that loads configuration: the services and the migration job. */
+export type ConfigTarget = keyof typeof envSchemas;
 
 export type CommonConfig = z.output<typeof commonEnv>;
-export type ServiceConfig<S extends ServiceName> = z.output<(typeof envSchemas)[S]> & {
+export type ServiceConfig<S extends ConfigTarget> = z.output<(typeof envSchemas)[S]> & {
   readonly service: S;
 };
 export type ApiConfig = ServiceConfig<'api'>;
 export type FederationConfig = ServiceConfig<'federation'>;
 export type WorkersConfig = ServiceConfig<'workers'>;
+export type MigrateConfig = ServiceConfig<'migrate'>;
+
+/** Injection token for the validated configuration: `@Inject(APP_CONFIG) config: ApiConfig`. */
+export const APP_CONFIG = Symbol('APP_CONFIG');
 
 /** Variables that carry credentials: Kubernetes must supply them from Secrets, never ConfigMaps. */
 export const SECRET_VARIABLES: ReadonlySet<string> = new Set(['DATABASE_URL', 'REDIS_URL', 'SMTP_URL']);

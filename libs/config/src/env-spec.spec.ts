@@ -16,3 +16,11 @@ describe('describeEnvironment', () => {
     expect(names).toEqual(expect.arrayContaining(['SMTP_URL', 'WORKER_CONCURRENCY', 'REDIS_URL']));
   });
 });
+
+describe('the migrate job', () => {
+  it('needs only the database', () => {
+    expect(describeEnvironment('migrate').filter((spec) => spec.required)).toEqual([
+      { name: 'DATABASE_URL', required: true, secret: true },
+    ]);
+  });
+});

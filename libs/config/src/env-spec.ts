@@ -1,4 +1,4 @@
-import { envSchemas, SECRET_VARIABLES, type ServiceName } from './env-schema';
+import { envSchemas, SECRET_VARIABLES, type ConfigTarget } from './env-schema';
 
 export interface EnvVariableSpec {
   readonly name: string;
@@ -12,7 +12,7 @@ export interface EnvVariableSpec {
  * The variables a service reads, derived from its schema, so that deployment manifests can be
  * checked against the code instead of a hand-kept list.
  */
-export function describeEnvironment(service: ServiceName): EnvVariableSpec[] {
+export function describeEnvironment(service: ConfigTarget): EnvVariableSpec[] {
   return Object.entries(envSchemas[service].shape).map(([name, schema]) => ({
     name,
     required: !schema.safeParse(undefined).success,

@@ -1,4 +1,3 @@
 export * from './env-schema';
 export * from './env-spec';
 export * from './load-config';
-export * from './config.module';

@@ -1,11 +1,11 @@
 import type { z } from 'zod';
-import { envSchemas, type ServiceConfig, type ServiceName } from './env-schema';
+import { envSchemas, type ConfigTarget, type ServiceConfig } from './env-schema';
 
 /** Raised when the environment does not satisfy a service's schema; the message names each variable. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   constructor(
-    readonly service: ServiceName,
+    readonly service: ConfigTarget,
     readonly problems: readonly string[],
   ) {
     super(`Invalid configuration for ${service}: ${problems.join('; ')}`);
@@ -19,7 +19,7 @@ function describeIssue(issue: z.core.$ZodIssue, env: NodeJS.ProcessEnv): string 
 }
 
 /** Validates the environment once; the result is frozen so nothing can drift at run time. */
-export function loadConfig<S extends ServiceName>(
+export function loadConfig<S extends ConfigTarget>(
   service: S,
   env: NodeJS.ProcessEnv = process.env,
 ): ServiceConfig<S> {
@@ -31,7 +31,7 @@ export function loadConfig<S extends ServiceName>(
 }
 
 /** For `main.ts`: a bad environment ends the process with exit code 1 and one line on stderr. */
-export function loadConfigOrExit<S extends ServiceName>(service: S): ServiceConfig<S> {
+export function loadConfigOrExit<S extends ConfigTarget>(service: S): ServiceConfig<S> {
   try {
     return loadConfig(service);
   } catch (error) {

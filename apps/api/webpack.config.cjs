@@ -1,0 +1,5 @@
+const { serviceWebpackConfig } = require('../../tools/webpack/service-webpack-config.cjs');
+
+module.exports = serviceWebpackConfig(__dirname, 'api', [
+  { entryName: 'migrate', entryPath: 'apps/api/src/migrate.ts' },
+]);

@@ -1,0 +1,58 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  HOUSEKEEPING_QUEUE,
+  HOUSEKEEPING_SCHEDULE,
+  HousekeepingJob,
+  type HousekeepingJobData,
+  type JobOutcome,
+} from '@fediflow/queue';
+import type { Job } from 'bullmq';
+import type { JobProcessor } from '../consumers/job-processor';
+import { intervalStart, JobRunClaims } from '../scheduling/job-run-claims';
+import { PruneJobRuns } from './prune-job-runs';
+
+/** A run whose worker vanished may be retried after this long. */
+const CLAIM_LEASE_MS = 10 * 60_000;
+
+@Injectable()
+export class HousekeepingProcessor implements JobProcessor {
+  readonly queue = HOUSEKEEPING_QUEUE;
+  private readonly logger = new Logger(HousekeepingProcessor.name);
+
+  constructor(
+    private readonly claims: JobRunClaims,
+    private readonly pruneJobRuns: PruneJobRuns,
+  ) {}
+
+  async process(job: Job): Promise<Exclude<JobOutcome, 'failed'>> {
+    switch (job.name) {
+      case HousekeepingJob.PruneJobRuns:
+        return this.once(job, async () => {
+          const data = job.data as HousekeepingJobData[typeof HousekeepingJob.PruneJobRuns];
+          return this.pruneJobRuns.run(data.retentionDays);
+        });
+      default:
+        // An unknown name is a deploy skew or a bug; failing keeps the job for inspection.
+        throw new Error(`unknown housekeeping job "${job.name}"`);
+    }
+  }
+
+  /** Runs `work` only if this interval of the job has not run (or is being run) elsewhere. */
+  private async once(
+    job: Job,
+    work: () => Promise<Record<string, unknown>>,
+  ): Promise<Exclude<JobOutcome, 'failed'>> {
+    const { everyMs } = HOUSEKEEPING_SCHEDULE[job.name as HousekeepingJob];
+    const claim = await this.claims.claim(job.name, intervalStart(job.timestamp, everyMs), CLAIM_LEASE_MS);
+    if (!claim) return 'skipped';
+    try {
+      const detail = await work();
+      await claim.succeed(detail);
+      this.logger.log({ msg: `${job.name} done`, ...detail });
+      return 'completed';
+    } catch (error) {
+      await claim.fail(error);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,3 @@
+const { serviceWebpackConfig } = require('../../tools/webpack/service-webpack-config.cjs');
+
+module.exports = serviceWebpackConfig(__dirname, 'workers');

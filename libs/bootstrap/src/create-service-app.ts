@@ -1,0 +1,118 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { CommonConfig, ServiceName } from '@fediflow/config';
+import { ShutdownState } from '@fediflow/health';
+import {
+  createLogger,
+  createMetricsRegistry,
+  HttpMetrics,
+  PinoNestLogger,
+  startMetricsServer,
+  type MetricsServer,
+} from '@fediflow/observability';
+import type { Logger } from 'pino';
+import { serviceModule, type ServiceModuleOptions } from './service-module';
+
+/** Probes and scrapes are not traffic: they would drown the access log. */
+const QUIET_ROUTES = new Set(['/health', '/ready']);
+
+export interface ServiceApp {
+  readonly app: NestFastifyApplication;
+  readonly logger: Logger;
+  /** Starts the public listener and (when monitoring is on) the metrics listener. */
+  listen(): Promise<{ port: number; metricsPort: number | undefined }>;
+  /**
+   * Graceful stop: readiness fails at once, the listener keeps serving for `SHUTDOWN_DELAY_MS`,
+   * then in-flight requests and jobs finish and connections close. Rejects after
+   * `SHUTDOWN_GRACE_MS` if draining has not finished.
+   */
+  shutdown(reason: string): Promise<void>;
+}
+
+export async function createServiceApp(
+  options: Omit<ServiceModuleOptions, 'registry' | 'config'> & {
+    config: CommonConfig & { readonly service: ServiceName };
+    host?: string;
+  },
+): Promise<ServiceApp> {
+  const { config } = options;
+  const logger = createLogger({ service: config.service, level: config.LOG_LEVEL });
+  const registry = createMetricsRegistry(config.service);
+  const httpMetrics = new HttpMetrics(registry);
+
+  const adapter = new FastifyAdapter({
+    logger: false,
+    bodyLimit: 1_048_576,
+    requestIdHeader: 'x-request-id',
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  const fastify = adapter.getInstance();
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    httpMetrics.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    if (!QUIET_ROUTES.has(route)) {
+      logger.info(
+        {
+          req_id: request.id,
+          method: request.method,
+          route,
+          status: reply.statusCode,
+          duration_ms: Math.round(reply.elapsedTime * 10) / 10,
+        },
+        'request completed',
+      );
+    }
+    done();
+  });
+
+  const app = await NestFactory.create<NestFastifyApplication>(
+    serviceModule({ ...options, registry }),
+    adapter,
+    { logger: new PinoNestLogger(logger), abortOnError: false },
+  );
+  const shutdownState = app.get(ShutdownState);
+  let metricsServer: MetricsServer | undefined;
+  let stopping: Promise<void> | undefined;
+
+  return {
+    app,
+    logger,
+    async listen() {
+      await app.listen({ port: config.PORT, host: options.host ?? '0.0.0.0' });
+      if (config.MONITORING_ENABLED) {
+        metricsServer = await startMetricsServer({ registry, port: config.METRICS_PORT, host: options.host });
+      }
+      const address = fastify.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.PORT;
+      return { port, metricsPort: metricsServer?.port };
+    },
+    shutdown(reason) {
+      stopping ??= (async () => {
+        logger.info({ reason, grace_ms: config.SHUTDOWN_GRACE_MS }, 'shutting down');
+        shutdownState.begin();
+        let timer: NodeJS.Timeout | undefined;
+        const deadline = new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`draining exceeded SHUTDOWN_GRACE_MS (${config.SHUTDOWN_GRACE_MS} ms)`)),
+            config.SHUTDOWN_GRACE_MS,
+          );
+        });
+        const drain = (async () => {
+          if (config.SHUTDOWN_DELAY_MS > 0) {
+            await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DELAY_MS));
+          }
+          await app.close();
+          await metricsServer?.close();
+        })();
+        try {
+          await Promise.race([drain, deadline]);
+        } finally {
+          clearTimeout(timer);
+        }
+        logger.info('shut down cleanly');
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export * from './create-service-app';
+export * from './run-service';
+export * from './service-module';

@@ -1,0 +1,6 @@
+export * from './data-source';
+export * from './database-connector';
+export * from './database.module';
+export * from './entities';
+export * from './run-migrations';
+export { migrations } from './migrations';

@@ -1,0 +1,4 @@
+import { CreateJobRuns1764140000000 } from './1764140000000-create-job-runs';
+
+/** Every migration, oldest first. Listed explicitly because the services are bundled. */
+export const migrations = [CreateJobRuns1764140000000];

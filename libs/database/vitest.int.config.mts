@@ -1,0 +1,3 @@
+import { defineSuite } from '../../tools/vitest-preset.mts';
+
+export default defineSuite({ name: 'database', kind: 'integration', dir: import.meta.dirname });

@@ -1,0 +1,4 @@
+export * from './health.module';
+export * from './health.tokens';
+export * from './readiness-check';
+export * from './shutdown-state';

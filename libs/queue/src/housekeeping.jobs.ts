@@ -1,0 +1,21 @@
+import { QueueName } from './queue-names';
+
+/** Jobs of the housekeeping queue, by name, with their payloads. */
+export const HousekeepingJob = {
+  PruneJobRuns: 'prune-job-runs',
+} as const;
+export type HousekeepingJob = (typeof HousekeepingJob)[keyof typeof HousekeepingJob];
+
+export interface HousekeepingJobData {
+  [HousekeepingJob.PruneJobRuns]: {
+    /** Finished job runs older than this are deleted. */
+    retentionDays: number;
+  };
+}
+
+/** How often each housekeeping job is scheduled (one run per interval across all replicas). */
+export const HOUSEKEEPING_SCHEDULE: Record<HousekeepingJob, { everyMs: number }> = {
+  [HousekeepingJob.PruneJobRuns]: { everyMs: 15 * 60_000 },
+};
+
+export const HOUSEKEEPING_QUEUE = QueueName.Housekeeping;

@@ -1,0 +1,5 @@
+export * from './housekeeping.jobs';
+export * from './queue-metrics';
+export * from './queue-names';
+export * from './queue-settings';
+export * from './queue.module';

@@ -1,0 +1,6 @@
+/** Every BullMQ queue FediFlow uses. Producers and consumers import these, never literals. */
+export const QueueName = {
+  /** Periodic maintenance (pruning job history); consumed by `workers`. */
+  Housekeeping: 'housekeeping',
+} as const;
+export type QueueName = (typeof QueueName)[keyof typeof QueueName];
