@@ -1,0 +1,18 @@
+import { routesInMatchOrder, type PublicRoute } from '../../libs/routes/src/index.ts';
+
+/** The `spec.http` entries a VirtualService must hold for the route table, in match order. */
+export function virtualServiceHttpRoutes(
+  routes?: readonly PublicRoute[],
+): Record<string, unknown>[] {
+  return routesInMatchOrder(routes).map((route) => ({
+    name: route.name,
+    match: [{ uri: { [route.match.kind]: route.match.path } }],
+    route: [{ destination: { host: route.service, port: { number: 80 } } }],
+    timeout: `${route.timeoutSeconds}s`,
+    retries: {
+      attempts: route.retries.attempts,
+      perTryTimeout: `${route.retries.perTryTimeoutSeconds}s`,
+      retryOn: route.retries.retryOn,
+    },
+  }));
+}
