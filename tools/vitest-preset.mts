@@ -37,7 +37,9 @@ export function defineSuite(options: {
       exclude: ['**/node_modules/**', '**/dist/**'],
       environment: 'node',
       globalSetup: needsServers ? [`${workspaceRoot}/libs/testing/src/global-setup.ts`] : [],
-      testTimeout: options.testTimeout ?? (kind === 'unit' ? 5_000 : kind === 'integration' ? 30_000 : 120_000),
+      testTimeout:
+        options.testTimeout ??
+        (kind === 'unit' ? 5_000 : kind === 'integration' ? 30_000 : 120_000),
       hookTimeout: kind === 'e2e' ? 300_000 : 60_000,
       // Suites of one kind share servers but isolate themselves (own database, own Redis prefix).
       fileParallelism: kind !== 'e2e',

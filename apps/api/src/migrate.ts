@@ -10,7 +10,11 @@ import { createLogger } from '@fediflow/observability';
 async function migrate(): Promise<void> {
   const config = loadConfigOrExit('migrate');
   const logger = createLogger({ service: 'migrate', level: config.LOG_LEVEL });
-  const dataSource = createDataSource({ url: config.DATABASE_URL, applicationName: 'fediflow-migrate', poolSize: 2 });
+  const dataSource = createDataSource({
+    url: config.DATABASE_URL,
+    applicationName: 'fediflow-migrate',
+    poolSize: 2,
+  });
   try {
     await dataSource.initialize();
     const applied = await runMigrations(dataSource);
@@ -19,7 +23,10 @@ async function migrate(): Promise<void> {
       applied.length > 0 ? `applied ${applied.length} migration(s)` : 'schema already up to date',
     );
   } catch (error) {
-    logger.fatal({ err: error }, `migration failed: ${error instanceof Error ? error.message : String(error)}`);
+    logger.fatal(
+      { err: error },
+      `migration failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
     process.exitCode = 1;
   } finally {
     if (dataSource.isInitialized) await dataSource.destroy();

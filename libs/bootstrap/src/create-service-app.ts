@@ -48,6 +48,13 @@ export async function createServiceApp(
     forceCloseConnections: 'idle',
   });
   const fastify = adapter.getInstance();
+  let draining = false;
+  // While draining, every response closes its keep-alive connection, so the listener can close
+  // as soon as in-flight requests finish instead of waiting for idle sockets to time out.
+  fastify.addHook('onSend', async (_request, reply, payload) => {
+    if (draining) reply.header('connection', 'close');
+    return payload;
+  });
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     httpMetrics.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
@@ -81,7 +88,11 @@ export async function createServiceApp(
     async listen() {
       await app.listen({ port: config.PORT, host: options.host ?? '0.0.0.0' });
       if (config.MONITORING_ENABLED) {
-        metricsServer = await startMetricsServer({ registry, port: config.METRICS_PORT, host: options.host });
+        metricsServer = await startMetricsServer({
+          registry,
+          port: config.METRICS_PORT,
+          host: options.host,
+        });
       }
       const address = fastify.server.address();
       const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -91,10 +102,14 @@ export async function createServiceApp(
       stopping ??= (async () => {
         logger.info({ reason, grace_ms: config.SHUTDOWN_GRACE_MS }, 'shutting down');
         shutdownState.begin();
+        draining = true;
         let timer: NodeJS.Timeout | undefined;
         const deadline = new Promise<never>((_, reject) => {
           timer = setTimeout(
-            () => reject(new Error(`draining exceeded SHUTDOWN_GRACE_MS (${config.SHUTDOWN_GRACE_MS} ms)`)),
+            () =>
+              reject(
+                new Error(`draining exceeded SHUTDOWN_GRACE_MS (${config.SHUTDOWN_GRACE_MS} ms)`),
+              ),
             config.SHUTDOWN_GRACE_MS,
           );
         });

@@ -34,7 +34,12 @@ export async function runService(options: ServiceAppOptions & { tracing: Tracing
 
   const { port, metricsPort } = await service.listen();
   logger.info(
-    { port, metrics_port: metricsPort ?? null, tracing: options.tracing.enabled, startup_ms: Date.now() - started },
+    {
+      port,
+      metrics_port: metricsPort ?? null,
+      tracing: options.tracing.enabled,
+      startup_ms: Date.now() - started,
+    },
     `${options.config.service} listening`,
   );
 }

@@ -66,4 +66,8 @@ export type MigrateConfig = ServiceConfig<'migrate'>;
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
 /** Variables that carry credentials: Kubernetes must supply them from Secrets, never ConfigMaps. */
-export const SECRET_VARIABLES: ReadonlySet<string> = new Set(['DATABASE_URL', 'REDIS_URL', 'SMTP_URL']);
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
+  'DATABASE_URL',
+  'REDIS_URL',
+  'SMTP_URL',
+]);

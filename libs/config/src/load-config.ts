@@ -25,7 +25,10 @@ export function loadConfig<S extends ConfigTarget>(
 ): ServiceConfig<S> {
   const result = envSchemas[service].safeParse(env);
   if (!result.success) {
-    throw new ConfigError(service, result.error.issues.map((issue) => describeIssue(issue, env)));
+    throw new ConfigError(
+      service,
+      result.error.issues.map((issue) => describeIssue(issue, env)),
+    );
   }
   return Object.freeze({ ...result.data, service }) as ServiceConfig<S>;
 }

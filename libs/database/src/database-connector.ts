@@ -46,7 +46,8 @@ export class DatabaseConnector {
       try {
         await this.dataSource.initialize();
         this.lastError = undefined;
-        if (failures > 0) this.logger.log(`connected to PostgreSQL after ${failures} failed attempts`);
+        if (failures > 0)
+          this.logger.log(`connected to PostgreSQL after ${failures} failed attempts`);
         return;
       } catch (error) {
         this.lastError = error instanceof Error ? error.message : String(error);

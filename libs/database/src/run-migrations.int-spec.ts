@@ -15,7 +15,10 @@ describe('runMigrations against PostgreSQL', () => {
   });
 
   async function withDataSource<T>(work: (ds: ReturnType<typeof createDataSource>) => Promise<T>) {
-    const dataSource = createDataSource({ url: infra.database.url, applicationName: 'migration-test' });
+    const dataSource = createDataSource({
+      url: infra.database.url,
+      applicationName: 'migration-test',
+    });
     await dataSource.initialize();
     try {
       return await work(dataSource);
@@ -42,12 +45,18 @@ describe('runMigrations against PostgreSQL', () => {
   it('creates the job_runs table with its once-per-interval constraint', async () => {
     await withDataSource(async (dataSource) => {
       const scheduledFor = new Date('2026-01-01T00:05:00Z');
-      await dataSource.query(`INSERT INTO job_runs (job, scheduled_for) VALUES ('digest', $1)`, [scheduledFor]);
+      await dataSource.query(`INSERT INTO job_runs (job, scheduled_for) VALUES ('digest', $1)`, [
+        scheduledFor,
+      ]);
       await expect(
-        dataSource.query(`INSERT INTO job_runs (job, scheduled_for) VALUES ('digest', $1)`, [scheduledFor]),
+        dataSource.query(`INSERT INTO job_runs (job, scheduled_for) VALUES ('digest', $1)`, [
+          scheduledFor,
+        ]),
       ).rejects.toMatchObject({ code: '23505' });
       await expect(
-        dataSource.query(`INSERT INTO job_runs (job, scheduled_for, outcome) VALUES ('x', now(), 'bogus')`),
+        dataSource.query(
+          `INSERT INTO job_runs (job, scheduled_for, outcome) VALUES ('x', now(), 'bogus')`,
+        ),
       ).rejects.toMatchObject({ code: '23514' });
     });
   });

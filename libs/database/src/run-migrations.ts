@@ -22,16 +22,18 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
 
 /** Names of migrations the database has not applied yet (empty when the schema is current). */
 export async function pendingMigrations(dataSource: DataSource): Promise<string[]> {
-  const rows: { name: string }[] = await dataSource.query(
-    `SELECT name FROM typeorm_migrations`,
-  ).catch((error: unknown) => {
-    if (isUndefinedTable(error)) return [];
-    throw error;
-  });
+  const rows: { name: string }[] = await dataSource
+    .query(`SELECT name FROM typeorm_migrations`)
+    .catch((error: unknown) => {
+      if (isUndefinedTable(error)) return [];
+      throw error;
+    });
   const applied = new Set(rows.map((row) => row.name));
-  return dataSource.migrations.map((m) => m.name ?? m.constructor.name).filter((n) => !applied.has(n));
+  return dataSource.migrations
+    .map((m) => m.name ?? m.constructor.name)
+    .filter((n) => !applied.has(n));
 }
 
 function isUndefinedTable(error: unknown): boolean {
-  return typeof error === "object" && error !== null && "code" in error && error.code === "42P01";
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === '42P01';
 }

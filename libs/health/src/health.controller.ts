@@ -27,14 +27,20 @@ export class HealthController {
   async ready(): Promise<HealthCheckResult> {
     if (this.shutdown.shuttingDown) {
       const down = { shutdown: { status: 'down' as const, message: 'draining after SIGTERM' } };
-      throw new ServiceUnavailableException({ status: 'error', info: {}, error: down, details: down });
+      throw new ServiceUnavailableException({
+        status: 'error',
+        info: {},
+        error: down,
+        details: down,
+      });
     }
     try {
       const result = await this.health.check(this.checks.map((check) => () => check.check()));
       this.noteStatus(result.status, result);
       return result;
     } catch (error) {
-      if (error instanceof ServiceUnavailableException) this.noteStatus('error', error.getResponse());
+      if (error instanceof ServiceUnavailableException)
+        this.noteStatus('error', error.getResponse());
       throw error;
     }
   }

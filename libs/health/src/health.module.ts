@@ -13,7 +13,9 @@ import { ShutdownState } from './shutdown-state';
  */
 @Module({})
 export class HealthModule {
-  static forRoot(options: { checks?: Type<ReadinessCheck>[]; imports?: DynamicModule['imports'] } = {}): DynamicModule {
+  static forRoot(
+    options: { checks?: Type<ReadinessCheck>[]; imports?: DynamicModule['imports'] } = {},
+  ): DynamicModule {
     const checks: Type<ReadinessCheck>[] = [DatabaseCheck, RedisCheck, ...(options.checks ?? [])];
     return {
       module: HealthModule,

@@ -33,10 +33,14 @@ describe('QueueMetrics against Redis', () => {
     const text = await registry.metrics();
     expect(text).toContain('queue_jobs{queue="metrics-test",state="waiting"} 2');
     expect(text).toContain('queue_jobs{queue="metrics-test",state="delayed"} 1');
-    const age = Number(/queue_oldest_waiting_job_age_seconds\{queue="metrics-test"\} ([\d.]+)/.exec(text)?.[1]);
+    const age = Number(
+      /queue_oldest_waiting_job_age_seconds\{queue="metrics-test"\} ([\d.]+)/.exec(text)?.[1],
+    );
     expect(age).toBeGreaterThanOrEqual(119);
     expect(age).toBeLessThan(200);
-    expect(text).toContain('queue_jobs_processed_total{queue="metrics-test",job="old",outcome="completed"} 1');
+    expect(text).toContain(
+      'queue_jobs_processed_total{queue="metrics-test",job="old",outcome="completed"} 1',
+    );
   });
 
   it('keeps BullMQ keys below the isolated prefix', async () => {

@@ -49,7 +49,10 @@ export class QueueMetrics {
       async collect() {
         for (const queue of queues()) {
           const [oldest] = await queue.getWaiting(0, 0).catch(() => []);
-          this.set({ queue: queue.name }, oldest ? Math.max(0, (Date.now() - oldest.timestamp) / 1000) : 0);
+          this.set(
+            { queue: queue.name },
+            oldest ? Math.max(0, (Date.now() - oldest.timestamp) / 1000) : 0,
+          );
         }
       },
     });

@@ -31,7 +31,11 @@ export class Queues {
       provide: QUEUE_CONNECTION,
       inject: [APP_CONFIG],
       useFactory: (config: CommonConfig & { service: ServiceName }): Redis =>
-        createRedisConnection({ url: config.REDIS_URL, name: `${config.service}:queue`, role: 'queue' }),
+        createRedisConnection({
+          url: config.REDIS_URL,
+          name: `${config.service}:queue`,
+          role: 'queue',
+        }),
     },
     {
       provide: Queues,

@@ -16,8 +16,17 @@ describe('reconnectDelay', () => {
 
 describe('redisOptions', () => {
   it('fails request-path commands fast while disconnected', () => {
-    const options = redisOptions({ url: 'redis://x', name: 'api', role: 'command', keyPrefix: 'p:' });
-    expect(options).toMatchObject({ enableOfflineQueue: false, maxRetriesPerRequest: 1, keyPrefix: 'p:' });
+    const options = redisOptions({
+      url: 'redis://x',
+      name: 'api',
+      role: 'command',
+      keyPrefix: 'p:',
+    });
+    expect(options).toMatchObject({
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      keyPrefix: 'p:',
+    });
   });
 
   it('gives BullMQ unlimited retries and no ioredis key prefix', () => {

@@ -43,7 +43,9 @@ export class ManagedProcess {
     return this.output.flatMap((line) => {
       try {
         const value: unknown = JSON.parse(line);
-        return typeof value === 'object' && value !== null ? [value as Record<string, unknown>] : [];
+        return typeof value === 'object' && value !== null
+          ? [value as Record<string, unknown>]
+          : [];
       } catch {
         return [];
       }

@@ -6,3 +6,4 @@ export * from './isolated-redis';
 export * from './redis-server-process';
 export * from './test-servers';
 export * from './wait-for';
+export * from './tcp-proxy';

@@ -17,7 +17,9 @@ export class RedisServerProcess {
     try {
       execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
     } catch {
-      throw new Error('redis-server is not installed; the e2e suite starts its own (apt-get install redis-server)');
+      throw new Error(
+        'redis-server is not installed; the e2e suite starts its own (apt-get install redis-server)',
+      );
     }
     const server = new RedisServerProcess(await freePort());
     await server.start();

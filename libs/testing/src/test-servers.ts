@@ -24,7 +24,9 @@ export interface AcquiredServers {
  * `TEST_DATABASE_URL` and `TEST_REDIS_URL` win when both are set (CI and this machine); otherwise
  * Testcontainers starts throwaway servers, which needs a Docker engine.
  */
-export async function acquireTestServers(env: NodeJS.ProcessEnv = process.env): Promise<AcquiredServers> {
+export async function acquireTestServers(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<AcquiredServers> {
   const { TEST_DATABASE_URL: databaseUrl, TEST_REDIS_URL: redisUrl } = env;
   if (databaseUrl && redisUrl) {
     return {
@@ -59,6 +61,7 @@ async function startContainers(): Promise<AcquiredServers> {
     throw new Error(
       `No test servers: set TEST_DATABASE_URL and TEST_REDIS_URL to a PostgreSQL and a Redis ` +
         `server, or make a Docker engine reachable for Testcontainers (${reason})`,
+      { cause: error },
     );
   }
 }

@@ -25,7 +25,8 @@ const processors = [HousekeepingProcessor];
     {
       provide: QueueMetrics,
       inject: [Registry, Queues],
-      useFactory: (registry: Registry, queues: Queues) => new QueueMetrics(registry, () => queues.all()),
+      useFactory: (registry: Registry, queues: Queues) =>
+        new QueueMetrics(registry, () => queues.all()),
     },
     QueueConsumers,
   ],

@@ -15,6 +15,8 @@ export class QueueConsumersCheck implements ReadinessCheck {
 
   async check(): Promise<HealthIndicatorResult> {
     const indicator = this.indicators.check(this.key);
-    return this.consumers.running ? indicator.up() : indicator.down({ message: 'queue consumers not running' });
+    return this.consumers.running
+      ? indicator.up()
+      : indicator.down({ message: 'queue consumers not running' });
   }
 }

@@ -43,7 +43,11 @@ export class HousekeepingProcessor implements JobProcessor {
     work: () => Promise<Record<string, unknown>>,
   ): Promise<Exclude<JobOutcome, 'failed'>> {
     const { everyMs } = HOUSEKEEPING_SCHEDULE[job.name as HousekeepingJob];
-    const claim = await this.claims.claim(job.name, intervalStart(job.timestamp, everyMs), CLAIM_LEASE_MS);
+    const claim = await this.claims.claim(
+      job.name,
+      intervalStart(job.timestamp, everyMs),
+      CLAIM_LEASE_MS,
+    );
     if (!claim) return 'skipped';
     try {
       const detail = await work();

@@ -48,7 +48,8 @@ export class JobRunClaims {
     return {
       id,
       succeed: (detail = {}) => finish('succeeded', detail),
-      fail: (error) => finish('failed', { error: error instanceof Error ? error.message : String(error) }),
+      fail: (error) =>
+        finish('failed', { error: error instanceof Error ? error.message : String(error) }),
     };
   }
 }

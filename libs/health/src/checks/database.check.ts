@@ -26,9 +26,16 @@ export class DatabaseCheck implements ReadinessCheck {
     try {
       await withTimeout(dataSource.query('SELECT 1'), PROBE_TIMEOUT_MS, 'SELECT 1');
       if (!this.schemaCurrent) {
-        const pending = await withTimeout(pendingMigrations(dataSource), PROBE_TIMEOUT_MS, 'migration check');
+        const pending = await withTimeout(
+          pendingMigrations(dataSource),
+          PROBE_TIMEOUT_MS,
+          'migration check',
+        );
         if (pending.length > 0) {
-          return indicator.down({ message: 'migrations pending (run the migrate command)', pending });
+          return indicator.down({
+            message: 'migrations pending (run the migrate command)',
+            pending,
+          });
         }
         this.schemaCurrent = true;
       }

@@ -8,7 +8,13 @@ function capture() {
   const lines: Record<string, unknown>[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString().trim().split('\n').map((line) => JSON.parse(line)));
+      lines.push(
+        ...chunk
+          .toString()
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line)),
+      );
       done();
     },
   });
@@ -36,7 +42,9 @@ describe('createLogger', () => {
     const { lines, stream } = capture();
     const logger = createLogger({ service: 'api', level: 'info' }, stream);
     const spanContext = { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: 1 };
-    const active = vi.spyOn(trace, 'getActiveSpan').mockReturnValue(trace.wrapSpanContext(spanContext));
+    const active = vi
+      .spyOn(trace, 'getActiveSpan')
+      .mockReturnValue(trace.wrapSpanContext(spanContext));
     logger.info('inside');
     active.mockReturnValue(undefined);
     logger.info('outside');
@@ -50,7 +58,9 @@ describe('createLogger', () => {
     createLogger({ service: 'api', level: 'info' }, stream).info({
       req: { headers: { authorization: 'Bearer secret', accept: 'json' } },
     });
-    expect(lines[0]).toMatchObject({ req: { headers: { authorization: '[redacted]', accept: 'json' } } });
+    expect(lines[0]).toMatchObject({
+      req: { headers: { authorization: '[redacted]', accept: 'json' } },
+    });
   });
 });
 

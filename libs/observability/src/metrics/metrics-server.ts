@@ -24,7 +24,9 @@ export async function startMetricsServer(options: {
     registry.metrics().then(
       (body) => response.writeHead(200, { 'content-type': registry.contentType }).end(body),
       (error: unknown) =>
-        response.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics failed: ${String(error)}\n`),
+        response
+          .writeHead(500, { 'content-type': 'text/plain' })
+          .end(`metrics failed: ${String(error)}\n`),
     );
   });
   server.keepAliveTimeout = 65_000;

@@ -29,7 +29,8 @@ export async function startTracing(options: {
     instrumentations: [
       new http.HttpInstrumentation({
         // Probes and scrapes would drown real traffic in traces.
-        ignoreIncomingRequestHook: (request) => /^\/(health|ready|metrics)\b/.test(request.url ?? ''),
+        ignoreIncomingRequestHook: (request) =>
+          /^\/(health|ready|metrics)\b/.test(request.url ?? ''),
       }),
       new pg.PgInstrumentation({ requireParentSpan: true }),
       new ioredis.IORedisInstrumentation({ requireParentSpan: true }),

@@ -1,0 +1,134 @@
+import { createServiceApp, type ServiceApp } from '@fediflow/bootstrap';
+import { loadConfig } from '@fediflow/config';
+import { createDataSource, runMigrations } from '@fediflow/database';
+import { HOUSEKEEPING_QUEUE, HousekeepingJob, Queues } from '@fediflow/queue';
+import {
+  isolatedInfrastructure,
+  waitFor,
+  waitForStatus,
+  type IsolatedInfrastructure,
+} from '@fediflow/testing';
+import type { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QueueConsumersCheck, WorkersModule } from './app/workers.module';
+import { PruneJobRuns } from './housekeeping/prune-job-runs';
+import { JobRunClaims } from './scheduling/job-run-claims';
+
+describe('workers against real PostgreSQL and Redis', () => {
+  let infra: IsolatedInfrastructure;
+  let dataSource: DataSource;
+  let service: ServiceApp;
+  let base: string;
+  let metrics: string;
+
+  beforeAll(async () => {
+    infra = await isolatedInfrastructure('workers');
+    dataSource = createDataSource({ url: infra.database.url, applicationName: 'workers-test' });
+    await dataSource.initialize();
+    await runMigrations(dataSource);
+    const config = loadConfig('workers', {
+      PUBLIC_ORIGIN: 'http://localhost',
+      LOG_LEVEL: 'silent',
+      ...infra.env,
+    });
+    service = await createServiceApp({
+      config: { ...config, PORT: 0, METRICS_PORT: 0 },
+      imports: [WorkersModule],
+      readinessChecks: [QueueConsumersCheck],
+      host: '127.0.0.1',
+    });
+    const ports = await service.listen();
+    base = `http://127.0.0.1:${ports.port}`;
+    metrics = `http://127.0.0.1:${ports.metricsPort}/metrics`;
+  });
+  afterAll(async () => {
+    await service?.shutdown('test over');
+    await dataSource?.destroy();
+    await infra?.release();
+  });
+
+  async function jobRuns(): Promise<{ job: string; outcome: string; detail: unknown }[]> {
+    return dataSource.query(`SELECT job, outcome, detail FROM job_runs ORDER BY id`);
+  }
+
+  it('reports the queue consumers in readiness', async () => {
+    const response = await waitForStatus(`${base}/ready`, 200);
+    expect(await response.json()).toMatchObject({
+      info: { database: { status: 'up' }, redis: { status: 'up' }, queues: { status: 'up' } },
+    });
+  });
+
+  it('schedules housekeeping at start-up and runs it once per interval', async () => {
+    const succeeded = await waitFor('the scheduled housekeeping run', async () => {
+      const runs = await jobRuns();
+      return runs.find(
+        (run) => run.job === HousekeepingJob.PruneJobRuns && run.outcome === 'succeeded',
+      );
+    });
+    expect(succeeded.detail).toEqual({ deleted: 0 });
+    const schedulers = await service.app.get(Queues).get(HOUSEKEEPING_QUEUE).getJobSchedulers();
+    expect(schedulers.map((scheduler) => scheduler.key)).toEqual([HousekeepingJob.PruneJobRuns]);
+
+    // The same interval delivered again (another replica, a retry) is skipped, not re-run.
+    await service.app
+      .get(Queues)
+      .get(HOUSEKEEPING_QUEUE)
+      .add(HousekeepingJob.PruneJobRuns, { retentionDays: 30 });
+    const text = await waitFor('a skipped run in the metrics', async () => {
+      const body = await (await fetch(metrics)).text();
+      return body.includes('outcome="skipped"') ? body : undefined;
+    });
+    expect(text).toMatch(
+      /queue_jobs_processed_total\{queue="housekeeping",job="prune-job-runs",outcome="completed",service="workers"\} 1/,
+    );
+    expect(text).toMatch(
+      /queue_jobs_processed_total\{queue="housekeeping",job="prune-job-runs",outcome="skipped",service="workers"\} 1/,
+    );
+    expect(
+      (await jobRuns()).filter((run) => run.job === HousekeepingJob.PruneJobRuns),
+    ).toHaveLength(1);
+  });
+
+  it('fails a job of an unknown name and counts it', async () => {
+    await service.app.get(Queues).get(HOUSEKEEPING_QUEUE).add('no-such-job', {}, { attempts: 1 });
+    await waitFor('a failed job in the metrics', async () => {
+      const body = await (await fetch(metrics)).text();
+      return body.includes('job="no-such-job",outcome="failed"') ? true : undefined;
+    });
+  });
+
+  describe('JobRunClaims', () => {
+    it('grants an interval once, again after a failure, and after a stale lease', async () => {
+      const claims = service.app.get(JobRunClaims);
+      const interval = new Date('2026-01-01T10:00:00Z');
+      const first = await claims.claim('claims-test', interval, 60_000);
+      expect(first).toBeDefined();
+      expect(await claims.claim('claims-test', interval, 60_000)).toBeUndefined();
+
+      await first!.fail(new Error('remote down'));
+      const retry = await claims.claim('claims-test', interval, 60_000);
+      expect(retry).toBeDefined();
+
+      // Still "running" but its worker is gone: claimable once the lease has passed.
+      expect(await claims.claim('claims-test', interval, 0)).toBeDefined();
+      await retry!.succeed({ ok: true });
+      expect(await claims.claim('claims-test', interval, 0)).toBeUndefined();
+    });
+  });
+
+  describe('PruneJobRuns', () => {
+    it('deletes finished runs past the retention and keeps running and recent ones', async () => {
+      await dataSource.query(`
+        INSERT INTO job_runs (job, scheduled_for, started_at, outcome) VALUES
+          ('old-done', now() - interval '40 days', now() - interval '40 days', 'succeeded'),
+          ('old-failed', now() - interval '40 days', now() - interval '40 days', 'failed'),
+          ('old-running', now() - interval '40 days', now() - interval '40 days', 'running'),
+          ('recent', now() - interval '1 day', now() - interval '1 day', 'succeeded')`);
+      const result = await service.app.get(PruneJobRuns).run(30, 1);
+      expect(result).toEqual({ deleted: 2 });
+      const left = (await jobRuns()).map((run) => run.job);
+      expect(left).toEqual(expect.arrayContaining(['old-running', 'recent']));
+      expect(left).not.toContain('old-done');
+    });
+  });
+});
