@@ -23,7 +23,7 @@ Checks the Terraform tree offline (no providers, no credentials):
 Options:
   --dir <path>       Terraform root to check (default: terraform)
   --no-fmt           Do not run terraform fmt
-  --write-readmes    Regenerate the Inputs/Outputs tables of every modules/* README.md, then check
+  --write-readmes    Regenerate the Inputs/Outputs tables of every modules/* README.md (then run prettier), then check
   --help             Show this help
 
 Exit status: 0 clean, 1 violations, 2 usage error.`;
@@ -33,7 +33,12 @@ function usageError(message: string): never {
   process.exit(2);
 }
 
-function parseCli(argv: string[]): { dir: string; fmt: boolean; writeReadmes: boolean; help: boolean } {
+function parseCli(argv: string[]): {
+  dir: string;
+  fmt: boolean;
+  writeReadmes: boolean;
+  help: boolean;
+} {
   try {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -47,7 +52,12 @@ function parseCli(argv: string[]): { dir: string; fmt: boolean; writeReadmes: bo
       strict: true,
     });
     if (positionals.length > 0) usageError(`unexpected argument "${positionals[0]}"`);
-    return { dir: values.dir, fmt: !values['no-fmt'], writeReadmes: values['write-readmes'], help: values.help };
+    return {
+      dir: values.dir,
+      fmt: !values['no-fmt'],
+      writeReadmes: values['write-readmes'],
+      help: values.help,
+    };
   } catch (error) {
     return usageError(error instanceof Error ? error.message : String(error));
   }
@@ -57,7 +67,9 @@ function writeReadmes(result: ValidateResult): void {
   for (const dir of result.tree.dirs.values()) {
     if (!/(^|\/)modules\/[^/]+$/.test(dir.relDir)) continue;
     const path = join(result.root, dir.relDir, 'README.md');
-    const current = existsSync(path) ? readFileSync(path, 'utf8') : `# ${dir.relDir.split('/').pop()}\n\n`;
+    const current = existsSync(path)
+      ? readFileSync(path, 'utf8')
+      : `# ${dir.relDir.split('/').pop()}\n\n`;
     const intro = current.split(/^## Inputs$/m)[0]?.trimEnd() ?? '';
     const next = `${intro}\n\n${renderInputsOutputs(dir)}`;
     if (next !== current) {
@@ -74,7 +86,8 @@ async function main(): Promise<void> {
     return;
   }
   const dir = resolve(options.dir);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) usageError(`--dir ${options.dir} is not a directory`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    usageError(`--dir ${options.dir} is not a directory`);
 
   console.log(`Checking Terraform in ${options.dir}`);
   const run = () =>
@@ -82,8 +95,10 @@ async function main(): Promise<void> {
       fmt: options.fmt,
       onFile: (file) => console.log(`${file.error ? 'FAIL ' : 'parse'}   ${file.relPath}`),
       onModule: (moduleDir) =>
-        console.log(`module  ${moduleDir.relDir} (${moduleDir.variables.size} variables, ${moduleDir.outputs.size} outputs, ` +
-          `${moduleDir.moduleCalls.size} module calls, ${moduleDir.resources.length} resources)`),
+        console.log(
+          `module  ${moduleDir.relDir} (${moduleDir.variables.size} variables, ${moduleDir.outputs.size} outputs, ` +
+            `${moduleDir.moduleCalls.size} module calls, ${moduleDir.resources.length} resources)`,
+        ),
     });
   let result = await run();
   if (options.writeReadmes) {
@@ -91,7 +106,11 @@ async function main(): Promise<void> {
     result = await run();
   }
   const fmt =
-    result.fmt.status === 'skipped' ? `skipped (${result.fmt.reason})` : result.fmt.status === 'violations' ? 'failed' : result.fmt.status;
+    result.fmt.status === 'skipped'
+      ? `skipped (${result.fmt.reason})`
+      : result.fmt.status === 'violations'
+        ? 'failed'
+        : result.fmt.status;
   if (result.fmt.status === 'skipped') console.log(`fmt     skipped: ${result.fmt.reason}`);
   console.log(
     formatReport({

@@ -6,7 +6,11 @@ const repoRoot = join(import.meta.dirname, '..', '..');
 const cli = join(repoRoot, 'tools', 'validate-terraform.ts');
 
 function run(...args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 30_000 });
+  return spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
 }
 
 describe('tools/validate-terraform.ts', () => {
@@ -35,6 +39,8 @@ describe('tools/validate-terraform.ts', () => {
     const result = run('--dir', 'terraform');
     expect(result.status, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toMatch(/module {2}modules\/eks \(/);
-    expect(result.stdout).toMatch(/Summary: \d+ files, \d+ module directories, \d+ policy rules, fmt (ok|skipped .*), 0 violations/);
+    expect(result.stdout).toMatch(
+      /Summary: \d+ files, \d+ module directories, \d+ policy rules, fmt (ok|skipped .*), 0 violations/,
+    );
   }, 30_000);
 });

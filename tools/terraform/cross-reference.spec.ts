@@ -8,25 +8,40 @@ const fixture = join(import.meta.dirname, 'fixtures', 'xref');
 describe('cross-reference checks', () => {
   let violations: Violation[] = [];
   beforeAll(async () => {
-    violations = (await validateTerraform(fixture, { fmt: false })).violations.filter((v) => v.ruleId.startsWith('XREF-'));
+    violations = (await validateTerraform(fixture, { fmt: false })).violations.filter((v) =>
+      v.ruleId.startsWith('XREF-'),
+    );
   });
   const of = (ruleId: string) => violations.filter((v) => v.ruleId === ruleId);
 
   it('rejects an input the module does not declare', () => {
     expect(of('XREF-UNKNOWN-INPUT')).toEqual([
-      expect.objectContaining({ file: 'environments/app/main.tf', block: 'module.unknown_input', line: 1, message: 'input "colour" is not a variable of modules/thing' }),
+      expect.objectContaining({
+        file: 'environments/app/main.tf',
+        block: 'module.unknown_input',
+        line: 1,
+        message: 'input "colour" is not a variable of modules/thing',
+      }),
     ]);
   });
 
   it('rejects a call that leaves a required input unset (optional inputs may be omitted)', () => {
     expect(of('XREF-MISSING-INPUT')).toEqual([
-      expect.objectContaining({ block: 'module.missing_input', message: 'required input "name" of modules/thing is not set' }),
+      expect.objectContaining({
+        block: 'module.missing_input',
+        message: 'required input "name" of modules/thing is not set',
+      }),
     ]);
   });
 
   it('rejects module.X.Y when module X has no output Y, and accepts outputs that exist', () => {
     expect(of('XREF-UNKNOWN-OUTPUT')).toEqual([
-      expect.objectContaining({ file: 'environments/app/main.tf', block: 'output.bad', line: 21, message: 'module.unknown_input.queue_name: modules/thing has no output "queue_name"' }),
+      expect.objectContaining({
+        file: 'environments/app/main.tf',
+        block: 'output.bad',
+        line: 21,
+        message: 'module.unknown_input.queue_name: modules/thing has no output "queue_name"',
+      }),
     ]);
   });
 
@@ -37,7 +52,11 @@ describe('cross-reference checks', () => {
 
   it('rejects var.X that the module does not declare', () => {
     expect(of('XREF-UNKNOWN-VARIABLE')).toEqual([
-      expect.objectContaining({ file: 'modules/thing/main.tf', block: 'resource.aws_sqs_queue.this', message: 'var.colour is not declared in modules/thing' }),
+      expect.objectContaining({
+        file: 'modules/thing/main.tf',
+        block: 'resource.aws_sqs_queue.this',
+        message: 'var.colour is not declared in modules/thing',
+      }),
     ]);
   });
 });

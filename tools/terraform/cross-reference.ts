@@ -3,7 +3,14 @@ import { findLine, walkStrings } from './model.ts';
 import type { Violation } from './types.ts';
 
 /** Arguments of a module block that are not input variables. */
-const META_ARGUMENTS = new Set(['source', 'version', 'providers', 'count', 'for_each', 'depends_on']);
+const META_ARGUMENTS = new Set([
+  'source',
+  'version',
+  'providers',
+  'count',
+  'for_each',
+  'depends_on',
+]);
 
 const MODULE_REF = /(?<![\w.])module\.([A-Za-z_][\w-]*)(?:\.([A-Za-z_][\w-]*))?/g;
 const VAR_REF = /(?<![\w.])var\.([A-Za-z_][\w-]*)/g;
@@ -18,16 +25,28 @@ function checkModuleCalls(tree: TfTree, dir: ModuleDir, violations: Violation[])
     const where = { file: call.file.relPath, line: call.line, block: call.address };
     const target = tree.dirs.get(call.localDir);
     if (!target) {
-      violations.push({ ruleId: 'XREF-MODULE-SOURCE', ...where, message: `source "${call.source}" is not a module directory in the tree (${call.localDir})` });
+      violations.push({
+        ruleId: 'XREF-MODULE-SOURCE',
+        ...where,
+        message: `source "${call.source}" is not a module directory in the tree (${call.localDir})`,
+      });
       continue;
     }
     for (const input of Object.keys(call.body)) {
       if (META_ARGUMENTS.has(input) || target.variables.has(input)) continue;
-      violations.push({ ruleId: 'XREF-UNKNOWN-INPUT', ...where, message: `input "${input}" is not a variable of ${target.relDir}` });
+      violations.push({
+        ruleId: 'XREF-UNKNOWN-INPUT',
+        ...where,
+        message: `input "${input}" is not a variable of ${target.relDir}`,
+      });
     }
     for (const [name, variable] of target.variables) {
       if ('default' in variable.body || name in call.body) continue;
-      violations.push({ ruleId: 'XREF-MISSING-INPUT', ...where, message: `required input "${name}" of ${target.relDir} is not set` });
+      violations.push({
+        ruleId: 'XREF-MISSING-INPUT',
+        ...where,
+        message: `required input "${name}" of ${target.relDir} is not set`,
+      });
     }
   }
 }
@@ -47,13 +66,25 @@ function checkReferences(tree: TfTree, dir: ModuleDir, violations: Violation[]):
         const line = findLine(file.text, new RegExp(escapeRegex(text)));
         if (!call) {
           reported.add(key);
-          violations.push({ ruleId: 'XREF-UNKNOWN-MODULE', file: file.relPath, line, block, message: `${text} refers to a module that ${dir.relDir} does not call` });
+          violations.push({
+            ruleId: 'XREF-UNKNOWN-MODULE',
+            file: file.relPath,
+            line,
+            block,
+            message: `${text} refers to a module that ${dir.relDir} does not call`,
+          });
           continue;
         }
         const target = call.localDir ? tree.dirs.get(call.localDir) : undefined;
         if (output !== undefined && target && !target.outputs.has(output)) {
           reported.add(key);
-          violations.push({ ruleId: 'XREF-UNKNOWN-OUTPUT', file: file.relPath, line, block, message: `${text}: ${target.relDir} has no output "${output}"` });
+          violations.push({
+            ruleId: 'XREF-UNKNOWN-OUTPUT',
+            file: file.relPath,
+            line,
+            block,
+            message: `${text}: ${target.relDir} has no output "${output}"`,
+          });
         }
       }
       for (const match of value.matchAll(VAR_REF)) {
@@ -62,7 +93,13 @@ function checkReferences(tree: TfTree, dir: ModuleDir, violations: Violation[]):
         if (dir.variables.has(name) || reported.has(key)) continue;
         reported.add(key);
         const line = findLine(file.text, new RegExp(`${escapeRegex(text)}(?![\\w-])`));
-        violations.push({ ruleId: 'XREF-UNKNOWN-VARIABLE', file: file.relPath, line, block, message: `${text} is not declared in ${dir.relDir}` });
+        violations.push({
+          ruleId: 'XREF-UNKNOWN-VARIABLE',
+          file: file.relPath,
+          line,
+          block,
+          message: `${text} is not declared in ${dir.relDir}`,
+        });
       }
     }
   }

@@ -25,11 +25,16 @@ const VAR_REF = /^\$\{var\.([A-Za-z_][\w-]*)\}$/;
 const LOCAL_REF = /^\$\{local\.([A-Za-z_][\w-]*)\}$/;
 
 /** Evaluates a hcl2json expression: literals and plain `var.x` / `local.x` references; anything else is UNKNOWN. */
-export function evaluate(expr: unknown, instance: Instance, seen: Set<string> = new Set()): unknown {
+export function evaluate(
+  expr: unknown,
+  instance: Instance,
+  seen: Set<string> = new Set(),
+): unknown {
   if (typeof expr === 'string') {
     if (!expr.includes('${')) return expr;
     const variable = VAR_REF.exec(expr);
-    if (variable?.[1] !== undefined) return instance.vars.has(variable[1]) ? instance.vars.get(variable[1]) : UNKNOWN;
+    if (variable?.[1] !== undefined)
+      return instance.vars.has(variable[1]) ? instance.vars.get(variable[1]) : UNKNOWN;
     const local = LOCAL_REF.exec(expr);
     if (local?.[1] !== undefined && instance.dir.locals.has(local[1]) && !seen.has(local[1])) {
       return evaluate(instance.dir.locals.get(local[1]), instance, new Set([...seen, local[1]]));
@@ -38,7 +43,9 @@ export function evaluate(expr: unknown, instance: Instance, seen: Set<string> = 
   }
   if (Array.isArray(expr)) return expr.map((item) => evaluate(item, instance, seen));
   if (isBody(expr)) {
-    return Object.fromEntries(Object.entries(expr).map(([key, value]) => [key, evaluate(value, instance, seen)]));
+    return Object.fromEntries(
+      Object.entries(expr).map(([key, value]) => [key, evaluate(value, instance, seen)]),
+    );
   }
   return expr;
 }
@@ -90,7 +97,13 @@ export function buildInstances(tree: TfTree): Instance[] {
         else vars.set(name, UNKNOWN);
       }
       expand(
-        { dir: child, label: `${parent.label} → module.${call.name}`, environment: parent.environment, vars, call },
+        {
+          dir: child,
+          label: `${parent.label} → module.${call.name}`,
+          environment: parent.environment,
+          vars,
+          call,
+        },
         depth + 1,
       );
     }

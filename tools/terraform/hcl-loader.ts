@@ -28,7 +28,8 @@ export async function findHclFiles(root: string): Promise<string[]> {
     const entries = await readdir(dir, { withFileTypes: true });
     for (const entry of entries) {
       if (entry.isDirectory()) {
-        if (!entry.name.startsWith('.') && !SKIPPED_DIRS.has(entry.name)) await walk(join(dir, entry.name));
+        if (!entry.name.startsWith('.') && !SKIPPED_DIRS.has(entry.name))
+          await walk(join(dir, entry.name));
       } else if (entry.name.endsWith('.tf') || entry.name.endsWith('.tfvars')) {
         found.push(join(dir, entry.name));
       }
@@ -53,11 +54,22 @@ export async function loadHclFile(path: string, root: string): Promise<HclFile> 
     return { path, relPath, relDir, kind, text, json };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { path, relPath, relDir, kind, text, json: null, error: message.replace(/^Error:\s*/, '') };
+    return {
+      path,
+      relPath,
+      relDir,
+      kind,
+      text,
+      json: null,
+      error: message.replace(/^Error:\s*/, ''),
+    };
   }
 }
 
-export async function loadHclTree(root: string, onFile?: (file: HclFile) => void): Promise<HclFile[]> {
+export async function loadHclTree(
+  root: string,
+  onFile?: (file: HclFile) => void,
+): Promise<HclFile[]> {
   const paths = await findHclFiles(root);
   const files = await Promise.all(paths.map((path) => loadHclFile(path, root)));
   for (const file of files) onFile?.(file);

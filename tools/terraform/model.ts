@@ -82,7 +82,12 @@ function emptyDir(relDir: string): ModuleDir {
   };
 }
 
-function addNamedBlocks(file: HclFile, kind: string, section: unknown, into: Map<string, Block>): void {
+function addNamedBlocks(
+  file: HclFile,
+  kind: string,
+  section: unknown,
+  into: Map<string, Block>,
+): void {
   if (!isBody(section)) return;
   for (const [name, value] of Object.entries(section)) {
     const body = firstBody(value) ?? {};
@@ -126,16 +131,20 @@ function addFile(dir: ModuleDir, file: HclFile): void {
   }
   addNamedBlocks(file, 'variable', json['variable'], dir.variables);
   addNamedBlocks(file, 'output', json['output'], dir.outputs);
-  for (const kind of ['resource', 'data', 'ephemeral']) addTypedBlocks(file, kind, json[kind], dir.resources);
+  for (const kind of ['resource', 'data', 'ephemeral'])
+    addTypedBlocks(file, kind, json[kind], dir.resources);
   const locals = json['locals'];
   if (Array.isArray(locals)) {
-    for (const block of locals) if (isBody(block)) for (const [k, v] of Object.entries(block)) dir.locals.set(k, v);
+    for (const block of locals)
+      if (isBody(block)) for (const [k, v] of Object.entries(block)) dir.locals.set(k, v);
   }
   const calls = new Map<string, Block>();
   addNamedBlocks(file, 'module', json['module'], calls);
   for (const [name, block] of calls) {
     const source = typeof block.body['source'] === 'string' ? block.body['source'] : '';
-    const localDir = isLocalSource(source) ? posix.normalize(posix.join(dir.relDir, source)) : undefined;
+    const localDir = isLocalSource(source)
+      ? posix.normalize(posix.join(dir.relDir, source))
+      : undefined;
     dir.moduleCalls.set(name, { ...block, source, localDir });
   }
 }
@@ -160,11 +169,16 @@ export function rootDirs(tree: TfTree): ModuleDir[] {
   for (const dir of tree.dirs.values()) {
     for (const call of dir.moduleCalls.values()) if (call.localDir) called.add(call.localDir);
   }
-  return [...tree.dirs.values()].filter((dir) => !called.has(dir.relDir) && dir.files.some((f) => f.kind === 'tf'));
+  return [...tree.dirs.values()].filter(
+    (dir) => !called.has(dir.relDir) && dir.files.some((f) => f.kind === 'tf'),
+  );
 }
 
 /** Walks a JSON value and yields every string in it with the key path that led there. */
-export function* walkStrings(value: unknown, path: string[] = []): Generator<{ path: string[]; value: string }> {
+export function* walkStrings(
+  value: unknown,
+  path: string[] = [],
+): Generator<{ path: string[]; value: string }> {
   if (typeof value === 'string') {
     yield { path, value };
   } else if (Array.isArray(value)) {

@@ -1,13 +1,19 @@
 import type { ModuleDir } from './model.ts';
 
 function cell(value: unknown): string {
-  const text = typeof value === 'string' ? value.replace(/^\$\{([\s\S]*)\}$/, '$1') : JSON.stringify(value);
+  const text =
+    typeof value === 'string' ? value.replace(/^\$\{([\s\S]*)\}$/, '$1') : JSON.stringify(value);
   return text.replace(/\|/g, '\\|').replace(/\n\s*/g, ' ');
 }
 
 /** The Inputs and Outputs tables of a module README, generated from variables.tf and outputs.tf. */
 export function renderInputsOutputs(dir: ModuleDir): string {
-  const lines = ['## Inputs', '', '| Name | Description | Type | Default | Required |', '|---|---|---|---|---|'];
+  const lines = [
+    '## Inputs',
+    '',
+    '| Name | Description | Type | Default | Required |',
+    '|---|---|---|---|---|',
+  ];
   for (const [name, variable] of [...dir.variables].sort(([a], [b]) => a.localeCompare(b))) {
     const hasDefault = 'default' in variable.body;
     lines.push(

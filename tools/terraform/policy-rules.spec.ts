@@ -34,27 +34,44 @@ describe('policy rules reject bad fixtures and accept good blocks', () => {
 
   rule('TF-EKS-LOGS', 'clusters without all five control-plane log types', async () => {
     const violations = (await violationsIn('eks-logs')).filter((v) => v.ruleId === 'TF-EKS-LOGS');
-    expect(violations.map((v) => v.block).sort()).toEqual(['resource.aws_eks_cluster.bad', 'resource.aws_eks_cluster.unset']);
-    expect(violations.find((v) => v.block.endsWith('.bad'))?.message).toContain('authenticator, controllerManager, scheduler');
+    expect(violations.map((v) => v.block).sort()).toEqual([
+      'resource.aws_eks_cluster.bad',
+      'resource.aws_eks_cluster.unset',
+    ]);
+    expect(violations.find((v) => v.block.endsWith('.bad'))?.message).toContain(
+      'authenticator, controllerManager, scheduler',
+    );
   });
 
-  rule('TF-EKS-PUBLIC-CIDR', 'an API endpoint open to 0.0.0.0/0, by literal, by default or by an unguarded variable', async () => {
-    expect(await flagged('eks-public-cidr', 'TF-EKS-PUBLIC-CIDR')).toEqual([
-      'main.tf [resource.aws_eks_cluster.default_open]',
-      'main.tf [resource.aws_eks_cluster.open]',
-      'main.tf [resource.aws_eks_cluster.unguarded]',
-    ]);
-  });
+  rule(
+    'TF-EKS-PUBLIC-CIDR',
+    'an API endpoint open to 0.0.0.0/0, by literal, by default or by an unguarded variable',
+    async () => {
+      expect(await flagged('eks-public-cidr', 'TF-EKS-PUBLIC-CIDR')).toEqual([
+        'main.tf [resource.aws_eks_cluster.default_open]',
+        'main.tf [resource.aws_eks_cluster.open]',
+        'main.tf [resource.aws_eks_cluster.unguarded]',
+      ]);
+    },
+  );
 
   it('TF-EKS-PUBLIC-CIDR: follows 0.0.0.0/0 from tfvars through a module call', async () => {
-    const violations = (await violationsIn('eks-public-cidr-module')).filter((v) => v.ruleId === 'TF-EKS-PUBLIC-CIDR');
+    const violations = (await violationsIn('eks-public-cidr-module')).filter(
+      (v) => v.ruleId === 'TF-EKS-PUBLIC-CIDR',
+    );
     expect(violations).toHaveLength(1);
-    expect(violations[0]).toMatchObject({ file: 'modules/cluster/main.tf', block: 'resource.aws_eks_cluster.this', line: 11 });
+    expect(violations[0]).toMatchObject({
+      file: 'modules/cluster/main.tf',
+      block: 'resource.aws_eks_cluster.this',
+      line: 11,
+    });
     expect(violations[0]?.message).toContain('environments/prod → module.cluster');
   });
 
   rule('TF-EKS-NODEGROUP-DESIRED', 'node groups that would reset desired_size', async () => {
-    expect(await flagged('eks-nodegroup', 'TF-EKS-NODEGROUP-DESIRED')).toEqual(['main.tf [resource.aws_eks_node_group.bad]']);
+    expect(await flagged('eks-nodegroup', 'TF-EKS-NODEGROUP-DESIRED')).toEqual([
+      'main.tf [resource.aws_eks_node_group.bad]',
+    ]);
   });
 
   rule('TF-RDS-ENCRYPTED', 'unencrypted storage and encryption without a KMS key', async () => {
@@ -78,81 +95,133 @@ describe('policy rules reject bad fixtures and accept good blocks', () => {
     ]);
   });
 
-  rule('TF-RDS-DELETION-PROTECTION', 'production turning deletion protection off (staging may)', async () => {
-    const violations = (await violationsIn('rds-deletion-protection')).filter((v) => v.ruleId === 'TF-RDS-DELETION-PROTECTION');
-    expect(violations).toHaveLength(1);
-    expect(violations[0]?.block).toBe('resource.aws_db_instance.this');
-    expect(violations[0]?.message).toContain('environments/production → module.db');
-  });
+  rule(
+    'TF-RDS-DELETION-PROTECTION',
+    'production turning deletion protection off (staging may)',
+    async () => {
+      const violations = (await violationsIn('rds-deletion-protection')).filter(
+        (v) => v.ruleId === 'TF-RDS-DELETION-PROTECTION',
+      );
+      expect(violations).toHaveLength(1);
+      expect(violations[0]?.block).toBe('resource.aws_db_instance.this');
+      expect(violations[0]?.message).toContain('environments/production → module.db');
+    },
+  );
 
-  rule('TF-CACHE-ENCRYPTION', 'replication groups without transit or at-rest encryption', async () => {
-    const violations = (await violationsIn('cache-encryption')).filter((v) => v.ruleId === 'TF-CACHE-ENCRYPTION');
-    expect(violations.map((v) => `${v.block}: ${v.message.split(' ')[0]}`).sort()).toEqual([
-      'resource.aws_elasticache_replication_group.no_at_rest: at_rest_encryption_enabled',
-      'resource.aws_elasticache_replication_group.no_transit: transit_encryption_enabled',
-    ]);
-  });
+  rule(
+    'TF-CACHE-ENCRYPTION',
+    'replication groups without transit or at-rest encryption',
+    async () => {
+      const violations = (await violationsIn('cache-encryption')).filter(
+        (v) => v.ruleId === 'TF-CACHE-ENCRYPTION',
+      );
+      expect(violations.map((v) => `${v.block}: ${v.message.split(' ')[0]}`).sort()).toEqual([
+        'resource.aws_elasticache_replication_group.no_at_rest: at_rest_encryption_enabled',
+        'resource.aws_elasticache_replication_group.no_transit: transit_encryption_enabled',
+      ]);
+    },
+  );
 
   rule('TF-CACHE-MULTI-AZ', 'replication groups without Multi-AZ', async () => {
-    expect(await flagged('cache-multi-az', 'TF-CACHE-MULTI-AZ')).toEqual(['main.tf [resource.aws_elasticache_replication_group.single_az]']);
-  });
-
-  rule('TF-NO-SECRETS', 'literal passwords, tokens, secret defaults and URL credentials', async () => {
-    expect(await flagged('no-secrets', 'TF-NO-SECRETS')).toEqual([
-      'main.tf [locals]',
-      'main.tf [resource.aws_db_instance.literal]',
-      'main.tf [resource.aws_elasticache_replication_group.literal]',
-      'main.tf [variable.db_password]',
-      'terraform.tfvars [tfvars.api_token]',
+    expect(await flagged('cache-multi-az', 'TF-CACHE-MULTI-AZ')).toEqual([
+      'main.tf [resource.aws_elasticache_replication_group.single_az]',
     ]);
   });
 
+  rule(
+    'TF-NO-SECRETS',
+    'literal passwords, tokens, secret defaults and URL credentials',
+    async () => {
+      expect(await flagged('no-secrets', 'TF-NO-SECRETS')).toEqual([
+        'main.tf [locals]',
+        'main.tf [resource.aws_db_instance.literal]',
+        'main.tf [resource.aws_elasticache_replication_group.literal]',
+        'main.tf [variable.db_password]',
+        'terraform.tfvars [tfvars.api_token]',
+      ]);
+    },
+  );
+
   rule('TF-NO-ACCOUNT-ID', '12-digit account ids in .tf and .tfvars', async () => {
-    const violations = (await violationsIn('no-account-id')).filter((v) => v.ruleId === 'TF-NO-ACCOUNT-ID');
+    const violations = (await violationsIn('no-account-id')).filter(
+      (v) => v.ruleId === 'TF-NO-ACCOUNT-ID',
+    );
     expect(violations.map((v) => `${v.file}:${v.line} [${v.block}]`).sort()).toEqual([
       'main.tf:2 [resource.aws_eks_access_entry.admin]',
       'terraform.tfvars:1 [tfvars.account]',
     ]);
   });
 
-  rule('TF-VERSIONS-PINNED', 'open version ranges, missing required_version, missing versions.tf', async () => {
-    const messages = (await violationsIn('versions-pinned')).filter((v) => v.ruleId === 'TF-VERSIONS-PINNED').map((v) => `${v.file}: ${v.message}`).sort();
-    expect(messages).toEqual([
-      'no-versions/versions.tf: versions.tf is missing',
-      'pinned-badly/versions.tf: provider "aws" version ">= 5.0" is not pinned (use x.y.z or ~> x.y.z)',
-      'pinned-badly/versions.tf: provider "helm" is used but not in required_providers',
-      'pinned-badly/versions.tf: provider "random" has no version constraint',
-      'pinned-badly/versions.tf: required_version is not set',
-    ]);
-  });
+  rule(
+    'TF-VERSIONS-PINNED',
+    'open version ranges, missing required_version, missing versions.tf',
+    async () => {
+      const messages = (await violationsIn('versions-pinned'))
+        .filter((v) => v.ruleId === 'TF-VERSIONS-PINNED')
+        .map((v) => `${v.file}: ${v.message}`)
+        .sort();
+      expect(messages).toEqual([
+        'no-versions/versions.tf: versions.tf is missing',
+        'pinned-badly/versions.tf: provider "aws" version ">= 5.0" is not pinned (use x.y.z or ~> x.y.z)',
+        'pinned-badly/versions.tf: provider "helm" is used but not in required_providers',
+        'pinned-badly/versions.tf: provider "random" has no version constraint',
+        'pinned-badly/versions.tf: required_version is not set',
+      ]);
+    },
+  );
 
-  rule('TF-MODULE-PINNED', 'registry modules without an exact version, git sources without a ref', async () => {
-    expect(await flagged('module-pinned', 'TF-MODULE-PINNED')).toEqual([
-      'main.tf [module.git_without_ref]',
-      'main.tf [module.range]',
-      'main.tf [module.unpinned]',
-    ]);
-  });
+  rule(
+    'TF-MODULE-PINNED',
+    'registry modules without an exact version, git sources without a ref',
+    async () => {
+      expect(await flagged('module-pinned', 'TF-MODULE-PINNED')).toEqual([
+        'main.tf [module.git_without_ref]',
+        'main.tf [module.range]',
+        'main.tf [module.unpinned]',
+      ]);
+    },
+  );
 
   rule('TF-STATE-LOCKING', 'an S3 backend without locking', async () => {
-    const violations = (await violationsIn('state-locking')).filter((v) => v.ruleId === 'TF-STATE-LOCKING');
+    const violations = (await violationsIn('state-locking')).filter(
+      (v) => v.ruleId === 'TF-STATE-LOCKING',
+    );
     expect(violations).toEqual([
-      expect.objectContaining({ file: 'environments/prod/versions.tf', block: 'terraform.backend', line: 4 }),
+      expect.objectContaining({
+        file: 'environments/prod/versions.tf',
+        block: 'terraform.backend',
+        line: 4,
+      }),
     ]);
   });
 
   rule('TF-VARIABLE-DOCS', 'variables without description or type', async () => {
-    expect(await flagged('variable-docs', 'TF-VARIABLE-DOCS')).toEqual(['main.tf [variable.undocumented]', 'main.tf [variable.untyped]']);
+    expect(await flagged('variable-docs', 'TF-VARIABLE-DOCS')).toEqual([
+      'main.tf [variable.undocumented]',
+      'main.tf [variable.untyped]',
+    ]);
   });
 
   rule('TF-MODULE-LAYOUT', 'modules missing their standard files and README', async () => {
-    const messages = (await violationsIn('module-layout')).filter((v) => v.ruleId === 'TF-MODULE-LAYOUT').map((v) => v.message).sort();
-    expect(messages).toEqual(['README.md is missing', 'outputs.tf is missing', 'variables.tf is missing', 'versions.tf is missing']);
+    const messages = (await violationsIn('module-layout'))
+      .filter((v) => v.ruleId === 'TF-MODULE-LAYOUT')
+      .map((v) => v.message)
+      .sort();
+    expect(messages).toEqual([
+      'README.md is missing',
+      'outputs.tf is missing',
+      'variables.tf is missing',
+      'versions.tf is missing',
+    ]);
   });
 
   it('community modules are judged by their defaults', async () => {
     const violations = await violationsIn('community-modules');
-    const byRule = (id: string) => violations.filter((v) => v.ruleId === id).map((v) => v.block).sort();
+    const byRule = (id: string) =>
+      violations
+        .filter((v) => v.ruleId === id)
+        .map((v) => v.block)
+        .sort();
     expect(byRule('TF-EKS-LOGS')).toEqual(['module.eks_defaults']);
     expect(byRule('TF-EKS-PUBLIC-CIDR')).toEqual(['module.eks_defaults']);
     expect(byRule('TF-RDS-MULTI-AZ')).toEqual(['module.rds_defaults']);

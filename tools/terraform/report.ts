@@ -17,7 +17,12 @@ export function formatViolation(v: Violation): string {
 /** Violations grouped by file, then one summary line. */
 export function formatReport(summary: Summary): string {
   const lines: string[] = [];
-  const sorted = [...summary.violations].sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0) || a.ruleId.localeCompare(b.ruleId));
+  const sorted = [...summary.violations].sort(
+    (a, b) =>
+      a.file.localeCompare(b.file) ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      a.ruleId.localeCompare(b.ruleId),
+  );
   if (sorted.length > 0) {
     lines.push('', 'Violations:');
     for (const violation of sorted) lines.push(formatViolation(violation));

@@ -8,19 +8,32 @@ import { validateTerraform } from './validate.ts';
 const repoRoot = join(import.meta.dirname, '..', '..');
 const fixtures = join(import.meta.dirname, 'fixtures');
 const terraformWorks = (() => {
-  const probe = spawnSync(process.env['TERRAFORM_BIN'] ?? 'terraform', ['version'], { encoding: 'utf8', timeout: 10_000 });
+  const probe = spawnSync(process.env['TERRAFORM_BIN'] ?? 'terraform', ['version'], {
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
   return probe.status === 0;
 })();
 
 describe('the real terraform/ tree', () => {
   it('passes every check with zero violations, quickly', async () => {
     const result = await validateTerraform(join(repoRoot, 'terraform'));
-    const report = formatReport({ files: result.tree.files.length, modules: result.tree.dirs.size, rules: 0, violations: result.violations, fmt: result.fmt.status, durationMs: result.durationMs });
+    const report = formatReport({
+      files: result.tree.files.length,
+      modules: result.tree.dirs.size,
+      rules: 0,
+      violations: result.violations,
+      fmt: result.fmt.status,
+      durationMs: result.durationMs,
+    });
     expect(result.violations, report).toEqual([]);
     expect(result.tree.dirs.has('environments/production')).toBe(true);
     expect(result.tree.files.length).toBeGreaterThan(50);
     expect(result.durationMs).toBeLessThan(10_000);
-    if (!terraformWorks) console.warn(`terraform fmt not checked: ${result.fmt.status === 'skipped' ? result.fmt.reason : 'binary unavailable'}`);
+    if (!terraformWorks)
+      console.warn(
+        `terraform fmt not checked: ${result.fmt.status === 'skipped' ? result.fmt.reason : 'binary unavailable'}`,
+      );
   }, 20_000);
 
   it('has the three environments calling the shared modules', async () => {
@@ -44,7 +57,9 @@ describe('parsing and formatting', () => {
   it('reports files terraform fmt would rewrite (or says why fmt was skipped)', async () => {
     const { fmt, violations } = await validateTerraform(join(fixtures, 'fmt'));
     if (!terraformWorks) {
-      console.warn('terraform binary unavailable: checking the skip reason instead of fmt rejections');
+      console.warn(
+        'terraform binary unavailable: checking the skip reason instead of fmt rejections',
+      );
       expect(fmt).toMatchObject({ status: 'skipped', reason: expect.any(String) });
       return;
     }
@@ -68,7 +83,15 @@ describe('report', () => {
       rules: 17,
       fmt: 'ok',
       durationMs: 12,
-      violations: [{ ruleId: 'TF-EKS-KMS', file: 'modules/eks/main.tf', line: 7, block: 'resource.aws_eks_cluster.this', message: 'no key' }],
+      violations: [
+        {
+          ruleId: 'TF-EKS-KMS',
+          file: 'modules/eks/main.tf',
+          line: 7,
+          block: 'resource.aws_eks_cluster.this',
+          message: 'no key',
+        },
+      ],
     });
     expect(text).toContain('TF-EKS-KMS');
     expect(text).toContain('modules/eks/main.tf:7  [resource.aws_eks_cluster.this]');

@@ -30,11 +30,19 @@ export interface ValidateResult {
 function parseViolations(files: HclFile[]): Violation[] {
   return files
     .filter((file) => file.error !== undefined)
-    .map((file) => ({ ruleId: 'HCL-PARSE', file: file.relPath, block: '(file)', message: file.error ?? 'does not parse' }));
+    .map((file) => ({
+      ruleId: 'HCL-PARSE',
+      file: file.relPath,
+      block: '(file)',
+      message: file.error ?? 'does not parse',
+    }));
 }
 
 /** Parses every .tf/.tfvars below `dir`, then runs formatting, cross-reference and policy checks. */
-export async function validateTerraform(dir: string, options: ValidateOptions = {}): Promise<ValidateResult> {
+export async function validateTerraform(
+  dir: string,
+  options: ValidateOptions = {},
+): Promise<ValidateResult> {
   const started = performance.now();
   const root = resolve(dir);
   const files = await loadHclTree(root, options.onFile);
@@ -45,7 +53,10 @@ export async function validateTerraform(dir: string, options: ValidateOptions = 
     ...(fmt.status === 'violations' ? fmt.violations : []),
     ...parseViolations(files),
     ...checkCrossReferences(tree),
-    ...runPolicyRules({ root, tree, instances: buildInstances(tree) }, options.rules ?? policyRules),
+    ...runPolicyRules(
+      { root, tree, instances: buildInstances(tree) },
+      options.rules ?? policyRules,
+    ),
   ];
   return { root, tree, fmt, violations, durationMs: Math.round(performance.now() - started) };
 }

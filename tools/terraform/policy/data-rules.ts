@@ -20,10 +20,28 @@ interface Target {
 
 function* rdsTargets(instances: Instance[]): Generator<Target> {
   for (const { resource, instance } of resourcesOf(instances, 'aws_db_instance')) {
-    yield { block: resource, instance, defaults: { storage_encrypted: false, multi_az: false, backup_retention_period: 0, deletion_protection: false } };
+    yield {
+      block: resource,
+      instance,
+      defaults: {
+        storage_encrypted: false,
+        multi_az: false,
+        backup_retention_period: 0,
+        deletion_protection: false,
+      },
+    };
   }
   for (const { call, instance } of registryCallsOf(instances, RDS_MODULE)) {
-    yield { block: call, instance, defaults: { storage_encrypted: true, multi_az: false, backup_retention_period: undefined, deletion_protection: false } };
+    yield {
+      block: call,
+      instance,
+      defaults: {
+        storage_encrypted: true,
+        multi_az: false,
+        backup_retention_period: undefined,
+        deletion_protection: false,
+      },
+    };
   }
 }
 
@@ -32,12 +50,23 @@ function attribute(target: Target, name: string): unknown {
   return raw === undefined ? target.defaults[name] : evaluate(raw, target.instance);
 }
 
-function requireTrue(rule: PolicyRule, attributes: string[], targets: Iterable<Target>): Violation[] {
+function requireTrue(
+  rule: PolicyRule,
+  attributes: string[],
+  targets: Iterable<Target>,
+): Violation[] {
   const out: Violation[] = [];
   for (const target of targets) {
     for (const name of attributes) {
       const value = attribute(target, name);
-      if (value !== true) out.push(violationAt(rule.id, target.block, `${name} must be true, got ${describe(value ?? null)} (${target.instance.label})`));
+      if (value !== true)
+        out.push(
+          violationAt(
+            rule.id,
+            target.block,
+            `${name} must be true, got ${describe(value ?? null)} (${target.instance.label})`,
+          ),
+        );
     }
   }
   return dedupe(out);
@@ -49,7 +78,14 @@ export const rdsEncryptedRule: PolicyRule = {
   check({ instances }) {
     const out = requireTrue(this, ['storage_encrypted'], rdsTargets(instances));
     for (const { resource, instance } of resourcesOf(instances, 'aws_db_instance')) {
-      if (resource.body['kms_key_id'] === undefined) out.push(violationAt(this.id, resource, `kms_key_id is not set: use a customer-managed KMS key (${instance.label})`));
+      if (resource.body['kms_key_id'] === undefined)
+        out.push(
+          violationAt(
+            this.id,
+            resource,
+            `kms_key_id is not set: use a customer-managed KMS key (${instance.label})`,
+          ),
+        );
     }
     return dedupe(out);
   },
@@ -71,7 +107,13 @@ export const rdsBackupRetentionRule: PolicyRule = {
     for (const target of rdsTargets(instances)) {
       const value = attribute(target, 'backup_retention_period');
       if (typeof value !== 'number' || value < MIN_BACKUP_RETENTION_DAYS) {
-        out.push(violationAt(this.id, target.block, `backup_retention_period must be >= ${MIN_BACKUP_RETENTION_DAYS}, got ${describe(value ?? null)} (${target.instance.label})`));
+        out.push(
+          violationAt(
+            this.id,
+            target.block,
+            `backup_retention_period must be >= ${MIN_BACKUP_RETENTION_DAYS}, got ${describe(value ?? null)} (${target.instance.label})`,
+          ),
+        );
       }
     }
     return dedupe(out);
@@ -82,17 +124,40 @@ export const rdsDeletionProtectionRule: PolicyRule = {
   id: 'TF-RDS-DELETION-PROTECTION',
   description: 'RDS instances holding production data (production, dr) have deletion protection.',
   check({ instances }) {
-    const production = [...rdsTargets(instances)].filter((t) => PRODUCTION_ENVIRONMENTS.has(t.instance.environment));
+    const production = [...rdsTargets(instances)].filter((t) =>
+      PRODUCTION_ENVIRONMENTS.has(t.instance.environment),
+    );
     return requireTrue(this, ['deletion_protection'], production);
   },
 };
 
 function* cacheTargets(instances: Instance[]): Generator<Target> {
-  for (const { resource, instance } of resourcesOf(instances, 'aws_elasticache_replication_group')) {
-    yield { block: resource, instance, defaults: { at_rest_encryption_enabled: false, transit_encryption_enabled: false, automatic_failover_enabled: false, multi_az_enabled: false } };
+  for (const { resource, instance } of resourcesOf(
+    instances,
+    'aws_elasticache_replication_group',
+  )) {
+    yield {
+      block: resource,
+      instance,
+      defaults: {
+        at_rest_encryption_enabled: false,
+        transit_encryption_enabled: false,
+        automatic_failover_enabled: false,
+        multi_az_enabled: false,
+      },
+    };
   }
   for (const { call, instance } of registryCallsOf(instances, ELASTICACHE_MODULE)) {
-    yield { block: call, instance, defaults: { at_rest_encryption_enabled: true, transit_encryption_enabled: true, automatic_failover_enabled: true, multi_az_enabled: true } };
+    yield {
+      block: call,
+      instance,
+      defaults: {
+        at_rest_encryption_enabled: true,
+        transit_encryption_enabled: true,
+        automatic_failover_enabled: true,
+        multi_az_enabled: true,
+      },
+    };
   }
 }
 
@@ -100,7 +165,11 @@ export const cacheEncryptionRule: PolicyRule = {
   id: 'TF-CACHE-ENCRYPTION',
   description: 'ElastiCache replication groups encrypt in transit and at rest.',
   check({ instances }) {
-    return requireTrue(this, ['transit_encryption_enabled', 'at_rest_encryption_enabled'], cacheTargets(instances));
+    return requireTrue(
+      this,
+      ['transit_encryption_enabled', 'at_rest_encryption_enabled'],
+      cacheTargets(instances),
+    );
   },
 };
 
@@ -108,7 +177,11 @@ export const cacheMultiAzRule: PolicyRule = {
   id: 'TF-CACHE-MULTI-AZ',
   description: 'ElastiCache replication groups are Multi-AZ with automatic failover.',
   check({ instances }) {
-    return requireTrue(this, ['automatic_failover_enabled', 'multi_az_enabled'], cacheTargets(instances));
+    return requireTrue(
+      this,
+      ['automatic_failover_enabled', 'multi_az_enabled'],
+      cacheTargets(instances),
+    );
   },
 };
 

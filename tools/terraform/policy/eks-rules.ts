@@ -5,7 +5,13 @@ import { dedupe, describe, registryCallsOf, resourcesOf, violationAt } from './r
 import type { Violation } from '../types.ts';
 
 const EKS_MODULE = 'terraform-aws-modules/eks/aws';
-export const CONTROL_PLANE_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
+export const CONTROL_PLANE_LOG_TYPES = [
+  'api',
+  'audit',
+  'authenticator',
+  'controllerManager',
+  'scheduler',
+];
 const OPEN_CIDRS = ['0.0.0.0/0', '::/0'];
 
 export const eksKmsRule: PolicyRule = {
@@ -21,16 +27,39 @@ export const eksKmsRule: PolicyRule = {
           if (!isBody(config)) return false;
           const resources = evaluate(config['resources'], instance);
           const keyArn = firstBody(config['provider'])?.['key_arn'];
-          return Array.isArray(resources) && resources.includes('secrets') && typeof keyArn === 'string' && keyArn !== '';
+          return (
+            Array.isArray(resources) &&
+            resources.includes('secrets') &&
+            typeof keyArn === 'string' &&
+            keyArn !== ''
+          );
         });
-      if (!ok) out.push(violationAt(this.id, resource, `no encryption_config with a KMS key_arn for "secrets" (${instance.label})`));
+      if (!ok)
+        out.push(
+          violationAt(
+            this.id,
+            resource,
+            `no encryption_config with a KMS key_arn for "secrets" (${instance.label})`,
+          ),
+        );
     }
     for (const { call, instance } of registryCallsOf(instances, EKS_MODULE)) {
-      const config = evaluate(call.body['encryption_config'] ?? call.body['cluster_encryption_config'], instance);
+      const config = evaluate(
+        call.body['encryption_config'] ?? call.body['cluster_encryption_config'],
+        instance,
+      );
       const createKey = evaluate(call.body['create_kms_key'], instance);
       const disabled = config === null || (isBody(config) && Object.keys(config).length === 0);
-      const noKey = createKey === false && !(isBody(config) && typeof config['provider_key_arn'] === 'string');
-      if (disabled || noKey) out.push(violationAt(this.id, call, `secrets encryption is disabled on the EKS module (${instance.label})`));
+      const noKey =
+        createKey === false && !(isBody(config) && typeof config['provider_key_arn'] === 'string');
+      if (disabled || noKey)
+        out.push(
+          violationAt(
+            this.id,
+            call,
+            `secrets encryption is disabled on the EKS module (${instance.label})`,
+          ),
+        );
     }
     return dedupe(out);
   },
@@ -43,31 +72,53 @@ function missingLogTypes(value: unknown): string[] {
 
 export const eksLogsRule: PolicyRule = {
   id: 'TF-EKS-LOGS',
-  description: 'EKS control-plane logging enables api, audit, authenticator, controllerManager and scheduler.',
+  description:
+    'EKS control-plane logging enables api, audit, authenticator, controllerManager and scheduler.',
   check({ instances }) {
     const out: Violation[] = [];
     for (const { resource, instance } of resourcesOf(instances, 'aws_eks_cluster')) {
       const value = evaluate(resource.body['enabled_cluster_log_types'], instance);
       const missing = missingLogTypes(value);
       if (missing.length > 0) {
-        out.push(violationAt(this.id, resource, `enabled_cluster_log_types lacks ${missing.join(', ')} (got ${describe(value)}; ${instance.label})`));
+        out.push(
+          violationAt(
+            this.id,
+            resource,
+            `enabled_cluster_log_types lacks ${missing.join(', ')} (got ${describe(value)}; ${instance.label})`,
+          ),
+        );
       }
     }
     for (const { call, instance } of registryCallsOf(instances, EKS_MODULE)) {
       const raw = call.body['enabled_log_types'] ?? call.body['cluster_enabled_log_types'];
       // The module's default is api, audit, authenticator only.
-      const missing = missingLogTypes(raw === undefined ? ['api', 'audit', 'authenticator'] : evaluate(raw, instance));
-      if (missing.length > 0) out.push(violationAt(this.id, call, `control-plane logs lack ${missing.join(', ')} (${instance.label})`));
+      const missing = missingLogTypes(
+        raw === undefined ? ['api', 'audit', 'authenticator'] : evaluate(raw, instance),
+      );
+      if (missing.length > 0)
+        out.push(
+          violationAt(
+            this.id,
+            call,
+            `control-plane logs lack ${missing.join(', ')} (${instance.label})`,
+          ),
+        );
     }
     return dedupe(out);
   },
 };
 
 /** True when `raw` is `var.X` and X carries a validation that mentions 0.0.0.0/0. */
-function guardedByValidation(raw: unknown, variables: Map<string, { body: Record<string, unknown> }>): boolean {
+function guardedByValidation(
+  raw: unknown,
+  variables: Map<string, { body: Record<string, unknown> }>,
+): boolean {
   const name = typeof raw === 'string' ? /^\$\{var\.([\w-]+)\}$/.exec(raw)?.[1] : undefined;
   const validations = name ? variables.get(name)?.body['validation'] : undefined;
-  return Array.isArray(validations) && validations.some((v) => isBody(v) && String(v['condition']).includes('0.0.0.0/0'));
+  return (
+    Array.isArray(validations) &&
+    validations.some((v) => isBody(v) && String(v['condition']).includes('0.0.0.0/0'))
+  );
 }
 
 function checkCidrs(value: unknown, raw: unknown, guard: boolean): string | undefined {
@@ -93,15 +144,30 @@ export const eksPublicCidrRule: PolicyRule = {
       const isPublic = evaluate(vpc['endpoint_public_access'] ?? true, instance);
       if (isPublic === false) continue;
       const raw = vpc['public_access_cidrs'];
-      const problem = checkCidrs(evaluate(raw, instance), raw, guardedByValidation(raw, instance.dir.variables));
-      if (problem) out.push(violationAt(this.id, resource, `public_access_cidrs ${problem} (${instance.label})`));
+      const problem = checkCidrs(
+        evaluate(raw, instance),
+        raw,
+        guardedByValidation(raw, instance.dir.variables),
+      );
+      if (problem)
+        out.push(
+          violationAt(this.id, resource, `public_access_cidrs ${problem} (${instance.label})`),
+        );
     }
     for (const { call, instance } of registryCallsOf(instances, EKS_MODULE)) {
-      const isPublic = evaluate(call.body['endpoint_public_access'] ?? call.body['cluster_endpoint_public_access'] ?? false, instance);
+      const isPublic = evaluate(
+        call.body['endpoint_public_access'] ?? call.body['cluster_endpoint_public_access'] ?? false,
+        instance,
+      );
       if (isPublic === false) continue;
-      const raw = call.body['endpoint_public_access_cidrs'] ?? call.body['cluster_endpoint_public_access_cidrs'];
+      const raw =
+        call.body['endpoint_public_access_cidrs'] ??
+        call.body['cluster_endpoint_public_access_cidrs'];
       const problem = checkCidrs(evaluate(raw, instance), raw, false);
-      if (problem) out.push(violationAt(this.id, call, `endpoint_public_access_cidrs ${problem} (${instance.label})`));
+      if (problem)
+        out.push(
+          violationAt(this.id, call, `endpoint_public_access_cidrs ${problem} (${instance.label})`),
+        );
     }
     return dedupe(out);
   },
@@ -114,11 +180,27 @@ export const eksNodeGroupDesiredRule: PolicyRule = {
     const out: Violation[] = [];
     for (const { resource, instance } of resourcesOf(instances, 'aws_eks_node_group')) {
       const ignored = firstBody(resource.body['lifecycle'])?.['ignore_changes'];
-      const ok = Array.isArray(ignored) && ignored.some((entry) => String(entry).replace(/[${}\s]/g, '') === 'scaling_config[0].desired_size');
-      if (!ok) out.push(violationAt(this.id, resource, `lifecycle.ignore_changes must include scaling_config[0].desired_size (${instance.label})`));
+      const ok =
+        Array.isArray(ignored) &&
+        ignored.some(
+          (entry) => String(entry).replace(/[${}\s]/g, '') === 'scaling_config[0].desired_size',
+        );
+      if (!ok)
+        out.push(
+          violationAt(
+            this.id,
+            resource,
+            `lifecycle.ignore_changes must include scaling_config[0].desired_size (${instance.label})`,
+          ),
+        );
     }
     return dedupe(out);
   },
 };
 
-export const eksRules: PolicyRule[] = [eksKmsRule, eksLogsRule, eksPublicCidrRule, eksNodeGroupDesiredRule];
+export const eksRules: PolicyRule[] = [
+  eksKmsRule,
+  eksLogsRule,
+  eksPublicCidrRule,
+  eksNodeGroupDesiredRule,
+];

@@ -20,7 +20,10 @@ export function violationAt(ruleId: string, block: Block, message: string): Viol
 }
 
 /** Resources of `type` in every instance, with the instance whose inputs evaluate them. */
-export function* resourcesOf(instances: Instance[], type: string): Generator<{ resource: Block; instance: Instance }> {
+export function* resourcesOf(
+  instances: Instance[],
+  type: string,
+): Generator<{ resource: Block; instance: Instance }> {
   for (const instance of instances) {
     for (const resource of instance.dir.resources) {
       if (resource.kind === 'resource' && resource.type === type) yield { resource, instance };
@@ -29,11 +32,15 @@ export function* resourcesOf(instances: Instance[], type: string): Generator<{ r
 }
 
 /** Calls of a registry module whose source starts with `sourcePrefix` (e.g. terraform-aws-modules/eks/aws). */
-export function* registryCallsOf(instances: Instance[], sourcePrefix: string): Generator<{ call: Block; instance: Instance }> {
+export function* registryCallsOf(
+  instances: Instance[],
+  sourcePrefix: string,
+): Generator<{ call: Block; instance: Instance }> {
   for (const instance of instances) {
     for (const call of instance.dir.moduleCalls.values()) {
       const source = call.source.replace(/^registry\.terraform\.io\//, '');
-      if (source === sourcePrefix || source.startsWith(`${sourcePrefix}//`)) yield { call, instance };
+      if (source === sourcePrefix || source.startsWith(`${sourcePrefix}//`))
+        yield { call, instance };
     }
   }
 }
