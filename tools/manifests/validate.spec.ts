@@ -581,9 +581,9 @@ describe('validate-manifests CLI', () => {
     expect((await cli('--help')).stdout).toMatch(/Exit codes: 0 all valid, 1 findings, 2/);
     const { stdout } = await cli('--rules');
     for (const rule of RULES) expect(stdout).toContain(rule.id);
-  });
+  }, 20_000);
 
   it('exits 2 on a usage error', async () => {
     await expect(cli('--bogus')).rejects.toMatchObject({ code: 2 });
-  });
+  }, 20_000);
 });
