@@ -117,7 +117,7 @@ export const noSecretsRule: PolicyRule = {
   },
 };
 
-const ACCOUNT_ID = /(?<![\w.\-/])\d{12}(?![\w.\-])/;
+const ACCOUNT_ID = /(?<![\w./-])\d{12}(?![\w.-])/;
 const HEADER = /^([a-z_]+)((?:\s+"[^"]*")*)\s*\{/;
 
 export const noAccountIdRule: PolicyRule = {
