@@ -12,8 +12,8 @@ import {
 
 const HELP = `Usage: npx tsx tools/validate-manifests.ts [--rules] [--help]
 
-Renders every deploy/overlays/* overlay, every deploy/components/* component on top of the base,
-and argocd/ with \`kubectl kustomize\`, then checks each object against its schema
+Renders every deploy/overlays/* overlay and every deploy/components/* component on top of the
+base with \`kubectl kustomize\`, reads argocd/ as Argo CD's bootstrap Application does, then checks each object against its schema
 (@kubernetes-models, including Istio, Argo CD and Prometheus-operator CRDs, plus hand-written
 shapes for Argo Rollouts and External Secrets), rejects fields no schema declares, and applies
 FediFlow's policy rules.

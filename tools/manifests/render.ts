@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -48,7 +48,6 @@ export async function listTargets(repoRoot: string): Promise<TargetSpec[]> {
       dir: path.join(deploy, 'components', name),
     })),
     { name: 'argocd', kind: 'argocd', dir: path.join(repoRoot, 'argocd') },
-    { name: 'argocd/bootstrap', kind: 'argocd', dir: path.join(repoRoot, 'argocd', 'bootstrap') },
   ];
 }
 
@@ -92,12 +91,42 @@ async function renderComponent(repoRoot: string, componentDir: string): Promise<
   }
 }
 
+/**
+ * argocd/ is read the way the bootstrap Application Terraform creates reads it: every YAML file,
+ * recursively, as plain manifests (`directory.recurse`), not as a kustomization.
+ */
+async function readManifestDir(dir: string): Promise<K8sObject[]> {
+  const files = (await readdir(dir, { recursive: true }))
+    .filter((file) => /\.ya?ml$/.test(file))
+    .sort();
+  const objects: K8sObject[] = [];
+  for (const file of files) {
+    const text = await readFile(path.join(dir, file), 'utf8');
+    for (const doc of parseAllDocuments(text)) {
+      if (doc.errors.length) throw new Error(`${path.join(dir, file)}: ${doc.errors[0]!.message}`);
+      const object = doc.toJS() as K8sObject | null;
+      if (object === null) continue;
+      if (
+        typeof object !== 'object' ||
+        !object.apiVersion ||
+        !object.kind ||
+        !object.metadata?.name
+      )
+        throw new Error(`${path.join(dir, file)} holds a document that is not a Kubernetes object`);
+      objects.push(object);
+    }
+  }
+  return objects;
+}
+
 export async function renderTarget(repoRoot: string, spec: TargetSpec): Promise<RenderedTarget> {
   const started = performance.now();
   const objects =
     spec.kind === 'component'
       ? await renderComponent(repoRoot, spec.dir)
-      : await kustomize(spec.dir);
+      : spec.kind === 'argocd'
+        ? await readManifestDir(spec.dir)
+        : await kustomize(spec.dir);
   return { name: spec.name, kind: spec.kind, objects, renderMs: performance.now() - started };
 }
 

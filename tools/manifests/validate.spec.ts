@@ -64,7 +64,6 @@ describe('rendered tree', () => {
   it('renders every overlay, every component on the base, and argocd/', () => {
     expect(targets.map((rendered) => rendered.name).sort()).toEqual([
       'argocd',
-      'argocd/bootstrap',
       'component/blue-green',
       'component/external-secrets',
       'component/mesh',
