@@ -15,9 +15,10 @@ export function lineDiff(before: string, after: string, context = 3): string[] {
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
-    if (i < a.length && j < b.length && a[i] === b[j])
-      (ops.push({ sign: ' ', line: a[i++]! }), j++);
-    else if (j < b.length && (i >= a.length || lengths[i]![j + 1]! > lengths[i + 1]![j]!))
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      ops.push({ sign: ' ', line: a[i++]! });
+      j++;
+    } else if (j < b.length && (i >= a.length || lengths[i]![j + 1]! > lengths[i + 1]![j]!))
       ops.push({ sign: '+', line: b[j++]! });
     else ops.push({ sign: '-', line: a[i++]! });
   }

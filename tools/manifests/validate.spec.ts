@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- same reason as rules/config-rules.ts
 import { describeEnvironment } from '../../libs/config/src/index.ts';
 import { renderAll } from './render.ts';
 import { RULES } from './rules/index.ts';
@@ -347,7 +348,7 @@ describe('policy rules reject bad manifests', () => {
       // The initial 5 replicas are only acceptable because Argo CD ignores them afterwards.
       {
         target: 'overlay/production',
-        mutate: () => {},
+        mutate: () => undefined,
         argocd: [],
         expect: { object: 'Rollout/api', field: 'spec.replicas' },
       },

@@ -1,4 +1,6 @@
-// Relative import: `tsx` run from the workspace root does not read tsconfig.base.json paths.
+// Relative, not @fediflow/config: `tsx` run from the workspace root does not apply
+// tsconfig.base.json paths.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import {
   describeEnvironment,
   SERVICE_NAMES,
