@@ -1,0 +1,2 @@
+export * from './federation-keys';
+export * from './redis-kv.store';

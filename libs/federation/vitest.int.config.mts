@@ -1,0 +1,7 @@
+import { defineSuite } from '../../tools/vitest-preset.mts';
+
+export default defineSuite({
+  name: 'federation-core',
+  kind: 'integration',
+  dir: import.meta.dirname,
+});
