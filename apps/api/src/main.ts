@@ -8,11 +8,12 @@ async function main(): Promise<void> {
     serviceName: 'fediflow-api',
     endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
   });
-  const [{ runService }, { ApiModule }] = await Promise.all([
+  const [{ runService }, { ApiModule }, { configureApiHttp }] = await Promise.all([
     import('@fediflow/bootstrap'),
     import('./app/api.module'),
+    import('./http/configure-http'),
   ]);
-  await runService({ config, tracing, imports: [ApiModule] });
+  await runService({ config, tracing, imports: [ApiModule], configure: configureApiHttp });
 }
 
 main().catch((error: unknown) => {

@@ -33,6 +33,8 @@ export async function createServiceApp(
   options: Omit<ServiceModuleOptions, 'registry' | 'config'> & {
     config: CommonConfig & { readonly service: ServiceName };
     host?: string;
+    /** Service-specific HTTP set-up (Fastify plugins) before the app initialises. */
+    configure?: (app: NestFastifyApplication) => Promise<void>;
   },
 ): Promise<ServiceApp> {
   const { config } = options;
@@ -46,6 +48,8 @@ export async function createServiceApp(
     requestIdHeader: 'x-request-id',
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Behind the gateway/mesh, the client address is in X-Forwarded-For; trust only our own hops.
+    trustProxy: (_address: string, hop: number) => hop < config.TRUST_PROXY_HOPS,
   });
   const fastify = adapter.getInstance();
   let draining = false;
@@ -78,6 +82,7 @@ export async function createServiceApp(
     adapter,
     { logger: new PinoNestLogger(logger), abortOnError: false },
   );
+  await options.configure?.(app);
   const shutdownState = app.get(ShutdownState);
   let metricsServer: MetricsServer | undefined;
   let stopping: Promise<void> | undefined;

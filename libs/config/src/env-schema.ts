@@ -24,6 +24,8 @@ const commonEnv = z.object({
     .string()
     .regex(/^[a-z0-9][a-z0-9:_-]*$/, 'must be lowercase letters, digits, ":", "_" or "-"')
     .default('fediflow'),
+  /** Reverse proxies in front of the service whose X-Forwarded-For may be believed (0: none). */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   FEDERATION_ENABLED: flag.default(true),
   RATE_LIMIT_ENABLED: flag.default(true),
   MONITORING_ENABLED: flag.default(true),
@@ -39,7 +41,13 @@ const commonEnv = z.object({
 });
 
 export const envSchemas = {
-  api: commonEnv,
+  api: commonEnv.extend({
+    /** Whether anyone may sign up through the API (institutions usually invite instead). */
+    REGISTRATIONS_OPEN: flag.default(false),
+    /** Requests per window per access token (or per IP when anonymous), Mastodon's default. */
+    RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(300),
+    RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(300),
+  }),
   federation: commonEnv,
   workers: commonEnv.extend({
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),

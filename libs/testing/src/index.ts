@@ -7,3 +7,4 @@ export * from './redis-server-process';
 export * from './test-servers';
 export * from './wait-for';
 export * from './tcp-proxy';
+export * from './mastodon-client';

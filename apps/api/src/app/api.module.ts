@@ -1,8 +1,41 @@
 import { Module } from '@nestjs/common';
+import { AccountsController } from '../accounts/accounts.controller';
+import { AccountsService } from '../accounts/accounts.service';
+import { EmailUnsubscribeController } from '../accounts/email-unsubscribe.controller';
+import { FollowRequestsController } from '../accounts/follow-requests.controller';
+import { FollowsService } from '../accounts/follows.service';
+import { ApiCommonModule } from '../common/api-common.module';
+import { ClientStartupController } from '../instance/client-startup.controller';
+import { InstanceController } from '../instance/instance.controller';
+import { MarkersController } from '../instance/markers.controller';
+import { NotificationsController } from '../notifications/notifications.controller';
+import { OAuthModule } from '../oauth/oauth.module';
+import { StatusesController } from '../statuses/statuses.controller';
+import { StatusesService } from '../statuses/statuses.service';
+import { TimelinesController } from '../timelines/timelines.controller';
 
-/**
- * The member REST API. Its features (accounts, statuses, timelines, OAuth) arrive as feature
- * modules imported here; the operational surface comes from `@fediflow/bootstrap`.
- */
-@Module({})
+@Module({
+  imports: [ApiCommonModule, OAuthModule],
+  controllers: [AccountsController, FollowRequestsController, EmailUnsubscribeController],
+  providers: [AccountsService, FollowsService],
+})
+class AccountsModule {}
+
+@Module({
+  imports: [ApiCommonModule],
+  controllers: [StatusesController, TimelinesController, NotificationsController],
+  providers: [StatusesService],
+})
+class StatusesModule {}
+
+@Module({
+  imports: [ApiCommonModule],
+  controllers: [InstanceController, ClientStartupController, MarkersController],
+})
+class InstanceModule {}
+
+/** The member REST API: a Mastodon-compatible subset (see the README for the endpoint list). */
+@Module({
+  imports: [ApiCommonModule, OAuthModule, AccountsModule, StatusesModule, InstanceModule],
+})
 export class ApiModule {}

@@ -1,4 +1,5 @@
 import { CreateJobRuns1764140000000 } from './1764140000000-create-job-runs';
+import { CreateSocialCore1764150000000 } from './1764150000000-create-social-core';
 
 /** Every migration, oldest first. Listed explicitly because the services are bundled. */
-export const migrations = [CreateJobRuns1764140000000];
+export const migrations = [CreateJobRuns1764140000000, CreateSocialCore1764150000000];

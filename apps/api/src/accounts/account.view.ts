@@ -1,0 +1,130 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { renderStatusText } from '../common/content/status-text';
+import { PublicUrls } from '../common/public-urls';
+
+/** The columns every account query selects (`a` is the alias); ids as text, also inside JSON. */
+export const ACCOUNT_COLUMNS = `a.id::text AS id, a.username, a.domain, a.display_name, a.note, a.locked, a.bot,
+  a.discoverable, a.uri, a.url, a.followers_count, a.following_count, a.statuses_count,
+  a.last_status_at, a.created_at`;
+
+export interface AccountRow {
+  id: string;
+  username: string;
+  domain: string | null;
+  display_name: string;
+  note: string;
+  locked: boolean;
+  bot: boolean;
+  discoverable: boolean;
+  uri: string | null;
+  url: string | null;
+  followers_count: number;
+  following_count: number;
+  statuses_count: number;
+  last_status_at: Date | string | null;
+  created_at: Date | string;
+}
+
+/** Mastodon's Account entity. */
+export interface AccountJson {
+  id: string;
+  username: string;
+  acct: string;
+  display_name: string;
+  locked: boolean;
+  bot: boolean;
+  discoverable: boolean;
+  group: boolean;
+  created_at: string;
+  note: string;
+  url: string;
+  uri: string;
+  avatar: string;
+  avatar_static: string;
+  header: string;
+  header_static: string;
+  followers_count: number;
+  following_count: number;
+  statuses_count: number;
+  last_status_at: string | null;
+  emojis: never[];
+  fields: never[];
+}
+
+const toIso = (value: Date | string) => new Date(value).toISOString();
+
+@Injectable()
+export class AccountView {
+  constructor(
+    private readonly db: DataSource,
+    private readonly urls: PublicUrls,
+  ) {}
+
+  toJson(row: AccountRow): AccountJson {
+    const local = row.domain === null;
+    // JSON built in SQL (row_to_json) carries timestamps as strings; drivers give Dates.
+    const created = new Date(row.created_at);
+    created.setUTCHours(0, 0, 0, 0); // Mastodon publishes the day only
+    return {
+      id: String(row.id),
+      username: row.username,
+      acct: local ? row.username : `${row.username}@${row.domain}`,
+      display_name: row.display_name,
+      locked: row.locked,
+      bot: row.bot,
+      discoverable: row.discoverable,
+      group: false,
+      created_at: created.toISOString(),
+      // Local notes are plain text; remote ones arrive as sanitised HTML from federation.
+      note: local
+        ? renderStatusText(row.note, {
+            mention: () => undefined,
+            tagUrl: (name) => this.urls.tag(name),
+          })
+        : row.note,
+      url: row.url ?? this.urls.profile(row.username),
+      uri: row.uri ?? this.urls.actor(row.username),
+      avatar: this.urls.missingAvatar,
+      avatar_static: this.urls.missingAvatar,
+      header: this.urls.missingHeader,
+      header_static: this.urls.missingHeader,
+      followers_count: row.followers_count,
+      following_count: row.following_count,
+      statuses_count: row.statuses_count,
+      last_status_at: row.last_status_at ? toIso(row.last_status_at).slice(0, 10) : null,
+      emojis: [],
+      fields: [],
+    };
+  }
+
+  async find(id: string): Promise<AccountRow | undefined> {
+    const [row]: AccountRow[] = await this.db.query(
+      `SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1`,
+      [id],
+    );
+    return row;
+  }
+
+  async findMany(ids: readonly string[]): Promise<AccountRow[]> {
+    if (ids.length === 0) return [];
+    return this.db.query(
+      `SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = ANY($1::bigint[])`,
+      [ids],
+    );
+  }
+
+  /** `user` or `user@domain`; this instance's own host counts as local. */
+  async findByAcct(acct: string): Promise<AccountRow | undefined> {
+    const [username, domain] = acct.replace(/^@/, '').split('@');
+    if (!username) return undefined;
+    const remote =
+      domain && domain.toLowerCase() !== this.urls.host.toLowerCase() ? domain.toLowerCase() : null;
+    const [row]: AccountRow[] = await this.db.query(
+      `SELECT ${ACCOUNT_COLUMNS} FROM accounts a
+        WHERE lower(a.username) = lower($1) AND coalesce(a.domain, '') = coalesce($2, '')`,
+      [username, remote],
+    );
+    return row;
+  }
+}

@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ApiError, ErrorCode } from '../common/api-error';
+import { Notifier } from '../notifications/notifier';
+import type { AccountRow } from './account.view';
+
+/**
+ * Follow graph writes. Following a locked (or remote) account creates a request that waits for
+ * approval; otherwise the follow is immediate. Counters move in the same transaction.
+ */
+@Injectable()
+export class FollowsService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly notifier: Notifier,
+  ) {}
+
+  async follow(followerId: string, target: AccountRow): Promise<void> {
+    if (followerId === String(target.id)) {
+      throw new ApiError(ErrorCode.Unprocessable, 'You cannot follow yourself');
+    }
+    await this.db.transaction(async (manager) => {
+      const [existing] = await manager.query(
+        `SELECT 1 FROM follows WHERE account_id = $1 AND target_account_id = $2`,
+        [followerId, target.id],
+      );
+      if (existing) return;
+      if (target.locked || target.domain !== null) {
+        const inserted: unknown[] = await manager.query(
+          `INSERT INTO follow_requests (account_id, target_account_id) VALUES ($1, $2)
+           ON CONFLICT DO NOTHING RETURNING id`,
+          [followerId, target.id],
+        );
+        if (inserted.length > 0) {
+          await this.notifier.notify(manager, {
+            accountId: target.id,
+            fromAccountId: followerId,
+            type: 'follow_request',
+          });
+        }
+        return;
+      }
+      await this.createFollow(manager, followerId, String(target.id));
+    });
+  }
+
+  async unfollow(followerId: string, targetId: string): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      await manager.query(
+        `DELETE FROM follow_requests WHERE account_id = $1 AND target_account_id = $2`,
+        [followerId, targetId],
+      );
+      const [, removed]: [unknown, number] = await manager.query(
+        `DELETE FROM follows WHERE account_id = $1 AND target_account_id = $2`,
+        [followerId, targetId],
+      );
+      if (removed > 0) await this.moveCounters(manager, followerId, targetId, -1);
+    });
+  }
+
+  /** Accepts a pending request (the target approving it); returns false when there was none. */
+  async authorize(targetId: string, requesterId: string): Promise<boolean> {
+    return this.db.transaction(async (manager) => {
+      const [, removed]: [unknown, number] = await manager.query(
+        `DELETE FROM follow_requests WHERE account_id = $1 AND target_account_id = $2`,
+        [requesterId, targetId],
+      );
+      if (removed === 0) return false;
+      await manager.query(
+        `DELETE FROM notifications WHERE account_id = $1 AND from_account_id = $2 AND type = 'follow_request'`,
+        [targetId, requesterId],
+      );
+      await this.createFollow(manager, requesterId, targetId);
+      return true;
+    });
+  }
+
+  async reject(targetId: string, requesterId: string): Promise<boolean> {
+    return this.db.transaction(async (manager) => {
+      const [, removed]: [unknown, number] = await manager.query(
+        `DELETE FROM follow_requests WHERE account_id = $1 AND target_account_id = $2`,
+        [requesterId, targetId],
+      );
+      await manager.query(
+        `DELETE FROM notifications WHERE account_id = $1 AND from_account_id = $2 AND type = 'follow_request'`,
+        [targetId, requesterId],
+      );
+      return removed > 0;
+    });
+  }
+
+  private async createFollow(
+    manager: EntityManager,
+    followerId: string,
+    targetId: string,
+  ): Promise<void> {
+    const inserted: unknown[] = await manager.query(
+      `INSERT INTO follows (account_id, target_account_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id`,
+      [followerId, targetId],
+    );
+    if (inserted.length === 0) return;
+    await this.moveCounters(manager, followerId, targetId, 1);
+    await this.notifier.notify(manager, {
+      accountId: targetId,
+      fromAccountId: followerId,
+      type: 'follow',
+    });
+  }
+
+  private async moveCounters(
+    manager: EntityManager,
+    followerId: string,
+    targetId: string,
+    by: 1 | -1,
+  ) {
+    await manager.query(
+      `UPDATE accounts SET following_count = greatest(following_count + $2, 0) WHERE id = $1`,
+      [followerId, by],
+    );
+    await manager.query(
+      `UPDATE accounts SET followers_count = greatest(followers_count + $2, 0) WHERE id = $1`,
+      [targetId, by],
+    );
+  }
+}

@@ -1,0 +1,82 @@
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { APP_CONFIG, type ApiConfig } from '@fediflow/config';
+import { REDIS } from '@fediflow/redis';
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+/** Browser clients may call the API and the token endpoints from any origin, as on Mastodon. */
+const CORS_PATHS = /^\/(api\/|oauth\/(token|revoke)|\.well-known\/oauth-authorization-server)/;
+
+/**
+ * HTTP concerns of the member API (Nest already parses the form bodies most clients post): CORS
+ * and Redis-backed rate limits per token (or per IP for anonymous calls) with Mastodon's headers.
+ */
+export async function configureApiHttp(app: NestFastifyApplication): Promise<void> {
+  const config = app.get<ApiConfig>(APP_CONFIG);
+  await app.register(cors, {
+    hook: 'onRequest',
+    delegator: (request, callback) => {
+      const allowed = CORS_PATHS.test(request.url ?? '');
+      callback(
+        null,
+        allowed
+          ? {
+              origin: '*',
+              exposedHeaders: [
+                'Link',
+                'X-RateLimit-Limit',
+                'X-RateLimit-Remaining',
+                'X-RateLimit-Reset',
+              ],
+              maxAge: 600,
+            }
+          : { origin: false },
+      );
+    },
+  });
+  if (!config.RATE_LIMIT_ENABLED) return;
+
+  await app.register(rateLimit, {
+    max: config.RATE_LIMIT_MAX,
+    timeWindow: config.RATE_LIMIT_WINDOW_SECONDS * 1000,
+    redis: app.get<Redis>(REDIS),
+    nameSpace: 'rate-limit:',
+    // A Redis outage must not take the API down with it: requests pass unlimited meanwhile.
+    skipOnError: true,
+    allowList: (request) => request.url === '/health' || request.url === '/ready',
+    keyGenerator: (request) => {
+      const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+      return bearer
+        ? `token:${createHash('sha256').update(bearer).digest('hex')}`
+        : `ip:${request.ip}`;
+    },
+    errorResponseBuilder: () => ({ statusCode: 429, error: 'Too many requests' }),
+    addHeaders: {
+      'x-ratelimit-limit': true,
+      'x-ratelimit-remaining': true,
+      'x-ratelimit-reset': true,
+      'retry-after': true,
+    },
+    addHeadersOnExceeding: {
+      'x-ratelimit-limit': true,
+      'x-ratelimit-remaining': true,
+      'x-ratelimit-reset': true,
+    },
+  });
+  // Mastodon publishes the reset as a timestamp; the plugin gives seconds from now.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', async (_request, reply, payload) => {
+      const reset = reply.getHeader('x-ratelimit-reset');
+      if (typeof reset === 'number' || (typeof reset === 'string' && /^\d+$/.test(reset))) {
+        void reply.header(
+          'x-ratelimit-reset',
+          new Date(Date.now() + Number(reset) * 1000).toISOString(),
+        );
+      }
+      return payload;
+    });
+}

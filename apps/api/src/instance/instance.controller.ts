@@ -1,0 +1,103 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { APP_CONFIG, type ApiConfig } from '@fediflow/config';
+import { DataSource } from 'typeorm';
+import { PublicUrls } from '../common/public-urls';
+import { MAX_STATUS_CHARACTERS } from '../statuses/statuses.service';
+
+/** The Mastodon API version FediFlow's subset follows; clients branch on it. */
+const COMPATIBLE_VERSION = '4.3.0 (compatible; FediFlow 0.1.0)';
+
+const limits = {
+  statuses: {
+    max_characters: MAX_STATUS_CHARACTERS,
+    max_media_attachments: 0,
+    characters_reserved_per_url: 23,
+  },
+  media_attachments: {
+    supported_mime_types: [],
+    image_size_limit: 0,
+    image_matrix_limit: 0,
+    video_size_limit: 0,
+    video_frame_rate_limit: 0,
+    video_matrix_limit: 0,
+  },
+  polls: { max_options: 0, max_characters_per_option: 0, min_expiration: 0, max_expiration: 0 },
+};
+
+@Controller('/api')
+export class InstanceController {
+  constructor(
+    private readonly db: DataSource,
+    private readonly urls: PublicUrls,
+    @Inject(APP_CONFIG) private readonly config: ApiConfig,
+  ) {}
+
+  @Get('v1/instance')
+  async v1() {
+    const stats = await this.stats();
+    return {
+      uri: this.urls.host,
+      title: 'FediFlow',
+      short_description: 'A FediFlow community',
+      description: 'A FediFlow community on the fediverse.',
+      email: '',
+      version: COMPATIBLE_VERSION,
+      urls: { streaming_api: this.streamingUrl() },
+      stats,
+      thumbnail: null,
+      languages: ['en'],
+      registrations: this.config.REGISTRATIONS_OPEN,
+      approval_required: false,
+      invites_enabled: false,
+      configuration: { accounts: { max_featured_tags: 0 }, ...limits },
+      contact_account: null,
+      rules: [],
+    };
+  }
+
+  @Get('v2/instance')
+  async v2() {
+    const stats = await this.stats();
+    return {
+      domain: this.urls.host,
+      title: 'FediFlow',
+      version: COMPATIBLE_VERSION,
+      source_url: 'https://github.com/fediflow/fediflow',
+      description: 'A FediFlow community on the fediverse.',
+      usage: { users: { active_month: stats.user_count } },
+      thumbnail: { url: this.urls.missingHeader },
+      languages: ['en'],
+      configuration: {
+        urls: { streaming: this.streamingUrl() },
+        accounts: { max_featured_tags: 0, max_pinned_statuses: 0 },
+        ...limits,
+        translation: { enabled: false },
+      },
+      registrations: {
+        enabled: this.config.REGISTRATIONS_OPEN,
+        approval_required: false,
+        message: null,
+      },
+      contact: { email: '', account: null },
+      rules: [],
+    };
+  }
+
+  private streamingUrl(): string {
+    return this.urls.origin.replace(/^http/, 'ws');
+  }
+
+  private async stats(): Promise<{
+    user_count: number;
+    status_count: number;
+    domain_count: number;
+  }> {
+    const [row]: { user_count: number; status_count: number; domain_count: number }[] =
+      await this.db.query(
+        `SELECT (SELECT count(*)::int FROM users) AS user_count,
+              (SELECT count(*)::int FROM statuses WHERE local AND reblog_of_id IS NULL) AS status_count,
+              (SELECT count(DISTINCT domain)::int FROM accounts WHERE domain IS NOT NULL) AS domain_count`,
+      );
+    return row!;
+  }
+}

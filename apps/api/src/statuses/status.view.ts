@@ -1,0 +1,202 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  ACCOUNT_COLUMNS,
+  AccountView,
+  type AccountJson,
+  type AccountRow,
+} from '../accounts/account.view';
+import { PublicUrls } from '../common/public-urls';
+
+export type Visibility = 'public' | 'unlisted' | 'private' | 'direct';
+
+/**
+ * SQL predicate: may the viewer (`$1`, NULL when anonymous) see status `s`? Public and unlisted
+ * posts are open; private ones need the author, a follower or a mentioned account; direct ones
+ * the author or a mentioned account.
+ */
+export const VISIBLE_TO_VIEWER = `(
+  s.visibility IN ('public', 'unlisted')
+  OR s.account_id = $1
+  OR EXISTS (SELECT 1 FROM mentions vm WHERE vm.status_id = s.id AND vm.account_id = $1)
+  OR (s.visibility = 'private' AND EXISTS (
+        SELECT 1 FROM follows vf WHERE vf.account_id = $1 AND vf.target_account_id = s.account_id)))`;
+
+interface StatusRow {
+  id: string;
+  in_page: boolean;
+  uri: string | null;
+  url: string | null;
+  local: boolean;
+  text: string;
+  content: string;
+  spoiler_text: string;
+  sensitive: boolean;
+  visibility: Visibility;
+  language: string | null;
+  in_reply_to_id: string | null;
+  in_reply_to_account_id: string | null;
+  reblog_of_id: string | null;
+  replies_count: number;
+  reblogs_count: number;
+  favourites_count: number;
+  created_at: Date;
+  edited_at: Date | null;
+  account: AccountRow;
+  mentions: { id: string; username: string; domain: string | null; url: string | null }[];
+  tags: string[];
+  favourited: boolean | null;
+  reblogged: boolean | null;
+}
+
+export interface StatusJson {
+  id: string;
+  uri: string;
+  url: string;
+  created_at: string;
+  edited_at: string | null;
+  account: AccountJson;
+  content: string;
+  visibility: Visibility;
+  sensitive: boolean;
+  spoiler_text: string;
+  media_attachments: never[];
+  application: null;
+  mentions: { id: string; username: string; url: string; acct: string }[];
+  tags: { name: string; url: string }[];
+  emojis: never[];
+  reblogs_count: number;
+  favourites_count: number;
+  replies_count: number;
+  in_reply_to_id: string | null;
+  in_reply_to_account_id: string | null;
+  reblog: StatusJson | null;
+  poll: null;
+  card: null;
+  language: string | null;
+  text?: string;
+  favourited?: boolean;
+  reblogged?: boolean;
+  muted?: boolean;
+  bookmarked?: boolean;
+  pinned?: boolean;
+}
+
+/**
+ * Loads and serialises statuses for one viewer in a single query: the page's statuses, the
+ * originals of its reblogs, each with author, mentions, tags and the viewer's own flags.
+ */
+@Injectable()
+export class StatusView {
+  constructor(
+    private readonly db: DataSource,
+    private readonly accounts: AccountView,
+    private readonly urls: PublicUrls,
+  ) {}
+
+  /**
+   * `pageSql` selects the `id`s of the page (its parameters continue from `params`, where `$1` is
+   * the viewer). Returned newest first, or oldest first when `ascending`.
+   */
+  async page(
+    pageSql: string,
+    params: unknown[],
+    options: { ascending?: boolean } = {},
+  ): Promise<StatusJson[]> {
+    const rows: StatusRow[] = await this.db.query(
+      `WITH page AS (${pageSql}),
+            wanted AS (SELECT id FROM page
+                       UNION SELECT s.reblog_of_id FROM statuses s JOIN page USING (id)
+                              WHERE s.reblog_of_id IS NOT NULL)
+       SELECT s.id, s.id IN (SELECT id FROM page) AS in_page, s.uri, s.url, s.local, s.text, s.content,
+              s.spoiler_text, s.sensitive, s.visibility, s.language, s.in_reply_to_id,
+              s.in_reply_to_account_id, s.reblog_of_id, s.replies_count, s.reblogs_count,
+              s.favourites_count, s.created_at, s.edited_at,
+              (SELECT row_to_json(acc) FROM (SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = s.account_id) acc) AS account,
+              coalesce((SELECT json_agg(json_build_object('id', ma.id::text, 'username', ma.username,
+                                                          'domain', ma.domain, 'url', ma.url))
+                          FROM mentions m JOIN accounts ma ON ma.id = m.account_id
+                         WHERE m.status_id = s.id), '[]') AS mentions,
+              coalesce((SELECT json_agg(t.name ORDER BY t.name) FROM status_tags st JOIN tags t ON t.id = st.tag_id
+                         WHERE st.status_id = s.id), '[]') AS tags,
+              CASE WHEN $1::bigint IS NULL THEN NULL ELSE EXISTS (
+                SELECT 1 FROM favourites f WHERE f.status_id = s.id AND f.account_id = $1) END AS favourited,
+              CASE WHEN $1::bigint IS NULL THEN NULL ELSE EXISTS (
+                SELECT 1 FROM statuses r WHERE r.reblog_of_id = s.id AND r.account_id = $1) END AS reblogged
+         FROM statuses s JOIN wanted USING (id)`,
+      params,
+    );
+    const byId = new Map(rows.map((row) => [String(row.id), row]));
+    const direction = options.ascending ? 1 : -1;
+    return rows
+      .filter((row) => row.in_page)
+      .sort((a, b) => (BigInt(a.id) > BigInt(b.id) ? direction : -direction))
+      .map((row) => {
+        const original = row.reblog_of_id ? byId.get(String(row.reblog_of_id)) : undefined;
+        return this.toJson(row, original ? this.toJson(original, null) : null);
+      });
+  }
+
+  /** One status by id if the viewer may see it. */
+  async one(id: string, viewerId: string | null): Promise<StatusJson | undefined> {
+    const [status] = await this.page(
+      `SELECT s.id FROM statuses s WHERE s.id = $2 AND ${VISIBLE_TO_VIEWER}`,
+      [viewerId, id],
+    );
+    return status;
+  }
+
+  /** The plain-text sources of statuses, for "delete and redraft". */
+  async sources(ids: readonly string[]): Promise<{ id: string; text: string }[]> {
+    return this.db.query(`SELECT id::text AS id, text FROM statuses WHERE id = ANY($1::bigint[])`, [
+      ids,
+    ]);
+  }
+
+  private toJson(row: StatusRow, reblog: StatusJson | null): StatusJson {
+    const author = row.account;
+    const id = String(row.id);
+    const json: StatusJson = {
+      id,
+      uri: row.uri ?? this.urls.status(author.username, id),
+      url: row.url ?? row.uri ?? this.urls.statusPage(author.username, id),
+      created_at: new Date(row.created_at).toISOString(),
+      edited_at: row.edited_at ? new Date(row.edited_at).toISOString() : null,
+      account: this.accounts.toJson(author),
+      content: reblog ? '' : row.content,
+      visibility: row.visibility,
+      sensitive: row.sensitive,
+      spoiler_text: row.spoiler_text,
+      media_attachments: [],
+      application: null,
+      mentions: row.mentions.map((m) => ({
+        id: String(m.id),
+        username: m.username,
+        url: m.url ?? this.urls.profile(m.username),
+        acct: m.domain ? `${m.username}@${m.domain}` : m.username,
+      })),
+      tags: row.tags.map((name) => ({ name, url: this.urls.tag(name) })),
+      emojis: [],
+      reblogs_count: row.reblogs_count,
+      favourites_count: row.favourites_count,
+      replies_count: row.replies_count,
+      in_reply_to_id: row.in_reply_to_id === null ? null : String(row.in_reply_to_id),
+      in_reply_to_account_id:
+        row.in_reply_to_account_id === null ? null : String(row.in_reply_to_account_id),
+      reblog,
+      poll: null,
+      card: null,
+      language: row.language,
+    };
+    if (row.favourited !== null) {
+      Object.assign(json, {
+        favourited: row.favourited,
+        reblogged: row.reblogged ?? false,
+        muted: false,
+        bookmarked: false,
+        pinned: false,
+      });
+    }
+    return json;
+  }
+}

@@ -1,0 +1,393 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ApiError, ErrorCode } from '../common/api-error';
+import { renderStatusText, scanStatusText, type MentionRef } from '../common/content/status-text';
+import { PublicUrls } from '../common/public-urls';
+import { Notifier } from '../notifications/notifier';
+import { VISIBLE_TO_VIEWER, type Visibility } from './status.view';
+
+export const MAX_STATUS_CHARACTERS = 500;
+
+export interface StatusDraft {
+  text: string;
+  spoilerText: string;
+  sensitive: boolean;
+  visibility: Visibility;
+  language?: string;
+  inReplyToId?: string;
+  idempotencyKey?: string;
+}
+
+interface MentionTarget {
+  id: string;
+  username: string;
+  domain: string | null;
+  url: string | null;
+}
+
+/**
+ * Status writes: each action and its counters, mentions, tags and notifications commit in one
+ * transaction; re-sending the same action (retries, double taps) changes nothing twice.
+ */
+@Injectable()
+export class StatusesService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly notifier: Notifier,
+    private readonly urls: PublicUrls,
+  ) {}
+
+  async create(authorId: string, draft: StatusDraft): Promise<string> {
+    this.assertLength(draft);
+    return this.db.transaction(async (manager) => {
+      if (draft.idempotencyKey) {
+        // Serialise concurrent requests carrying the same key.
+        await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1 || ':' || $2))`, [
+          authorId,
+          draft.idempotencyKey,
+        ]);
+        const [earlier]: { status_id: string }[] = await manager.query(
+          `SELECT status_id FROM idempotency_keys
+            WHERE account_id = $1 AND key = $2 AND created_at > now() - interval '1 hour'`,
+          [authorId, draft.idempotencyKey],
+        );
+        if (earlier) return String(earlier.status_id);
+      }
+      const parent = draft.inReplyToId
+        ? await this.visibleParent(manager, authorId, draft.inReplyToId)
+        : undefined;
+      const { mentions, tags, content } = await this.render(manager, draft.text);
+      const [status]: { id: string }[] = await manager.query(
+        `INSERT INTO statuses (account_id, local, text, content, spoiler_text, sensitive, visibility, language,
+                               in_reply_to_id, in_reply_to_account_id)
+         VALUES ($1, true, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        [
+          authorId,
+          draft.text,
+          content,
+          draft.spoilerText,
+          draft.sensitive || draft.spoilerText !== '',
+          draft.visibility,
+          draft.language ?? null,
+          parent?.id ?? null,
+          parent?.account_id ?? null,
+        ],
+      );
+      const statusId = String(status!.id);
+      await this.attach(manager, statusId, mentions, tags);
+      await manager.query(
+        `UPDATE accounts SET statuses_count = statuses_count + 1, last_status_at = now() WHERE id = $1`,
+        [authorId],
+      );
+      if (parent) {
+        await manager.query(`UPDATE statuses SET replies_count = replies_count + 1 WHERE id = $1`, [
+          parent.id,
+        ]);
+      }
+      for (const mentioned of mentions) {
+        await this.notifier.notify(manager, {
+          accountId: mentioned.id,
+          fromAccountId: authorId,
+          type: 'mention',
+          statusId,
+        });
+      }
+      if (draft.idempotencyKey) {
+        await manager.query(
+          `INSERT INTO idempotency_keys (account_id, key, status_id) VALUES ($1, $2, $3)
+           ON CONFLICT (account_id, key) DO UPDATE SET status_id = excluded.status_id, created_at = now()`,
+          [authorId, draft.idempotencyKey, statusId],
+        );
+      }
+      return statusId;
+    });
+  }
+
+  async edit(
+    authorId: string,
+    statusId: string,
+    draft: Omit<StatusDraft, 'visibility' | 'inReplyToId'>,
+  ): Promise<void> {
+    this.assertLength(draft);
+    await this.db.transaction(async (manager) => {
+      await this.ownStatus(manager, authorId, statusId);
+      const { mentions, tags, content } = await this.render(manager, draft.text);
+      await manager.query(
+        `UPDATE statuses SET text = $2, content = $3, spoiler_text = $4, sensitive = $5,
+                             language = coalesce($6, language), edited_at = now()
+          WHERE id = $1`,
+        [
+          statusId,
+          draft.text,
+          content,
+          draft.spoilerText,
+          draft.sensitive || draft.spoilerText !== '',
+          draft.language ?? null,
+        ],
+      );
+      const before: { account_id: string }[] = await manager.query(
+        `SELECT account_id FROM mentions WHERE status_id = $1`,
+        [statusId],
+      );
+      await manager.query(`DELETE FROM mentions WHERE status_id = $1`, [statusId]);
+      await manager.query(`DELETE FROM status_tags WHERE status_id = $1`, [statusId]);
+      await this.attach(manager, statusId, mentions, tags);
+      const already = new Set(before.map((row) => String(row.account_id)));
+      for (const mentioned of mentions.filter((m) => !already.has(String(m.id)))) {
+        await this.notifier.notify(manager, {
+          accountId: mentioned.id,
+          fromAccountId: authorId,
+          type: 'mention',
+          statusId,
+        });
+      }
+    });
+  }
+
+  /** Deletes an own status (and the reblogs of it), keeping every counter right. */
+  async delete(authorId: string, statusId: string): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      const status = await this.ownStatus(manager, authorId, statusId);
+      const reblogs: { id: string; account_id: string }[] = await manager.query(
+        `DELETE FROM statuses WHERE reblog_of_id = $1 RETURNING id, account_id`,
+        [statusId],
+      );
+      for (const reblog of reblogs) {
+        await manager.query(
+          `UPDATE accounts SET statuses_count = greatest(statuses_count - 1, 0) WHERE id = $1`,
+          [reblog.account_id],
+        );
+      }
+      await manager.query(`DELETE FROM statuses WHERE id = $1`, [statusId]);
+      await manager.query(
+        `UPDATE accounts SET statuses_count = greatest(statuses_count - 1, 0) WHERE id = $1`,
+        [authorId],
+      );
+      if (status.reblog_of_id) {
+        await manager.query(
+          `UPDATE statuses SET reblogs_count = greatest(reblogs_count - 1, 0) WHERE id = $1`,
+          [status.reblog_of_id],
+        );
+      }
+      if (status.in_reply_to_id) {
+        await manager.query(
+          `UPDATE statuses SET replies_count = greatest(replies_count - 1, 0) WHERE id = $1`,
+          [status.in_reply_to_id],
+        );
+      }
+    });
+  }
+
+  async favourite(accountId: string, statusId: string): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      const status = await this.visibleOriginal(manager, accountId, statusId);
+      const inserted: unknown[] = await manager.query(
+        `INSERT INTO favourites (account_id, status_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id`,
+        [accountId, status.id],
+      );
+      if (inserted.length === 0) return;
+      await manager.query(
+        `UPDATE statuses SET favourites_count = favourites_count + 1 WHERE id = $1`,
+        [status.id],
+      );
+      await this.notifier.notify(manager, {
+        accountId: status.account_id,
+        fromAccountId: accountId,
+        type: 'favourite',
+        statusId: status.id,
+      });
+    });
+  }
+
+  async unfavourite(accountId: string, statusId: string): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      const status = await this.visibleOriginal(manager, accountId, statusId);
+      const removed: unknown[] = await manager.query(
+        `DELETE FROM favourites WHERE account_id = $1 AND status_id = $2 RETURNING id`,
+        [accountId, status.id],
+      );
+      if (removed.length === 0) return;
+      await manager.query(
+        `UPDATE statuses SET favourites_count = greatest(favourites_count - 1, 0) WHERE id = $1`,
+        [status.id],
+      );
+      await this.notifier.withdraw(manager, {
+        accountId: status.account_id,
+        fromAccountId: accountId,
+        type: 'favourite',
+        statusId: status.id,
+      });
+    });
+  }
+
+  /** Returns the id of the member's reblog of the (original) status. */
+  async reblog(
+    accountId: string,
+    statusId: string,
+    visibility: Visibility = 'public',
+  ): Promise<string> {
+    return this.db.transaction(async (manager) => {
+      const status = await this.visibleOriginal(manager, accountId, statusId);
+      if (status.visibility !== 'public' && status.visibility !== 'unlisted') {
+        throw new ApiError(ErrorCode.Unprocessable, 'This status cannot be reblogged');
+      }
+      const inserted: { id: string }[] = await manager.query(
+        `INSERT INTO statuses (account_id, local, visibility, reblog_of_id) VALUES ($1, true, $2, $3)
+         ON CONFLICT (account_id, reblog_of_id) WHERE reblog_of_id IS NOT NULL DO NOTHING RETURNING id`,
+        [accountId, visibility, status.id],
+      );
+      if (inserted[0]) {
+        await manager.query(`UPDATE statuses SET reblogs_count = reblogs_count + 1 WHERE id = $1`, [
+          status.id,
+        ]);
+        await manager.query(
+          `UPDATE accounts SET statuses_count = statuses_count + 1, last_status_at = now() WHERE id = $1`,
+          [accountId],
+        );
+        await this.notifier.notify(manager, {
+          accountId: status.account_id,
+          fromAccountId: accountId,
+          type: 'reblog',
+          statusId: status.id,
+        });
+        return String(inserted[0].id);
+      }
+      const [existing]: { id: string }[] = await manager.query(
+        `SELECT id FROM statuses WHERE account_id = $1 AND reblog_of_id = $2`,
+        [accountId, status.id],
+      );
+      return String(existing!.id);
+    });
+  }
+
+  /** Returns the original status id. */
+  async unreblog(accountId: string, statusId: string): Promise<string> {
+    return this.db.transaction(async (manager) => {
+      const status = await this.visibleOriginal(manager, accountId, statusId);
+      const removed: unknown[] = await manager.query(
+        `DELETE FROM statuses WHERE account_id = $1 AND reblog_of_id = $2 RETURNING id`,
+        [accountId, status.id],
+      );
+      if (removed.length > 0) {
+        await manager.query(
+          `UPDATE statuses SET reblogs_count = greatest(reblogs_count - 1, 0) WHERE id = $1`,
+          [status.id],
+        );
+        await manager.query(
+          `UPDATE accounts SET statuses_count = greatest(statuses_count - 1, 0) WHERE id = $1`,
+          [accountId],
+        );
+        await this.notifier.withdraw(manager, {
+          accountId: status.account_id,
+          fromAccountId: accountId,
+          type: 'reblog',
+          statusId: status.id,
+        });
+      }
+      return status.id;
+    });
+  }
+
+  private assertLength(draft: { text: string; spoilerText: string }): void {
+    if (draft.text.trim() === '') throw ApiError.invalid('status', "can't be blank", 'ERR_BLANK');
+    if ([...draft.text].length + [...draft.spoilerText].length > MAX_STATUS_CHARACTERS) {
+      throw ApiError.invalid(
+        'status',
+        `is too long (maximum is ${MAX_STATUS_CHARACTERS} characters)`,
+        'ERR_TOO_LONG',
+      );
+    }
+  }
+
+  private async render(manager: EntityManager, text: string) {
+    const scanned = scanStatusText(text);
+    const mentions = await this.resolveMentions(manager, scanned.mentions);
+    const byKey = new Map(
+      mentions.map((m) => [`${m.username.toLowerCase()}@${m.domain ?? ''}`, m]),
+    );
+    const content = renderStatusText(text, {
+      mention: (ref) => {
+        const domain = ref.domain === this.urls.host.toLowerCase() ? undefined : ref.domain;
+        const target = byKey.get(`${ref.username.toLowerCase()}@${domain ?? ''}`);
+        return target ? { url: target.url ?? this.urls.profile(target.username) } : undefined;
+      },
+      tagUrl: (name) => this.urls.tag(name),
+    });
+    return { mentions, tags: scanned.tags, content };
+  }
+
+  /** Known accounts only: remote ones appear once federation has resolved them. */
+  private async resolveMentions(
+    manager: EntityManager,
+    refs: MentionRef[],
+  ): Promise<MentionTarget[]> {
+    if (refs.length === 0) return [];
+    const local = this.urls.host.toLowerCase();
+    const usernames = refs.map((ref) => ref.username.toLowerCase());
+    const domains = refs.map((ref) => (ref.domain && ref.domain !== local ? ref.domain : ''));
+    return manager.query(
+      `SELECT a.id::text AS id, a.username, a.domain, a.url
+         FROM unnest($1::text[], $2::text[]) AS m(username, domain)
+         JOIN accounts a ON lower(a.username) = m.username AND coalesce(a.domain, '') = m.domain`,
+      [usernames, domains],
+    );
+  }
+
+  private async attach(
+    manager: EntityManager,
+    statusId: string,
+    mentions: MentionTarget[],
+    tags: string[],
+  ) {
+    if (mentions.length > 0) {
+      await manager.query(
+        `INSERT INTO mentions (status_id, account_id) SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING`,
+        [statusId, mentions.map((m) => m.id)],
+      );
+    }
+    if (tags.length > 0) {
+      await manager.query(
+        `INSERT INTO tags (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING`,
+        [tags],
+      );
+      await manager.query(
+        `INSERT INTO status_tags (status_id, tag_id) SELECT $1, id FROM tags WHERE name = ANY($2::text[])
+         ON CONFLICT DO NOTHING`,
+        [statusId, tags],
+      );
+    }
+  }
+
+  private async visibleParent(manager: EntityManager, viewerId: string, id: string) {
+    const [parent]: { id: string; account_id: string }[] = await manager.query(
+      `SELECT s.id::text AS id, s.account_id::text AS account_id FROM statuses s
+        WHERE s.id = $2 AND s.reblog_of_id IS NULL AND ${VISIBLE_TO_VIEWER}`,
+      [viewerId, id],
+    );
+    if (!parent) throw ApiError.invalid('in_reply_to_id', 'does not refer to a status you can see');
+    return parent;
+  }
+
+  /** The status a member acts on; acting on a reblog acts on its original. */
+  private async visibleOriginal(manager: EntityManager, viewerId: string, id: string) {
+    const [status]: { id: string; account_id: string; visibility: Visibility }[] =
+      await manager.query(
+        `SELECT o.id::text AS id, o.account_id::text AS account_id, o.visibility
+         FROM statuses s JOIN statuses o ON o.id = coalesce(s.reblog_of_id, s.id)
+        WHERE s.id = $2 AND ${VISIBLE_TO_VIEWER}`,
+        [viewerId, id],
+      );
+    if (!status) throw ApiError.notFound();
+    return status;
+  }
+
+  private async ownStatus(manager: EntityManager, authorId: string, id: string) {
+    const [status]: { reblog_of_id: string | null; in_reply_to_id: string | null }[] =
+      await manager.query(
+        `SELECT reblog_of_id, in_reply_to_id FROM statuses WHERE id = $1 AND account_id = $2 FOR UPDATE`,
+        [id, authorId],
+      );
+    if (!status) throw ApiError.notFound();
+    return status;
+  }
+}
