@@ -1,4 +1,4 @@
-import { Socket } from 'node:net';
+import { createServer, Socket } from 'node:net';
 
 /** Where PostgreSQL and Redis listen on a developer machine (and on CI machines of this kind). */
 export const LOCAL_DATABASE_SERVER_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -17,5 +17,30 @@ export function answers(url: string, timeoutMs = 500): Promise<boolean> {
     socket.setTimeout(timeoutMs, () => done(false));
     socket.once('error', () => done(false));
     socket.connect(Number(port || defaultPort), hostname, () => done(true));
+  });
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (the OS picks it). */
+export function freeLocalPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        address && typeof address === 'object'
+          ? resolve(address.port)
+          : reject(new Error('no port allocated')),
+      );
+    });
+  });
+}
+
+/** True when nothing listens on 127.0.0.1:`port` (so a server of ours can bind it). */
+export function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }

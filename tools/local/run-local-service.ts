@@ -16,6 +16,24 @@ function paint(code: number, text: string): string {
   return process.stdout.isTTY ? `\u001b[${code}m${text}\u001b[0m` : text;
 }
 
+/** Nest's start-up inventory (one line per module and route): noise at the info level. */
+const BOOT_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+]);
+
+/** True for lines `npm start` leaves out unless LOG_LEVEL is debug or trace. */
+export function isBootNoise(line: string): boolean {
+  try {
+    const entry = JSON.parse(line) as Record<string, unknown>;
+    return entry['level'] === 'info' && BOOT_CONTEXTS.has(String(entry['context']));
+  } catch {
+    return false;
+  }
+}
+
 /** Renders one JSON log line for a terminal: time, service, level, message, then the fields. */
 export function formatLogLine(service: string, line: string): string {
   const label = paint(COLOURS[service as keyof typeof COLOURS] ?? 37, service.padEnd(10));
@@ -35,17 +53,28 @@ export function formatLogLine(service: string, line: string): string {
   return `${time} ${label} ${paint(LEVEL_COLOURS[level] ?? 37, level.toUpperCase().padEnd(5))} ${context}${String(entry['msg'] ?? '')} ${paint(90, fields)}`;
 }
 
-/** Starts a built service with its output formatted and prefixed by its name. */
+/**
+ * Starts a built service with its output formatted and prefixed by its name. It runs in its own
+ * process group, so a terminal's Ctrl-C reaches only `npm start`, which then drains the services
+ * with SIGTERM in order (instead of every process dying at once).
+ */
 export function runLocalService(
   service: string,
   entry: string,
   env: NodeJS.ProcessEnv,
+  args: readonly string[] = [],
 ): ChildProcess {
-  const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const verbose = ['debug', 'trace'].includes(String(env['LOG_LEVEL']));
+  const child = spawn(process.execPath, [entry, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) =>
-      console.log(formatLogLine(service, line)),
-    );
+    createInterface({ input: stream }).on('line', (line) => {
+      if (!verbose && isBootNoise(line)) return;
+      console.log(formatLogLine(service, line));
+    });
   }
   return child;
 }
