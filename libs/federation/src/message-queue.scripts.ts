@@ -107,7 +107,7 @@ return (#ARGV - 1) / 2
  * First returns expired leases to `ready` (their consumer died or stalled), burying those that
  * used up their attempts; then leases the earliest due message whose ordering key is free.
  * ARGV: lease ms, how many ready messages to look at, max attempts, dead-letter limit.
- * Returns {'claimed', id, envelope, attempt} or {'idle', ms until the next due message or -1}.
+ * Returns {'claimed', id, envelope, attempt} or {'idle', ms until the next delayed message or -1}.
  */
 export const CLAIM = new LuaScript(`${PREAMBLE}
 local leaseMs, scanLimit = tonumber(ARGV[1]), tonumber(ARGV[2])
@@ -152,8 +152,10 @@ for i = 1, #candidates, 2 do
   end
 end
 
-local nextDue = redis.call('ZRANGE', READY, 0, 0, 'WITHSCORES')
-if nextDue[2] then return {'idle', math.max(0, tonumber(nextDue[2]) - now)} end
+-- Due messages still waiting here are held back by their ordering key: the caller polls for
+-- those; otherwise it may sleep until the next delayed message falls due.
+local nextDue = redis.call('ZRANGEBYSCORE', READY, '(' .. now, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+if nextDue[2] then return {'idle', tonumber(nextDue[2]) - now} end
 return {'idle', -1}
 `);
 

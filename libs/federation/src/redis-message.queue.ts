@@ -140,7 +140,7 @@ export class RedisMessageQueue implements MessageQueue {
     }
     await ENQUEUE.run(this.redis, this.keys, args);
     // Consumers of this instance need not wait for their next poll.
-    if (delayMs === 0) for (const wake of this.sleepers) wake();
+    if (delayMs === 0) this.wakeSleepers();
   }
 
   /** Resolves once `signal` aborts and the handlers in flight have settled; never rejects. */
@@ -234,6 +234,8 @@ export class RedisMessageQueue implements MessageQueue {
     try {
       if (!failure) {
         await ACK.run(this.redis, this.keys, lease);
+        // A message held back by this one's ordering key may now go.
+        this.wakeSleepers();
         return;
       }
       const delayMs = retryDelayMs(attempt, this.retry);
@@ -252,6 +254,10 @@ export class RedisMessageQueue implements MessageQueue {
       // The lease expires and the message is delivered again: at least once, never lost.
       this.logger.warn(`federation queue: settling ${id} failed: ${describe(error)}`);
     }
+  }
+
+  private wakeSleepers(): void {
+    for (const wake of this.sleepers) wake();
   }
 
   /** Waits `ms`, or less if aborted or if this instance enqueues a message meanwhile. */
