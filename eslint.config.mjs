@@ -68,7 +68,7 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.testing.ts'],
     rules: { '@nx/enforce-module-boundaries': boundaries(testConstraints) },
   },
   {
@@ -86,6 +86,7 @@ export default [
       '**/*.spec.ts',
       '**/*.int-spec.ts',
       '**/*.e2e-spec.ts',
+      '**/*.testing.ts',
     ],
     rules: {
       'no-restricted-syntax': [

@@ -4,3 +4,4 @@ export * from './database.module';
 export * from './entities';
 export * from './run-migrations';
 export { migrations } from './migrations';
+export * from './sql-results';

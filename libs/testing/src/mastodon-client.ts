@@ -129,3 +129,15 @@ export async function registerMember(
   const me = await client.get<{ id: string }>('/api/v1/accounts/verify_credentials');
   return { client, accountId: me.body.id, username, email, password };
 }
+
+/** Registers several members at once: `const [alice, bob] = await registerMembers(base, app, ['alice', 'bob'])`. */
+export async function registerMembers<const Names extends readonly string[]>(
+  base: string,
+  app: RegisteredApp,
+  names: Names,
+): Promise<{ [K in keyof Names]: Member }> {
+  const members: Member[] = [];
+  // Sequential: each sign-up hashes a password with scrypt, which is deliberately expensive.
+  for (const name of names) members.push(await registerMember(base, app, name));
+  return members as { [K in keyof Names]: Member };
+}

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Post, Query, Res, HttpCode } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { affectedCount } from '@fediflow/database';
 import { DataSource } from 'typeorm';
 import { renderMessagePage } from '../oauth/authorize-page';
 import { escapeHtml } from '../common/content/status-text';
@@ -37,9 +38,11 @@ export class EmailUnsubscribeController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const token = String(body?.['token'] ?? queryToken ?? '');
-    const [, changed]: [unknown, number] = await this.db.query(
-      `UPDATE users SET digest_enabled = false WHERE unsubscribe_token = $1 AND $1 <> ''`,
-      [token],
+    const changed = affectedCount(
+      await this.db.query(
+        `UPDATE users SET digest_enabled = false WHERE unsubscribe_token = $1 AND $1 <> ''`,
+        [token],
+      ),
     );
     const [status, title, message] =
       changed > 0

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { affectedCount } from '@fediflow/database';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ApiError, ErrorCode } from '../common/api-error';
 import { Notifier } from '../notifications/notifier';
@@ -50,9 +51,11 @@ export class FollowsService {
         `DELETE FROM follow_requests WHERE account_id = $1 AND target_account_id = $2`,
         [followerId, targetId],
       );
-      const [, removed]: [unknown, number] = await manager.query(
-        `DELETE FROM follows WHERE account_id = $1 AND target_account_id = $2`,
-        [followerId, targetId],
+      const removed = affectedCount(
+        await manager.query(
+          `DELETE FROM follows WHERE account_id = $1 AND target_account_id = $2`,
+          [followerId, targetId],
+        ),
       );
       if (removed > 0) await this.moveCounters(manager, followerId, targetId, -1);
     });
@@ -61,9 +64,11 @@ export class FollowsService {
   /** Accepts a pending request (the target approving it); returns false when there was none. */
   async authorize(targetId: string, requesterId: string): Promise<boolean> {
     return this.db.transaction(async (manager) => {
-      const [, removed]: [unknown, number] = await manager.query(
-        `DELETE FROM follow_requests WHERE account_id = $1 AND target_account_id = $2`,
-        [requesterId, targetId],
+      const removed = affectedCount(
+        await manager.query(
+          `DELETE FROM follow_requests WHERE account_id = $1 AND target_account_id = $2`,
+          [requesterId, targetId],
+        ),
       );
       if (removed === 0) return false;
       await manager.query(
@@ -77,9 +82,11 @@ export class FollowsService {
 
   async reject(targetId: string, requesterId: string): Promise<boolean> {
     return this.db.transaction(async (manager) => {
-      const [, removed]: [unknown, number] = await manager.query(
-        `DELETE FROM follow_requests WHERE account_id = $1 AND target_account_id = $2`,
-        [requesterId, targetId],
+      const removed = affectedCount(
+        await manager.query(
+          `DELETE FROM follow_requests WHERE account_id = $1 AND target_account_id = $2`,
+          [requesterId, targetId],
+        ),
       );
       await manager.query(
         `DELETE FROM notifications WHERE account_id = $1 AND from_account_id = $2 AND type = 'follow_request'`,

@@ -6,6 +6,7 @@ import { Notifier } from '../notifications/notifier';
 import { StatusView } from '../statuses/status.view';
 import { ApiExceptionFilter } from './api-exception.filter';
 import { AccessTokenGuard } from './auth/access-token.guard';
+import { DatabaseAvailableGuard } from './database-available.guard';
 import { PublicUrls } from './public-urls';
 
 /** What every feature of the API shares: URLs, the read views, notifications, auth and errors. */
@@ -17,6 +18,8 @@ import { PublicUrls } from './public-urls';
     StatusView,
     RelationshipsView,
     Notifier,
+    // Order matters: no token lookup is attempted without a database.
+    { provide: APP_GUARD, useClass: DatabaseAvailableGuard },
     { provide: APP_GUARD, useClass: AccessTokenGuard },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
   ],

@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Post, Query, Res, HttpCode } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { affectedCount } from '@fediflow/database';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { AccountView, ACCOUNT_COLUMNS, type AccountRow } from '../accounts/account.view';
@@ -97,9 +98,11 @@ export class NotificationsController {
   @HttpCode(200)
   @Auth({ require: 'member', scope: 'write:notifications' })
   async dismiss(@Token() token: MemberToken, @Param('id') id: string) {
-    const [, removed]: [unknown, number] = await this.db.query(
-      `DELETE FROM notifications WHERE account_id = $1 AND id = $2`,
-      [token.accountId, parseId(id, 'Notification')],
+    const removed = affectedCount(
+      await this.db.query(`DELETE FROM notifications WHERE account_id = $1 AND id = $2`, [
+        token.accountId,
+        parseId(id, 'Notification'),
+      ]),
     );
     if (removed === 0) throw ApiError.notFound('Notification');
     return {};

@@ -1,7 +1,7 @@
-import { MastodonClient, registerApp, registerMember, type RegisteredApp } from '@fediflow/testing';
+import { MastodonClient, registerMember, type RegisteredApp } from '@fediflow/testing';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, TEST_ORIGIN, type ApiHarness } from '../testing/api-test-harness';
+import { startApi, TEST_ORIGIN, type ApiHarness } from '../testing/api-harness.testing';
 
 const REDIRECT = 'https://client.example/callback';
 

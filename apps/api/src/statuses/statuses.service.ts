@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { ApiError, ErrorCode } from '../common/api-error';
 import { renderStatusText, scanStatusText, type MentionRef } from '../common/content/status-text';
 import { PublicUrls } from '../common/public-urls';
+import { affectedCount, modifiedRows } from '@fediflow/database';
 import { Notifier } from '../notifications/notifier';
 import { VISIBLE_TO_VIEWER, type Visibility } from './status.view';
 
@@ -148,9 +149,11 @@ export class StatusesService {
   async delete(authorId: string, statusId: string): Promise<void> {
     await this.db.transaction(async (manager) => {
       const status = await this.ownStatus(manager, authorId, statusId);
-      const reblogs: { id: string; account_id: string }[] = await manager.query(
-        `DELETE FROM statuses WHERE reblog_of_id = $1 RETURNING id, account_id`,
-        [statusId],
+      const reblogs = modifiedRows<{ id: string; account_id: string }>(
+        await manager.query(
+          `DELETE FROM statuses WHERE reblog_of_id = $1 RETURNING id, account_id`,
+          [statusId],
+        ),
       );
       for (const reblog of reblogs) {
         await manager.query(
@@ -202,11 +205,13 @@ export class StatusesService {
   async unfavourite(accountId: string, statusId: string): Promise<void> {
     await this.db.transaction(async (manager) => {
       const status = await this.visibleOriginal(manager, accountId, statusId);
-      const removed: unknown[] = await manager.query(
-        `DELETE FROM favourites WHERE account_id = $1 AND status_id = $2 RETURNING id`,
-        [accountId, status.id],
+      const removed = affectedCount(
+        await manager.query(`DELETE FROM favourites WHERE account_id = $1 AND status_id = $2`, [
+          accountId,
+          status.id,
+        ]),
       );
-      if (removed.length === 0) return;
+      if (removed === 0) return;
       await manager.query(
         `UPDATE statuses SET favourites_count = greatest(favourites_count - 1, 0) WHERE id = $1`,
         [status.id],
@@ -264,11 +269,13 @@ export class StatusesService {
   async unreblog(accountId: string, statusId: string): Promise<string> {
     return this.db.transaction(async (manager) => {
       const status = await this.visibleOriginal(manager, accountId, statusId);
-      const removed: unknown[] = await manager.query(
-        `DELETE FROM statuses WHERE account_id = $1 AND reblog_of_id = $2 RETURNING id`,
-        [accountId, status.id],
+      const removed = affectedCount(
+        await manager.query(`DELETE FROM statuses WHERE account_id = $1 AND reblog_of_id = $2`, [
+          accountId,
+          status.id,
+        ]),
       );
-      if (removed.length > 0) {
+      if (removed > 0) {
         await manager.query(
           `UPDATE statuses SET reblogs_count = greatest(reblogs_count - 1, 0) WHERE id = $1`,
           [status.id],

@@ -1,7 +1,11 @@
 import { createServiceApp, type ServiceApp } from '@fediflow/bootstrap';
 import { loadConfig } from '@fediflow/config';
 import { createDataSource, runMigrations } from '@fediflow/database';
-import { isolatedInfrastructure, type IsolatedInfrastructure } from '@fediflow/testing';
+import {
+  isolatedInfrastructure,
+  waitForStatus,
+  type IsolatedInfrastructure,
+} from '@fediflow/testing';
 import type { DataSource } from 'typeorm';
 import { ApiModule } from '../app/api.module';
 import { configureApiHttp } from '../http/configure-http';
@@ -43,8 +47,10 @@ export async function startApi(
     host: '127.0.0.1',
   });
   const { port } = await service.listen();
+  const base = `http://127.0.0.1:${port}`;
+  await waitForStatus(`${base}/ready`, 200);
   return {
-    base: `http://127.0.0.1:${port}`,
+    base,
     db,
     infra,
     service,
