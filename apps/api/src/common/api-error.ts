@@ -11,6 +11,7 @@ export const ErrorCode = {
   Taken: 'TAKEN',
   RegistrationsClosed: 'REGISTRATIONS_CLOSED',
   Unprocessable: 'UNPROCESSABLE',
+  RateLimited: 'RATE_LIMITED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -23,6 +24,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   TAKEN: 422,
   REGISTRATIONS_CLOSED: 403,
   UNPROCESSABLE: 422,
+  RATE_LIMITED: 429,
 };
 
 export class ApiError extends Error {

@@ -4,6 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { APP_CONFIG, type ApiConfig } from '@fediflow/config';
 import { REDIS } from '@fediflow/redis';
 import { createHash } from 'node:crypto';
+import { ApiError, ErrorCode } from '../common/api-error';
 import type { Redis } from 'ioredis';
 
 /** Browser clients may call the API and the token endpoints from any origin, as on Mastodon. */
@@ -52,7 +53,7 @@ export async function configureApiHttp(app: NestFastifyApplication): Promise<voi
         ? `token:${createHash('sha256').update(bearer).digest('hex')}`
         : `ip:${request.ip}`;
     },
-    errorResponseBuilder: () => ({ statusCode: 429, error: 'Too many requests' }),
+    errorResponseBuilder: () => new ApiError(ErrorCode.RateLimited, 'Too many requests'),
     addHeaders: {
       'x-ratelimit-limit': true,
       'x-ratelimit-remaining': true,

@@ -1,0 +1,146 @@
+import { MastodonClient, registerApp, registerMember } from '@fediflow/testing';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApi, type ApiHarness } from '../testing/api-harness.testing';
+
+describe('instance, start-up endpoints, markers, CORS', () => {
+  let api: ApiHarness;
+  let anonymous: MastodonClient;
+
+  beforeAll(async () => {
+    api = await startApi('instance');
+    anonymous = new MastodonClient(api.base);
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('describes the instance in v1 and v2 with real usage numbers', async () => {
+    const app = await registerApp(api.base);
+    const member = await registerMember(api.base, app, 'alice');
+    await member.client.post('/api/v1/statuses', { status: 'one' });
+    const v1 = await anonymous.get<Record<string, unknown>>('/api/v1/instance');
+    expect(v1.body).toMatchObject({
+      uri: 'fediflow.test',
+      registrations: true,
+      stats: { user_count: 1, status_count: 1, domain_count: 0 },
+      configuration: { statuses: { max_characters: 500 } },
+    });
+    const v2 = await anonymous.get<Record<string, unknown>>('/api/v2/instance');
+    expect(v2.body).toMatchObject({
+      domain: 'fediflow.test',
+      registrations: { enabled: true },
+      usage: { users: { active_month: 1 } },
+    });
+    expect(String(v2.body['version'])).toMatch(/^4\.\d+\.\d+ \(compatible; FediFlow/);
+  });
+
+  it('answers the endpoints clients call on start-up with empty but valid data', async () => {
+    const app = await registerApp(api.base);
+    const member = await registerMember(api.base, app, 'bob');
+    for (const path of ['/api/v1/custom_emojis', '/api/v1/trends/tags', '/api/v1/trends']) {
+      expect((await anonymous.get(path)).body, path).toEqual([]);
+    }
+    for (const path of [
+      '/api/v1/announcements',
+      '/api/v1/filters',
+      '/api/v2/filters',
+      '/api/v1/lists',
+    ]) {
+      expect((await member.client.get(path)).body, path).toEqual([]);
+    }
+    expect((await member.client.get('/api/v1/preferences')).body).toMatchObject({
+      'posting:default:visibility': 'public',
+    });
+  });
+
+  it('stores markers with versions, from JSON or form posts', async () => {
+    const app = await registerApp(api.base);
+    const member = await registerMember(api.base, app, 'carol');
+    const saved = await member.client.post<
+      Record<string, { last_read_id: string; version: number }>
+    >('/api/v1/markers', { home: { last_read_id: '123' } });
+    expect(saved.body['home']).toMatchObject({ last_read_id: '123', version: 1 });
+    const form = await member.client.request<Record<string, { version: number }>>(
+      'POST',
+      '/api/v1/markers',
+      {
+        form: { 'home[last_read_id]': '124', 'notifications[last_read_id]': '7' },
+      },
+    );
+    expect(form.body['home']?.version).toBe(2);
+    const read = await member.client.get<Record<string, { last_read_id: string }>>(
+      '/api/v1/markers?timeline[]=home',
+    );
+    expect(Object.keys(read.body)).toEqual(['home']);
+    expect(read.body['home']?.last_read_id).toBe('124');
+    expect((await member.client.post('/api/v1/markers', {})).status).toBe(422);
+  });
+
+  it('allows cross-origin calls to the API and the token endpoint, not to the sign-in page', async () => {
+    const preflight = await fetch(`${api.base}/api/v1/timelines/public`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://client.example', 'access-control-request-method': 'GET' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    const token = await fetch(`${api.base}/oauth/token`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://x.example', 'access-control-request-method': 'POST' },
+    });
+    expect(token.headers.get('access-control-allow-origin')).toBe('*');
+    const page = await fetch(`${api.base}/oauth/authorize`, {
+      headers: { origin: 'https://x.example' },
+    });
+    expect(page.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('answers unknown routes with a Mastodon 404', async () => {
+    const response = await anonymous.get('/api/v1/nope');
+    expect(response.status).toBe(404);
+    expect(response.body).toEqual({ error: 'Record not found' });
+  });
+});
+
+describe('rate limiting against Redis', () => {
+  let api: ApiHarness;
+  beforeAll(async () => {
+    api = await startApi('rate-limit', {
+      RATE_LIMIT_ENABLED: 'true',
+      RATE_LIMIT_MAX: '6',
+      RATE_LIMIT_WINDOW_SECONDS: '300',
+    });
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('limits per IP with Mastodon headers and 429, and per token separately', async () => {
+    // Two anonymous calls from this IP (app registration, app token); the rest go on tokens.
+    const member = await registerMember(api.base, await registerApp(api.base), 'alice');
+    const anonymous = new MastodonClient(api.base);
+    const responses = [];
+    for (let i = 0; i < 5; i++) responses.push(await anonymous.get('/api/v1/timelines/public'));
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 429]);
+    expect(responses[0]?.headers.get('x-ratelimit-limit')).toBe('6');
+    expect(responses[0]?.headers.get('x-ratelimit-remaining')).toBe('3');
+    expect(new Date(responses[0]!.headers.get('x-ratelimit-reset')!).getTime()).toBeGreaterThan(
+      Date.now(),
+    );
+    expect(responses[4]?.body).toEqual({ error: 'Too many requests' });
+    expect(responses[4]?.headers.get('retry-after')).toMatch(/^\d+$/);
+
+    // The member's token has its own budget; probes are never limited.
+    expect((await member.client.get('/api/v1/timelines/home')).status).toBe(200);
+    expect((await fetch(`${api.base}/health`)).status).toBe(200);
+    // Counters live in Redis below the service's key prefix, one per IP and per token.
+    const raw = new Redis(api.infra.redisUrl);
+    try {
+      const keys = await raw.keys(`${api.infra.redis.prefix}:rate-limit:*`);
+      expect(keys.filter((key) => key.includes(':ip:'))).toHaveLength(1);
+      expect(keys.filter((key) => key.includes(':token:')).length).toBeGreaterThanOrEqual(2);
+    } finally {
+      raw.disconnect();
+    }
+  });
+});

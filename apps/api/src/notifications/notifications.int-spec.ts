@@ -1,0 +1,61 @@
+import { registerApp, registerMembers, type Member } from '@fediflow/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApi, type ApiHarness } from '../testing/api-harness.testing';
+import type { StatusJson } from '../statuses/status.view';
+
+interface Notification {
+  id: string;
+  type: string;
+  account: { id: string };
+  status?: StatusJson | null;
+}
+
+describe('notifications', () => {
+  let api: ApiHarness;
+  let alice: Member;
+  let bob: Member;
+
+  beforeAll(async () => {
+    api = await startApi('notifications');
+    const app = await registerApp(api.base);
+    [alice, bob] = await registerMembers(api.base, app, ['alice', 'bob']);
+    await bob.client.post(`/api/v1/accounts/${alice.accountId}/follow`);
+    const { body } = await alice.client.post<StatusJson>('/api/v1/statuses', { status: 'hello' });
+    await bob.client.post(`/api/v1/statuses/${body.id}/favourite`);
+    await bob.client.post(`/api/v1/statuses/${body.id}/reblog`);
+    await bob.client.post('/api/v1/statuses', { status: '@alice hi' });
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('lists follow, favourite, reblog and mention, newest first, filterable', async () => {
+    const all = await alice.client.get<Notification[]>('/api/v1/notifications');
+    expect(all.body.map((n) => n.type)).toEqual(['mention', 'reblog', 'favourite', 'follow']);
+    expect(all.body.every((n) => n.account.id === bob.accountId)).toBe(true);
+    expect(all.body[0]?.status?.content).toContain('hi');
+    const onlyFollows = await alice.client.get<Notification[]>(
+      '/api/v1/notifications?types[]=follow',
+    );
+    expect(onlyFollows.body.map((n) => n.type)).toEqual(['follow']);
+    const page = await alice.client.get<Notification[]>('/api/v1/notifications?limit=2');
+    expect(page.body).toHaveLength(2);
+    expect(page.headers.get('link')).toContain(`max_id=${page.body[1]?.id}`);
+    expect((await alice.client.get('/api/v1/notifications?types[]=bogus')).status).toBe(422);
+  });
+
+  it('shows, dismisses and clears only the member own notifications', async () => {
+    const [first] = (await alice.client.get<Notification[]>('/api/v1/notifications')).body;
+    expect(
+      (await alice.client.get<Notification>(`/api/v1/notifications/${first!.id}`)).body.id,
+    ).toBe(first!.id);
+    expect((await bob.client.get(`/api/v1/notifications/${first!.id}`)).status).toBe(404);
+    expect((await bob.client.post(`/api/v1/notifications/${first!.id}/dismiss`)).status).toBe(404);
+    expect((await alice.client.post(`/api/v1/notifications/${first!.id}/dismiss`)).status).toBe(
+      200,
+    );
+    expect((await alice.client.get<Notification[]>('/api/v1/notifications')).body).toHaveLength(3);
+    expect((await alice.client.post('/api/v1/notifications/clear')).status).toBe(200);
+    expect((await alice.client.get<Notification[]>('/api/v1/notifications')).body).toEqual([]);
+  });
+});
