@@ -7,7 +7,8 @@
  * string-width@7 in their own node_modules; Nx moves it under `yargs/`), so `npm ci` stops with
  * `Missing: string-width@7.2.0 from lock file`. Its package.json also omits `tslib`, which the
  * bundle requires (importHelpers). So: take the dependencies from Nx's package.json plus every
- * package the bundle `require`s, pin them to the root package.json, and let npm itself prune the
+ * package the bundle `require`s, pin them as the root package.json (else the root lockfile)
+ * does, and let npm itself prune the
  * root lockfile to them (`--package-lock-only --offline`: no network, same resolved versions).
  *
  * Usage: tsx tools/images/production-manifest.ts <service> [output-dir]
@@ -62,12 +63,18 @@ export function productionPackageJson(service: string, bundleDir: string): Packa
     ...Object.keys(generated.dependencies ?? {}),
     ...requiredPackages(bundleDir),
   ]);
+  const locked = readJson<{ packages: Record<string, { version?: string }> }>(
+    join(workspaceRoot, 'package-lock.json'),
+  ).packages;
   for (const name of [...names].sort()) {
-    const version = root.dependencies?.[name];
+    // The root pin first; then Nx's entry (it lists transitive packages the bundle imports, e.g.
+    // fastify, at their locked version); then the hoisted version in the root lockfile.
+    const version =
+      root.dependencies?.[name] ??
+      generated.dependencies?.[name] ??
+      locked[`node_modules/${name}`]?.version;
     if (!version) {
-      throw new Error(
-        `${service} requires ${name}, which is not a production dependency in the root package.json`,
-      );
+      throw new Error(`${service} requires ${name}, which the root lockfile does not contain`);
     }
     dependencies[name] = version;
   }
