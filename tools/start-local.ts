@@ -291,7 +291,10 @@ const migrateCode = await runToCompletion(
   serviceEnv,
 );
 if (migrateCode !== 0) await shutdown(1, 'Migration failed (see above).');
-console.log('  # seed hook: no seed command exists yet (docker-compose has the same hook)');
+// Seed hook: demo data is opt-in here (docker-compose's migrate service runs seed.js when built).
+if (existsSync(join(root, 'dist/apps/api/seed.js'))) {
+  console.log('  demo data: npm run db:seed (with the same DATABASE_URL)');
+}
 
 step('Starting the services and the gateway');
 for (const { name, port, metricsPort } of SERVICES) {
