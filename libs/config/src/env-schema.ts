@@ -48,8 +48,13 @@ export const envSchemas = {
     RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(300),
     RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(300),
   }),
-  federation: commonEnv,
+  federation: commonEnv.extend({
+    /** Let Fedify fetch from and deliver to private/loopback addresses: tests only (SSRF guard). */
+    FEDERATION_ALLOW_PRIVATE_ADDRESSES: flag.default(false),
+  }),
   workers: commonEnv.extend({
+    /** Let Fedify fetch from and deliver to private/loopback addresses: tests only (SSRF guard). */
+    FEDERATION_ALLOW_PRIVATE_ADDRESSES: flag.default(false),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
     /** Outgoing mail (email digest); mail is not sent when unset. */
     SMTP_URL: urlWithProtocols(/^smtps?$/, 'smtp:// or smtps://').optional(),
