@@ -4,7 +4,7 @@ import { defineConfig, type ViteUserConfig } from 'vitest/config';
 /** The three kinds of suite in FediFlow; each picks its own files by suffix (DESIGN.md §6). */
 export type SuiteKind = 'unit' | 'integration' | 'e2e';
 
-const workspaceRoot = fileURLToPath(new URL('..', import.meta.url));
+const workspaceRoot = fileURLToPath(new URL('.', import.meta.url));
 
 const includeByKind: Record<SuiteKind, string[]> = {
   unit: ['**/*.spec.ts'],

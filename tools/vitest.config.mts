@@ -1,3 +1,3 @@
-import { defineSuite } from './vitest-preset.mts';
+import { defineSuite } from '../vitest.preset.mts';
 
 export default defineSuite({ name: 'tools', kind: 'unit', dir: import.meta.dirname });

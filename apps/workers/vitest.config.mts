@@ -1,3 +1,3 @@
-import { defineSuite } from '../../tools/vitest-preset.mts';
+import { defineSuite } from '../../vitest.preset.mts';
 
 export default defineSuite({ name: 'workers', kind: 'unit', dir: import.meta.dirname });

@@ -1,4 +1,4 @@
-import { defineSuite } from '../../tools/vitest-preset.mts';
+import { defineSuite } from '../../vitest.preset.mts';
 
 export default defineSuite({
   name: 'federation-core',

@@ -1,3 +1,3 @@
-import { defineSuite } from '../../tools/vitest-preset.mts';
+import { defineSuite } from '../../vitest.preset.mts';
 
 export default defineSuite({ name: 'health', kind: 'integration', dir: import.meta.dirname });

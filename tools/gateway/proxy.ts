@@ -15,10 +15,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-// Relative, not @fediflow/routes: tsx run from the workspace root does not apply
-// tsconfig.base.json paths (as in tools/manifests).
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { routeFor, type PublicService } from '../../libs/routes/src/index.ts';
+import { routeFor, type PublicService } from '@fediflow/routes';
 
 export type Upstreams = Record<PublicService, string>;
 

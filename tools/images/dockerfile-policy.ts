@@ -2,9 +2,7 @@
  * Dockerfile checks run by `npm test`: dockerfile-utils' linter (syntax, flags, references) plus
  * FediFlow's image policy (docs/containers.md). Each finding names its rule and line.
  */
-// Relative, not @fediflow/config: the same reason as tools/manifests/rules/config-rules.ts.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { SECRET_VARIABLES } from '../../libs/config/src/env-schema.ts';
+import { SECRET_VARIABLES } from '@fediflow/config';
 import { validate } from 'dockerfile-utils';
 
 export type RuleId =

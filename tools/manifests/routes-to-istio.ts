@@ -1,7 +1,4 @@
-// Relative, not @fediflow/routes: `tsx` run from the workspace root (npm run preview, nx run
-// deploy:validate) does not apply tsconfig.base.json paths; see docs/deployment.md.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { routesInMatchOrder, type PublicRoute } from '../../libs/routes/src/index.ts';
+import { routesInMatchOrder, type PublicRoute } from '@fediflow/routes';
 
 /** The `spec.http` entries a VirtualService must hold for the route table, in match order. */
 export function virtualServiceHttpRoutes(

@@ -2,8 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- same reason as rules/config-rules.ts
-import { describeEnvironment } from '../../libs/config/src/index.ts';
+import { describeEnvironment } from '@fediflow/config';
 import { renderAll } from './render.ts';
 import { RULES } from './rules/index.ts';
 import { validateSchemas } from './schema.ts';

@@ -1,12 +1,9 @@
-// Relative, not @fediflow/config: `tsx` run from the workspace root does not apply
-// tsconfig.base.json paths.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import {
   describeEnvironment,
   SERVICE_NAMES,
   type EnvVariableSpec,
   type ServiceName,
-} from '../../../libs/config/src/index.ts';
+} from '@fediflow/config';
 import { objectRef, type K8sObject } from '../types.ts';
 import {
   byKind,
