@@ -1,3 +1,4 @@
+export * from './digest.jobs';
 export * from './housekeeping.jobs';
 export * from './queue-metrics';
 export * from './queue-names';

@@ -2,5 +2,7 @@
 export const QueueName = {
   /** Periodic maintenance (pruning job history); consumed by `workers`. */
   Housekeeping: 'housekeeping',
+  /** The email digest of members' notifications; consumed by `workers`. */
+  Digest: 'digest',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];

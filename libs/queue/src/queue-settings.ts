@@ -21,6 +21,16 @@ export const QUEUE_SETTINGS: Record<QueueName, QueueSettings> = {
       removeOnFail: { age: 7 * 24 * 3600 },
     },
   },
+  [QueueName.Digest]: {
+    concurrency: 1,
+    jobOptions: {
+      // A run that failed (e.g. the SMTP server is down) is retried within its 5-minute interval.
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 30_000, jitter: 0.5 },
+      removeOnComplete: { age: 24 * 3600, count: 1_000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    },
+  },
 };
 
 /** BullMQ keys live below the service's Redis prefix, e.g. `fediflow:bull:housekeeping:*`. */
