@@ -3,12 +3,18 @@ import { QueueMetrics, QueueModule, Queues } from '@fediflow/queue';
 import { Registry } from 'prom-client';
 import { JOB_PROCESSORS, type JobProcessor } from '../consumers/job-processor';
 import { QueueConsumers } from '../consumers/queue-consumers';
+import { DigestDeliveries } from '../digest/digest-deliveries.repository';
+import { DigestMailer } from '../digest/digest.mailer';
+import { DigestMetrics } from '../digest/digest.metrics';
+import { DigestProcessor } from '../digest/digest.processor';
+import { DigestScheduler } from '../digest/digest.scheduler';
+import { DigestService } from '../digest/digest.service';
 import { HousekeepingProcessor } from '../housekeeping/housekeeping.processor';
 import { HousekeepingScheduler } from '../housekeeping/housekeeping.scheduler';
 import { PruneJobRuns } from '../housekeeping/prune-job-runs';
 import { JobRunClaims } from '../scheduling/job-run-claims';
 
-const processors = [HousekeepingProcessor];
+const processors = [HousekeepingProcessor, DigestProcessor];
 
 @Module({
   imports: [QueueModule],
@@ -16,6 +22,11 @@ const processors = [HousekeepingProcessor];
     JobRunClaims,
     PruneJobRuns,
     HousekeepingScheduler,
+    DigestDeliveries,
+    DigestMailer,
+    DigestMetrics,
+    DigestService,
+    DigestScheduler,
     ...processors,
     {
       provide: JOB_PROCESSORS,
