@@ -76,7 +76,7 @@ describe('workers against real PostgreSQL and Redis', () => {
       .add(HousekeepingJob.PruneJobRuns, { retentionDays: 30 });
     const text = await waitFor('a skipped run in the metrics', async () => {
       const body = await (await fetch(metrics)).text();
-      return body.includes('outcome="skipped"') ? body : undefined;
+      return body.includes('job="prune-job-runs",outcome="skipped"') ? body : undefined;
     });
     expect(text).toMatch(
       /queue_jobs_processed_total\{queue="housekeeping",job="prune-job-runs",outcome="completed",service="workers"\} 1/,
