@@ -8,15 +8,18 @@ async function main(): Promise<void> {
     serviceName: 'fediflow-federation',
     endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
   });
-  const [{ runService }, { FederationModule, FederationStatusCheck }] = await Promise.all([
-    import('@fediflow/bootstrap'),
-    import('./app/federation.module'),
-  ]);
+  const [{ runService }, { FederationModule, FederationStatusCheck }, { configureFederationHttp }] =
+    await Promise.all([
+      import('@fediflow/bootstrap'),
+      import('./app/federation.module'),
+      import('./http/federation-http'),
+    ]);
   await runService({
     config,
     tracing,
     imports: [FederationModule],
     readinessChecks: [FederationStatusCheck],
+    configure: configureFederationHttp,
   });
 }
 

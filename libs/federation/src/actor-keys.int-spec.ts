@@ -3,7 +3,7 @@ import { createDataSource, runMigrations } from '@fediflow/database';
 import { isolatedInfrastructure, type IsolatedInfrastructure } from '@fediflow/testing';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActorKeyStore } from './actor-keys';
+import { ActorKeyStore, type KeyPair } from './actor-keys';
 
 describe('ActorKeyStore', () => {
   let infra: IsolatedInfrastructure;
@@ -25,7 +25,7 @@ describe('ActorKeyStore', () => {
     await infra.release();
   });
 
-  const publicJwks = async (pairs: CryptoKeyPair[]) =>
+  const publicJwks = async (pairs: KeyPair[]) =>
     Promise.all(pairs.map((pair) => exportJwk(pair.publicKey)));
 
   it('generates RSA then Ed25519 once; concurrent first uses by two processes agree', async () => {

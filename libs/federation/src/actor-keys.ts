@@ -1,11 +1,15 @@
 import { exportJwk, generateCryptoKeyPair, importJwk } from '@fedify/fedify';
 import type { DataSource } from 'typeorm';
 
+/** Web Crypto key pair as Fedify hands them over (no DOM lib here). */
+export type KeyPair = Awaited<ReturnType<typeof generateCryptoKeyPair>>;
+type Jwk = Awaited<ReturnType<typeof exportJwk>>;
+
 interface KeyRow {
-  rsa_public_jwk: JsonWebKey;
-  rsa_private_jwk: JsonWebKey;
-  ed25519_public_jwk: JsonWebKey;
-  ed25519_private_jwk: JsonWebKey;
+  rsa_public_jwk: Jwk;
+  rsa_private_jwk: Jwk;
+  ed25519_public_jwk: Jwk;
+  ed25519_private_jwk: Jwk;
 }
 
 /** Cached imported key pairs per actor; keys never change, so the cache never goes stale. */
@@ -24,7 +28,7 @@ async function generateRow(): Promise<KeyRow> {
   };
 }
 
-async function importRow(row: KeyRow): Promise<CryptoKeyPair[]> {
+async function importRow(row: KeyRow): Promise<KeyPair[]> {
   return [
     {
       publicKey: await importJwk(row.rsa_public_jwk, 'public'),
@@ -46,12 +50,12 @@ const COLUMNS = 'rsa_public_jwk, rsa_private_jwk, ed25519_public_jwk, ed25519_pr
  * Private keys stay in the database and this process.
  */
 export class ActorKeyStore {
-  private readonly cache = new Map<string, Promise<CryptoKeyPair[]>>();
+  private readonly cache = new Map<string, Promise<KeyPair[]>>();
 
   constructor(private readonly db: DataSource) {}
 
   /** Key pairs of a local account (by id). */
-  forAccount(accountId: string): Promise<CryptoKeyPair[]> {
+  forAccount(accountId: string): Promise<KeyPair[]> {
     return this.cached(`account:${accountId}`, () =>
       this.loadOrCreate(
         `SELECT ${COLUMNS} FROM actor_keys WHERE account_id = $1`,
@@ -63,7 +67,7 @@ export class ActorKeyStore {
   }
 
   /** Key pairs of the instance actor (`/actor`). */
-  forInstance(): Promise<CryptoKeyPair[]> {
+  forInstance(): Promise<KeyPair[]> {
     return this.cached('instance', () =>
       this.loadOrCreate(
         `SELECT ${COLUMNS} FROM instance_actor_keys WHERE id`,
@@ -74,7 +78,7 @@ export class ActorKeyStore {
     );
   }
 
-  private cached(key: string, load: () => Promise<CryptoKeyPair[]>): Promise<CryptoKeyPair[]> {
+  private cached(key: string, load: () => Promise<KeyPair[]>): Promise<KeyPair[]> {
     let entry = this.cache.get(key);
     if (!entry) {
       if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
@@ -85,11 +89,7 @@ export class ActorKeyStore {
     return entry;
   }
 
-  private async loadOrCreate(
-    select: string,
-    insert: string,
-    params: string[],
-  ): Promise<CryptoKeyPair[]> {
+  private async loadOrCreate(select: string, insert: string, params: string[]): Promise<KeyPair[]> {
     const [existing] = (await this.db.query(select, params)) as KeyRow[];
     if (existing) return importRow(existing);
     const row = await generateRow();

@@ -3,3 +3,10 @@ export * from './redis-kv.store';
 export * from './redis-message.queue';
 export * from './retry-backoff';
 export * from './actor-keys';
+export * from './fediflow-federation';
+export * from './inbox-handlers';
+export * from './instance-actor';
+export * from './remote-text';
+export * from './federation-core.module';
+/** Test helper (a loopback remote server with a signing actor); inert unless used. */
+export * from './remote-server.testing';

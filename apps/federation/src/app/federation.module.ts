@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
+import { FederationCoreModule } from '@fediflow/federation';
 
-/** ActivityPub endpoints (WebFinger, actors, inboxes) arrive as feature modules imported here. */
-@Module({})
+/**
+ * ActivityPub: Fedify's federation (libs/federation) served by `configureFederationHttp` on the
+ * federation-owned public paths (WebFinger, NodeInfo, actors, collections, objects, inboxes).
+ */
+@Module({ imports: [FederationCoreModule], exports: [FederationCoreModule] })
 export class FederationModule {}
 
 export { FederationStatusCheck } from './federation-status.check';

@@ -1,0 +1,146 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { APP_CONFIG, type FederationConfig } from '@fediflow/config';
+import {
+  FederationRuntime,
+  INSTANCE_ACTOR_PATH,
+  instanceActorDocument,
+} from '@fediflow/federation';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+
+const HOST_META_PATH = '/.well-known/host-meta';
+
+/** The public paths federation owns (libs/routes PUBLIC_ROUTES); Fastify wildcards. */
+export const FEDERATION_PATHS = [
+  '/.well-known/webfinger',
+  HOST_META_PATH,
+  '/.well-known/nodeinfo',
+  '/nodeinfo/*',
+  '/users/*',
+  '/inbox',
+  INSTANCE_ACTOR_PATH,
+  '/objects/*',
+];
+
+function hostMeta(origin: string): string {
+  const template = `${origin}/.well-known/webfinger?resource={uri}`.replace(/&/g, '&amp;');
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<XRD xmlns="http://docs.oasis-open.org/ns/xri/xrd-1.0">
+  <Link rel="lrdd" template="${template}"/>
+</XRD>
+`;
+}
+
+const ACTIVITY_JSON = 'application/activity+json';
+const AP_ACCEPT = /application\/(activity\+json|ld\+json)/i;
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+  });
+
+/** Browsers asking for an actor or a post go to its page; anything else is not acceptable. */
+function notAcceptable(origin: string) {
+  return (request: Request): Response => {
+    const { pathname } = new URL(request.url);
+    const status = /^\/users\/([^/]+)\/statuses\/(\d+)$/.exec(pathname);
+    const actor = /^\/users\/([^/]+)$/.exec(pathname);
+    const location = status
+      ? `${origin}/@${status[1]}/${status[2]}`
+      : actor
+        ? `${origin}/@${actor[1]}`
+        : undefined;
+    if (location && request.method === 'GET') {
+      return new Response(null, { status: 302, headers: { location, vary: 'Accept' } });
+    }
+    return json(406, { error: 'Not Acceptable' });
+  };
+}
+
+/** The incoming Fastify request as a Fetch `Request` (body kept as the exact bytes received). */
+export function toFetchRequest(request: FastifyRequest): Request {
+  const url = new URL(request.url, `${request.protocol}://${request.host}`);
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+    else headers.set(name, value);
+  }
+  const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
+  const body = hasBody && Buffer.isBuffer(request.body) ? new Uint8Array(request.body) : undefined;
+  return new Request(url, { method: request.method, headers, body: hasBody ? body : undefined });
+}
+
+async function sendFetchResponse(
+  response: Response,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  reply.code(response.status);
+  response.headers.forEach((value, name) => reply.header(name, value));
+  if (!response.body || request.method === 'HEAD') return reply.send();
+  return reply.send(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>));
+}
+
+/**
+ * Hands the federation-owned paths to Fedify (`federation.fetch`) before Nest's router would
+ * 404 them. Bodies reach Fedify byte for byte (digests and signatures cover them), so these
+ * routes get their own raw-body parser. With `FEDERATION_ENABLED=false` they are not mounted
+ * and answer 404 like any unknown path.
+ */
+export async function configureFederationHttp(app: NestFastifyApplication): Promise<void> {
+  const config = app.get<FederationConfig>(APP_CONFIG);
+  if (!config.FEDERATION_ENABLED) return;
+  const runtime = app.get(FederationRuntime);
+  const { federation, origin, keys } = runtime;
+  const onNotAcceptable = notAcceptable(origin);
+  const fastify = app.getHttpAdapter().getInstance();
+
+  await fastify.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) =>
+      done(null, body),
+    );
+    // The instance actor is no member, so it is served here rather than by Fedify's actor
+    // dispatcher (one path template only); its inbox is the shared one.
+    scope.route({
+      method: ['GET', 'HEAD'],
+      url: INSTANCE_ACTOR_PATH,
+      handler: async (request, reply) => {
+        if (!AP_ACCEPT.test(request.headers.accept ?? '')) {
+          return sendFetchResponse(onNotAcceptable(toFetchRequest(request)), request, reply);
+        }
+        const document = await instanceActorDocument(origin, keys);
+        return reply
+          .code(200)
+          .header('content-type', ACTIVITY_JSON)
+          .header('vary', 'Accept')
+          .send(JSON.stringify(document));
+      },
+    });
+    // Fedify does not serve host-meta; older software still discovers WebFinger through it.
+    scope.get(HOST_META_PATH, async (_request, reply) =>
+      reply
+        .code(200)
+        .header('content-type', 'application/xrd+xml; charset=utf-8')
+        .send(hostMeta(origin)),
+    );
+    const own = new Set([INSTANCE_ACTOR_PATH, HOST_META_PATH]);
+    for (const url of FEDERATION_PATHS.filter((path) => !own.has(path))) {
+      scope.route({
+        method: ['GET', 'HEAD', 'POST'],
+        url,
+        handler: async (request, reply) => {
+          const response = await federation.fetch(toFetchRequest(request), {
+            contextData: undefined,
+            onNotFound: () => json(404, { error: 'Record not found' }),
+            onNotAcceptable,
+          });
+          return sendFetchResponse(response, request, reply);
+        },
+      });
+    }
+  });
+}

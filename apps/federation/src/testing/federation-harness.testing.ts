@@ -1,0 +1,92 @@
+import { createServiceApp, type ServiceApp } from '@fediflow/bootstrap';
+import { loadConfig } from '@fediflow/config';
+import { createDataSource, runMigrations } from '@fediflow/database';
+import { FederationRuntime } from '@fediflow/federation';
+import {
+  isolatedInfrastructure,
+  waitForStatus,
+  type IsolatedInfrastructure,
+} from '@fediflow/testing';
+import type { DataSource } from 'typeorm';
+import { FederationModule, FederationStatusCheck } from '../app/federation.module';
+import { configureFederationHttp } from '../http/federation-http';
+
+export const TEST_ORIGIN = 'https://fediflow.test';
+
+export interface FederationInstance {
+  base: string;
+  service: ServiceApp;
+  runtime: FederationRuntime;
+  close(): Promise<void>;
+}
+
+/** The federation service in-process on a loopback port, against the given infrastructure. */
+export async function startFederationService(
+  infra: IsolatedInfrastructure,
+  env: Record<string, string> = {},
+): Promise<FederationInstance> {
+  const config = loadConfig('federation', {
+    PUBLIC_ORIGIN: TEST_ORIGIN,
+    LOG_LEVEL: 'silent',
+    FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true',
+    ...infra.env,
+    ...env,
+  });
+  const service = await createServiceApp({
+    config: { ...config, PORT: 0, METRICS_PORT: 0, MONITORING_ENABLED: false },
+    imports: [FederationModule],
+    readinessChecks: [FederationStatusCheck],
+    configure: configureFederationHttp,
+    host: '127.0.0.1',
+  });
+  const { port } = await service.listen();
+  const base = `http://127.0.0.1:${port}`;
+  await waitForStatus(`${base}/ready`, 200);
+  return {
+    base,
+    service,
+    runtime: service.app.get(FederationRuntime),
+    close: () => service.shutdown('test over'),
+  };
+}
+
+export interface FederationTestDatabase {
+  infra: IsolatedInfrastructure;
+  db: DataSource;
+  release(): Promise<void>;
+}
+
+/** A fresh, migrated database and Redis prefix. */
+export async function federationTestDatabase(label: string): Promise<FederationTestDatabase> {
+  const infra = await isolatedInfrastructure(label);
+  const db = createDataSource({ url: infra.database.url, applicationName: `${label}-test` });
+  await db.initialize();
+  await runMigrations(db);
+  return {
+    infra,
+    db,
+    release: async () => {
+      await db.destroy();
+      await infra.release();
+    },
+  };
+}
+
+/** A local member as the API would have created it (account + login). */
+export async function createMember(
+  db: DataSource,
+  username: string,
+  extra: { locked?: boolean; note?: string; displayName?: string } = {},
+): Promise<string> {
+  const [account] = (await db.query(
+    `INSERT INTO accounts (username, display_name, note, locked) VALUES ($1, $2, $3, $4)
+     RETURNING id::text AS id`,
+    [username, extra.displayName ?? username, extra.note ?? '', extra.locked ?? false],
+  )) as { id: string }[];
+  await db.query(
+    `INSERT INTO users (account_id, email, password_hash, unsubscribe_token)
+     VALUES ($1, $2, 'x', $3)`,
+    [account!.id, `${username}@example.test`, `token-${username}`],
+  );
+  return account!.id;
+}

@@ -1,0 +1,298 @@
+import {
+  createFederation,
+  type Context,
+  type Federation,
+  type KvStore,
+  type MessageQueue,
+} from '@fedify/fedify';
+import {
+  Create,
+  Endpoints,
+  Note,
+  Person,
+  PUBLIC_COLLECTION,
+  type Activity,
+  type Recipient,
+} from '@fedify/fedify/vocab';
+import type { DataSource } from 'typeorm';
+import type { ActorKeyStore } from './actor-keys';
+import { registerInboxListeners, type InboxLogger } from './inbox-handlers';
+import { instanceKeyPair } from './instance-actor';
+import {
+  findLocalAccount,
+  findPublicStatus,
+  STATUS_SELECT,
+  type LocalStatusRow,
+} from './local-actors';
+import { textToHtml } from './remote-text';
+import { instant } from './temporal';
+
+/** Fedify carries no per-request data here: every handler reads PostgreSQL itself. */
+export type FediflowFederation = Federation<void>;
+
+export const ACTOR_PATH = '/users/{identifier}';
+export const STATUS_PATH = '/users/{identifier}/statuses/{id}';
+export const PAGE_SIZE = 40;
+
+export interface FediflowFederationOptions {
+  /** The canonical origin (`PUBLIC_ORIGIN`): every URI Fedify builds starts with it. */
+  origin: string;
+  db: DataSource;
+  keys: ActorKeyStore;
+  kv: KvStore;
+  queue: MessageQueue;
+  /** Tests only: fetch from and deliver to loopback/private addresses. */
+  allowPrivateAddress: boolean;
+  /** `version` of NodeInfo's software. */
+  softwareVersion?: string;
+  logger?: InboxLogger;
+}
+
+/**
+ * The one Federation definition both the web nodes (which answer requests and only enqueue) and
+ * the workers (which run the queue: inbox handlers and deliveries) use.
+ */
+export function createFediflowFederation(options: FediflowFederationOptions): FediflowFederation {
+  const { db, keys } = options;
+  const federation = createFederation<void>({
+    kv: options.kv,
+    queue: options.queue,
+    manuallyStartQueue: true,
+    origin: options.origin,
+    allowPrivateAddress: options.allowPrivateAddress,
+    firstKnock: 'draft-cavage-http-signatures-12',
+    userAgent: { software: `FediFlow/${options.softwareVersion ?? '0.0.0'}` },
+  });
+
+  // Unknown owners get no first page, so Fedify asks the dispatcher, which answers 404.
+  const firstCursor = async (_ctx: Context<void>, identifier: string) =>
+    (await findExact(db, identifier)) ? FIRST_CURSOR : null;
+
+  federation
+    .setActorDispatcher(ACTOR_PATH, async (ctx, identifier) => {
+      const account = await findLocalAccount(db, identifier);
+      // Identifiers are exact: `/users/Alice` is not alice's URI.
+      if (!account || account.username !== identifier) return null;
+      const pairs = await ctx.getActorKeyPairs(identifier);
+      return new Person({
+        id: ctx.getActorUri(identifier),
+        preferredUsername: account.username,
+        name: account.display_name || account.username,
+        summary: account.note ? textToHtml(account.note) : null,
+        url: new URL(`/@${account.username}`, options.origin),
+        published: instant(account.created_at),
+        manuallyApprovesFollowers: account.locked,
+        discoverable: account.discoverable,
+        inbox: ctx.getInboxUri(identifier),
+        endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+        outbox: ctx.getOutboxUri(identifier),
+        followers: ctx.getFollowersUri(identifier),
+        following: ctx.getFollowingUri(identifier),
+        // RSA first: Mastodon reads (and verifies with) the first key only.
+        publicKeys: pairs.map((pair) => pair.cryptographicKey),
+        assertionMethods: pairs.map((pair) => pair.multikey),
+      });
+    })
+    .mapHandle(async (_ctx, username) => (await findLocalAccount(db, username))?.username ?? null)
+    .setKeyPairsDispatcher(async (_ctx, identifier) => {
+      const account = await findLocalAccount(db, identifier);
+      if (!account || account.username !== identifier) return [];
+      return keys.forAccount(account.id);
+    });
+
+  federation
+    .setFollowersDispatcher('/users/{identifier}/followers', async (ctx, identifier, cursor) => {
+      const account = await findExact(db, identifier);
+      if (!account || !validCursor(cursor)) return null;
+      const rows = (await db.query(
+        `SELECT f.id::text AS id, a.username, a.domain, a.uri, a.inbox_url, a.shared_inbox_url
+           FROM follows f JOIN accounts a ON a.id = f.account_id
+          WHERE f.target_account_id = $1 AND ($2::bigint IS NULL OR f.id < $2::bigint)
+          ORDER BY f.id DESC LIMIT ${PAGE_SIZE + 1}`,
+        [account.id, cursor === FIRST_CURSOR ? null : cursor],
+      )) as GraphRow[];
+      return page(rows, (row) => recipient(ctx, row));
+    })
+    .setCounter(async (_ctx, identifier) => {
+      const account = await findExact(db, identifier);
+      return account ? count(db, `follows WHERE target_account_id = $1`, account.id) : null;
+    })
+    .setFirstCursor(firstCursor);
+
+  federation
+    .setFollowingDispatcher('/users/{identifier}/following', async (ctx, identifier, cursor) => {
+      const account = await findExact(db, identifier);
+      if (!account || !validCursor(cursor)) return null;
+      const rows = (await db.query(
+        `SELECT f.id::text AS id, a.username, a.domain, a.uri, a.inbox_url, a.shared_inbox_url
+           FROM follows f JOIN accounts a ON a.id = f.target_account_id
+          WHERE f.account_id = $1 AND ($2::bigint IS NULL OR f.id < $2::bigint)
+          ORDER BY f.id DESC LIMIT ${PAGE_SIZE + 1}`,
+        [account.id, cursor === FIRST_CURSOR ? null : cursor],
+      )) as GraphRow[];
+      return page(rows, (row) => recipient(ctx, row).id!);
+    })
+    .setCounter(async (_ctx, identifier) => {
+      const account = await findExact(db, identifier);
+      return account ? count(db, `follows WHERE account_id = $1`, account.id) : null;
+    })
+    .setFirstCursor(firstCursor);
+
+  federation
+    .setOutboxDispatcher('/users/{identifier}/outbox', async (ctx, identifier, cursor) => {
+      const account = await findExact(db, identifier);
+      if (!account || !validCursor(cursor)) return null;
+      const rows = (await db.query(
+        `${STATUS_SELECT}
+          WHERE s.account_id = $1 AND s.local AND s.visibility IN ('public', 'unlisted')
+            AND s.reblog_of_id IS NULL AND ($2::bigint IS NULL OR s.id < $2::bigint)
+          ORDER BY s.id DESC LIMIT ${PAGE_SIZE + 1}`,
+        [account.id, cursor === FIRST_CURSOR ? null : cursor],
+      )) as LocalStatusRow[];
+      return page(rows, (row): Activity => createActivity(ctx, row));
+    })
+    .setCounter(async (_ctx, identifier) => {
+      const account = await findExact(db, identifier);
+      return account
+        ? count(
+            db,
+            `statuses WHERE account_id = $1 AND local AND visibility IN ('public', 'unlisted')
+               AND reblog_of_id IS NULL`,
+            account.id,
+          )
+        : null;
+    })
+    .setFirstCursor(firstCursor);
+
+  federation.setObjectDispatcher(Note, STATUS_PATH, async (ctx, values) => {
+    const status = await findPublicStatus(db, values.identifier, values.id);
+    if (!status || status.username !== values.identifier) return null;
+    return toNote(ctx, status);
+  });
+
+  federation.setNodeInfoDispatcher('/nodeinfo/2.1', async () => {
+    const [usage] = (await db.query(
+      `SELECT
+         (SELECT count(*)::int FROM accounts a JOIN users u ON u.account_id = a.id
+           WHERE a.domain IS NULL) AS total,
+         (SELECT count(*)::int FROM accounts a JOIN users u ON u.account_id = a.id
+           WHERE a.domain IS NULL AND a.last_status_at > now() - interval '30 days') AS month,
+         (SELECT count(*)::int FROM accounts a JOIN users u ON u.account_id = a.id
+           WHERE a.domain IS NULL AND a.last_status_at > now() - interval '180 days') AS halfyear,
+         (SELECT count(*)::int FROM statuses WHERE local) AS posts`,
+    )) as { total: number; month: number; halfyear: number; posts: number }[];
+    return {
+      software: { name: 'fediflow', version: options.softwareVersion ?? '0.0.0' },
+      protocols: ['activitypub'],
+      openRegistrations: false,
+      usage: {
+        users: {
+          total: usage?.total ?? 0,
+          activeMonth: usage?.month ?? 0,
+          activeHalfyear: usage?.halfyear ?? 0,
+        },
+        localPosts: usage?.posts ?? 0,
+        localComments: 0,
+      },
+    };
+  });
+
+  registerInboxListeners(federation, {
+    db,
+    sharedKey: () => instanceKeyPair(options.origin, keys),
+    logger: options.logger,
+  });
+
+  return federation;
+}
+
+interface GraphRow {
+  id: string;
+  username: string;
+  domain: string | null;
+  uri: string | null;
+  inbox_url: string | null;
+  shared_inbox_url: string | null;
+}
+
+/** Collections are paged from this cursor; pages are keyset cursors (the last id shown). */
+const FIRST_CURSOR = 'start';
+
+function validCursor(cursor: string | null): cursor is string {
+  return cursor === FIRST_CURSOR || (cursor !== null && /^\d{1,19}$/.test(cursor));
+}
+
+async function findExact(db: DataSource, identifier: string) {
+  const account = await findLocalAccount(db, identifier);
+  return account && account.username === identifier ? account : undefined;
+}
+
+async function count(db: DataSource, fromWhere: string, id: string): Promise<number> {
+  const [row] = (await db.query(`SELECT count(*)::int AS n FROM ${fromWhere}`, [id])) as {
+    n: number;
+  }[];
+  return row?.n ?? 0;
+}
+
+/** Keyset pages, newest first; the cursor is the last row's id. */
+function page<R extends { id: string }, T>(rows: R[], map: (row: R) => T) {
+  const more = rows.length > PAGE_SIZE;
+  const shown = more ? rows.slice(0, PAGE_SIZE) : rows;
+  return { items: shown.map(map), nextCursor: more ? shown[shown.length - 1]!.id : null };
+}
+
+function recipient(ctx: Context<void>, row: GraphRow): Recipient {
+  if (row.domain === null) {
+    return {
+      id: ctx.getActorUri(row.username),
+      inboxId: ctx.getInboxUri(row.username),
+      endpoints: { sharedInbox: ctx.getInboxUri() },
+    };
+  }
+  return {
+    id: row.uri ? new URL(row.uri) : null,
+    inboxId: row.inbox_url ? new URL(row.inbox_url) : null,
+    endpoints: row.shared_inbox_url ? { sharedInbox: new URL(row.shared_inbox_url) } : null,
+  };
+}
+
+export function statusUri(ctx: Context<void>, username: string, id: string): URL {
+  return ctx.getObjectUri(Note, { identifier: username, id });
+}
+
+function toNote(ctx: Context<void>, row: LocalStatusRow): Note {
+  const actor = ctx.getActorUri(row.username);
+  const followers = ctx.getFollowersUri(row.username);
+  const isPublic = row.visibility === 'public';
+  const inReplyTo = row.in_reply_to_uri
+    ? new URL(row.in_reply_to_uri)
+    : row.in_reply_to_id && row.in_reply_to_username
+      ? statusUri(ctx, row.in_reply_to_username, row.in_reply_to_id)
+      : null;
+  return new Note({
+    id: statusUri(ctx, row.username, row.id),
+    attribution: actor,
+    content: row.content,
+    summary: row.spoiler_text || null,
+    sensitive: row.sensitive,
+    url: new URL(`/@${row.username}/${row.id}`, ctx.origin),
+    published: instant(row.created_at),
+    updated: row.edited_at ? instant(row.edited_at) : null,
+    replyTarget: inReplyTo,
+    // Public: to everyone, cc followers; unlisted: to followers, cc everyone (Mastodon's shapes).
+    tos: isPublic ? [PUBLIC_COLLECTION] : [followers],
+    ccs: isPublic ? [followers] : [PUBLIC_COLLECTION],
+  });
+}
+
+function createActivity(ctx: Context<void>, row: LocalStatusRow): Create {
+  const note = toNote(ctx, row);
+  return new Create({
+    id: new URL(`${note.id!.href}/activity`),
+    actor: ctx.getActorUri(row.username),
+    published: note.published,
+    tos: note.toIds,
+    ccs: note.ccIds,
+    object: note,
+  });
+}
