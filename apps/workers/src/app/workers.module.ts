@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { FederationCoreModule } from '@fediflow/federation';
 import { QueueMetrics, QueueModule, Queues } from '@fediflow/queue';
 import { Registry } from 'prom-client';
 import { JOB_PROCESSORS, type JobProcessor } from '../consumers/job-processor';
@@ -9,6 +10,7 @@ import { DigestMetrics } from '../digest/digest.metrics';
 import { DigestProcessor } from '../digest/digest.processor';
 import { DigestScheduler } from '../digest/digest.scheduler';
 import { DigestService } from '../digest/digest.service';
+import { FederationQueueRunner } from '../federation/federation-queue.runner';
 import { HousekeepingProcessor } from '../housekeeping/housekeeping.processor';
 import { HousekeepingScheduler } from '../housekeeping/housekeeping.scheduler';
 import { PruneJobRuns } from '../housekeeping/prune-job-runs';
@@ -17,8 +19,9 @@ import { JobRunClaims } from '../scheduling/job-run-claims';
 const processors = [HousekeepingProcessor, DigestProcessor];
 
 @Module({
-  imports: [QueueModule],
+  imports: [QueueModule, FederationCoreModule],
   providers: [
+    FederationQueueRunner,
     JobRunClaims,
     PruneJobRuns,
     HousekeepingScheduler,
