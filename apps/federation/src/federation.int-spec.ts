@@ -190,6 +190,12 @@ describe('federation service', () => {
       const response = await fetch(request);
       expect(response.status).toBe(401);
     }
+    const garbage = await fetch(`${service.base}/inbox`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/activity+json' },
+      body: '{}',
+    });
+    expect(garbage.status).toBeLessThan(500);
     const stats = await service.runtime.queue.stats();
     expect(stats.ready + stats.delayed + stats.inFlight).toBe(0);
   });
