@@ -38,6 +38,7 @@ Options:
   --rounds <n>        rounds per endpoint                   (default 3)
   --profile           afterwards, one more api round under node --cpu-prof, summarised
   --api-node-args <a> extra node arguments for the api, e.g. "--max-semi-space-size=4"
+  --sql <statement>   extra SQL after seeding (repeatable), to try a fix, e.g. an index
   --keep-db           keep the database (and print its URL) instead of dropping it
   --no-build          use dist/apps/api as it is
   --no-pin            do not pin servers / load generator to CPUs with taskset
@@ -53,6 +54,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     profile: { type: 'boolean', default: false },
     'api-node-args': { type: 'string', default: '' },
+    sql: { type: 'string', multiple: true, default: [] },
     'keep-db': { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
     'no-pin': { type: 'boolean', default: false },
@@ -444,6 +446,12 @@ async function main(): Promise<void> {
       [member.accountId],
     );
     tokenHash = rows[0]?.token_hash ?? '';
+    for (const statement of values.sql) {
+      const started = performance.now();
+      await client.query(statement);
+      info(`--sql ${statement}: ${seconds(started)}`);
+    }
+    if (values.sql.length > 0) await client.query('VACUUM ANALYZE');
   } finally {
     await client.end();
   }
