@@ -1,3 +1,4 @@
+export * from './health.controller';
 export * from './health.module';
 export * from './health.tokens';
 export * from './readiness-check';

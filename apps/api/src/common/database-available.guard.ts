@@ -1,5 +1,11 @@
-import { Injectable, ServiceUnavailableException, type CanActivate } from '@nestjs/common';
+import {
+  Injectable,
+  ServiceUnavailableException,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { DatabaseConnector } from '@fediflow/database';
+import { HealthController } from '@fediflow/health';
 
 /**
  * While PostgreSQL is not (yet) connected, API calls get a clear 503 instead of failing deep in a
@@ -9,8 +15,9 @@ import { DatabaseConnector } from '@fediflow/database';
 export class DatabaseAvailableGuard implements CanActivate {
   constructor(private readonly connector: DatabaseConnector) {}
 
-  canActivate(): boolean {
-    if (this.connector.connected) return true;
+  canActivate(context: ExecutionContext): boolean {
+    // Probes must report the outage themselves (/health stays 200, /ready says why it is 503).
+    if (this.connector.connected || context.getClass() === HealthController) return true;
     throw new ServiceUnavailableException({ error: 'The database is unavailable; retry shortly' });
   }
 }
