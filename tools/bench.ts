@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -211,6 +211,14 @@ interface ApiEndpoint {
 
 const apiNodeArgs = values['api-node-args'].split(/\s+/).filter(Boolean);
 
+/** NODE_OPTIONS exactly as the runtime image sets them, so the bench measures what ships. */
+function runtimeNodeOptions(): string {
+  const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+  const match = /NODE_OPTIONS="([^"]+)"/.exec(dockerfile);
+  if (!match?.[1]) throw new Error('Dockerfile sets no NODE_OPTIONS="…" for the runtime stage');
+  return match[1];
+}
+
 /** The api as the image runs it (NODE_ENV, NODE_OPTIONS of the Dockerfile; LOG_LEVEL info). */
 async function startApi(pin: boolean, extraNodeArgs: string[] = []): Promise<ApiEndpoint> {
   const [port, metricsPort] = [await freePort(), await freePort()];
@@ -221,7 +229,7 @@ async function startApi(pin: boolean, extraNodeArgs: string[] = []): Promise<Api
     {
       ...env,
       NODE_ENV: 'production',
-      NODE_OPTIONS: '--enable-source-maps',
+      NODE_OPTIONS: runtimeNodeOptions(),
       PUBLIC_ORIGIN: base,
       DATABASE_URL: databaseUrl,
       DATABASE_POOL_SIZE: String(POOL_SIZE),

@@ -60,4 +60,19 @@ describe('runMigrations against PostgreSQL', () => {
       ).rejects.toMatchObject({ code: '23514' });
     });
   });
+
+  it('reverts every migration cleanly and re-applies them', async () => {
+    await withDataSource(async (dataSource) => {
+      for (let i = 0; i < migrations.length; i++)
+        await dataSource.undoLastMigration({ transaction: 'each' });
+      const tables: { n: number }[] = await dataSource.query(
+        `SELECT count(*)::int AS n FROM information_schema.tables
+          WHERE table_schema = 'public' AND table_name <> 'typeorm_migrations'`,
+      );
+      expect(tables[0]?.n).toBe(0);
+    });
+    expect(await withDataSource(runMigrations)).toEqual(
+      migrations.map((migration) => migration.name),
+    );
+  });
 });

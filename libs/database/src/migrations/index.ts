@@ -1,10 +1,12 @@
 import { CreateJobRuns1764140000000 } from './1764140000000-create-job-runs';
 import { CreateSocialCore1764150000000 } from './1764150000000-create-social-core';
 import { CreateActorKeys1764160000000 } from './1764160000000-create-actor-keys';
+import { TimelineIndexes1764170000000 } from './1764170000000-timeline-indexes';
 
 /** Every migration, oldest first. Listed explicitly because the services are bundled. */
 export const migrations = [
   CreateJobRuns1764140000000,
   CreateSocialCore1764150000000,
   CreateActorKeys1764160000000,
+  TimelineIndexes1764170000000,
 ];
