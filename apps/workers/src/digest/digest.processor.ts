@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DIGEST_QUEUE, DIGEST_SCHEDULE, DigestJob, type JobOutcome } from '@fediflow/queue';
 import type { Job } from 'bullmq';
 import type { JobProcessor } from '../consumers/job-processor';
-import { intervalStart, JobRunClaims } from '../scheduling/job-run-claims';
+import { JobRunClaims } from '../scheduling/job-run-claims';
 import { DigestMailer } from './digest.mailer';
 import { DigestService } from './digest.service';
 
@@ -30,20 +30,14 @@ export class DigestProcessor implements JobProcessor {
       this.logger.log({ msg: 'email digest skipped: SMTP_URL is not set' });
       return 'skipped';
     }
-    const claim = await this.claims.claim(
+    const result = await this.claims.runOncePerInterval(
       job.name,
-      intervalStart(job.timestamp, DIGEST_SCHEDULE[DigestJob.SendDigests].everyMs),
-      CLAIM_LEASE_MS,
+      job.timestamp,
+      { everyMs: DIGEST_SCHEDULE[DigestJob.SendDigests].everyMs, leaseMs: CLAIM_LEASE_MS },
+      async () => ({ ...(await this.digests.run()) }),
     );
-    if (!claim) return 'skipped';
-    try {
-      const summary = await this.digests.run();
-      await claim.succeed({ ...summary });
-      this.logger.log({ msg: `${job.name} done`, ...summary });
-      return 'completed';
-    } catch (error) {
-      await claim.fail(error);
-      throw error;
-    }
+    if (!result.ran) return 'skipped';
+    this.logger.log({ msg: `${job.name} done`, ...result.detail });
+    return 'completed';
   }
 }

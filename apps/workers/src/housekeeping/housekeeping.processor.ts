@@ -8,7 +8,7 @@ import {
 } from '@fediflow/queue';
 import type { Job } from 'bullmq';
 import type { JobProcessor } from '../consumers/job-processor';
-import { intervalStart, JobRunClaims } from '../scheduling/job-run-claims';
+import { JobRunClaims } from '../scheduling/job-run-claims';
 import { PruneJobRuns } from './prune-job-runs';
 
 /** A run whose worker vanished may be retried after this long. */
@@ -43,20 +43,14 @@ export class HousekeepingProcessor implements JobProcessor {
     work: () => Promise<Record<string, unknown>>,
   ): Promise<Exclude<JobOutcome, 'failed'>> {
     const { everyMs } = HOUSEKEEPING_SCHEDULE[job.name as HousekeepingJob];
-    const claim = await this.claims.claim(
+    const result = await this.claims.runOncePerInterval(
       job.name,
-      intervalStart(job.timestamp, everyMs),
-      CLAIM_LEASE_MS,
+      job.timestamp,
+      { everyMs, leaseMs: CLAIM_LEASE_MS },
+      work,
     );
-    if (!claim) return 'skipped';
-    try {
-      const detail = await work();
-      await claim.succeed(detail);
-      this.logger.log({ msg: `${job.name} done`, ...detail });
-      return 'completed';
-    } catch (error) {
-      await claim.fail(error);
-      throw error;
-    }
+    if (!result.ran) return 'skipped';
+    this.logger.log({ msg: `${job.name} done`, ...result.detail });
+    return 'completed';
   }
 }

@@ -36,6 +36,33 @@ export class JobRunClaims {
     return id === undefined ? undefined : this.claimFor(id);
   }
 
+  /**
+   * Runs `work` for the interval `scheduledAt` falls in, unless that interval already ran (or is
+   * running) elsewhere; records the outcome. Work that throws marks the run failed and rethrows,
+   * so the job is retried and the interval may be claimed again.
+   */
+  async runOncePerInterval<T extends Record<string, unknown>>(
+    job: string,
+    scheduledAt: number,
+    schedule: { everyMs: number; leaseMs: number },
+    work: () => Promise<T>,
+  ): Promise<{ ran: true; detail: T } | { ran: false }> {
+    const claim = await this.claim(
+      job,
+      intervalStart(scheduledAt, schedule.everyMs),
+      schedule.leaseMs,
+    );
+    if (!claim) return { ran: false };
+    try {
+      const detail = await work();
+      await claim.succeed(detail);
+      return { ran: true, detail };
+    } catch (error) {
+      await claim.fail(error);
+      throw error;
+    }
+  }
+
   private claimFor(id: string): JobRunClaim {
     const finish = (outcome: 'succeeded' | 'failed', detail: Record<string, unknown>) =>
       this.dataSource
