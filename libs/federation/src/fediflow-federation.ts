@@ -5,15 +5,7 @@ import {
   type KvStore,
   type MessageQueue,
 } from '@fedify/fedify';
-import {
-  Create,
-  Endpoints,
-  Note,
-  Person,
-  PUBLIC_COLLECTION,
-  type Activity,
-  type Recipient,
-} from '@fedify/fedify/vocab';
+import { Endpoints, Note, Person, type Activity, type Recipient } from '@fedify/fedify/vocab';
 import type { DataSource } from 'typeorm';
 import type { ActorKeyStore } from './actor-keys';
 import { registerInboxListeners, type InboxLogger } from './inbox-handlers';
@@ -24,6 +16,7 @@ import {
   STATUS_SELECT,
   type LocalStatusRow,
 } from './local-actors';
+import { createActivity, toNote } from './outbound-activities';
 import { textToHtml } from './remote-text';
 import { instant } from './temporal';
 
@@ -254,45 +247,4 @@ function recipient(ctx: Context<void>, row: GraphRow): Recipient {
     inboxId: row.inbox_url ? new URL(row.inbox_url) : null,
     endpoints: row.shared_inbox_url ? { sharedInbox: new URL(row.shared_inbox_url) } : null,
   };
-}
-
-export function statusUri(ctx: Context<void>, username: string, id: string): URL {
-  return ctx.getObjectUri(Note, { identifier: username, id });
-}
-
-function toNote(ctx: Context<void>, row: LocalStatusRow): Note {
-  const actor = ctx.getActorUri(row.username);
-  const followers = ctx.getFollowersUri(row.username);
-  const isPublic = row.visibility === 'public';
-  const inReplyTo = row.in_reply_to_uri
-    ? new URL(row.in_reply_to_uri)
-    : row.in_reply_to_id && row.in_reply_to_username
-      ? statusUri(ctx, row.in_reply_to_username, row.in_reply_to_id)
-      : null;
-  return new Note({
-    id: statusUri(ctx, row.username, row.id),
-    attribution: actor,
-    content: row.content,
-    summary: row.spoiler_text || null,
-    sensitive: row.sensitive,
-    url: new URL(`/@${row.username}/${row.id}`, ctx.origin),
-    published: instant(row.created_at),
-    updated: row.edited_at ? instant(row.edited_at) : null,
-    replyTarget: inReplyTo,
-    // Public: to everyone, cc followers; unlisted: to followers, cc everyone (Mastodon's shapes).
-    tos: isPublic ? [PUBLIC_COLLECTION] : [followers],
-    ccs: isPublic ? [followers] : [PUBLIC_COLLECTION],
-  });
-}
-
-function createActivity(ctx: Context<void>, row: LocalStatusRow): Create {
-  const note = toNote(ctx, row);
-  return new Create({
-    id: new URL(`${note.id!.href}/activity`),
-    actor: ctx.getActorUri(row.username),
-    published: note.published,
-    tos: note.toIds,
-    ccs: note.ccIds,
-    object: note,
-  });
 }

@@ -4,6 +4,7 @@ export * from './redis-message.queue';
 export * from './retry-backoff';
 export * from './actor-keys';
 export * from './fediflow-federation';
+export * from './outbound-activities';
 export * from './inbox-handlers';
 export * from './instance-actor';
 export * from './remote-text';

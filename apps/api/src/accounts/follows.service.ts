@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { affectedCount } from '@fediflow/database';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ApiError, ErrorCode } from '../common/api-error';
+import { FederationOutbox } from '../federation-outbox/federation-outbox';
 import { Notifier } from '../notifications/notifier';
 import type { AccountRow } from './account.view';
 
@@ -14,6 +15,7 @@ export class FollowsService {
   constructor(
     private readonly db: DataSource,
     private readonly notifier: Notifier,
+    private readonly outbox: FederationOutbox,
   ) {}
 
   async follow(followerId: string, target: AccountRow): Promise<void> {
@@ -43,9 +45,11 @@ export class FollowsService {
       }
       await this.createFollow(manager, followerId, String(target.id));
     });
+    if (target.domain !== null) await this.outbox.followed(followerId, String(target.id));
   }
 
   async unfollow(followerId: string, targetId: string): Promise<void> {
+    const undo = await this.outbox.prepareUnfollow(followerId, targetId);
     await this.db.transaction(async (manager) => {
       await manager.query(
         `DELETE FROM follow_requests WHERE account_id = $1 AND target_account_id = $2`,
@@ -59,6 +63,7 @@ export class FollowsService {
       );
       if (removed > 0) await this.moveCounters(manager, followerId, targetId, -1);
     });
+    await this.outbox.deliver(undo);
   }
 
   /** Accepts a pending request (the target approving it); returns false when there was none. */

@@ -5,6 +5,7 @@ import { EmailUnsubscribeController } from '../accounts/email-unsubscribe.contro
 import { FollowRequestsController } from '../accounts/follow-requests.controller';
 import { FollowsService } from '../accounts/follows.service';
 import { ApiCommonModule } from '../common/api-common.module';
+import { FederationOutboxModule } from '../federation-outbox/federation-outbox';
 import { ClientStartupController } from '../instance/client-startup.controller';
 import { InstanceController } from '../instance/instance.controller';
 import { MarkersController } from '../instance/markers.controller';
@@ -36,6 +37,13 @@ class InstanceModule {}
 
 /** The member REST API: a Mastodon-compatible subset (see the README for the endpoint list). */
 @Module({
-  imports: [ApiCommonModule, OAuthModule, AccountsModule, StatusesModule, InstanceModule],
+  imports: [
+    ApiCommonModule,
+    FederationOutboxModule,
+    OAuthModule,
+    AccountsModule,
+    StatusesModule,
+    InstanceModule,
+  ],
 })
 export class ApiModule {}

@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { ApiError, ErrorCode } from '../common/api-error';
 import { renderStatusText, scanStatusText, type MentionRef } from '../common/content/status-text';
 import { PublicUrls } from '../common/public-urls';
+import { FederationOutbox } from '../federation-outbox/federation-outbox';
 import { affectedCount, modifiedRows } from '@fediflow/database';
 import { Notifier } from '../notifications/notifier';
 import { VISIBLE_TO_VIEWER, type Visibility } from './status.view';
@@ -36,11 +37,12 @@ export class StatusesService {
     private readonly db: DataSource,
     private readonly notifier: Notifier,
     private readonly urls: PublicUrls,
+    private readonly outbox: FederationOutbox,
   ) {}
 
   async create(authorId: string, draft: StatusDraft): Promise<string> {
     this.assertLength(draft);
-    return this.db.transaction(async (manager) => {
+    const statusId = await this.db.transaction(async (manager) => {
       if (draft.idempotencyKey) {
         // Serialise concurrent requests carrying the same key.
         await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1 || ':' || $2))`, [
@@ -102,6 +104,8 @@ export class StatusesService {
       }
       return statusId;
     });
+    await this.outbox.statusCreated(authorId, statusId);
+    return statusId;
   }
 
   async edit(
@@ -143,10 +147,12 @@ export class StatusesService {
         });
       }
     });
+    await this.outbox.statusEdited(authorId, statusId);
   }
 
   /** Deletes an own status (and the reblogs of it), keeping every counter right. */
   async delete(authorId: string, statusId: string): Promise<void> {
+    const deletion = await this.outbox.prepareStatusDelete(authorId, statusId);
     await this.db.transaction(async (manager) => {
       const status = await this.ownStatus(manager, authorId, statusId);
       const reblogs = modifiedRows<{ id: string; account_id: string }>(
@@ -179,6 +185,7 @@ export class StatusesService {
         );
       }
     });
+    await this.outbox.deliver(deletion);
   }
 
   async favourite(accountId: string, statusId: string): Promise<void> {

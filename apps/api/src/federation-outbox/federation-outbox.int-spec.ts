@@ -1,0 +1,161 @@
+import { loadConfig } from '@fediflow/config';
+import { FederationRuntime, RemoteServer, type ReceivedRequest } from '@fediflow/federation';
+import { registerApp, registerMembers, waitFor, type Member } from '@fediflow/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StatusJson } from '../statuses/status.view';
+import { startApi, TEST_ORIGIN, type ApiHarness } from '../testing/api-harness.testing';
+
+interface Delivered {
+  request: ReceivedRequest;
+  activity: Record<string, unknown> & { type: string; id: string };
+}
+
+/**
+ * The API enqueues activities after each member action; a worker-side runtime (same database
+ * and Redis prefix) runs the queue and delivers them, signed, to a loopback remote server.
+ */
+describe('federation outbox (api → queue → remote inbox)', () => {
+  let api: ApiHarness;
+  let remote: RemoteServer;
+  let worker: FederationRuntime;
+  let stopWorker: AbortController;
+  let workerRunning: Promise<void>;
+  let alice: Member;
+  let bobId: string;
+
+  const delivered = (): Delivered[] =>
+    remote.received.map((request) => ({
+      request,
+      activity: JSON.parse(request.body) as Delivered['activity'],
+    }));
+  const arrival = (what: string, match: (d: Delivered) => boolean) =>
+    waitFor(what, async () => delivered().find(match));
+
+  beforeAll(async () => {
+    api = await startApi('federation-outbox');
+    remote = await RemoteServer.start();
+    const config = loadConfig('workers', {
+      PUBLIC_ORIGIN: TEST_ORIGIN,
+      LOG_LEVEL: 'silent',
+      FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true',
+      ...api.infra.env,
+    });
+    worker = new FederationRuntime(config, api.db);
+    stopWorker = new AbortController();
+    workerRunning = worker.federation.startQueue(undefined, { signal: stopWorker.signal });
+    const [row] = (await api.db.query(
+      `INSERT INTO accounts (username, domain, uri, inbox_url, shared_inbox_url)
+       VALUES ('bob', $1, $2, $3, $4) RETURNING id::text AS id`,
+      [
+        new URL(remote.origin).host,
+        remote.actorId.href,
+        remote.inbox.href,
+        new URL('/inbox', remote.origin).href,
+      ],
+    )) as { id: string }[];
+    bobId = row!.id;
+    const app = await registerApp(api.base);
+    [alice] = await registerMembers(api.base, app, ['alice']);
+  });
+  afterAll(async () => {
+    stopWorker?.abort();
+    await workerRunning;
+    await worker?.onApplicationShutdown();
+    await remote?.close();
+    await api?.close();
+  });
+
+  it('following a remote account sends a signed Follow with a stable id', async () => {
+    const response = await alice.client.post(`/api/v1/accounts/${bobId}/follow`);
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ following: false, requested: true });
+    const follow = await arrival('the Follow', (d) => d.activity.type === 'Follow');
+    expect(follow.request.url).toBe('/users/bob/inbox');
+    expect(follow.activity).toMatchObject({
+      actor: `${TEST_ORIGIN}/users/alice`,
+      object: remote.actorId.href,
+    });
+    expect(follow.activity.id).toMatch(/^https:\/\/fediflow\.test\/users\/alice#follows\/\d+$/);
+    expect(String(follow.request.headers.signature)).toMatch(
+      /keyId="https:\/\/fediflow\.test\/users\/alice#main-key"/,
+    );
+    expect(await api.db.query(`SELECT uri FROM follow_requests`)).toEqual([
+      { uri: follow.activity.id },
+    ]);
+  });
+
+  it('statuses go to remote followers (Create, Update, Delete); direct ones do not', async () => {
+    await api.db.query(`INSERT INTO follows (account_id, target_account_id) VALUES ($1, $2)`, [
+      bobId,
+      alice.accountId,
+    ]);
+    const posted = await alice.client.post<StatusJson>('/api/v1/statuses', {
+      status: 'hello fediverse',
+      visibility: 'public',
+    });
+    expect(posted.status).toBe(200);
+    const noteId = `${TEST_ORIGIN}/users/alice/statuses/${posted.body.id}`;
+    const create = await arrival(
+      'the Create',
+      (d) => d.activity.type === 'Create' && d.activity.id === `${noteId}/activity`,
+    );
+    // The shared inbox is preferred.
+    expect(create.request.url).toBe('/inbox');
+    expect(create.activity).toMatchObject({
+      actor: `${TEST_ORIGIN}/users/alice`,
+      to: 'https://www.w3.org/ns/activitystreams#Public',
+      cc: `${TEST_ORIGIN}/users/alice/followers`,
+      object: { id: noteId, type: 'Note', content: '<p>hello fediverse</p>' },
+    });
+
+    const secret = await alice.client.post<StatusJson>('/api/v1/statuses', {
+      status: 'followers only',
+      visibility: 'private',
+    });
+    const privateCreate = await arrival(
+      'the followers-only Create',
+      (d) =>
+        d.activity.type === 'Create' &&
+        d.activity.id === `${TEST_ORIGIN}/users/alice/statuses/${secret.body.id}/activity`,
+    );
+    expect(privateCreate.activity).toMatchObject({
+      to: `${TEST_ORIGIN}/users/alice/followers`,
+    });
+    expect(JSON.stringify(privateCreate.activity)).not.toContain('Public');
+
+    const edited = await alice.client.put(`/api/v1/statuses/${posted.body.id}`, {
+      status: 'hello fediverse, edited',
+    });
+    expect(edited.status).toBe(200);
+    const update = await arrival('the Update', (d) => d.activity.type === 'Update');
+    expect(update.activity).toMatchObject({
+      object: { id: noteId, content: '<p>hello fediverse, edited</p>' },
+    });
+
+    const deleted = await alice.client.delete(`/api/v1/statuses/${posted.body.id}`);
+    expect(deleted.status).toBe(200);
+    const deletion = await arrival('the Delete', (d) => d.activity.type === 'Delete');
+    expect(deletion.request.url).toBe('/inbox');
+    expect(deletion.activity).toMatchObject({
+      actor: `${TEST_ORIGIN}/users/alice`,
+      object: { type: 'Tombstone', id: noteId },
+    });
+
+    const before = remote.received.length;
+    await alice.client.post('/api/v1/statuses', { status: 'just me', visibility: 'direct' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(remote.received.slice(before).map((r) => r.body)).toEqual([]);
+  });
+
+  it('unfollowing sends Undo(Follow) embedding the Follow', async () => {
+    const [request] = (await api.db.query(`SELECT uri FROM follow_requests`)) as { uri: string }[];
+    const response = await alice.client.post(`/api/v1/accounts/${bobId}/unfollow`);
+    expect(response.status).toBe(200);
+    const undo = await arrival('the Undo', (d) => d.activity.type === 'Undo');
+    expect(undo.request.url).toBe('/users/bob/inbox');
+    expect(undo.activity).toMatchObject({
+      actor: `${TEST_ORIGIN}/users/alice`,
+      object: { type: 'Follow', id: request!.uri, object: remote.actorId.href },
+    });
+  });
+});

@@ -1,0 +1,239 @@
+import { Global, Inject, Injectable, Logger, Module } from '@nestjs/common';
+import { APP_CONFIG, type ApiConfig } from '@fediflow/config';
+import {
+  createActivity,
+  deleteActivity,
+  FederationCoreModule,
+  FederationRuntime,
+  followActivity,
+  followUri,
+  undoFollowActivity,
+  updateActivity,
+  type MentionedActor,
+  type OutboundStatusRow,
+  type StatusVisibility,
+} from '@fediflow/federation';
+import type { Context } from '@fedify/fedify';
+import type { Activity, Recipient } from '@fedify/fedify/vocab';
+import { DataSource } from 'typeorm';
+
+/** A delivery prepared before a transaction (whose rows it needs) and sent after it commits. */
+export interface PreparedDelivery {
+  readonly username: string;
+  readonly recipients: Recipient[];
+  /** Follows go to the actor's own inbox; posts to shared inboxes (one request per server). */
+  readonly sharedInbox: boolean;
+  build(ctx: Context<void>): Activity;
+}
+
+interface RemoteRow {
+  uri: string;
+  inbox_url: string | null;
+  shared_inbox_url: string | null;
+  handle: string;
+}
+
+/**
+ * Sends what members do to the remote servers concerned, after the action's transaction has
+ * committed. On the API, Fedify's `sendActivity` only enqueues (the federation is built with
+ * `manuallyStartQueue`); the workers sign and deliver. A failure to enqueue is logged and never
+ * fails the member's request: the action itself is done. With FEDERATION_ENABLED=false nothing
+ * is sent.
+ */
+@Injectable()
+export class FederationOutbox {
+  private readonly logger = new Logger(FederationOutbox.name);
+
+  constructor(
+    private readonly runtime: FederationRuntime,
+    private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: ApiConfig,
+  ) {}
+
+  /** A follow of a remote account: a `Follow` with the request's stable URI (stored on it). */
+  async followed(followerId: string, targetId: string): Promise<void> {
+    await this.safely('Follow', async () => {
+      const [row] = (await this.db.query(
+        `SELECT r.id::text AS id, r.uri, me.username, t.uri AS target_uri, t.inbox_url,
+                t.shared_inbox_url, t.username || '@' || t.domain AS handle
+           FROM follow_requests r
+           JOIN accounts me ON me.id = r.account_id AND me.domain IS NULL
+           JOIN accounts t ON t.id = r.target_account_id AND t.domain IS NOT NULL
+          WHERE r.account_id = $1 AND r.target_account_id = $2 AND t.uri IS NOT NULL`,
+        [followerId, targetId],
+      )) as (RemoteRow & {
+        id: string;
+        uri: string | null;
+        username: string;
+        target_uri: string;
+      })[];
+      if (!row) return;
+      const ctx = this.context();
+      const id = row.uri ? new URL(row.uri) : followUri(ctx, row.username, row.id);
+      if (!row.uri) {
+        await this.db.query(`UPDATE follow_requests SET uri = $2 WHERE id = $1 AND uri IS NULL`, [
+          row.id,
+          id.href,
+        ]);
+      }
+      await this.send(ctx, {
+        username: row.username,
+        recipients: [recipient({ ...row, uri: row.target_uri })],
+        sharedInbox: false,
+        build: (c) => followActivity(c, row.username, id, new URL(row.target_uri)),
+      });
+    });
+  }
+
+  /** Before an unfollow's transaction: the `Undo(Follow)` of the follow (or request) it removes. */
+  async prepareUnfollow(
+    followerId: string,
+    targetId: string,
+  ): Promise<PreparedDelivery | undefined> {
+    return this.safely('Undo(Follow)', async () => {
+      const [row] = (await this.db.query(
+        `SELECT g.uri AS follow_uri, me.username, t.uri, t.inbox_url, t.shared_inbox_url,
+                t.username || '@' || t.domain AS handle
+           FROM (SELECT uri FROM follows WHERE account_id = $1 AND target_account_id = $2
+                 UNION ALL
+                 SELECT uri FROM follow_requests WHERE account_id = $1 AND target_account_id = $2
+                ) g
+           JOIN accounts me ON me.id = $1 AND me.domain IS NULL
+           JOIN accounts t ON t.id = $2 AND t.domain IS NOT NULL
+          WHERE g.uri IS NOT NULL AND t.uri IS NOT NULL`,
+        [followerId, targetId],
+      )) as (RemoteRow & { follow_uri: string; username: string })[];
+      if (!row) return undefined;
+      return {
+        username: row.username,
+        recipients: [recipient(row)],
+        sharedInbox: false,
+        build: (c) =>
+          undoFollowActivity(c, row.username, new URL(row.follow_uri), new URL(row.uri)),
+      };
+    });
+  }
+
+  /** A new status: `Create(Note)` to the author's remote followers and the remote mentioned. */
+  async statusCreated(authorId: string, statusId: string): Promise<void> {
+    await this.safely('Create(Note)', async () => {
+      const prepared = await this.prepareStatus(authorId, statusId, createActivity);
+      if (prepared) await this.send(this.context(), prepared);
+    });
+  }
+
+  /** An edited status: `Update(Note)` to the same audience. */
+  async statusEdited(authorId: string, statusId: string): Promise<void> {
+    await this.safely('Update(Note)', async () => {
+      const prepared = await this.prepareStatus(authorId, statusId, updateActivity);
+      if (prepared) await this.send(this.context(), prepared);
+    });
+  }
+
+  /** Before a deletion's transaction: `Delete(Tombstone)` to whom the Note went. */
+  async prepareStatusDelete(
+    authorId: string,
+    statusId: string,
+  ): Promise<PreparedDelivery | undefined> {
+    return this.safely('Delete(Note)', () =>
+      this.prepareStatus(authorId, statusId, (ctx, row, mentions) =>
+        deleteActivity(ctx, row, mentions),
+      ),
+    );
+  }
+
+  /** Sends what was prepared before the transaction (nothing when there is nothing). */
+  async deliver(prepared: PreparedDelivery | undefined): Promise<void> {
+    if (!prepared) return;
+    await this.safely('a prepared activity', () => this.send(this.context(), prepared));
+  }
+
+  private async prepareStatus(
+    authorId: string,
+    statusId: string,
+    build: (ctx: Context<void>, row: OutboundStatusRow, mentions: MentionedActor[]) => Activity,
+  ): Promise<PreparedDelivery | undefined> {
+    const [row] = (await this.db.query(
+      `SELECT s.id::text AS id, a.username, s.content, s.spoiler_text, s.sensitive, s.visibility,
+              s.language, s.created_at, s.edited_at,
+              p.uri AS in_reply_to_uri, p.id::text AS in_reply_to_id,
+              pa.username AS in_reply_to_username
+         FROM statuses s
+         JOIN accounts a ON a.id = s.account_id AND a.domain IS NULL
+         LEFT JOIN statuses p ON p.id = s.in_reply_to_id
+         LEFT JOIN accounts pa ON pa.id = p.account_id AND pa.domain IS NULL
+        WHERE s.id = $1 AND s.account_id = $2 AND s.local AND s.reblog_of_id IS NULL`,
+      [statusId, authorId],
+    )) as OutboundStatusRow[];
+    if (!row) return undefined;
+    const mentioned = (await this.db.query(
+      `SELECT a.uri, a.inbox_url, a.shared_inbox_url, a.username || '@' || a.domain AS handle
+         FROM mentions m JOIN accounts a ON a.id = m.account_id
+        WHERE m.status_id = $1 AND a.domain IS NOT NULL AND a.uri IS NOT NULL`,
+      [statusId],
+    )) as RemoteRow[];
+    const followers = reachesFollowers(row.visibility)
+      ? ((await this.db.query(
+          `SELECT DISTINCT ON (coalesce(a.shared_inbox_url, a.inbox_url))
+                  a.uri, a.inbox_url, a.shared_inbox_url, '' AS handle
+             FROM follows f JOIN accounts a ON a.id = f.account_id
+            WHERE f.target_account_id = $1 AND a.domain IS NOT NULL AND a.uri IS NOT NULL
+              AND coalesce(a.shared_inbox_url, a.inbox_url) IS NOT NULL`,
+          [authorId],
+        )) as RemoteRow[])
+      : [];
+    const recipients = [...followers, ...mentioned].map(recipient);
+    if (recipients.length === 0) return undefined;
+    const mentions = mentioned.map((m) => ({ uri: new URL(m.uri), handle: `@${m.handle}` }));
+    return {
+      username: row.username,
+      recipients,
+      sharedInbox: true,
+      build: (ctx) => build(ctx, row, mentions),
+    };
+  }
+
+  private context(): Context<void> {
+    return this.runtime.federation.createContext(new URL(this.runtime.origin), undefined);
+  }
+
+  private async send(ctx: Context<void>, prepared: PreparedDelivery): Promise<void> {
+    await ctx.sendActivity(
+      { identifier: prepared.username },
+      prepared.recipients,
+      prepared.build(ctx),
+      { preferSharedInbox: prepared.sharedInbox, excludeBaseUris: [new URL(this.runtime.origin)] },
+    );
+  }
+
+  private async safely<T>(what: string, run: () => Promise<T>): Promise<T | undefined> {
+    if (!this.config.FEDERATION_ENABLED) return undefined;
+    try {
+      return await run();
+    } catch (error) {
+      this.logger.warn(`federation: could not enqueue ${what}: ${String(error)}`);
+      return undefined;
+    }
+  }
+}
+
+function reachesFollowers(visibility: StatusVisibility): boolean {
+  return visibility !== 'direct';
+}
+
+function recipient(row: RemoteRow): Recipient {
+  return {
+    id: new URL(row.uri),
+    inboxId: row.inbox_url ? new URL(row.inbox_url) : null,
+    endpoints: row.shared_inbox_url ? { sharedInbox: new URL(row.shared_inbox_url) } : null,
+  };
+}
+
+/** The federation (enqueue-only on the API) and the outbox, for every feature module. */
+@Global()
+@Module({
+  imports: [FederationCoreModule],
+  providers: [FederationOutbox],
+  exports: [FederationOutbox],
+})
+export class FederationOutboxModule {}

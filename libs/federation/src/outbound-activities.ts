@@ -1,0 +1,172 @@
+import type { Context } from '@fedify/fedify';
+import {
+  Create,
+  Delete,
+  Follow,
+  Mention,
+  Note,
+  PUBLIC_COLLECTION,
+  Tombstone,
+  Undo,
+  Update,
+} from '@fedify/fedify/vocab';
+import { instant } from './temporal';
+
+export type StatusVisibility = 'public' | 'unlisted' | 'private' | 'direct';
+
+/** A local status as its Note shows it (any visibility: deliveries address each one). */
+export interface OutboundStatusRow {
+  id: string;
+  username: string;
+  content: string;
+  spoiler_text: string;
+  sensitive: boolean;
+  visibility: StatusVisibility;
+  language: string | null;
+  created_at: Date;
+  edited_at: Date | null;
+  in_reply_to_uri: string | null;
+  in_reply_to_id: string | null;
+  in_reply_to_username: string | null;
+}
+
+/** An account a status mentions: its actor URI and `@user@domain` handle. */
+export interface MentionedActor {
+  uri: URL;
+  handle: string;
+}
+
+export function statusUri(ctx: Context<void>, username: string, id: string): URL {
+  return ctx.getObjectUri(Note, { identifier: username, id });
+}
+
+/**
+ * The Note of a local status. Addressing follows Mastodon: public → to Public, cc followers;
+ * unlisted → to followers, cc Public; private → to followers; direct → to the mentioned only.
+ * Mentioned actors are always addressed (cc, or to for direct) and tagged.
+ */
+export function toNote(
+  ctx: Context<void>,
+  row: OutboundStatusRow,
+  mentions: readonly MentionedActor[] = [],
+): Note {
+  const actor = ctx.getActorUri(row.username);
+  const followers = ctx.getFollowersUri(row.username);
+  const mentioned = mentions.map((m) => m.uri);
+  const inReplyTo = row.in_reply_to_uri
+    ? new URL(row.in_reply_to_uri)
+    : row.in_reply_to_id && row.in_reply_to_username
+      ? statusUri(ctx, row.in_reply_to_username, row.in_reply_to_id)
+      : null;
+  const [tos, ccs] = addressing(row.visibility, followers, mentioned);
+  return new Note({
+    id: statusUri(ctx, row.username, row.id),
+    attribution: actor,
+    content: row.content,
+    summary: row.spoiler_text || null,
+    sensitive: row.sensitive,
+    url: new URL(`/@${row.username}/${row.id}`, ctx.origin),
+    published: instant(row.created_at),
+    updated: row.edited_at ? instant(row.edited_at) : null,
+    replyTarget: inReplyTo,
+    tos,
+    ccs,
+    tags: mentions.map((m) => new Mention({ href: m.uri, name: m.handle })),
+  });
+}
+
+function addressing(
+  visibility: StatusVisibility,
+  followers: URL,
+  mentioned: URL[],
+): [URL[], URL[]] {
+  switch (visibility) {
+    case 'public':
+      return [[PUBLIC_COLLECTION], [followers, ...mentioned]];
+    case 'unlisted':
+      return [[followers], [PUBLIC_COLLECTION, ...mentioned]];
+    case 'private':
+      return [[followers], mentioned];
+    case 'direct':
+      return [mentioned, []];
+  }
+}
+
+export function createActivity(
+  ctx: Context<void>,
+  row: OutboundStatusRow,
+  mentions: readonly MentionedActor[] = [],
+): Create {
+  const note = toNote(ctx, row, mentions);
+  return new Create({
+    id: new URL(`${note.id!.href}/activity`),
+    actor: ctx.getActorUri(row.username),
+    published: note.published,
+    tos: note.toIds,
+    ccs: note.ccIds,
+    object: note,
+  });
+}
+
+/** An edit: the Note as it now is; the id is unique per edit (its time). */
+export function updateActivity(
+  ctx: Context<void>,
+  row: OutboundStatusRow,
+  mentions: readonly MentionedActor[] = [],
+): Update {
+  const note = toNote(ctx, row, mentions);
+  const at = row.edited_at ? row.edited_at.getTime() : Date.now();
+  return new Update({
+    id: new URL(`${note.id!.href}#updates/${at}`),
+    actor: ctx.getActorUri(row.username),
+    published: note.updated,
+    tos: note.toIds,
+    ccs: note.ccIds,
+    object: note,
+  });
+}
+
+/** Deletion of a status: a Tombstone in place of the Note, to whom the Note went. */
+export function deleteActivity(
+  ctx: Context<void>,
+  row: Pick<OutboundStatusRow, 'id' | 'username' | 'visibility'>,
+  mentions: readonly MentionedActor[] = [],
+): Delete {
+  const noteId = statusUri(ctx, row.username, row.id);
+  const [tos, ccs] = addressing(
+    row.visibility,
+    ctx.getFollowersUri(row.username),
+    mentions.map((m) => m.uri),
+  );
+  return new Delete({
+    id: new URL(`${noteId.href}#delete`),
+    actor: ctx.getActorUri(row.username),
+    tos,
+    ccs,
+    object: new Tombstone({ id: noteId }),
+  });
+}
+
+/** The stable URI of a follow request a member sent: `/users/{u}#follows/{request id}`. */
+export function followUri(ctx: Context<void>, username: string, requestId: string): URL {
+  return new URL(`#follows/${requestId}`, ctx.getActorUri(username));
+}
+
+export function followActivity(ctx: Context<void>, username: string, id: URL, target: URL): Follow {
+  return new Follow({ id, actor: ctx.getActorUri(username), object: target });
+}
+
+/** Undo(Follow) with the Follow embedded, so it is understood without fetching it. */
+export function undoFollowActivity(
+  ctx: Context<void>,
+  username: string,
+  id: URL,
+  target: URL,
+): Undo {
+  const follow = followActivity(ctx, username, id, target);
+  return new Undo({
+    id: new URL(`${id.href}/undo`),
+    actor: follow.actorId,
+    object: follow,
+  });
+}
