@@ -84,6 +84,61 @@ describe('federation outbox (api → queue → remote inbox)', () => {
     ]);
   });
 
+  it('an Accept of that Follow from the remote actor makes it a follow (+ counters)', async () => {
+    const follow = await arrival('the Follow', (d) => d.activity.type === 'Follow');
+    const { '@context': _context, ...embedded } = follow.activity;
+    // As Mastodon answers: the Follow embedded, to the follower's inbox, signed by bob.
+    const accept = {
+      '@context': 'https://www.w3.org/ns/activitystreams',
+      id: `${remote.origin}/users/bob#accepts/follows/1`,
+      type: 'Accept',
+      actor: remote.actorId.href,
+      object: embedded,
+    };
+    // A forged Accept (not bob's signature) is refused at the inbox.
+    const unsigned = await worker.federation.fetch(
+      await remote.post(`${TEST_ORIGIN}/users/alice/inbox`, accept, { sign: false }),
+      { contextData: undefined },
+    );
+    expect(unsigned.status).toBe(401);
+    const response = await worker.federation.fetch(
+      await remote.post(`${TEST_ORIGIN}/users/alice/inbox`, accept),
+      { contextData: undefined },
+    );
+    expect(response.status).toBe(202);
+    await waitFor('the follow to be accepted', async () => {
+      const { body } = await alice.client.get<{ following: boolean; requested: boolean }[]>(
+        `/api/v1/accounts/relationships?id[]=${bobId}`,
+      );
+      return body[0]?.following ? body[0] : undefined;
+    });
+    const { body } = await alice.client.get<{ following: boolean; requested: boolean }[]>(
+      `/api/v1/accounts/relationships?id[]=${bobId}`,
+    );
+    expect(body[0]).toMatchObject({ following: true, requested: false });
+    expect(
+      await api.db.query(
+        `SELECT (SELECT following_count FROM accounts WHERE id = $1) AS following,
+                (SELECT followers_count FROM accounts WHERE id = $2) AS followers,
+                (SELECT uri FROM follows WHERE account_id = $1) AS uri,
+                (SELECT count(*)::int FROM follow_requests) AS requests`,
+        [alice.accountId, bobId],
+      ),
+    ).toEqual([{ following: 1, followers: 1, uri: follow.activity.id, requests: 0 }]);
+
+    // Redelivered, it changes nothing.
+    await worker.federation.fetch(await remote.post(`${TEST_ORIGIN}/users/alice/inbox`, accept), {
+      contextData: undefined,
+    });
+    await waitFor('the queue to drain', async () => {
+      const stats = await worker.queue.stats();
+      return stats.ready + stats.delayed + stats.inFlight === 0 ? stats : undefined;
+    });
+    expect(
+      await api.db.query(`SELECT following_count FROM accounts WHERE id = $1`, [alice.accountId]),
+    ).toEqual([{ following_count: 1 }]);
+  });
+
   it('statuses go to remote followers (Create, Update, Delete); direct ones do not', async () => {
     await api.db.query(`INSERT INTO follows (account_id, target_account_id) VALUES ($1, $2)`, [
       bobId,
@@ -148,7 +203,14 @@ describe('federation outbox (api → queue → remote inbox)', () => {
   });
 
   it('unfollowing sends Undo(Follow) embedding the Follow', async () => {
-    const [request] = (await api.db.query(`SELECT uri FROM follow_requests`)) as { uri: string }[];
+    expect(
+      await api.db.query(`SELECT count(*)::int AS n FROM follows WHERE account_id = $1`, [
+        alice.accountId,
+      ]),
+    ).toEqual([{ n: 1 }]);
+    const [request] = (await api.db.query(`SELECT uri FROM follows WHERE account_id = $1`, [
+      alice.accountId,
+    ])) as { uri: string }[];
     const response = await alice.client.post(`/api/v1/accounts/${bobId}/unfollow`);
     expect(response.status).toBe(200);
     const undo = await arrival('the Undo', (d) => d.activity.type === 'Undo');
@@ -157,5 +219,8 @@ describe('federation outbox (api → queue → remote inbox)', () => {
       actor: `${TEST_ORIGIN}/users/alice`,
       object: { type: 'Follow', id: request!.uri, object: remote.actorId.href },
     });
+    expect(
+      await api.db.query(`SELECT following_count FROM accounts WHERE id = $1`, [alice.accountId]),
+    ).toEqual([{ following_count: 0 }]);
   });
 });
