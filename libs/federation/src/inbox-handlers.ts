@@ -2,8 +2,14 @@ import type { Federation, InboxContext, SenderKeyPair } from '@fedify/fedify';
 import {
   Accept,
   Application,
+  Article,
+  Create,
+  Delete,
   Follow,
   isActor,
+  Mention,
+  Note,
+  PUBLIC_COLLECTION,
   Service,
   Undo,
   type Actor,
@@ -11,6 +17,7 @@ import {
 import { affectedCount, modifiedRows } from '@fediflow/database';
 import type { DataSource, EntityManager } from 'typeorm';
 import { findLocalAccount } from './local-actors';
+import { sanitizeRemoteHtml } from './remote-html';
 import { sanitizeRemoteText, remoteUsername, textToHtml } from './remote-text';
 
 /** Satisfied by `console` and by Nest's `Logger`. */
@@ -41,6 +48,8 @@ export function registerInboxListeners(
     .on(Follow, (ctx, follow) => onFollow(db, ctx, follow))
     .on(Undo, (ctx, undo) => onUndo(db, ctx, undo))
     .on(Accept, (ctx, accept) => onAccept(db, ctx, accept))
+    .on(Create, (ctx, create) => onCreate(db, ctx, create))
+    .on(Delete, (ctx, del) => onDelete(db, ctx, del))
     .onError((_ctx, error) => {
       options.logger?.warn(`inbox activity failed (will be retried): ${String(error)}`);
     });
@@ -185,6 +194,163 @@ async function onAccept(db: DataSource, ctx: InboxContext<void>, accept: Accept)
   });
 }
 
+type Visibility = 'public' | 'unlisted' | 'private' | 'direct';
+
+/**
+ * A remote post (Create of a Note or Article by its own author) is stored when a local member
+ * follows the author or is addressed/mentioned by it; redeliveries change nothing (unique uri).
+ */
+async function onCreate(db: DataSource, ctx: InboxContext<void>, create: Create): Promise<void> {
+  if (!create.actorId || !create.objectId) return;
+  const actorUri = create.actorId;
+  // The post must come from the actor's own server, and be attributed to that actor.
+  if (create.objectId.origin !== actorUri.origin) return;
+  const object: unknown = await create.getObject(ctx).catch(() => null);
+  if (!(object instanceof Note || object instanceof Article) || !object.id) return;
+  if (object.id.origin !== actorUri.origin) return;
+  if (object.attributionId && object.attributionId.href !== actorUri.href) return;
+  const uri = object.id.href;
+  const [known] = (await db.query(`SELECT 1 FROM statuses WHERE uri = $1`, [uri])) as unknown[];
+  if (known) return;
+
+  // Local members it mentions (by tag) and remote accounts we know it mentions.
+  const localMentions = new Map<string, string>();
+  const remoteMentions = new Set<string>();
+  for await (const tag of object.getTags(ctxLoaders(ctx))) {
+    if (!(tag instanceof Mention) || !tag.href) continue;
+    const local = await localActor(db, ctx, tag.href);
+    if (local) localMentions.set(local.id, local.username);
+    else {
+      const remote = await remoteAccountId(db, tag.href);
+      if (remote) remoteMentions.add(remote);
+    }
+  }
+  let authorId = await remoteAccountId(db, actorUri);
+  const followed =
+    authorId !== undefined &&
+    (
+      (await db.query(
+        `SELECT 1 FROM follows f JOIN accounts a ON a.id = f.account_id AND a.domain IS NULL
+        WHERE f.target_account_id = $1 LIMIT 1`,
+        [authorId],
+      )) as unknown[]
+    ).length > 0;
+  if (!followed && localMentions.size === 0) return; // nobody here asked for it
+  const author = await create.getActor(ctx).catch(() => null);
+  if (!authorId || !author) {
+    if (!author || author.id?.href !== actorUri.href) return;
+    authorId = await upsertRemoteActor(db, author);
+    if (!authorId) return;
+  }
+  const followersUri = author?.followersId?.href;
+
+  const audience = [...object.toIds, ...object.ccIds, ...create.toIds, ...create.ccIds];
+  const to = [...object.toIds, ...create.toIds].map((u) => u.href);
+  const visibility: Visibility = to.includes(PUBLIC_COLLECTION.href)
+    ? 'public'
+    : audience.some((u) => u.href === PUBLIC_COLLECTION.href)
+      ? 'unlisted'
+      : followersUri && audience.some((u) => u.href === followersUri)
+        ? 'private'
+        : 'direct';
+
+  // The parent, when we have it: a local status (our URI) or a stored remote one.
+  let parent: { id: string; account_id: string } | undefined;
+  if (object.replyTargetId) {
+    const parsed = ctx.parseUri(object.replyTargetId);
+    const rows = (await (parsed?.type === 'object' && /^\d{1,19}$/.test(parsed.values.id ?? '')
+      ? db.query(
+          `SELECT s.id::text AS id, s.account_id::text AS account_id FROM statuses s
+             JOIN accounts a ON a.id = s.account_id AND a.domain IS NULL
+            WHERE s.id = $1 AND lower(a.username) = lower($2)`,
+          [parsed.values.id, parsed.values.identifier ?? ''],
+        )
+      : db.query(
+          `SELECT id::text AS id, account_id::text AS account_id FROM statuses WHERE uri = $1`,
+          [object.replyTargetId.href],
+        ))) as { id: string; account_id: string }[];
+    parent = rows[0];
+  }
+
+  const content = sanitizeRemoteHtml(object.content?.toString() ?? '').slice(0, 100_000);
+  const spoiler = sanitizeRemoteText(object.summary?.toString() ?? '').slice(0, 1_000);
+  const url = linkHref(object.url) ?? uri;
+  const published = object.published ? new Date(object.published.epochMilliseconds) : new Date();
+  const author_ = authorId;
+  await db.transaction(async (manager) => {
+    const inserted = (await manager.query(
+      `INSERT INTO statuses (account_id, local, uri, url, text, content, spoiler_text, sensitive,
+                             visibility, in_reply_to_id, in_reply_to_account_id, created_at)
+       VALUES ($1, false, $2, $3, '', $4, $5, $6, $7, $8, $9, least($10::timestamptz, now()))
+       ON CONFLICT (uri) WHERE uri IS NOT NULL DO NOTHING RETURNING id::text AS id`,
+      [
+        author_,
+        uri,
+        url,
+        content,
+        spoiler,
+        (object.sensitive ?? false) || spoiler !== '',
+        visibility,
+        parent?.id ?? null,
+        parent?.account_id ?? null,
+        published.toISOString(),
+      ],
+    )) as { id: string }[];
+    const statusId = inserted[0]?.id;
+    if (!statusId) return; // a concurrent delivery stored it
+    await manager.query(
+      `UPDATE accounts SET statuses_count = statuses_count + 1,
+              last_status_at = greatest(last_status_at, now()) WHERE id = $1`,
+      [author_],
+    );
+    if (parent) {
+      await manager.query(`UPDATE statuses SET replies_count = replies_count + 1 WHERE id = $1`, [
+        parent.id,
+      ]);
+    }
+    const mentioned = [...localMentions.keys(), ...remoteMentions];
+    if (mentioned.length > 0) {
+      await manager.query(
+        `INSERT INTO mentions (status_id, account_id) SELECT $1, unnest($2::bigint[])
+         ON CONFLICT DO NOTHING`,
+        [statusId, mentioned],
+      );
+    }
+    for (const accountId of localMentions.keys()) {
+      await notify(manager, accountId, author_, 'mention', statusId);
+    }
+  });
+}
+
+/** A Delete of a post by its author removes our copy (a Delete of anything else is ignored). */
+async function onDelete(db: DataSource, _ctx: InboxContext<void>, del: Delete): Promise<void> {
+  if (!del.actorId || !del.objectId) return;
+  const actorUri = del.actorId;
+  const objectUri = del.objectId;
+  if (objectUri.origin !== actorUri.origin) return;
+  await db.transaction(async (manager) => {
+    const [removed] = modifiedRows<{ account_id: string; in_reply_to_id: string | null }>(
+      await manager.query(
+        `DELETE FROM statuses s USING accounts a
+          WHERE s.uri = $1 AND a.id = s.account_id AND a.uri = $2 AND NOT s.local
+        RETURNING s.account_id::text AS account_id, s.in_reply_to_id::text AS in_reply_to_id`,
+        [objectUri.href, actorUri.href],
+      ),
+    );
+    if (!removed) return;
+    await manager.query(
+      `UPDATE accounts SET statuses_count = greatest(statuses_count - 1, 0) WHERE id = $1`,
+      [removed.account_id],
+    );
+    if (removed.in_reply_to_id) {
+      await manager.query(
+        `UPDATE statuses SET replies_count = greatest(replies_count - 1, 0) WHERE id = $1`,
+        [removed.in_reply_to_id],
+      );
+    }
+  });
+}
+
 function ctxLoaders(ctx: InboxContext<void>) {
   return { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader };
 }
@@ -266,7 +432,7 @@ async function moveCounters(
   );
 }
 
-type NotificationType = 'follow' | 'follow_request';
+type NotificationType = 'follow' | 'follow_request' | 'mention';
 
 /** As the API's Notifier: local recipients only, one notification per event. */
 async function notify(
@@ -274,12 +440,13 @@ async function notify(
   accountId: string,
   fromAccountId: string,
   type: NotificationType,
+  statusId: string | null = null,
 ): Promise<void> {
   await manager.query(
-    `INSERT INTO notifications (account_id, from_account_id, type)
-     SELECT $1, $2, $3 FROM accounts WHERE id = $1 AND domain IS NULL
+    `INSERT INTO notifications (account_id, from_account_id, type, status_id)
+     SELECT $1, $2, $3, $4 FROM accounts WHERE id = $1 AND domain IS NULL
      ON CONFLICT DO NOTHING`,
-    [accountId, fromAccountId, type],
+    [accountId, fromAccountId, type, statusId],
   );
 }
 
