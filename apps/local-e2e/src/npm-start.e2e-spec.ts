@@ -98,7 +98,8 @@ describe('npm start with the embedded PostgreSQL', () => {
   it('is ready through the gateway origin, which routes by path', async () => {
     const ready = await waitForStatus(`${origin}/ready`, 200, 10_000);
     expect(ready.headers.get('x-fediflow-route')).toBe('default');
-    const actor = await fetch(`${origin}/users/nobody`);
+    // No redirect-following: browsers asking for an actor are sent on to the profile page.
+    const actor = await fetch(`${origin}/users/nobody`, { redirect: 'manual' });
     expect(actor.headers.get('x-fediflow-route')).toBe('actors');
     expect(actor.status).not.toBe(502);
   });
