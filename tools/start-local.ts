@@ -224,7 +224,8 @@ if (!values['no-build']) {
   step('Building api, federation and workers (cached when unchanged)');
   const build = runLocalService(
     'build',
-    join(root, 'node_modules/nx/bin/nx.js'),
+    // The package's own bin link: its target moved between Nx versions.
+    join(root, 'node_modules/.bin/nx'),
     { ...env, NX_DAEMON: 'false', NX_TUI: 'false', FORCE_COLOR: '0' },
     ['run-many', '-t', 'build', '-p', 'api,federation,workers', '--outputStyle=static'],
   );
