@@ -68,7 +68,8 @@ export class FollowsService {
 
   /** Accepts a pending request (the target approving it); returns false when there was none. */
   async authorize(targetId: string, requesterId: string): Promise<boolean> {
-    return this.db.transaction(async (manager) => {
+    const accept = await this.outbox.prepareFollowAnswer(targetId, requesterId, 'accept');
+    const done = await this.db.transaction(async (manager) => {
       const removed = affectedCount(
         await manager.query(
           `DELETE FROM follow_requests WHERE account_id = $1 AND target_account_id = $2`,
@@ -83,10 +84,13 @@ export class FollowsService {
       await this.createFollow(manager, requesterId, targetId);
       return true;
     });
+    if (done) await this.outbox.deliver(accept);
+    return done;
   }
 
   async reject(targetId: string, requesterId: string): Promise<boolean> {
-    return this.db.transaction(async (manager) => {
+    const rejection = await this.outbox.prepareFollowAnswer(targetId, requesterId, 'reject');
+    const done = await this.db.transaction(async (manager) => {
       const removed = affectedCount(
         await manager.query(
           `DELETE FROM follow_requests WHERE account_id = $1 AND target_account_id = $2`,
@@ -99,6 +103,8 @@ export class FollowsService {
       );
       return removed > 0;
     });
+    if (done) await this.outbox.deliver(rejection);
+    return done;
   }
 
   private async createFollow(

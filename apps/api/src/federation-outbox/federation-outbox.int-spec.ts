@@ -223,4 +223,41 @@ describe('federation outbox (api → queue → remote inbox)', () => {
       await api.db.query(`SELECT following_count FROM accounts WHERE id = $1`, [alice.accountId]),
     ).toEqual([{ following_count: 0 }]);
   });
+
+  it('approving or rejecting a remote follow request answers with Accept or Reject', async () => {
+    await api.db.query(`DELETE FROM follows WHERE account_id = $1`, [bobId]);
+    const request = async (n: number) => {
+      const uri = `${remote.origin}/follows/${n}`;
+      await api.db.query(
+        `INSERT INTO follow_requests (account_id, target_account_id, uri) VALUES ($1, $2, $3)`,
+        [bobId, alice.accountId, uri],
+      );
+      return uri;
+    };
+    const accepted = await request(7);
+    expect((await alice.client.post(`/api/v1/follow_requests/${bobId}/authorize`)).status).toBe(
+      200,
+    );
+    const accept = await arrival('the Accept', (d) => d.activity.type === 'Accept');
+    expect(accept.request.url).toBe('/users/bob/inbox');
+    expect(accept.activity).toMatchObject({
+      actor: `${TEST_ORIGIN}/users/alice`,
+      object: {
+        type: 'Follow',
+        id: accepted,
+        actor: remote.actorId.href,
+        object: `${TEST_ORIGIN}/users/alice`,
+      },
+    });
+    expect(String(accept.request.headers.signature)).toContain('users/alice#main-key');
+
+    await api.db.query(`DELETE FROM follows WHERE account_id = $1`, [bobId]);
+    const rejected = await request(8);
+    expect((await alice.client.post(`/api/v1/follow_requests/${bobId}/reject`)).status).toBe(200);
+    const reject = await arrival('the Reject', (d) => d.activity.type === 'Reject');
+    expect(reject.activity).toMatchObject({
+      actor: `${TEST_ORIGIN}/users/alice`,
+      object: { type: 'Follow', id: rejected },
+    });
+  });
 });

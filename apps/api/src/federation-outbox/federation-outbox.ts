@@ -14,7 +14,7 @@ import {
   type StatusVisibility,
 } from '@fediflow/federation';
 import type { Context } from '@fedify/fedify';
-import type { Activity, Recipient } from '@fedify/fedify/vocab';
+import { Accept, Follow, Reject, type Activity, type Recipient } from '@fedify/fedify/vocab';
 import { DataSource } from 'typeorm';
 
 /** A delivery prepared before a transaction (whose rows it needs) and sent after it commits. */
@@ -110,6 +110,49 @@ export class FederationOutbox {
         sharedInbox: false,
         build: (c) =>
           undoFollowActivity(c, row.username, new URL(row.follow_uri), new URL(row.uri)),
+      };
+    });
+  }
+
+  /**
+   * Before approving or rejecting a remote actor's follow request (its row is deleted by the
+   * transaction): the `Accept`/`Reject` of their Follow, sent to their inbox.
+   */
+  async prepareFollowAnswer(
+    targetId: string,
+    requesterId: string,
+    answer: 'accept' | 'reject',
+  ): Promise<PreparedDelivery | undefined> {
+    return this.safely(answer === 'accept' ? 'Accept(Follow)' : 'Reject(Follow)', async () => {
+      const [row] = (await this.db.query(
+        `SELECT r.id::text AS id, r.uri AS follow_uri, me.username, a.uri, a.inbox_url,
+                a.shared_inbox_url, a.username || '@' || a.domain AS handle
+           FROM follow_requests r
+           JOIN accounts me ON me.id = r.target_account_id AND me.domain IS NULL
+           JOIN accounts a ON a.id = r.account_id AND a.domain IS NOT NULL
+          WHERE r.account_id = $1 AND r.target_account_id = $2
+            AND r.uri IS NOT NULL AND a.uri IS NOT NULL`,
+        [requesterId, targetId],
+      )) as (RemoteRow & { id: string; follow_uri: string; username: string })[];
+      if (!row) return undefined;
+      return {
+        username: row.username,
+        recipients: [recipient(row)],
+        sharedInbox: false,
+        build: (c) => {
+          const actor = c.getActorUri(row.username);
+          const values = {
+            // Stable per request, so a repeated approval yields the same activity.
+            id: new URL(`#${answer}s/requests/${row.id}`, actor),
+            actor,
+            object: new Follow({
+              id: new URL(row.follow_uri),
+              actor: new URL(row.uri),
+              object: actor,
+            }),
+          };
+          return answer === 'accept' ? new Accept(values) : new Reject(values);
+        },
       };
     });
   }
