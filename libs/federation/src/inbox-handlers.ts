@@ -7,11 +7,14 @@ import {
   Delete,
   Follow,
   isActor,
+  Like,
   Mention,
   Note,
   PUBLIC_COLLECTION,
+  Reject,
   Service,
   Undo,
+  Update,
   type Actor,
 } from '@fedify/fedify/vocab';
 import { affectedCount, modifiedRows } from '@fediflow/database';
@@ -48,7 +51,10 @@ export function registerInboxListeners(
     .on(Follow, (ctx, follow) => onFollow(db, ctx, follow))
     .on(Undo, (ctx, undo) => onUndo(db, ctx, undo))
     .on(Accept, (ctx, accept) => onAccept(db, ctx, accept))
+    .on(Reject, (ctx, reject) => onReject(db, ctx, reject))
     .on(Create, (ctx, create) => onCreate(db, ctx, create))
+    .on(Update, (ctx, update) => onUpdate(db, ctx, update))
+    .on(Like, (ctx, like) => onLike(db, ctx, like))
     .on(Delete, (ctx, del) => onDelete(db, ctx, del))
     .onError((_ctx, error) => {
       options.logger?.warn(`inbox activity failed (will be retried): ${String(error)}`);
@@ -118,6 +124,19 @@ async function onUndo(db: DataSource, ctx: InboxContext<void>, undo: Undo): Prom
   if (!remoteId) return;
   // An Undo of something we cannot fetch falls back to the follow's URI below.
   const object: unknown = await undo.getObject(ctx).catch(() => null);
+  if (
+    object instanceof Like ||
+    (!(object instanceof Follow) && (await isFavourite(db, undo.objectId)))
+  ) {
+    await undoLike(
+      db,
+      ctx,
+      remoteId,
+      undo.actorId,
+      object instanceof Like ? object : undo.objectId,
+    );
+    return;
+  }
   let targetId: string | undefined;
   if (object instanceof Follow) {
     if (object.actorId?.href !== undo.actorId.href || !object.objectId) return;
@@ -351,6 +370,158 @@ async function onDelete(db: DataSource, _ctx: InboxContext<void>, del: Delete): 
   });
 }
 
+/** Our follow (or request) of the rejecting actor is dropped (a Reject of a follow we have). */
+async function onReject(db: DataSource, ctx: InboxContext<void>, reject: Reject): Promise<void> {
+  if (!reject.actorId || !reject.objectId) return;
+  const remoteId = await remoteAccountId(db, reject.actorId);
+  if (!remoteId) return;
+  const object: unknown = await reject
+    .getObject({ ...ctxLoaders(ctx), crossOrigin: 'trust' })
+    .catch(() => null);
+  let followerId: string | undefined;
+  if (object instanceof Follow && object.actorId) {
+    if (object.objectId?.href !== reject.actorId.href) return;
+    followerId = (await localActor(db, ctx, object.actorId))?.id;
+  } else {
+    const rows = (await db.query(
+      `SELECT account_id::text AS id FROM follow_requests WHERE uri = $1 AND target_account_id = $2
+       UNION ALL
+       SELECT account_id::text FROM follows WHERE uri = $1 AND target_account_id = $2`,
+      [reject.objectId.href, remoteId],
+    )) as { id: string }[];
+    followerId = rows[0]?.id;
+  }
+  if (!followerId) return;
+  const follower = followerId;
+  await db.transaction(async (manager) => {
+    await manager.query(
+      `DELETE FROM follow_requests WHERE account_id = $1 AND target_account_id = $2`,
+      [follower, remoteId],
+    );
+    const removed = affectedCount(
+      await manager.query(`DELETE FROM follows WHERE account_id = $1 AND target_account_id = $2`, [
+        follower,
+        remoteId,
+      ]),
+    );
+    if (removed > 0) await moveCounters(manager, follower, remoteId, -1);
+  });
+}
+
+/** An edit of a stored remote post, by its author: the new content (sanitised) replaces it. */
+async function onUpdate(db: DataSource, ctx: InboxContext<void>, update: Update): Promise<void> {
+  if (!update.actorId || !update.objectId) return;
+  if (update.objectId.origin !== update.actorId.origin) return;
+  const object: unknown = await update.getObject(ctx).catch(() => null);
+  if (!(object instanceof Note || object instanceof Article) || !object.id) return;
+  if (object.attributionId && object.attributionId.href !== update.actorId.href) return;
+  const spoiler = sanitizeRemoteText(object.summary?.toString() ?? '').slice(0, 1_000);
+  await db.query(
+    `UPDATE statuses s SET content = $3, spoiler_text = $4, sensitive = $5, edited_at = now()
+       FROM accounts a
+      WHERE s.uri = $1 AND NOT s.local AND a.id = s.account_id AND a.uri = $2`,
+    [
+      object.id.href,
+      update.actorId.href,
+      sanitizeRemoteHtml(object.content?.toString() ?? '').slice(0, 100_000),
+      spoiler,
+      (object.sensitive ?? false) || spoiler !== '',
+    ],
+  );
+}
+
+/** The local status an URI of ours names (`/users/{u}/statuses/{id}`), if any. */
+async function localStatus(db: DataSource, ctx: InboxContext<void>, uri: URL) {
+  const parsed = ctx.parseUri(uri);
+  if (parsed?.type !== 'object' || !/^\d{1,19}$/.test(parsed.values.id ?? '')) return undefined;
+  const rows = (await db.query(
+    `SELECT s.id::text AS id, s.account_id::text AS account_id, s.visibility FROM statuses s
+       JOIN accounts a ON a.id = s.account_id AND a.domain IS NULL
+      WHERE s.id = $1 AND lower(a.username) = lower($2) AND s.reblog_of_id IS NULL`,
+    [parsed.values.id, parsed.values.identifier ?? ''],
+  )) as { id: string; account_id: string; visibility: Visibility }[];
+  return rows[0];
+}
+
+/** A remote favourite of a local status (one its author lets the liker see). */
+async function onLike(db: DataSource, ctx: InboxContext<void>, like: Like): Promise<void> {
+  if (!like.actorId || !like.objectId) return;
+  const status = await localStatus(db, ctx, like.objectId);
+  if (!status) return;
+  let likerId = await remoteAccountId(db, like.actorId);
+  if (!likerId) {
+    const actor = await like.getActor(ctx).catch(() => null);
+    if (!actor || actor.id?.href !== like.actorId.href) return;
+    likerId = await upsertRemoteActor(db, actor);
+    if (!likerId) return;
+  }
+  const liker = likerId;
+  if (status.visibility === 'direct') return;
+  if (status.visibility === 'private') {
+    const follows = (await db.query(
+      `SELECT 1 FROM follows WHERE account_id = $1 AND target_account_id = $2`,
+      [liker, status.account_id],
+    )) as unknown[];
+    if (follows.length === 0) return;
+  }
+  await db.transaction(async (manager) => {
+    const inserted = (await manager.query(
+      `INSERT INTO favourites (account_id, status_id, uri) VALUES ($1, $2, $3)
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [liker, status.id, like.id?.href ?? null],
+    )) as unknown[];
+    if (inserted.length === 0) return;
+    await manager.query(
+      `UPDATE statuses SET favourites_count = favourites_count + 1 WHERE id = $1`,
+      [status.id],
+    );
+    await notify(manager, status.account_id, liker, 'favourite', status.id);
+  });
+}
+
+async function isFavourite(db: DataSource, uri: URL): Promise<boolean> {
+  const rows = (await db.query(`SELECT 1 FROM favourites WHERE uri = $1`, [uri.href])) as unknown[];
+  return rows.length > 0;
+}
+
+async function undoLike(
+  db: DataSource,
+  ctx: InboxContext<void>,
+  likerId: string,
+  actorUri: URL,
+  like: Like | URL,
+): Promise<void> {
+  let statusId: string | undefined;
+  if (like instanceof Like) {
+    if (like.actorId?.href !== actorUri.href || !like.objectId) return;
+    statusId = (await localStatus(db, ctx, like.objectId))?.id;
+  } else {
+    const rows = (await db.query(
+      `SELECT status_id::text AS id FROM favourites WHERE uri = $1 AND account_id = $2`,
+      [like.href, likerId],
+    )) as { id: string }[];
+    statusId = rows[0]?.id;
+  }
+  if (!statusId) return;
+  const status = statusId;
+  await db.transaction(async (manager) => {
+    const [removed] = modifiedRows<{ author: string }>(
+      await manager.query(
+        `DELETE FROM favourites f USING statuses s
+          WHERE f.account_id = $1 AND f.status_id = $2 AND s.id = f.status_id
+        RETURNING s.account_id::text AS author`,
+        [likerId, status],
+      ),
+    );
+    if (!removed) return;
+    await manager.query(
+      `UPDATE statuses SET favourites_count = greatest(favourites_count - 1, 0) WHERE id = $1`,
+      [status],
+    );
+    await withdraw(manager, removed.author, likerId, 'favourite', status);
+  });
+}
+
 function ctxLoaders(ctx: InboxContext<void>) {
   return { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader };
 }
@@ -432,7 +603,7 @@ async function moveCounters(
   );
 }
 
-type NotificationType = 'follow' | 'follow_request' | 'mention';
+type NotificationType = 'follow' | 'follow_request' | 'mention' | 'favourite';
 
 /** As the API's Notifier: local recipients only, one notification per event. */
 async function notify(
@@ -455,10 +626,12 @@ async function withdraw(
   accountId: string,
   fromAccountId: string,
   type: NotificationType,
+  statusId: string | null = null,
 ): Promise<void> {
   await manager.query(
     `DELETE FROM notifications
-      WHERE account_id = $1 AND from_account_id = $2 AND type = $3 AND status_id IS NULL`,
-    [accountId, fromAccountId, type],
+      WHERE account_id = $1 AND from_account_id = $2 AND type = $3
+        AND coalesce(status_id, 0) = coalesce($4::bigint, 0)`,
+    [accountId, fromAccountId, type, statusId],
   );
 }

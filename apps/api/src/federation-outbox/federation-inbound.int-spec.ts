@@ -185,6 +185,71 @@ describe('federation inbound posts (inbox → queue → home timeline)', () => {
     ).toEqual([]);
   });
 
+  it('Update(Note) by the author edits the stored post (sanitised)', async () => {
+    const edited = note(1, { content: '<p>Edited <b>now</b><script>x</script></p>' });
+    expect(
+      await deliver('/inbox', {
+        id: `${edited.id}#updates/1`,
+        type: 'Update',
+        actor: remote.actorId.href,
+        to: edited.to,
+        object: edited,
+      }),
+    ).toBe(202);
+    const post = await waitFor('the edit', async () =>
+      (await home(alice)).find((s) => s.uri === edited.id && s.content.includes('Edited')),
+    );
+    expect(post.content).toBe('<p>Edited now</p>');
+    expect(post.edited_at).not.toBeNull();
+  });
+
+  it('Like and Undo(Like) of a local status: favourite, count, notification, withdrawn', async () => {
+    const { body: mine } = await alice.client.post<StatusJson>('/api/v1/statuses', {
+      status: 'like me',
+    });
+    const like = {
+      id: `${remote.origin}/users/bob#likes/1`,
+      type: 'Like',
+      actor: remote.actorId.href,
+      object: `${TEST_ORIGIN}/users/alice/statuses/${mine.id}`,
+    };
+    expect(await deliver('/users/alice/inbox', like)).toBe(202);
+    const liked = await waitFor('the favourite', async () => {
+      const { body } = await alice.client.get<StatusJson>(`/api/v1/statuses/${mine.id}`);
+      return body.favourites_count === 1 ? body : undefined;
+    });
+    expect(liked.favourites_count).toBe(1);
+    const { body: notifications } = await alice.client.get<
+      { type: string; account: { id: string }; status?: { id: string } }[]
+    >('/api/v1/notifications?types[]=favourite');
+    expect(notifications).toMatchObject([
+      { type: 'favourite', account: { id: bobId }, status: { id: mine.id } },
+    ]);
+    // Redelivered: counted once.
+    expect(await deliver('/users/alice/inbox', like)).toBe(202);
+    await drained();
+    expect(
+      (await alice.client.get<StatusJson>(`/api/v1/statuses/${mine.id}`)).body.favourites_count,
+    ).toBe(1);
+
+    expect(
+      await deliver('/users/alice/inbox', {
+        id: `${like.id}/undo`,
+        type: 'Undo',
+        actor: remote.actorId.href,
+        object: like,
+      }),
+    ).toBe(202);
+    await waitFor('the favourite to be undone', async () => {
+      const { body } = await alice.client.get<StatusJson>(`/api/v1/statuses/${mine.id}`);
+      return body.favourites_count === 0 ? true : undefined;
+    });
+    const { body: after } = await alice.client.get<unknown[]>(
+      '/api/v1/notifications?types[]=favourite',
+    );
+    expect(after).toEqual([]);
+  });
+
   it('Delete(Tombstone) by the author removes the post', async () => {
     const id = `${remote.origin}/users/bob/statuses/1`;
     expect(
@@ -204,5 +269,26 @@ describe('federation inbound posts (inbox → queue → home timeline)', () => {
     expect(
       await api.db.query(`SELECT statuses_count FROM accounts WHERE id = $1`, [bobId]),
     ).toEqual([{ statuses_count: 2 }]);
+  });
+
+  it('Reject(Follow) from the followed actor ends the follow', async () => {
+    await api.db.query(`UPDATE follows SET uri = $2 WHERE account_id = $1`, [
+      alice.accountId,
+      `${TEST_ORIGIN}/users/alice#follows/1`,
+    ]);
+    expect(
+      await deliver('/users/alice/inbox', {
+        id: `${remote.origin}/users/bob#rejects/1`,
+        type: 'Reject',
+        actor: remote.actorId.href,
+        object: `${TEST_ORIGIN}/users/alice#follows/1`,
+      }),
+    ).toBe(202);
+    await waitFor('the follow to end', async () => {
+      const { body } = await alice.client.get<{ following: boolean }[]>(
+        `/api/v1/accounts/relationships?id[]=${bobId}`,
+      );
+      return body[0] && !body[0].following ? true : undefined;
+    });
   });
 });
