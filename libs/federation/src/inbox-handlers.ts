@@ -1,6 +1,7 @@
 import type { Federation, InboxContext, SenderKeyPair } from '@fedify/fedify';
 import {
   Accept,
+  Announce,
   Application,
   Article,
   Create,
@@ -55,6 +56,7 @@ export function registerInboxListeners(
     .on(Create, (ctx, create) => onCreate(db, ctx, create))
     .on(Update, (ctx, update) => onUpdate(db, ctx, update))
     .on(Like, (ctx, like) => onLike(db, ctx, like))
+    .on(Announce, (ctx, announce) => onAnnounce(db, ctx, announce))
     .on(Delete, (ctx, del) => onDelete(db, ctx, del))
     .onError((_ctx, error) => {
       options.logger?.warn(`inbox activity failed (will be retried): ${String(error)}`);
@@ -124,6 +126,15 @@ async function onUndo(db: DataSource, ctx: InboxContext<void>, undo: Undo): Prom
   if (!remoteId) return;
   // An Undo of something we cannot fetch falls back to the follow's URI below.
   const object: unknown = await undo.getObject(ctx).catch(() => null);
+  if (
+    object instanceof Announce ||
+    (!(object instanceof Follow) && (await isReblog(db, undo.objectId)))
+  ) {
+    // Only the Undo's own actor's boost is removed (undoAnnounce matches the account).
+    const id = object instanceof Announce ? object.id : undo.objectId;
+    if (id) await undoAnnounce(db, remoteId, id);
+    return;
+  }
   if (
     object instanceof Like ||
     (!(object instanceof Follow) && (await isFavourite(db, undo.objectId)))
@@ -479,6 +490,102 @@ async function onLike(db: DataSource, ctx: InboxContext<void>, like: Like): Prom
   });
 }
 
+/**
+ * A boost of a status we have (a local one, or a stored remote one), public or unlisted: stored as
+ * the announcer's reblog when a member here follows them, or when the status is local (its author
+ * is notified). Boosts of statuses we do not have are ignored for now.
+ */
+async function onAnnounce(
+  db: DataSource,
+  ctx: InboxContext<void>,
+  announce: Announce,
+): Promise<void> {
+  if (!announce.id || !announce.actorId || !announce.objectId) return;
+  if (announce.id.origin !== announce.actorId.origin) return;
+  const objectUri = announce.objectId;
+  const local = await localStatus(db, ctx, objectUri);
+  const original =
+    local ??
+    (
+      (await db.query(
+        `SELECT id::text AS id, account_id::text AS account_id, visibility FROM statuses
+          WHERE uri = $1 AND reblog_of_id IS NULL`,
+        [objectUri.href],
+      )) as { id: string; account_id: string; visibility: Visibility }[]
+    )[0];
+  if (!original || (original.visibility !== 'public' && original.visibility !== 'unlisted')) return;
+  let announcerId = await remoteAccountId(db, announce.actorId);
+  const followed =
+    announcerId !== undefined &&
+    (
+      (await db.query(
+        `SELECT 1 FROM follows f JOIN accounts a ON a.id = f.account_id AND a.domain IS NULL
+          WHERE f.target_account_id = $1 LIMIT 1`,
+        [announcerId],
+      )) as unknown[]
+    ).length > 0;
+  if (!followed && !local) return;
+  if (!announcerId) {
+    const actor = await announce.getActor(ctx).catch(() => null);
+    if (!actor || actor.id?.href !== announce.actorId.href) return;
+    announcerId = await upsertRemoteActor(db, actor);
+    if (!announcerId) return;
+  }
+  const announcer = announcerId;
+  const audience = [...announce.toIds, ...announce.ccIds].map((u) => u.href);
+  const visibility = announce.toIds.some((u) => u.href === PUBLIC_COLLECTION.href)
+    ? 'public'
+    : audience.includes(PUBLIC_COLLECTION.href)
+      ? 'unlisted'
+      : 'private';
+  await db.transaction(async (manager) => {
+    const inserted = (await manager.query(
+      `INSERT INTO statuses (account_id, local, uri, visibility, reblog_of_id)
+       VALUES ($1, false, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id`,
+      [announcer, announce.id!.href, visibility, original.id],
+    )) as unknown[];
+    if (inserted.length === 0) return;
+    await manager.query(`UPDATE statuses SET reblogs_count = reblogs_count + 1 WHERE id = $1`, [
+      original.id,
+    ]);
+    await manager.query(`UPDATE accounts SET statuses_count = statuses_count + 1 WHERE id = $1`, [
+      announcer,
+    ]);
+    await notify(manager, original.account_id, announcer, 'reblog', original.id);
+  });
+}
+
+async function isReblog(db: DataSource, uri: URL): Promise<boolean> {
+  const rows = (await db.query(
+    `SELECT 1 FROM statuses WHERE uri = $1 AND reblog_of_id IS NOT NULL`,
+    [uri.href],
+  )) as unknown[];
+  return rows.length > 0;
+}
+
+async function undoAnnounce(db: DataSource, announcerId: string, uri: URL): Promise<void> {
+  await db.transaction(async (manager) => {
+    const [removed] = modifiedRows<{ original: string; author: string }>(
+      await manager.query(
+        `DELETE FROM statuses s USING statuses o
+          WHERE s.uri = $1 AND s.account_id = $2 AND s.reblog_of_id = o.id
+        RETURNING o.id::text AS original, o.account_id::text AS author`,
+        [uri.href, announcerId],
+      ),
+    );
+    if (!removed) return;
+    await manager.query(
+      `UPDATE statuses SET reblogs_count = greatest(reblogs_count - 1, 0) WHERE id = $1`,
+      [removed.original],
+    );
+    await manager.query(
+      `UPDATE accounts SET statuses_count = greatest(statuses_count - 1, 0) WHERE id = $1`,
+      [announcerId],
+    );
+    await withdraw(manager, removed.author, announcerId, 'reblog', removed.original);
+  });
+}
+
 async function isFavourite(db: DataSource, uri: URL): Promise<boolean> {
   const rows = (await db.query(`SELECT 1 FROM favourites WHERE uri = $1`, [uri.href])) as unknown[];
   return rows.length > 0;
@@ -603,7 +710,7 @@ async function moveCounters(
   );
 }
 
-type NotificationType = 'follow' | 'follow_request' | 'mention' | 'favourite';
+type NotificationType = 'follow' | 'follow_request' | 'mention' | 'favourite' | 'reblog';
 
 /** As the API's Notifier: local recipients only, one notification per event. */
 async function notify(

@@ -250,6 +250,50 @@ describe('federation inbound posts (inbox → queue → home timeline)', () => {
     expect(after).toEqual([]);
   });
 
+  it('Announce and Undo(Announce): a boost of a local status, counted and notified', async () => {
+    const { body: mine } = await alice.client.post<StatusJson>('/api/v1/statuses', {
+      status: 'boost me',
+    });
+    const announce = {
+      id: `${remote.origin}/users/bob/statuses/50/activity`,
+      type: 'Announce',
+      actor: remote.actorId.href,
+      to: [PUBLIC],
+      cc: [`${remote.origin}/users/bob/followers`],
+      object: `${TEST_ORIGIN}/users/alice/statuses/${mine.id}`,
+    };
+    expect(await deliver('/inbox', announce)).toBe(202);
+    expect(await deliver('/inbox', announce)).toBe(202);
+    await drained();
+    const { body: boosted } = await alice.client.get<StatusJson>(`/api/v1/statuses/${mine.id}`);
+    expect(boosted.reblogs_count).toBe(1);
+    const { body: notifications } = await alice.client.get<
+      { type: string; account: { id: string }; status?: { id: string } }[]
+    >('/api/v1/notifications?types[]=reblog');
+    expect(notifications).toMatchObject([
+      { type: 'reblog', account: { id: bobId }, status: { id: mine.id } },
+    ]);
+    // alice follows bob: his boost shows in her home timeline, as a reblog of her status.
+    const inHome = (await home(alice)).find((s) => s.reblog?.id === mine.id);
+    expect(inHome).toMatchObject({ account: { id: bobId } });
+
+    expect(
+      await deliver('/inbox', {
+        id: `${announce.id}#undo`,
+        type: 'Undo',
+        actor: remote.actorId.href,
+        object: announce.id,
+      }),
+    ).toBe(202);
+    await waitFor('the boost to be undone', async () => {
+      const { body } = await alice.client.get<StatusJson>(`/api/v1/statuses/${mine.id}`);
+      return body.reblogs_count === 0 ? true : undefined;
+    });
+    expect(
+      (await alice.client.get<unknown[]>('/api/v1/notifications?types[]=reblog')).body,
+    ).toEqual([]);
+  });
+
   it('Delete(Tombstone) by the author removes the post', async () => {
     const id = `${remote.origin}/users/bob/statuses/1`;
     expect(
