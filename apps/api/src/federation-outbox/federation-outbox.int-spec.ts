@@ -261,3 +261,45 @@ describe('federation outbox (api → queue → remote inbox)', () => {
     });
   });
 });
+
+describe('federation outbox with FEDERATION_ENABLED=false', () => {
+  let api: ApiHarness;
+  let remote: RemoteServer;
+
+  beforeAll(async () => {
+    api = await startApi('federation-outbox-off', { FEDERATION_ENABLED: 'false' });
+    remote = await RemoteServer.start();
+  });
+  afterAll(async () => {
+    await remote?.close();
+    await api?.close();
+  });
+
+  it('enqueues nothing: the member actions still work', async () => {
+    const [row] = (await api.db.query(
+      `INSERT INTO accounts (username, domain, uri, inbox_url) VALUES ('bob', $1, $2, $3)
+       RETURNING id::text AS id`,
+      [new URL(remote.origin).host, remote.actorId.href, remote.inbox.href],
+    )) as { id: string }[];
+    const [alice] = await registerMembers(api.base, await registerApp(api.base), ['alice']);
+    await api.db.query(`INSERT INTO follows (account_id, target_account_id) VALUES ($1, $2)`, [
+      row!.id,
+      alice!.accountId,
+    ]);
+    expect((await alice!.client.post(`/api/v1/accounts/${row!.id}/follow`)).status).toBe(200);
+    expect((await alice!.client.post('/api/v1/statuses', { status: 'quiet' })).status).toBe(200);
+    expect(await api.db.query(`SELECT uri FROM follow_requests`)).toEqual([{ uri: null }]);
+    const config = loadConfig('workers', {
+      PUBLIC_ORIGIN: TEST_ORIGIN,
+      LOG_LEVEL: 'silent',
+      ...api.infra.env,
+    });
+    const runtime = new FederationRuntime(config, api.db);
+    try {
+      const stats = await runtime.queue.stats();
+      expect(stats.ready + stats.delayed + stats.inFlight).toBe(0);
+    } finally {
+      await runtime.onApplicationShutdown();
+    }
+  });
+});
