@@ -224,6 +224,45 @@ describe('federation outbox (api → queue → remote inbox)', () => {
     ).toEqual([{ following_count: 0 }]);
   });
 
+  it('favourites and reblogs federate: Like, Announce and their Undo', async () => {
+    const uri = `${remote.origin}/users/bob/statuses/9`;
+    const [row] = (await api.db.query(
+      `INSERT INTO statuses (account_id, local, uri, url, content, visibility)
+       VALUES ($1, false, $2, $2, '<p>remote</p>', 'public') RETURNING id::text AS id`,
+      [bobId, uri],
+    )) as { id: string }[];
+    const id = row!.id;
+    expect((await alice.client.post(`/api/v1/statuses/${id}/favourite`)).status).toBe(200);
+    const like = await arrival('the Like', (d) => d.activity.type === 'Like');
+    expect(like.activity).toMatchObject({ actor: `${TEST_ORIGIN}/users/alice`, object: uri });
+    expect(like.activity.id).toMatch(/^https:\/\/fediflow\.test\/users\/alice#likes\/\d+$/);
+    expect((await alice.client.post(`/api/v1/statuses/${id}/unfavourite`)).status).toBe(200);
+    const undoLike = await arrival(
+      'the Undo(Like)',
+      (d) => d.activity.type === 'Undo' && (d.activity.object as { type?: string }).type === 'Like',
+    );
+    expect(undoLike.activity).toMatchObject({ object: { id: like.activity.id, object: uri } });
+
+    const reblog = await alice.client.post<StatusJson>(`/api/v1/statuses/${id}/reblog`);
+    expect(reblog.status).toBe(200);
+    const announce = await arrival('the Announce', (d) => d.activity.type === 'Announce');
+    expect(announce.activity).toMatchObject({
+      id: `${TEST_ORIGIN}/users/alice/statuses/${reblog.body.id}/activity`,
+      actor: `${TEST_ORIGIN}/users/alice`,
+      object: uri,
+      to: 'https://www.w3.org/ns/activitystreams#Public',
+    });
+    expect((await alice.client.post(`/api/v1/statuses/${id}/unreblog`)).status).toBe(200);
+    const undoAnnounce = await arrival(
+      'the Undo(Announce)',
+      (d) =>
+        d.activity.type === 'Undo' && (d.activity.object as { type?: string }).type === 'Announce',
+    );
+    expect(undoAnnounce.activity).toMatchObject({ object: { id: announce.activity.id } });
+    // bob is both a follower and the author: one delivery to his server's shared inbox.
+    expect(delivered().filter((d) => d.activity.type === 'Announce')).toHaveLength(1);
+  });
+
   it('approving or rejecting a remote follow request answers with Accept or Reject', async () => {
     await api.db.query(`DELETE FROM follows WHERE account_id = $1`, [bobId]);
     const request = async (n: number) => {

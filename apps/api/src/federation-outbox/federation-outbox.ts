@@ -7,6 +7,7 @@ import {
   FederationRuntime,
   followActivity,
   followUri,
+  statusUri,
   undoFollowActivity,
   updateActivity,
   type MentionedActor,
@@ -14,7 +15,17 @@ import {
   type StatusVisibility,
 } from '@fediflow/federation';
 import type { Context } from '@fedify/fedify';
-import { Accept, Follow, Reject, type Activity, type Recipient } from '@fedify/fedify/vocab';
+import {
+  Accept,
+  Announce,
+  Follow,
+  Like,
+  PUBLIC_COLLECTION,
+  Reject,
+  Undo,
+  type Activity,
+  type Recipient,
+} from '@fedify/fedify/vocab';
 import { DataSource } from 'typeorm';
 
 /** A delivery prepared before a transaction (whose rows it needs) and sent after it commits. */
@@ -183,6 +194,152 @@ export class FederationOutbox {
         deleteActivity(ctx, row, mentions),
       ),
     );
+  }
+
+  /** A favourite of a remote status: `Like` to its author (stable id per favourite). */
+  async favourited(accountId: string, statusId: string): Promise<void> {
+    await this.safely('Like', async () => {
+      const prepared = await this.prepareLike(accountId, statusId, false);
+      if (prepared) await this.send(this.context(), prepared);
+    });
+  }
+
+  /** Before an unfavourite's transaction: the `Undo(Like)` of the favourite it removes. */
+  async prepareUnfavourite(
+    accountId: string,
+    statusId: string,
+  ): Promise<PreparedDelivery | undefined> {
+    return this.safely('Undo(Like)', () => this.prepareLike(accountId, statusId, true));
+  }
+
+  /** A reblog: `Announce` to the member's remote followers and the original's remote author. */
+  async reblogged(accountId: string, statusId: string): Promise<void> {
+    await this.safely('Announce', async () => {
+      const prepared = await this.prepareAnnounce(accountId, statusId, false);
+      if (prepared) await this.send(this.context(), prepared);
+    });
+  }
+
+  /** Before an unreblog's transaction: the `Undo(Announce)` of the reblog it removes. */
+  async prepareUnreblog(
+    accountId: string,
+    statusId: string,
+  ): Promise<PreparedDelivery | undefined> {
+    return this.safely('Undo(Announce)', () => this.prepareAnnounce(accountId, statusId, true));
+  }
+
+  private async prepareLike(
+    accountId: string,
+    statusId: string,
+    undo: boolean,
+  ): Promise<PreparedDelivery | undefined> {
+    const [row] = (await this.db.query(
+      `SELECT f.id::text AS favourite_id, me.username, o.uri AS status_uri, au.uri, au.inbox_url,
+              au.shared_inbox_url, '' AS handle
+         FROM statuses s
+         JOIN statuses o ON o.id = coalesce(s.reblog_of_id, s.id)
+         JOIN accounts au ON au.id = o.account_id AND au.domain IS NOT NULL
+         JOIN favourites f ON f.status_id = o.id AND f.account_id = $1
+         JOIN accounts me ON me.id = $1 AND me.domain IS NULL
+        WHERE s.id = $2 AND NOT o.local AND o.uri IS NOT NULL AND au.uri IS NOT NULL`,
+      [accountId, statusId],
+    )) as (RemoteRow & { favourite_id: string; username: string; status_uri: string })[];
+    if (!row) return undefined;
+    return {
+      username: row.username,
+      recipients: [recipient(row)],
+      sharedInbox: true,
+      build: (c) => {
+        const actor = c.getActorUri(row.username);
+        const like = new Like({
+          id: new URL(`#likes/${row.favourite_id}`, actor),
+          actor,
+          object: new URL(row.status_uri),
+        });
+        return undo
+          ? new Undo({ id: new URL(`${like.id!.href}/undo`), actor, object: like })
+          : like;
+      },
+    };
+  }
+
+  private async prepareAnnounce(
+    accountId: string,
+    statusId: string,
+    undo: boolean,
+  ): Promise<PreparedDelivery | undefined> {
+    const [row] = (await this.db.query(
+      `SELECT r.id::text AS reblog_id, r.visibility, me.username, o.id::text AS original_id,
+              o.uri AS original_uri, oa.username AS original_username,
+              oa.uri AS author_uri, oa.inbox_url AS author_inbox,
+              oa.shared_inbox_url AS author_shared_inbox
+         FROM statuses s
+         JOIN statuses o ON o.id = coalesce(s.reblog_of_id, s.id)
+         JOIN accounts oa ON oa.id = o.account_id
+         JOIN statuses r ON r.reblog_of_id = o.id AND r.account_id = $1
+         JOIN accounts me ON me.id = $1 AND me.domain IS NULL
+        WHERE s.id = $2 AND o.visibility IN ('public', 'unlisted')
+          AND (o.local OR o.uri IS NOT NULL)`,
+      [accountId, statusId],
+    )) as {
+      reblog_id: string;
+      visibility: StatusVisibility;
+      username: string;
+      original_id: string;
+      original_uri: string | null;
+      original_username: string;
+      author_uri: string | null;
+      author_inbox: string | null;
+      author_shared_inbox: string | null;
+    }[];
+    if (!row) return undefined;
+    const followers = (await this.db.query(
+      `SELECT DISTINCT ON (coalesce(a.shared_inbox_url, a.inbox_url))
+              a.uri, a.inbox_url, a.shared_inbox_url, '' AS handle
+         FROM follows f JOIN accounts a ON a.id = f.account_id
+        WHERE f.target_account_id = $1 AND a.domain IS NOT NULL AND a.uri IS NOT NULL
+          AND coalesce(a.shared_inbox_url, a.inbox_url) IS NOT NULL`,
+      [accountId],
+    )) as RemoteRow[];
+    const author =
+      row.original_uri && row.author_uri
+        ? [
+            recipient({
+              uri: row.author_uri,
+              inbox_url: row.author_inbox,
+              shared_inbox_url: row.author_shared_inbox,
+              handle: '',
+            }),
+          ]
+        : [];
+    const recipients = [...followers.map(recipient), ...author];
+    if (recipients.length === 0) return undefined;
+    return {
+      username: row.username,
+      recipients,
+      sharedInbox: true,
+      build: (c) => {
+        const actor = c.getActorUri(row.username);
+        const object = row.original_uri
+          ? new URL(row.original_uri)
+          : statusUri(c, row.original_username, row.original_id);
+        const followersUri = c.getFollowersUri(row.username);
+        const isPublic = row.visibility === 'public';
+        const announce = new Announce({
+          id: new URL(`${statusUri(c, row.username, row.reblog_id).href}/activity`),
+          actor,
+          object,
+          tos: isPublic ? [PUBLIC_COLLECTION] : [followersUri],
+          ccs: [
+            ...(isPublic ? [followersUri] : [PUBLIC_COLLECTION]),
+            ...(row.author_uri && row.original_uri ? [new URL(row.author_uri)] : []),
+          ],
+        });
+        return undo
+          ? new Undo({ id: new URL(`${announce.id!.href}#undo`), actor, object: announce })
+          : announce;
+      },
+    };
   }
 
   /** Sends what was prepared before the transaction (nothing when there is nothing). */

@@ -189,13 +189,13 @@ export class StatusesService {
   }
 
   async favourite(accountId: string, statusId: string): Promise<void> {
-    await this.db.transaction(async (manager) => {
+    const liked = await this.db.transaction(async (manager) => {
       const status = await this.visibleOriginal(manager, accountId, statusId);
       const inserted: unknown[] = await manager.query(
         `INSERT INTO favourites (account_id, status_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id`,
         [accountId, status.id],
       );
-      if (inserted.length === 0) return;
+      if (inserted.length === 0) return false;
       await manager.query(
         `UPDATE statuses SET favourites_count = favourites_count + 1 WHERE id = $1`,
         [status.id],
@@ -206,10 +206,13 @@ export class StatusesService {
         type: 'favourite',
         statusId: status.id,
       });
+      return true;
     });
+    if (liked) await this.outbox.favourited(accountId, statusId);
   }
 
   async unfavourite(accountId: string, statusId: string): Promise<void> {
+    const undo = await this.outbox.prepareUnfavourite(accountId, statusId);
     await this.db.transaction(async (manager) => {
       const status = await this.visibleOriginal(manager, accountId, statusId);
       const removed = affectedCount(
@@ -230,6 +233,7 @@ export class StatusesService {
         statusId: status.id,
       });
     });
+    await this.outbox.deliver(undo);
   }
 
   /** Returns the id of the member's reblog of the (original) status. */
@@ -238,7 +242,7 @@ export class StatusesService {
     statusId: string,
     visibility: Visibility = 'public',
   ): Promise<string> {
-    return this.db.transaction(async (manager) => {
+    const { id, created } = await this.db.transaction(async (manager) => {
       const status = await this.visibleOriginal(manager, accountId, statusId);
       if (status.visibility !== 'public' && status.visibility !== 'unlisted') {
         throw new ApiError(ErrorCode.Unprocessable, 'This status cannot be reblogged');
@@ -262,19 +266,22 @@ export class StatusesService {
           type: 'reblog',
           statusId: status.id,
         });
-        return String(inserted[0].id);
+        return { id: String(inserted[0].id), created: true };
       }
       const [existing]: { id: string }[] = await manager.query(
         `SELECT id FROM statuses WHERE account_id = $1 AND reblog_of_id = $2`,
         [accountId, status.id],
       );
-      return String(existing!.id);
+      return { id: String(existing!.id), created: false };
     });
+    if (created) await this.outbox.reblogged(accountId, statusId);
+    return id;
   }
 
   /** Returns the original status id. */
   async unreblog(accountId: string, statusId: string): Promise<string> {
-    return this.db.transaction(async (manager) => {
+    const undo = await this.outbox.prepareUnreblog(accountId, statusId);
+    const original = await this.db.transaction(async (manager) => {
       const status = await this.visibleOriginal(manager, accountId, statusId);
       const removed = affectedCount(
         await manager.query(`DELETE FROM statuses WHERE account_id = $1 AND reblog_of_id = $2`, [
@@ -300,6 +307,8 @@ export class StatusesService {
       }
       return status.id;
     });
+    await this.outbox.deliver(undo);
+    return original;
   }
 
   private assertLength(draft: { text: string; spoilerText: string }): void {
