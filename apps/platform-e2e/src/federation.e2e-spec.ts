@@ -76,7 +76,7 @@ describe('federation between two built instances', () => {
     await Promise.all([stopInstance(a), stopInstance(b)]);
   });
 
-  it('alice@A follows bob@B, bob posts, it reaches alice’s home timeline', async () => {
+  it('alice@A follows bob@B, bob posts (reaches alice’s home) and deletes, alice unfollows', async () => {
     // Remote account lookup (WebFinger from the API) is not built yet: A knows bob as the
     // directory would have stored him.
     const client = new pg.Client({ connectionString: a.infra.database.url });
@@ -137,5 +137,29 @@ describe('federation between two built instances', () => {
     );
     expect(arrived.content).toBe('<p>hello from B</p>');
     expect(arrived.account.acct).toBe(`bob@${new URL(b.origin).host}`);
+
+    // bob deletes it: gone from alice's home on A.
+    expect((await bob.client.delete(`/api/v1/statuses/${posted.body.id}`)).status).toBe(200);
+    await waitFor(
+      'the deletion to reach A',
+      async () => {
+        const { body } = await alice.client.get<Status[]>('/api/v1/timelines/home');
+        return body.some((status) => status.uri === arrived.uri) ? undefined : true;
+      },
+      { timeoutMs: 30_000 },
+    );
+
+    // alice unfollows: B no longer counts her.
+    expect((await alice.client.post(`/api/v1/accounts/${bobOnA}/unfollow`)).status).toBe(200);
+    await waitFor(
+      'the Undo(Follow) to reach B',
+      async () => {
+        const { body } = await bob.client.get<{ followers_count: number }>(
+          '/api/v1/accounts/verify_credentials',
+        );
+        return body.followers_count === 0 ? true : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
   });
 });
