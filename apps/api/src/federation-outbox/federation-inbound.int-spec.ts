@@ -1,9 +1,9 @@
-import { loadConfig } from '@fediflow/config';
-import { FederationRuntime, RemoteServer } from '@fediflow/federation';
+import type { FederationRuntime, RemoteServer } from '@fediflow/federation';
 import { registerApp, registerMembers, waitFor, type Member } from '@fediflow/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusJson } from '../statuses/status.view';
-import { startApi, TEST_ORIGIN, type ApiHarness } from '../testing/api-harness.testing';
+import { TEST_ORIGIN, type ApiHarness } from '../testing/api-harness.testing';
+import { startFederatedApi, type FederatedApi } from './federated-api.testing';
 
 const AS = 'https://www.w3.org/ns/activitystreams';
 const PUBLIC = `${AS}#Public`;
@@ -16,8 +16,7 @@ describe('federation inbound posts (inbox → queue → home timeline)', () => {
   let api: ApiHarness;
   let remote: RemoteServer;
   let worker: FederationRuntime;
-  let stopWorker: AbortController;
-  let workerRunning: Promise<void>;
+  let federated: FederatedApi;
   let alice: Member;
   let carol: Member;
   let bobId: string;
@@ -60,28 +59,8 @@ describe('federation inbound posts (inbox → queue → home timeline)', () => {
   });
 
   beforeAll(async () => {
-    api = await startApi('federation-inbound');
-    remote = await RemoteServer.start();
-    const config = loadConfig('workers', {
-      PUBLIC_ORIGIN: TEST_ORIGIN,
-      LOG_LEVEL: 'silent',
-      FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true',
-      ...api.infra.env,
-    });
-    worker = new FederationRuntime(config, api.db);
-    stopWorker = new AbortController();
-    workerRunning = worker.federation.startQueue(undefined, { signal: stopWorker.signal });
-    const [row] = (await api.db.query(
-      `INSERT INTO accounts (username, domain, uri, inbox_url, shared_inbox_url)
-       VALUES ('bob', $1, $2, $3, $4) RETURNING id::text AS id`,
-      [
-        new URL(remote.origin).host,
-        remote.actorId.href,
-        remote.inbox.href,
-        new URL('/inbox', remote.origin).href,
-      ],
-    )) as { id: string }[];
-    bobId = row!.id;
+    federated = await startFederatedApi('federation-inbound');
+    ({ api, remote, worker, bobId } = federated);
     const app = await registerApp(api.base);
     [alice, carol] = await registerMembers(api.base, app, ['alice', 'carol']);
     // alice follows bob (as an accepted remote follow leaves it).
@@ -91,11 +70,7 @@ describe('federation inbound posts (inbox → queue → home timeline)', () => {
     ]);
   });
   afterAll(async () => {
-    stopWorker?.abort();
-    await workerRunning;
-    await worker?.onApplicationShutdown();
-    await remote?.close();
-    await api?.close();
+    await federated?.close();
   });
 
   it('a followed actor’s Create(Note) reaches the follower’s home timeline, sanitised', async () => {

@@ -4,6 +4,7 @@ import { registerApp, registerMembers, waitFor, type Member } from '@fediflow/te
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusJson } from '../statuses/status.view';
 import { startApi, TEST_ORIGIN, type ApiHarness } from '../testing/api-harness.testing';
+import { startFederatedApi, type FederatedApi } from './federated-api.testing';
 
 interface Delivered {
   request: ReceivedRequest;
@@ -18,8 +19,7 @@ describe('federation outbox (api → queue → remote inbox)', () => {
   let api: ApiHarness;
   let remote: RemoteServer;
   let worker: FederationRuntime;
-  let stopWorker: AbortController;
-  let workerRunning: Promise<void>;
+  let federated: FederatedApi;
   let alice: Member;
   let bobId: string;
 
@@ -32,37 +32,13 @@ describe('federation outbox (api → queue → remote inbox)', () => {
     waitFor(what, async () => delivered().find(match));
 
   beforeAll(async () => {
-    api = await startApi('federation-outbox');
-    remote = await RemoteServer.start();
-    const config = loadConfig('workers', {
-      PUBLIC_ORIGIN: TEST_ORIGIN,
-      LOG_LEVEL: 'silent',
-      FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true',
-      ...api.infra.env,
-    });
-    worker = new FederationRuntime(config, api.db);
-    stopWorker = new AbortController();
-    workerRunning = worker.federation.startQueue(undefined, { signal: stopWorker.signal });
-    const [row] = (await api.db.query(
-      `INSERT INTO accounts (username, domain, uri, inbox_url, shared_inbox_url)
-       VALUES ('bob', $1, $2, $3, $4) RETURNING id::text AS id`,
-      [
-        new URL(remote.origin).host,
-        remote.actorId.href,
-        remote.inbox.href,
-        new URL('/inbox', remote.origin).href,
-      ],
-    )) as { id: string }[];
-    bobId = row!.id;
+    federated = await startFederatedApi('federation-outbox');
+    ({ api, remote, worker, bobId } = federated);
     const app = await registerApp(api.base);
     [alice] = await registerMembers(api.base, app, ['alice']);
   });
   afterAll(async () => {
-    stopWorker?.abort();
-    await workerRunning;
-    await worker?.onApplicationShutdown();
-    await remote?.close();
-    await api?.close();
+    await federated?.close();
   });
 
   it('following a remote account sends a signed Follow with a stable id', async () => {

@@ -1,0 +1,52 @@
+import { loadConfig } from '@fediflow/config';
+import { FederationRuntime, RemoteServer } from '@fediflow/federation';
+import { startApi, TEST_ORIGIN, type ApiHarness } from '../testing/api-harness.testing';
+
+export interface FederatedApi {
+  api: ApiHarness;
+  /** A loopback fediverse server with one actor, `bob`, that signs what it sends. */
+  remote: RemoteServer;
+  /** The workers' side: runs the federation queue on the same database and Redis prefix. */
+  worker: FederationRuntime;
+  /** bob's account row here, as an accepted remote lookup leaves it. */
+  bobId: string;
+  close(): Promise<void>;
+}
+
+/** The member API plus a queue-running worker runtime and a remote server to federate with. */
+export async function startFederatedApi(label: string): Promise<FederatedApi> {
+  const api = await startApi(label);
+  const remote = await RemoteServer.start();
+  const config = loadConfig('workers', {
+    PUBLIC_ORIGIN: TEST_ORIGIN,
+    LOG_LEVEL: 'silent',
+    FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true',
+    ...api.infra.env,
+  });
+  const worker = new FederationRuntime(config, api.db);
+  const stopWorker = new AbortController();
+  const workerRunning = worker.federation.startQueue(undefined, { signal: stopWorker.signal });
+  const [row] = (await api.db.query(
+    `INSERT INTO accounts (username, domain, uri, inbox_url, shared_inbox_url)
+     VALUES ('bob', $1, $2, $3, $4) RETURNING id::text AS id`,
+    [
+      new URL(remote.origin).host,
+      remote.actorId.href,
+      remote.inbox.href,
+      new URL('/inbox', remote.origin).href,
+    ],
+  )) as { id: string }[];
+  return {
+    api,
+    remote,
+    worker,
+    bobId: row!.id,
+    close: async () => {
+      stopWorker.abort();
+      await workerRunning;
+      await worker.onApplicationShutdown();
+      await remote.close();
+      await api.close();
+    },
+  };
+}
