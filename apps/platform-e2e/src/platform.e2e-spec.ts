@@ -136,32 +136,33 @@ describe('FediFlow services, built and running', () => {
   });
 
   it('api starts with PostgreSQL unreachable and becomes ready when it appears', async () => {
-    const databasePort = await freePort();
     const real = new URL(infra.database.url);
+    // A paused proxy holds the port (nothing else can take it) while PostgreSQL looks unreachable.
+    const proxy = await startTcpProxy(
+      { host: real.hostname, port: Number(real.port || 5432) },
+      { paused: true },
+    );
     const unreachable = new URL(infra.database.url);
     unreachable.hostname = '127.0.0.1';
-    unreachable.port = String(databasePort);
-    const api = await startService(
-      'api',
-      { ...env, DATABASE_URL: unreachable.toString() },
-      { port: await freePort(), metricsPort: await freePort() },
-      false,
-    );
+    unreachable.port = String(proxy.port);
     try {
-      expect((await fetch(`${api.base}/health`)).status).toBe(200);
-      expect((await waitForStatus(`${api.base}/ready`, 503)).status).toBe(503);
-      const proxy = await startTcpProxy(
-        { host: real.hostname, port: Number(real.port || 5432) },
-        databasePort,
+      const api = await startService(
+        'api',
+        { ...env, DATABASE_URL: unreachable.toString() },
+        { port: await freePort(), metricsPort: await freePort() },
+        false,
       );
       try {
+        expect((await fetch(`${api.base}/health`)).status).toBe(200);
+        expect((await waitForStatus(`${api.base}/ready`, 503)).status).toBe(503);
+        proxy.resume();
         await waitForStatus(`${api.base}/ready`, 200, 20_000);
-      } finally {
         expect(await api.process.stop('SIGTERM')).toEqual({ code: 0, signal: null });
-        await proxy.close();
+      } finally {
+        await api.process.stop('SIGKILL');
       }
     } finally {
-      await api.process.stop('SIGKILL');
+      await proxy.close();
     }
   });
 

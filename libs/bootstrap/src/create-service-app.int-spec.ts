@@ -2,7 +2,6 @@ import { Controller, Get, Module, Query } from '@nestjs/common';
 import { loadConfig, type ApiConfig } from '@fediflow/config';
 import { createDataSource, runMigrations } from '@fediflow/database';
 import {
-  freePort,
   isolatedInfrastructure,
   startTcpProxy,
   waitFor,
@@ -104,18 +103,21 @@ describe('a service started by createServiceApp, against real PostgreSQL and Red
 
   it('starts while PostgreSQL is unreachable and becomes ready when it appears', async () => {
     await migrate();
-    const port = await freePort();
     const url = new URL(infra.database.url);
-    const target = { host: url.hostname, port: Number(url.port || 5432) };
+    // A paused proxy holds the port (nothing else can take it) while PostgreSQL looks unreachable.
+    const proxy = await startTcpProxy(
+      { host: url.hostname, port: Number(url.port || 5432) },
+      { paused: true },
+    );
     url.hostname = '127.0.0.1';
-    url.port = String(port);
+    url.port = String(proxy.port);
     const { base } = await start({ DATABASE_URL: url.toString() });
 
     expect((await fetch(`${base}/health`)).status).toBe(200);
     const down = await waitForStatus(`${base}/ready`, 503);
     expect(await down.json()).toMatchObject({ error: { database: { status: 'down' } } });
 
-    const proxy = await startTcpProxy(target, port);
+    proxy.resume();
     try {
       await waitForStatus(`${base}/ready`, 200, 20_000);
     } finally {
