@@ -162,24 +162,31 @@ async function onUndo(db: DataSource, ctx: InboxContext<void>, undo: Undo): Prom
     targetId = rows[0]?.id;
   }
   if (!targetId) return;
-  const target = targetId;
+  await endFollow(db, remoteId, targetId);
+}
+
+/**
+ * Ends a follow, or a pending follow request, of `followerId` for `targetId`: the rows, the
+ * counters and the notifications it caused (Undo(Follow) from the follower, Reject from the target).
+ */
+async function endFollow(db: DataSource, followerId: string, targetId: string): Promise<void> {
   await db.transaction(async (manager) => {
     const requests = affectedCount(
       await manager.query(
         `DELETE FROM follow_requests WHERE account_id = $1 AND target_account_id = $2`,
-        [remoteId, target],
+        [followerId, targetId],
       ),
     );
-    if (requests > 0) await withdraw(manager, target, remoteId, 'follow_request');
+    if (requests > 0) await withdraw(manager, targetId, followerId, 'follow_request');
     const removed = affectedCount(
       await manager.query(`DELETE FROM follows WHERE account_id = $1 AND target_account_id = $2`, [
-        remoteId,
-        target,
+        followerId,
+        targetId,
       ]),
     );
     if (removed > 0) {
-      await moveCounters(manager, remoteId, target, -1);
-      await withdraw(manager, target, remoteId, 'follow');
+      await moveCounters(manager, followerId, targetId, -1);
+      await withdraw(manager, targetId, followerId, 'follow');
     }
   });
 }
@@ -403,20 +410,7 @@ async function onReject(db: DataSource, ctx: InboxContext<void>, reject: Reject)
     followerId = rows[0]?.id;
   }
   if (!followerId) return;
-  const follower = followerId;
-  await db.transaction(async (manager) => {
-    await manager.query(
-      `DELETE FROM follow_requests WHERE account_id = $1 AND target_account_id = $2`,
-      [follower, remoteId],
-    );
-    const removed = affectedCount(
-      await manager.query(`DELETE FROM follows WHERE account_id = $1 AND target_account_id = $2`, [
-        follower,
-        remoteId,
-      ]),
-    );
-    if (removed > 0) await moveCounters(manager, follower, remoteId, -1);
-  });
+  await endFollow(db, followerId, remoteId);
 }
 
 /** An edit of a stored remote post, by its author: the new content (sanitised) replaces it. */
