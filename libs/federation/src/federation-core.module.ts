@@ -4,6 +4,7 @@ import { createRedisConnection } from '@fediflow/redis';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ActorKeyStore } from './actor-keys';
+import { DomainBlocks } from './domain-blocks';
 import { createFediflowFederation, type FediflowFederation } from './fediflow-federation';
 import { federationKeyPrefix } from './federation-keys';
 import { RedisKvStore } from './redis-kv.store';
@@ -27,6 +28,8 @@ export const FEDERATION_QUEUE_NAME = 'federation';
 export class FederationRuntime implements OnApplicationShutdown {
   readonly federation: FediflowFederation;
   readonly keys: ActorKeyStore;
+  /** The admin domain-block list: no inbound from, no delivery to these domains. */
+  readonly domainBlocks: DomainBlocks;
   readonly queue: RedisMessageQueue;
   readonly origin: string;
   private readonly kvRedis: Redis;
@@ -48,6 +51,7 @@ export class FederationRuntime implements OnApplicationShutdown {
     });
     this.origin = new URL(config.PUBLIC_ORIGIN).origin;
     this.keys = new ActorKeyStore(db);
+    this.domainBlocks = new DomainBlocks(db);
     this.queue = new RedisMessageQueue({
       redis: this.queueRedis,
       keyPrefix,

@@ -1,3 +1,4 @@
+export * from './domain-blocks';
 export * from './federation-keys';
 export * from './redis-kv.store';
 export * from './redis-message.queue';

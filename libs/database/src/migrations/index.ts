@@ -2,6 +2,7 @@ import { CreateJobRuns1764140000000 } from './1764140000000-create-job-runs';
 import { CreateSocialCore1764150000000 } from './1764150000000-create-social-core';
 import { CreateActorKeys1764160000000 } from './1764160000000-create-actor-keys';
 import { TimelineIndexes1764170000000 } from './1764170000000-timeline-indexes';
+import { CreateDomainBlocks1764180000000 } from './1764180000000-create-domain-blocks';
 
 /** Every migration, oldest first. Listed explicitly because the services are bundled. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   CreateSocialCore1764150000000,
   CreateActorKeys1764160000000,
   TimelineIndexes1764170000000,
+  CreateDomainBlocks1764180000000,
 ];
