@@ -7,6 +7,7 @@ import { ActorKeyStore } from './actor-keys';
 import { DomainBlocks } from './domain-blocks';
 import { createFediflowFederation, type FediflowFederation } from './fediflow-federation';
 import { federationKeyPrefix } from './federation-keys';
+import { installOutboundHttp } from './outbound-http';
 import { RedisKvStore } from './redis-kv.store';
 import { RedisMessageQueue } from './redis-message.queue';
 
@@ -37,6 +38,9 @@ export class FederationRuntime implements OnApplicationShutdown {
 
   constructor(@Inject(APP_CONFIG) config: FederationRuntimeConfig, db: DataSource) {
     const logger = new Logger('Federation');
+    const allowPrivateAddress = config.FEDERATION_ALLOW_PRIVATE_ADDRESSES ?? false;
+    // Fedify fetches and delivers with the global fetch: guard it for the whole process.
+    installOutboundHttp({ allowPrivateAddress });
     const keyPrefix = federationKeyPrefix(config.REDIS_KEY_PREFIX);
     // Request paths fail fast while Redis is down (`command`); the queue waits it out (`queue`).
     this.kvRedis = createRedisConnection({
@@ -64,7 +68,7 @@ export class FederationRuntime implements OnApplicationShutdown {
       keys: this.keys,
       kv: new RedisKvStore({ redis: this.kvRedis, keyPrefix }),
       queue: this.queue,
-      allowPrivateAddress: config.FEDERATION_ALLOW_PRIVATE_ADDRESSES ?? false,
+      allowPrivateAddress,
       logger,
     });
   }

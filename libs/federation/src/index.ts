@@ -1,5 +1,6 @@
 export * from './domain-blocks';
 export * from './federation-keys';
+export * from './outbound-http';
 export * from './redis-kv.store';
 export * from './redis-message.queue';
 export * from './retry-backoff';
