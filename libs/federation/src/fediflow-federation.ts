@@ -8,7 +8,7 @@ import {
 import { Endpoints, Note, Person, type Activity, type Recipient } from '@fedify/fedify/vocab';
 import type { DataSource } from 'typeorm';
 import type { ActorKeyStore } from './actor-keys';
-import { registerInboxListeners, type InboxLogger } from './inbox-handlers';
+import { registerInboxListeners, type InboxLogger } from './inbox';
 import { instanceKeyPair } from './instance-actor';
 import {
   findLocalAccount,

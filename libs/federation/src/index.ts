@@ -7,7 +7,7 @@ export * from './retry-backoff';
 export * from './actor-keys';
 export * from './fediflow-federation';
 export * from './outbound-activities';
-export * from './inbox-handlers';
+export * from './inbox';
 export * from './instance-actor';
 export * from './remote-text';
 export * from './federation-core.module';

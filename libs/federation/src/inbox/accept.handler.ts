@@ -1,0 +1,51 @@
+import type { InboxContext } from '@fedify/fedify';
+import { Follow, type Accept } from '@fedify/fedify/vocab';
+import { modifiedRows } from '@fediflow/database';
+import type { DataSource } from 'typeorm';
+import { moveCounters } from './follow-graph';
+import { ctxLoaders, localActor, remoteAccountId } from './lookups';
+
+/** The remote actor accepted our follow request: it becomes a follow. */
+export async function onAccept(
+  db: DataSource,
+  ctx: InboxContext<void>,
+  accept: Accept,
+): Promise<void> {
+  if (!accept.actorId || !accept.objectId) return;
+  const remoteId = await remoteAccountId(db, accept.actorId);
+  if (!remoteId) return;
+  let followerId: string | undefined;
+  // The Follow is ours (our origin) inside their Accept: only its actor and object are read,
+  // and only a request we really sent to this very actor is promoted.
+  const object: unknown = await accept
+    .getObject({ ...ctxLoaders(ctx), crossOrigin: 'trust' })
+    .catch(() => null);
+  if (object instanceof Follow && object.actorId) {
+    if (object.objectId?.href !== accept.actorId.href) return;
+    followerId = (await localActor(db, ctx, object.actorId))?.id;
+  } else {
+    const rows = (await db.query(
+      `SELECT account_id::text AS id FROM follow_requests WHERE uri = $1 AND target_account_id = $2`,
+      [accept.objectId.href, remoteId],
+    )) as { id: string }[];
+    followerId = rows[0]?.id;
+  }
+  if (!followerId) return;
+  const follower = followerId;
+  await db.transaction(async (manager) => {
+    const [request] = modifiedRows<{ uri: string | null }>(
+      await manager.query(
+        `DELETE FROM follow_requests WHERE account_id = $1 AND target_account_id = $2
+         RETURNING uri`,
+        [follower, remoteId],
+      ),
+    );
+    if (!request) return; // not pending (already accepted, or never asked)
+    const inserted = (await manager.query(
+      `INSERT INTO follows (account_id, target_account_id, uri) VALUES ($1, $2, $3)
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [follower, remoteId, request.uri],
+    )) as unknown[];
+    if (inserted.length > 0) await moveCounters(manager, follower, remoteId, 1);
+  });
+}

@@ -1,0 +1,37 @@
+import type { InboxContext } from '@fedify/fedify';
+import type { Delete } from '@fedify/fedify/vocab';
+import { modifiedRows } from '@fediflow/database';
+import type { DataSource } from 'typeorm';
+
+/** A Delete of a post by its author removes our copy (a Delete of anything else is ignored). */
+export async function onDelete(
+  db: DataSource,
+  _ctx: InboxContext<void>,
+  del: Delete,
+): Promise<void> {
+  if (!del.actorId || !del.objectId) return;
+  const actorUri = del.actorId;
+  const objectUri = del.objectId;
+  if (objectUri.origin !== actorUri.origin) return;
+  await db.transaction(async (manager) => {
+    const [removed] = modifiedRows<{ account_id: string; in_reply_to_id: string | null }>(
+      await manager.query(
+        `DELETE FROM statuses s USING accounts a
+          WHERE s.uri = $1 AND a.id = s.account_id AND a.uri = $2 AND NOT s.local
+        RETURNING s.account_id::text AS account_id, s.in_reply_to_id::text AS in_reply_to_id`,
+        [objectUri.href, actorUri.href],
+      ),
+    );
+    if (!removed) return;
+    await manager.query(
+      `UPDATE accounts SET statuses_count = greatest(statuses_count - 1, 0) WHERE id = $1`,
+      [removed.account_id],
+    );
+    if (removed.in_reply_to_id) {
+      await manager.query(
+        `UPDATE statuses SET replies_count = greatest(replies_count - 1, 0) WHERE id = $1`,
+        [removed.in_reply_to_id],
+      );
+    }
+  });
+}

@@ -1,0 +1,70 @@
+import type { InboxContext } from '@fedify/fedify';
+import { Accept, type Follow } from '@fedify/fedify/vocab';
+import { modifiedRows } from '@fediflow/database';
+import type { DataSource } from 'typeorm';
+import { moveCounters } from './follow-graph';
+import { localActor } from './lookups';
+import { notify } from './notifications';
+import { upsertRemoteActor } from './remote-actors';
+
+type Outcome = 'accepted' | 'pending' | 'ignored';
+
+/** A remote follow of a member: accepted (and an Accept sent) unless the account is locked. */
+export async function onFollow(
+  db: DataSource,
+  ctx: InboxContext<void>,
+  follow: Follow,
+): Promise<void> {
+  if (!follow.id || !follow.actorId || !follow.objectId) return;
+  const target = await localActor(db, ctx, follow.objectId);
+  if (!target) return;
+  const follower = await follow.getActor(ctx);
+  if (!follower || follower.id?.href !== follow.actorId.href) return;
+  const followerId = await upsertRemoteActor(db, follower);
+  if (!followerId) return;
+  const followUri = follow.id.href;
+
+  const { outcome, followId } = await db.transaction(async (manager) => {
+    const [existing] = modifiedRows<{ id: string }>(
+      await manager.query(
+        `UPDATE follows SET uri = $3 WHERE account_id = $1 AND target_account_id = $2
+         RETURNING id::text AS id`,
+        [followerId, target.id, followUri],
+      ),
+    );
+    if (existing) return { outcome: 'accepted' as Outcome, followId: existing.id };
+    if (target.locked) {
+      const inserted = (await manager.query(
+        `INSERT INTO follow_requests (account_id, target_account_id, uri) VALUES ($1, $2, $3)
+         ON CONFLICT (account_id, target_account_id) DO UPDATE SET uri = EXCLUDED.uri
+         RETURNING (xmax = 0) AS created`,
+        [followerId, target.id, followUri],
+      )) as { created: boolean }[];
+      if (inserted[0]?.created) await notify(manager, target.id, followerId, 'follow_request');
+      return { outcome: 'pending' as Outcome, followId: undefined };
+    }
+    const inserted = (await manager.query(
+      `INSERT INTO follows (account_id, target_account_id, uri) VALUES ($1, $2, $3)
+       ON CONFLICT DO NOTHING RETURNING id::text AS id`,
+      [followerId, target.id, followUri],
+    )) as { id: string }[];
+    const id = inserted[0]?.id;
+    if (!id) return { outcome: 'ignored' as Outcome, followId: undefined };
+    await moveCounters(manager, followerId, target.id, 1);
+    await notify(manager, target.id, followerId, 'follow');
+    return { outcome: 'accepted' as Outcome, followId: id };
+  });
+  if (outcome !== 'accepted' || !followId) return;
+
+  const actorUri = ctx.getActorUri(target.username);
+  await ctx.sendActivity(
+    { identifier: target.username },
+    follower,
+    new Accept({
+      // Stable per follow, so a redelivered Follow yields the same Accept.
+      id: new URL(`#accepts/follows/${followId}`, actorUri),
+      actor: actorUri,
+      object: follow,
+    }),
+  );
+}

@@ -1,0 +1,43 @@
+import { Application, isActor, Service, type Actor } from '@fedify/fedify/vocab';
+import type { DataSource } from 'typeorm';
+import { remoteUsername, sanitizeRemoteText, textToHtml } from '../remote-text';
+import { linkHref } from './lookups';
+
+/**
+ * Creates or refreshes the local copy of a remote actor; returns its account id. Names and bios
+ * are reduced to plain text and stored escaped, so no remote markup reaches a client.
+ */
+export async function upsertRemoteActor(db: DataSource, actor: Actor): Promise<string | undefined> {
+  if (!isActor(actor) || !actor.id) return undefined;
+  const id = actor.id;
+  const domain = id.host.toLowerCase();
+  const username = remoteUsername(
+    actor.preferredUsername?.toString() ?? id.pathname.split('/').pop() ?? '',
+  );
+  const displayName = sanitizeRemoteText(actor.name?.toString() ?? '').slice(0, 100);
+  const note = textToHtml(sanitizeRemoteText(actor.summary?.toString() ?? '').slice(0, 5_000));
+  const rows = (await db.query(
+    `INSERT INTO accounts (username, domain, display_name, note, locked, bot, uri, url,
+                           inbox_url, shared_inbox_url)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (uri) WHERE uri IS NOT NULL DO UPDATE
+       SET username = EXCLUDED.username, display_name = EXCLUDED.display_name,
+           note = EXCLUDED.note, locked = EXCLUDED.locked, bot = EXCLUDED.bot, url = EXCLUDED.url,
+           inbox_url = EXCLUDED.inbox_url, shared_inbox_url = EXCLUDED.shared_inbox_url,
+           updated_at = now()
+     RETURNING id::text AS id`,
+    [
+      username,
+      domain,
+      displayName,
+      note,
+      actor.manuallyApprovesFollowers ?? false,
+      actor instanceof Application || actor instanceof Service,
+      id.href,
+      linkHref(actor.url),
+      actor.inboxId?.href ?? null,
+      actor.endpoints?.sharedInbox?.href ?? null,
+    ],
+  )) as { id: string }[];
+  return rows[0]?.id;
+}
