@@ -4,6 +4,7 @@ import { createRedisConnection } from '@fediflow/redis';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ActorKeyStore } from './actor-keys';
+import { CircuitBreaker, DeliveryFailures, DeliveryGate } from './delivery';
 import { DomainBlocks } from './domain-blocks';
 import { createFediflowFederation, type FediflowFederation } from './fediflow-federation';
 import { federationKeyPrefix } from './federation-keys';
@@ -32,6 +33,11 @@ export class FederationRuntime implements OnApplicationShutdown {
   /** The admin domain-block list: no inbound from, no delivery to these domains. */
   readonly domainBlocks: DomainBlocks;
   readonly queue: RedisMessageQueue;
+  /** Per-host circuits of outgoing deliveries (Redis, shared by every worker). */
+  readonly circuits: CircuitBreaker;
+  readonly deliveryFailures: DeliveryFailures;
+  /** Wraps the queue's deliveries; the workers observe its outcomes for metrics. */
+  readonly delivery: DeliveryGate;
   readonly origin: string;
   private readonly kvRedis: Redis;
   private readonly queueRedis: Redis;
@@ -62,6 +68,14 @@ export class FederationRuntime implements OnApplicationShutdown {
       name: FEDERATION_QUEUE_NAME,
       logger,
     });
+    this.circuits = new CircuitBreaker(this.queueRedis, { keyPrefix });
+    this.deliveryFailures = new DeliveryFailures(db);
+    this.delivery = new DeliveryGate({
+      breaker: this.circuits,
+      failures: this.deliveryFailures,
+      domainBlocks: this.domainBlocks,
+      logger,
+    });
     this.federation = createFediflowFederation({
       origin: this.origin,
       db,
@@ -70,6 +84,7 @@ export class FederationRuntime implements OnApplicationShutdown {
       queue: this.queue,
       allowPrivateAddress,
       logger,
+      delivery: this.delivery,
     });
   }
 

@@ -8,6 +8,7 @@ import {
 import { Endpoints, Note, Person, type Activity, type Recipient } from '@fedify/fedify/vocab';
 import type { DataSource } from 'typeorm';
 import type { ActorKeyStore } from './actor-keys';
+import type { DeliveryGate } from './delivery/delivery-gate';
 import { registerInboxListeners, type InboxLogger } from './inbox';
 import { instanceKeyPair } from './instance-actor';
 import {
@@ -39,6 +40,8 @@ export interface FediflowFederationOptions {
   /** `version` of NodeInfo's software. */
   softwareVersion?: string;
   logger?: InboxLogger;
+  /** Domain blocks, circuit breaker, failure records and outcomes around deliveries (workers). */
+  delivery?: DeliveryGate;
 }
 
 /**
@@ -55,6 +58,7 @@ export function createFediflowFederation(options: FediflowFederationOptions): Fe
     allowPrivateAddress: options.allowPrivateAddress,
     firstKnock: 'draft-cavage-http-signatures-12',
     userAgent: { software: `FediFlow/${options.softwareVersion ?? '0.0.0'}` },
+    ...options.delivery?.federationOptions(options.queue),
   });
 
   // Unknown owners get no first page, so Fedify asks the dispatcher, which answers 404.

@@ -1,4 +1,5 @@
 export * from './domain-blocks';
+export * from './delivery';
 export * from './federation-keys';
 export * from './outbound-http';
 export * from './redis-kv.store';

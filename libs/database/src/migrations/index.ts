@@ -3,6 +3,7 @@ import { CreateSocialCore1764150000000 } from './1764150000000-create-social-cor
 import { CreateActorKeys1764160000000 } from './1764160000000-create-actor-keys';
 import { TimelineIndexes1764170000000 } from './1764170000000-timeline-indexes';
 import { CreateDomainBlocks1764180000000 } from './1764180000000-create-domain-blocks';
+import { CreateDeliveryFailures1764190000000 } from './1764190000000-create-delivery-failures';
 
 /** Every migration, oldest first. Listed explicitly because the services are bundled. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   CreateActorKeys1764160000000,
   TimelineIndexes1764170000000,
   CreateDomainBlocks1764180000000,
+  CreateDeliveryFailures1764190000000,
 ];
