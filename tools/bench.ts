@@ -1,12 +1,14 @@
 /**
  * `npm run bench`: authenticated home-timeline throughput of the member API with 100k posts and
  * 1k follows, against a bare node:http endpoint running one indexed query for the same 20 rows,
- * measured in the same run (alternating rounds, medians), plus the api's RSS under load.
+ * measured in the same run (alternating rounds, medians), plus the api's RSS under load; then the
+ * federation benchmarks (tools/bench/federation-*.ts): signed inbox POSTs accepted per second
+ * against a raw node:http inbox, and the fan-out time of a post to 10k remote followers.
  * See docs/benchmarks.md.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,9 +22,12 @@ import {
   tasksetAvailable,
   waitForStatus,
 } from './bench/processes.ts';
+import { fanoutBenchmark } from './bench/federation-fanout.ts';
+import { inboxBenchmark } from './bench/federation-inbox.ts';
 import { summariseProfile } from './bench/profile.ts';
 import { BASELINE_QUERY, PAGE_SIZE, TOKEN_QUERY, VIEW_QUERY } from './bench/queries.ts';
 import { DEFAULT_SHAPE, seconds, seed } from './bench/seed.ts';
+import { runtimeNodeOptions, type BenchContext } from './bench/services.ts';
 
 const USAGE = `Usage: npm run bench [-- options]
 
@@ -30,17 +35,24 @@ Builds the api (Nx cache), creates a throw-away database fediflow_bench_<random>
 registers a member through the API, seeds ${DEFAULT_SHAPE.statuses.toLocaleString('en')} statuses from ${DEFAULT_SHAPE.accounts.toLocaleString('en')} followed accounts,
 then load-tests GET /api/v1/timelines/home against a bare node:http baseline running one
 indexed query for the same ${PAGE_SIZE} rows. Rounds alternate between the two; medians are reported.
+Then the federation benchmarks: signed inbox POSTs accepted per second by the federation service
+against a raw node:http inbox (same rounds), and post → last delivery for 10,000 remote followers
+on 100 loopback shared inboxes.
 
 Options:
   --duration <s>      measured seconds per round            (default 10)
   --warmup <s>        unmeasured seconds before each round  (default 3)
   --connections <n>   concurrent connections                (default 20)
   --rounds <n>        rounds per endpoint                   (default 3)
-  --profile           afterwards, one more api round under node --cpu-prof, summarised
+  --profile           afterwards, one more api round under node --cpu-prof, summarised;
+                      the inbox rounds run the federation service under --cpu-prof
   --api-node-args <a> extra node arguments for the api, e.g. "--max-semi-space-size=4"
   --sql <statement>   extra SQL after seeding (repeatable), to try a fix, e.g. an index
   --keep-db           keep the database (and print its URL) instead of dropping it
-  --no-build          use dist/apps/api as it is
+  --only <sections>   run only these, comma-separated: home, inbox, fanout, federation (= inbox,fanout)
+  --inbox-activities <n>  distinct signed activities for the inbox rounds (default 20000)
+  --fanout-posts <n>  measured posts of the fan-out benchmark          (default 5)
+  --no-build          use dist/apps/* as they are
   --no-pin            do not pin servers / load generator to CPUs with taskset
   -h, --help          show this help
 Environment: BENCH_DATABASE_URL (admin connection, default postgres://postgres@127.0.0.1:5432/postgres),
@@ -56,6 +68,9 @@ const { values } = parseArgs({
     'api-node-args': { type: 'string', default: '' },
     sql: { type: 'string', multiple: true, default: [] },
     'keep-db': { type: 'boolean', default: false },
+    only: { type: 'string', default: 'home,federation' },
+    'inbox-activities': { type: 'string', default: '20000' },
+    'fanout-posts': { type: 'string', default: '5' },
     'no-build': { type: 'boolean', default: false },
     'no-pin': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -81,6 +96,23 @@ const load: LoadOptions = {
   connections: wholeNumber('connections', values.connections, 1),
 };
 const rounds = wholeNumber('rounds', values.rounds, 1);
+const inboxActivities = wholeNumber('inbox-activities', values['inbox-activities'], 100);
+const fanoutPosts = wholeNumber('fanout-posts', values['fanout-posts'], 1);
+
+const SECTIONS = ['home', 'inbox', 'fanout'] as const;
+type Section = (typeof SECTIONS)[number];
+const sections = new Set<Section>(
+  values.only.split(',').flatMap((raw): Section[] => {
+    const name = raw.trim();
+    if (name === 'federation') return ['inbox', 'fanout'];
+    if ((SECTIONS as readonly string[]).includes(name)) return [name as Section];
+    console.error(`✖ --only: unknown section "${name}"\n\n${USAGE}`);
+    return process.exit(2);
+  }),
+);
+// The home timeline needs only the api; federation needs all three services.
+const projects =
+  sections.has('inbox') || sections.has('fanout') ? ['api', 'federation', 'workers'] : ['api'];
 
 const TARGET_RATIO = 0.5;
 const DEFECT_RATIO = 0.3;
@@ -167,22 +199,24 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 function build(): void {
   if (values['no-build']) {
-    if (!existsSync(join(root, 'dist/apps/api/main.js')))
-      throw new Error('dist/apps/api/main.js is missing: run without --no-build');
-    info('--no-build: using dist/apps/api as it is');
+    for (const project of projects)
+      if (!existsSync(join(root, `dist/apps/${project}/main.js`)))
+        throw new Error(`dist/apps/${project}/main.js is missing: run without --no-build`);
+    info(`--no-build: using dist/apps/{${projects.join(',')}} as they are`);
     return;
   }
   const started = performance.now();
-  const result = spawnSync('npx', ['nx', 'build', 'api', '--output-style=static'], {
+  const args = ['nx', 'run-many', '-t', 'build', '-p', projects.join(','), '--output-style=static'];
+  const result = spawnSync('npx', args, {
     cwd: root,
     env: { ...env, NX_DAEMON: 'false' },
     encoding: 'utf8',
   });
   if (result.status !== 0)
-    throw new Error(`nx build api failed:\n${result.stdout}\n${result.stderr}`);
+    throw new Error(`nx build ${projects.join(',')} failed:\n${result.stdout}\n${result.stderr}`);
   const cached =
     /cache/i.test(result.stdout) && /existing outputs match the cache/i.test(result.stdout);
-  info(`nx build api: ${seconds(started)}${cached ? ' (cache hit)' : ''}`);
+  info(`nx build ${projects.join(',')}: ${seconds(started)}${cached ? ' (cache hit)' : ''}`);
 }
 
 async function createDatabase(): Promise<void> {
@@ -211,14 +245,6 @@ interface ApiEndpoint {
 
 const apiNodeArgs = values['api-node-args'].split(/\s+/).filter(Boolean);
 
-/** NODE_OPTIONS exactly as the runtime image sets them, so the bench measures what ships. */
-function runtimeNodeOptions(): string {
-  const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
-  const match = /NODE_OPTIONS="([^"]+)"/.exec(dockerfile);
-  if (!match?.[1]) throw new Error('Dockerfile sets no NODE_OPTIONS="…" for the runtime stage');
-  return match[1];
-}
-
 /** The api as the image runs it (NODE_ENV, NODE_OPTIONS of the Dockerfile; LOG_LEVEL info). */
 async function startApi(pin: boolean, extraNodeArgs: string[] = []): Promise<ApiEndpoint> {
   const [port, metricsPort] = [await freePort(), await freePort()];
@@ -229,7 +255,7 @@ async function startApi(pin: boolean, extraNodeArgs: string[] = []): Promise<Api
     {
       ...env,
       NODE_ENV: 'production',
-      NODE_OPTIONS: runtimeNodeOptions(),
+      NODE_OPTIONS: runtimeNodeOptions(root),
       PUBLIC_ORIGIN: base,
       DATABASE_URL: databaseUrl,
       DATABASE_POOL_SIZE: String(POOL_SIZE),
@@ -415,7 +441,7 @@ async function main(): Promise<void> {
   const benchStarted = performance.now();
   const pin = !values['no-pin'] && tasksetAvailable() && cpus().length >= 2;
   console.log(
-    `FediFlow home-timeline benchmark — node ${process.version}, ${cpus().length} CPUs, ` +
+    `FediFlow benchmarks (${[...sections].join(', ')}) — node ${process.version}, ${cpus().length} CPUs, ` +
       `load average ${loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')}`,
@@ -436,6 +462,29 @@ async function main(): Promise<void> {
   step('Database');
   await createDatabase();
 
+  if (sections.has('home')) await homeTimeline(pin);
+  const context: BenchContext = {
+    root,
+    workDir,
+    databaseUrl,
+    redisUrl,
+    redisPrefix,
+    pin,
+    load,
+    rounds,
+    servers,
+    step,
+    info,
+  };
+  if (sections.has('inbox')) await inboxBenchmark(context, inboxActivities, values.profile);
+  if (sections.has('fanout'))
+    await fanoutBenchmark(context, { followers: 10_000, hosts: 100, posts: fanoutPosts });
+
+  console.log(`\nbench took ${seconds(benchStarted)}`);
+}
+
+/** Issue 3: the home timeline of the api against the raw node:http + pg baseline. */
+async function homeTimeline(pin: boolean): Promise<void> {
   step('Member (through the API)');
   let api = await startApi(pin);
   const member = await registerMember(api.base);
@@ -586,8 +635,9 @@ async function main(): Promise<void> {
       info(`  ${fmt(100 * f.share, 1).padStart(5)}%  ${f.name}  ${f.where}`);
     info(`profile: ${join(profileDir, file)} (open in Chrome DevTools › Performance)`);
   }
-
-  console.log(`\nbench took ${seconds(benchStarted)}`);
+  // The api's pool would hold connections to the database the federation sections reuse.
+  await api.server.stop();
+  await baseline.server.stop();
 }
 
 main().then(

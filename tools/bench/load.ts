@@ -2,11 +2,13 @@
 import autocannon from 'autocannon';
 import type { ServerProcess } from './processes.ts';
 
-export interface Target {
-  name: 'baseline' | 'api';
+export interface Target<Name extends string = 'baseline' | 'api'> {
+  name: Name;
   url: string;
   headers: Record<string, string>;
   server: ServerProcess;
+  /** Requests to send instead of `GET url` (e.g. pre-signed POSTs, see autocannon's `requests`). */
+  requests?: autocannon.Request[];
 }
 
 export interface LoadOptions {
@@ -17,8 +19,8 @@ export interface LoadOptions {
   warmup: number;
 }
 
-export interface RoundResult {
-  target: Target['name'];
+export interface RoundResult<Name extends string = 'baseline' | 'api'> {
+  target: Name;
   round: number;
   requestsPerSecond: number;
   p50: number;
@@ -34,10 +36,15 @@ export interface RoundResult {
   measuredTo: number;
 }
 
-async function fire(target: Target, connections: number, seconds: number) {
+async function fire<Name extends string>(
+  target: Target<Name>,
+  connections: number,
+  seconds: number,
+) {
   return autocannon({
     url: target.url,
     headers: target.headers,
+    ...(target.requests ? { requests: target.requests } : {}),
     connections,
     duration: seconds,
     timeout: 10,
@@ -48,11 +55,11 @@ async function fire(target: Target, connections: number, seconds: number) {
  * One round: warm-up, then a measured run. The server's RSS is sampled every 250 ms throughout
  * (warm-up included: it is load too).
  */
-export async function runRound(
-  target: Target,
+export async function runRound<Name extends string>(
+  target: Target<Name>,
   round: number,
   options: LoadOptions,
-): Promise<RoundResult> {
+): Promise<RoundResult<Name>> {
   let rssMax = target.server.rss() ?? 0;
   const sampler = setInterval(() => {
     rssMax = Math.max(rssMax, target.server.rss() ?? 0);
