@@ -1,5 +1,8 @@
 import { FEDERATION_QUEUE_NAME, RemoteServer } from '@fediflow/federation';
 import { waitFor } from '@fediflow/testing';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createMember,
@@ -11,6 +14,9 @@ import {
 } from './testing/federation-harness.testing';
 
 const AP = { accept: 'application/activity+json' };
+const rootPackage = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../../../package.json'), 'utf8'),
+) as { version: string };
 
 async function getJson(url: string, headers: Record<string, string> = AP) {
   const response = await fetch(url, { headers, redirect: 'manual' });
@@ -145,10 +151,17 @@ describe('federation service', () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({
       version: '2.1',
-      software: { name: 'fediflow' },
+      software: { name: 'fediflow', version: rootPackage.version },
       protocols: ['activitypub'],
+      openRegistrations: false,
       usage: { users: { total: 2 }, localPosts: 3 },
     });
+    const open = await startFederationService(env.infra, { REGISTRATIONS_OPEN: 'true' });
+    try {
+      expect((await getJson(`${open.base}/nodeinfo/2.1`, {})).body.openRegistrations).toBe(true);
+    } finally {
+      await open.close();
+    }
   });
 
   it('serves public and unlisted notes, the outbox and collections; private posts stay 404', async () => {
@@ -285,7 +298,22 @@ describe('federation service switched off', () => {
     ]) {
       expect((await fetch(`${service.base}${path}`, { headers: AP })).status).toBe(404);
     }
-    expect((await fetch(`${service.base}/inbox`, { method: 'POST', body: '{}' })).status).toBe(404);
-    expect((await fetch(`${service.base}/ready`)).status).toBe(200);
+    const refused = await fetch(`${service.base}/inbox`, { method: 'POST', body: '{}' });
+    expect(refused.status).toBe(404);
+    expect(await refused.json()).toEqual({ error: 'Federation is disabled on this server' });
+    const counted = await service.service.app
+      .get(Registry)
+      .getSingleMetric('fediflow_federation_inbox_requests_total')
+      ?.get();
+    expect(counted?.values).toContainEqual(
+      expect.objectContaining({ labels: { verdict: 'disabled' }, value: 1 }),
+    );
+    const ready = await fetch(`${service.base}/ready`);
+    expect(ready.status).toBe(200);
+    expect((await ready.json()).details).toMatchObject({
+      federation: { status: 'up', enabled: false },
+      federation_queue: { status: 'up', enabled: false },
+      signing_keys: { status: 'up', enabled: false },
+    });
   });
 });

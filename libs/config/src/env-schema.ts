@@ -9,6 +9,9 @@ const flag = z.stringbool({ truthy: ['true', '1'], falsy: ['false', '0'] });
 const urlWithProtocols = (protocols: RegExp, hint: string) =>
   z.url({ protocol: protocols, error: `must be a ${hint} URL` });
 
+/** The api enforces it at sign-up; federation announces it in NodeInfo. */
+const registrationsOpen = flag.default(false);
+
 /** Variables every service reads. Names follow the seed manifests (deploy/base ConfigMap). */
 const commonEnv = z.object({
   NODE_ENV: z.enum(['development', 'test', 'staging', 'production']).default('development'),
@@ -43,14 +46,18 @@ const commonEnv = z.object({
 export const envSchemas = {
   api: commonEnv.extend({
     /** Whether anyone may sign up through the API (institutions usually invite instead). */
-    REGISTRATIONS_OPEN: flag.default(false),
+    REGISTRATIONS_OPEN: registrationsOpen,
     /** Requests per window per access token (or per IP when anonymous), Mastodon's default. */
     RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(300),
     RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(300),
+    /** Account lookup and search resolve remote actors: tests only (SSRF guard), as below. */
+    FEDERATION_ALLOW_PRIVATE_ADDRESSES: flag.default(false),
   }),
   federation: commonEnv.extend({
     /** Let Fedify fetch from and deliver to private/loopback addresses: tests only (SSRF guard). */
     FEDERATION_ALLOW_PRIVATE_ADDRESSES: flag.default(false),
+    /** Published as NodeInfo's `openRegistrations`: set it as the api's, which enforces it. */
+    REGISTRATIONS_OPEN: registrationsOpen,
   }),
   workers: commonEnv.extend({
     /** Let Fedify fetch from and deliver to private/loopback addresses: tests only (SSRF guard). */

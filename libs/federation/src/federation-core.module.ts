@@ -11,11 +11,14 @@ import { federationKeyPrefix } from './federation-keys';
 import { installOutboundHttp } from './outbound-http';
 import { RedisKvStore } from './redis-kv.store';
 import { RedisMessageQueue } from './redis-message.queue';
+import { fediflowVersion } from './software-version';
 
 /** What the federation and workers services both configure. */
 export type FederationRuntimeConfig = CommonConfig & {
   readonly service: ServiceName;
   readonly FEDERATION_ALLOW_PRIVATE_ADDRESSES?: boolean;
+  /** Announced in NodeInfo (the api enforces it; the workers do not read it). */
+  readonly REGISTRATIONS_OPEN?: boolean;
 };
 
 /** The name of Fedify's queue (inbox and outbox) below the federation key prefix. */
@@ -49,15 +52,20 @@ export class FederationRuntime implements OnApplicationShutdown {
     installOutboundHttp({ allowPrivateAddress });
     const keyPrefix = federationKeyPrefix(config.REDIS_KEY_PREFIX);
     // Request paths fail fast while Redis is down (`command`); the queue waits it out (`queue`).
+    // With federation off nothing uses them (an api would hold two idle connections per pod), so
+    // they connect on first use only.
+    const lazyConnect = !config.FEDERATION_ENABLED;
     this.kvRedis = createRedisConnection({
       url: config.REDIS_URL,
       name: `${config.service}:fedify-kv`,
       role: 'command',
+      lazyConnect,
     });
     this.queueRedis = createRedisConnection({
       url: config.REDIS_URL,
       name: `${config.service}:fedify-queue`,
       role: 'queue',
+      lazyConnect,
     });
     this.origin = new URL(config.PUBLIC_ORIGIN).origin;
     this.keys = new ActorKeyStore(db);
@@ -83,6 +91,8 @@ export class FederationRuntime implements OnApplicationShutdown {
       kv: new RedisKvStore({ redis: this.kvRedis, keyPrefix }),
       queue: this.queue,
       allowPrivateAddress,
+      openRegistrations: config.REGISTRATIONS_OPEN ?? false,
+      softwareVersion: fediflowVersion(),
       logger,
       delivery: this.delivery,
     });
@@ -91,7 +101,10 @@ export class FederationRuntime implements OnApplicationShutdown {
   /** After every module (the workers' queue runner included) has stopped using them. */
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(
-      [this.kvRedis, this.queueRedis].map((redis) => redis.quit().catch(() => redis.disconnect())),
+      [this.kvRedis, this.queueRedis].map((redis) =>
+        // QUIT on a lazy connection never used would connect just to say goodbye.
+        redis.status === 'wait' ? redis.disconnect() : redis.quit().catch(() => redis.disconnect()),
+      ),
     );
   }
 }

@@ -39,6 +39,8 @@ export interface FediflowFederationOptions {
   allowPrivateAddress: boolean;
   /** `version` of NodeInfo's software. */
   softwareVersion?: string;
+  /** NodeInfo's `openRegistrations` (`REGISTRATIONS_OPEN`). */
+  openRegistrations?: boolean;
   logger?: InboxLogger;
   /** Domain blocks, circuit breaker, failure records and outcomes around deliveries (workers). */
   delivery?: DeliveryGate;
@@ -181,7 +183,7 @@ export function createFediflowFederation(options: FediflowFederationOptions): Fe
     return {
       software: { name: 'fediflow', version: options.softwareVersion ?? '0.0.0' },
       protocols: ['activitypub'],
-      openRegistrations: false,
+      openRegistrations: options.openRegistrations ?? false,
       usage: {
         users: {
           total: usage?.total ?? 0,

@@ -14,6 +14,8 @@ export interface RedisConnectionOptions {
   role: RedisConnectionRole;
   /** Prepended to every key of a `command` connection (BullMQ takes its own prefix instead). */
   keyPrefix?: string;
+  /** Open the socket on the first command rather than at once (for connections rarely used). */
+  lazyConnect?: boolean;
 }
 
 const MAX_RECONNECT_DELAY_MS = 5_000;
@@ -29,6 +31,7 @@ export function redisOptions(options: RedisConnectionOptions): RedisOptions {
     connectionName: options.name,
     connectTimeout: 5_000,
     retryStrategy: (attempt) => reconnectDelay(attempt),
+    lazyConnect: options.lazyConnect ?? false,
   };
   if (options.role === 'queue') {
     return { ...common, maxRetriesPerRequest: null, enableReadyCheck: true };

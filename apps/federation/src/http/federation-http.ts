@@ -5,9 +5,11 @@ import {
   INSTANCE_ACTOR_PATH,
   instanceActorDocument,
 } from '@fediflow/federation';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { InboxMetrics } from '../inbox/inbox-metrics';
+import { INBOX_ROUTES, registerInboxRoutes } from '../inbox/inbox-routes';
 
 const HOST_META_PATH = '/.well-known/host-meta';
 
@@ -84,25 +86,51 @@ async function sendFetchResponse(
   return reply.send(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>));
 }
 
+/** Bodies reach Fedify byte for byte (digests and signatures cover them). */
+function keepRawBodies(scope: FastifyInstance): void {
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) =>
+    done(null, body),
+  );
+}
+
 /**
  * Hands the federation-owned paths to Fedify (`federation.fetch`) before Nest's router would
- * 404 them. Bodies reach Fedify byte for byte (digests and signatures cover them), so these
- * routes get their own raw-body parser. With `FEDERATION_ENABLED=false` they are not mounted
- * and answer 404 like any unknown path.
+ * 404 them, inbox POSTs after screening them (inbox-routes). With `FEDERATION_ENABLED=false`
+ * only the inboxes are mounted, to count refused deliveries; every path answers 404.
  */
 export async function configureFederationHttp(app: NestFastifyApplication): Promise<void> {
   const config = app.get<FederationConfig>(APP_CONFIG);
-  if (!config.FEDERATION_ENABLED) return;
-  const runtime = app.get(FederationRuntime);
-  const { federation, origin, keys } = runtime;
-  const onNotAcceptable = notAcceptable(origin);
+  const metrics = app.get(InboxMetrics);
   const fastify = app.getHttpAdapter().getInstance();
+  if (!config.FEDERATION_ENABLED) {
+    await fastify.register(async (scope) => {
+      keepRawBodies(scope);
+      registerInboxRoutes(scope, { metrics });
+    });
+    return;
+  }
+  const runtime = app.get(FederationRuntime);
+  const { federation, origin, keys, domainBlocks } = runtime;
+  const onNotAcceptable = notAcceptable(origin);
+  const toFedify = async (request: FastifyRequest, reply: FastifyReply) => {
+    const response = await federation.fetch(toFetchRequest(request), {
+      contextData: undefined,
+      onNotFound: () => json(404, { error: 'Record not found' }),
+      onNotAcceptable,
+    });
+    return sendFetchResponse(response, request, reply);
+  };
 
   await fastify.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) =>
-      done(null, body),
-    );
+    keepRawBodies(scope);
+    registerInboxRoutes(scope, {
+      metrics,
+      federation: {
+        isBlocked: (hostOrUrl) => domainBlocks.isBlocked(hostOrUrl),
+        deliver: toFedify,
+      },
+    });
     // The instance actor is no member, so it is served here rather than by Fedify's actor
     // dispatcher (one path template only); its inbox is the shared one.
     scope.route({
@@ -129,18 +157,11 @@ export async function configureFederationHttp(app: NestFastifyApplication): Prom
     );
     const own = new Set([INSTANCE_ACTOR_PATH, HOST_META_PATH]);
     for (const url of FEDERATION_PATHS.filter((path) => !own.has(path))) {
-      scope.route({
-        method: ['GET', 'HEAD', 'POST'],
-        url,
-        handler: async (request, reply) => {
-          const response = await federation.fetch(toFetchRequest(request), {
-            contextData: undefined,
-            onNotFound: () => json(404, { error: 'Record not found' }),
-            onNotAcceptable,
-          });
-          return sendFetchResponse(response, request, reply);
-        },
-      });
+      // Inbox POSTs have their own routes (more specific than the `/users/*` wildcard).
+      const methods: HTTPMethods[] = INBOX_ROUTES.includes(url)
+        ? ['GET', 'HEAD']
+        : ['GET', 'HEAD', 'POST'];
+      scope.route({ method: methods, url, handler: toFedify });
     }
   });
 }

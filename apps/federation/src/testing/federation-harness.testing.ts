@@ -8,7 +8,7 @@ import {
   type IsolatedInfrastructure,
 } from '@fediflow/testing';
 import type { DataSource } from 'typeorm';
-import { FederationModule, FederationStatusCheck } from '../app/federation.module';
+import { FEDERATION_READINESS_CHECKS, FederationModule } from '../app/federation.module';
 import { configureFederationHttp } from '../http/federation-http';
 
 export const TEST_ORIGIN = 'https://fediflow.test';
@@ -35,7 +35,7 @@ export async function startFederationService(
   const service = await createServiceApp({
     config: { ...config, PORT: 0, METRICS_PORT: 0, MONITORING_ENABLED: false },
     imports: [FederationModule],
-    readinessChecks: [FederationStatusCheck],
+    readinessChecks: FEDERATION_READINESS_CHECKS,
     configure: configureFederationHttp,
     host: '127.0.0.1',
   });

@@ -1,0 +1,66 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { InboxMetrics, InboxVerdict } from './inbox-metrics';
+import { screenInboxRequest, type InboxScreenOptions } from './inbox-screen';
+
+/** The shared inbox and the members' inboxes (Fedify's `setInboxListeners` paths). */
+export const INBOX_ROUTES = ['/inbox', '/users/:username/inbox'];
+
+/**
+ * Largest inbox body accepted. Real activities are a few KiB; Mastodon refuses bodies over 1 MiB
+ * too. Larger ones get 413 before a byte is parsed.
+ */
+export const INBOX_BODY_LIMIT = 1_048_576;
+
+/** Fedify's answer to a screened request, as a verdict (202 also for an already seen activity). */
+function verdictOf(status: number): InboxVerdict {
+  if (status >= 200 && status < 300) return 'accepted';
+  if (status === 401) return 'invalid_signature';
+  if (status === 404) return 'not_found';
+  if (status === 413) return 'too_large';
+  if (status >= 400 && status < 500) return 'malformed';
+  return 'error';
+}
+
+export interface InboxRouteOptions {
+  metrics: InboxMetrics;
+  /** undefined when FEDERATION_ENABLED=false: every inbox answers 404 and counts as disabled. */
+  federation?: InboxScreenOptions & {
+    /** Hands a screened request to Fedify (verify, then enqueue) and sends its answer. */
+    deliver(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply>;
+  };
+}
+
+/**
+ * POSTs to inboxes: screened here (domain blocks, body shape, signature present), then verified
+ * and queued by Fedify. Each request is counted once by verdict, including those Fastify refuses
+ * before the handler runs (413 over the body limit), hence the onResponse hook. Register inside
+ * a scope whose content-type parser keeps the raw body (signatures and digests cover its bytes).
+ */
+export function registerInboxRoutes(scope: FastifyInstance, options: InboxRouteOptions): void {
+  const verdicts = new WeakMap<FastifyRequest, InboxVerdict>();
+  const { metrics, federation } = options;
+  for (const url of INBOX_ROUTES) {
+    scope.route({
+      method: 'POST',
+      url,
+      bodyLimit: INBOX_BODY_LIMIT,
+      onResponse: (request, reply, done) => {
+        metrics.record(verdicts.get(request) ?? verdictOf(reply.statusCode));
+        done();
+      },
+      handler: async (request, reply) => {
+        if (!federation) {
+          verdicts.set(request, 'disabled');
+          return reply.code(404).send({ error: 'Federation is disabled on this server' });
+        }
+        const body = Buffer.isBuffer(request.body) ? request.body : undefined;
+        const refusal = await screenInboxRequest(request.headers, body, federation);
+        if (refusal) {
+          verdicts.set(request, refusal.verdict);
+          return reply.code(refusal.status).send({ error: refusal.reason });
+        }
+        return federation.deliver(request, reply);
+      },
+    });
+  }
+}

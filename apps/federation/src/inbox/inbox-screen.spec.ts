@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { claimedKeyIds, screenInboxRequest } from './inbox-screen';
+
+const activity = Buffer.from(
+  JSON.stringify({ type: 'Follow', actor: { id: 'https://remote.example/users/bob' } }),
+);
+const noneBlocked = { isBlocked: async () => false };
+
+describe('claimedKeyIds', () => {
+  it('reads the keyId of a draft-cavage Signature header', () => {
+    expect(
+      claimedKeyIds({
+        signature:
+          'keyId="https://a.example/users/bob#main-key",algorithm="rsa-sha256",headers="(request-target) host date digest",signature="abc="',
+      }),
+    ).toEqual(['https://a.example/users/bob#main-key']);
+  });
+
+  it('reads every keyid of RFC 9421 Signature-Input and ignores its Signature header', () => {
+    expect(
+      claimedKeyIds({
+        signature: 'sig1=:YWJj:, sig2=:ZGVm:',
+        'signature-input':
+          'sig1=("@method" "@target-uri" "content-digest");alg="rsa-v1_5-sha256";keyid="https://a.example/k";created=1, sig2=("@method");keyid="https://b.example/k"',
+      }),
+    ).toEqual(['https://a.example/k', 'https://b.example/k']);
+  });
+});
+
+describe('screenInboxRequest', () => {
+  it('blocks on the signer host before reading the body', async () => {
+    const refusal = await screenInboxRequest(
+      { signature: 'keyId="https://spam.example/actor#main-key",signature="x"' },
+      Buffer.from('not even json'),
+      { isBlocked: async (url) => new URL(url).hostname === 'spam.example' },
+    );
+    expect(refusal).toMatchObject({ status: 403, verdict: 'blocked' });
+  });
+
+  it('blocks on the actor named in the body (an object with an id too)', async () => {
+    const refusal = await screenInboxRequest(
+      { signature: 'keyId="https://ok.example/k",signature="x"' },
+      activity,
+      { isBlocked: async (url) => new URL(url).hostname === 'remote.example' },
+    );
+    expect(refusal).toMatchObject({
+      status: 403,
+      reason: 'activities of remote.example are blocked here',
+    });
+  });
+
+  it('requires RFC 9421 signatures to cover content-digest', async () => {
+    const signed = (components: string) => ({
+      signature: 'sig1=:YWJj:',
+      'signature-input': `sig1=(${components});keyid="https://remote.example/k";created=1`,
+    });
+    expect(
+      await screenInboxRequest(signed('"@method" "@target-uri"'), activity, noneBlocked),
+    ).toMatchObject({ status: 401, verdict: 'invalid_signature' });
+    expect(
+      await screenInboxRequest(signed('"@method" "content-digest"'), activity, noneBlocked),
+    ).toBeUndefined();
+  });
+
+  it('leaves signed, well-formed activities to Fedify', async () => {
+    expect(
+      await screenInboxRequest(
+        { signature: 'keyId="https://remote.example/k"' },
+        activity,
+        noneBlocked,
+      ),
+    ).toBeUndefined();
+  });
+});

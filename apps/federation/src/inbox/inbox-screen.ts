@@ -1,0 +1,161 @@
+import type { InboxVerdict } from './inbox-metrics';
+
+type RawHeaders = Record<string, string | string[] | undefined>;
+
+/** A refusal decided before Fedify sees the request: status, verdict and the reason sent back. */
+export interface InboxRefusal {
+  status: 400 | 401 | 403;
+  verdict: InboxVerdict;
+  reason: string;
+}
+
+export interface InboxScreenOptions {
+  /** `DomainBlocks.isBlocked`: whether a host or URL is on or below a blocked domain. */
+  isBlocked(hostOrUrl: string): Promise<boolean>;
+}
+
+function header(headers: RawHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/**
+ * The keyIds an inbox request claims to be signed with: draft-cavage `Signature: keyId="…"` and
+ * every RFC 9421 `Signature-Input: label=(…);keyid="…"`. Unverified: only for refusing early.
+ */
+export function claimedKeyIds(headers: RawHeaders): string[] {
+  const ids: string[] = [];
+  const cavage = header(headers, 'signature');
+  if (cavage && !header(headers, 'signature-input')) {
+    for (const match of cavage.matchAll(/(?:^|,)\s*keyId\s*=\s*"([^"]*)"/gi))
+      ids.push(match[1] ?? '');
+  }
+  for (const input of signatureInputs(headers)) if (input.keyId) ids.push(input.keyId);
+  return ids;
+}
+
+interface SignatureInput {
+  components: string[];
+  keyId: string | undefined;
+}
+
+/** RFC 9421 `Signature-Input` members (`sig1=("@method" "content-digest");keyid="…";…`). */
+function signatureInputs(headers: RawHeaders): SignatureInput[] {
+  const value = header(headers, 'signature-input');
+  if (!value) return [];
+  const inputs: SignatureInput[] = [];
+  for (const match of value.matchAll(
+    /[\w*.-]+\s*=\s*\(([^)]*)\)((?:\s*;\s*[\w-]+=(?:"[^"]*"|[^;,]*))*)/g,
+  )) {
+    const components = [...(match[1] ?? '').matchAll(/"([^"]*)"/g)].map((part) =>
+      (part[1] ?? '').toLowerCase(),
+    );
+    const keyId = /;\s*keyid\s*=\s*"([^"]*)"/i.exec(match[2] ?? '')?.[1];
+    inputs.push({ components, keyId });
+  }
+  return inputs;
+}
+
+/** The actor ids an activity names (`actor` as a URI, an object with `id`, or a list of them). */
+function actorIds(activity: Record<string, unknown>): string[] {
+  return [activity['actor']]
+    .flat()
+    .map((actor) =>
+      typeof actor === 'string'
+        ? actor
+        : actor && typeof actor === 'object' && typeof (actor as { id?: unknown }).id === 'string'
+          ? (actor as { id: string }).id
+          : undefined,
+    )
+    .filter((id): id is string => id !== undefined);
+}
+
+async function firstBlocked(
+  urls: readonly string[],
+  isBlocked: InboxScreenOptions['isBlocked'],
+): Promise<string | undefined> {
+  for (const url of urls) {
+    if (await isBlocked(url)) return url;
+  }
+  return undefined;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * Checks an inbox POST before Fedify verifies it, for what Fedify would not refuse, would refuse
+ * only after fetching the signer's key, or would refuse without saying why:
+ * a signer or actor on a blocked domain (403, before any fetch to that domain), a body that is
+ * not a JSON activity with an actor (400), no signature at all (401), and an RFC 9421 signature
+ * that does not cover `content-digest` (401: Fedify would then accept any body under it).
+ * Returns undefined when Fedify should decide.
+ */
+export async function screenInboxRequest(
+  headers: RawHeaders,
+  body: Buffer | undefined,
+  options: InboxScreenOptions,
+): Promise<InboxRefusal | undefined> {
+  const keyIds = claimedKeyIds(headers);
+  const blockedSigner = await firstBlocked(keyIds, options.isBlocked);
+  if (blockedSigner) {
+    return {
+      status: 403,
+      verdict: 'blocked',
+      reason: `deliveries from ${hostOf(blockedSigner)} are blocked here`,
+    };
+  }
+
+  if (!body || body.length === 0) {
+    return { status: 400, verdict: 'malformed', reason: 'the body is empty' };
+  }
+  let activity: unknown;
+  try {
+    activity = JSON.parse(body.toString('utf8'));
+  } catch {
+    return { status: 400, verdict: 'malformed', reason: 'the body is not JSON' };
+  }
+  if (!activity || typeof activity !== 'object' || Array.isArray(activity)) {
+    return { status: 400, verdict: 'malformed', reason: 'the body is not a JSON object' };
+  }
+  const fields = activity as Record<string, unknown>;
+  if (typeof fields['type'] !== 'string' && !Array.isArray(fields['type'])) {
+    return { status: 400, verdict: 'malformed', reason: 'the body is not an activity (no type)' };
+  }
+  const actors = actorIds(fields);
+  if (actors.length === 0) {
+    return { status: 400, verdict: 'malformed', reason: 'the activity has no actor' };
+  }
+  const blockedActor = await firstBlocked(actors, options.isBlocked);
+  if (blockedActor) {
+    return {
+      status: 403,
+      verdict: 'blocked',
+      reason: `activities of ${hostOf(blockedActor)} are blocked here`,
+    };
+  }
+
+  if (keyIds.length === 0 && !header(headers, 'signature')) {
+    return {
+      status: 401,
+      verdict: 'unsigned',
+      reason: 'inbox deliveries must carry an HTTP Signature (draft-cavage or RFC 9421)',
+    };
+  }
+  const uncovered = signatureInputs(headers).some(
+    (input) => !input.components.includes('content-digest'),
+  );
+  if (uncovered) {
+    return {
+      status: 401,
+      verdict: 'invalid_signature',
+      reason: 'an RFC 9421 signature of a POST must cover content-digest',
+    };
+  }
+  return undefined;
+}
