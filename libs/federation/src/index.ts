@@ -11,6 +11,7 @@ export * from './outbound-activities';
 export * from './inbox';
 export * from './instance-actor';
 export * from './remote-text';
+export * from './remote-lookup';
 export * from './federation-core.module';
 /** Test helper (a loopback remote server with a signing actor); inert unless used. */
 export * from './remote-server.testing';

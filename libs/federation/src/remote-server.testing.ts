@@ -19,6 +19,8 @@ type KeyPair = Awaited<ReturnType<typeof generateCryptoKeyPair>>;
  */
 export class RemoteServer {
   readonly received: ReceivedRequest[] = [];
+  /** Every GET (path with query, headers): what was fetched from this server. */
+  readonly fetched: ReceivedRequest[] = [];
   private constructor(
     private readonly server: Server,
     readonly origin: string,
@@ -88,6 +90,8 @@ export class RemoteServer {
       this.received.push({ method, url, headers, body });
       return [202, ''];
     }
+    this.fetched.push({ method, url, headers, body });
+    if (url.startsWith('/.well-known/webfinger?')) return this.webFinger(url);
     if (url === '/users/bob') {
       const person = new Person({
         id: this.actorId,
@@ -105,5 +109,13 @@ export class RemoteServer {
       return [200, JSON.stringify(await person.toJsonLd())];
     }
     return [404, '{}'];
+  }
+
+  /** WebFinger (plain http, as loopback allows) for `acct:bob@<this host>` only. */
+  private webFinger(url: string): [number, string] {
+    const resource = new URL(url, this.origin).searchParams.get('resource');
+    if (resource !== `acct:bob@${new URL(this.origin).host}`) return [404, '{}'];
+    const links = [{ rel: 'self', type: 'application/activity+json', href: this.actorId.href }];
+    return [200, JSON.stringify({ subject: resource, links })];
   }
 }

@@ -83,7 +83,8 @@ export class AccountView {
             tagUrl: (name) => this.urls.tag(name),
           })
         : row.note,
-      url: row.url ?? this.urls.profile(row.username),
+      // Remote actors without a profile page (`url`) are shown by their id.
+      url: row.url ?? (local ? this.urls.profile(row.username) : (row.uri ?? '')),
       uri: row.uri ?? this.urls.actor(row.username),
       avatar: this.urls.missingAvatar,
       avatar_static: this.urls.missingAvatar,

@@ -20,6 +20,7 @@ import { linkHeader, pageConditions, parsePage } from '../common/pagination';
 import { PublicUrls } from '../common/public-urls';
 import { formBoolean, listParam, parseId, parseInput, snowflakeId } from '../common/validation';
 import { StatusView, VISIBLE_TO_VIEWER } from '../statuses/status.view';
+import { AccountDirectory } from './account-directory';
 import { ACCOUNT_COLUMNS, AccountView, type AccountRow } from './account.view';
 import { AccountsService } from './accounts.service';
 import { FollowsService } from './follows.service';
@@ -66,6 +67,7 @@ export class AccountsController {
     private readonly relationships: RelationshipsView,
     private readonly statuses: StatusView,
     private readonly urls: PublicUrls,
+    private readonly directory: AccountDirectory,
   ) {}
 
   @Post()
@@ -102,9 +104,7 @@ export class AccountsController {
   @Auth({ require: 'optional', scope: 'read:accounts' })
   async lookup(@Query() query: unknown) {
     const { acct } = parseInput(z.object({ acct: z.string().min(1).max(300) }), query);
-    const account = await this.view.findByAcct(acct);
-    if (!account) throw ApiError.notFound('Account');
-    return this.view.toJson(account);
+    return this.view.toJson(await this.directory.lookup(acct));
   }
 
   @Get(':id')

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccountDirectoryModule } from '../accounts/account-directory';
 import { AccountsController } from '../accounts/accounts.controller';
 import { AccountsService } from '../accounts/accounts.service';
 import { EmailUnsubscribeController } from '../accounts/email-unsubscribe.controller';
@@ -11,12 +12,13 @@ import { InstanceController } from '../instance/instance.controller';
 import { MarkersController } from '../instance/markers.controller';
 import { NotificationsController } from '../notifications/notifications.controller';
 import { OAuthModule } from '../oauth/oauth.module';
+import { SearchModule } from '../search/search.controller';
 import { StatusesController } from '../statuses/statuses.controller';
 import { StatusesService } from '../statuses/statuses.service';
 import { TimelinesController } from '../timelines/timelines.controller';
 
 @Module({
-  imports: [ApiCommonModule, OAuthModule],
+  imports: [ApiCommonModule, OAuthModule, AccountDirectoryModule],
   controllers: [AccountsController, FollowRequestsController, EmailUnsubscribeController],
   providers: [AccountsService, FollowsService],
 })
@@ -44,6 +46,7 @@ class InstanceModule {}
     AccountsModule,
     StatusesModule,
     InstanceModule,
+    SearchModule,
   ],
 })
 export class ApiModule {}
