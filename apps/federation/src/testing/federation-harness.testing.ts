@@ -24,6 +24,7 @@ export interface FederationInstance {
 export async function startFederationService(
   infra: IsolatedInfrastructure,
   env: Record<string, string> = {},
+  options: { waitUntilReady?: boolean } = {},
 ): Promise<FederationInstance> {
   const config = loadConfig('federation', {
     PUBLIC_ORIGIN: TEST_ORIGIN,
@@ -41,7 +42,7 @@ export async function startFederationService(
   });
   const { port } = await service.listen();
   const base = `http://127.0.0.1:${port}`;
-  await waitForStatus(`${base}/ready`, 200);
+  if (options.waitUntilReady ?? true) await waitForStatus(`${base}/ready`, 200);
   return {
     base,
     service,
