@@ -1,3 +1,5 @@
 const { serviceWebpackConfig } = require('../../tools/webpack/service-webpack-config.cjs');
 
-module.exports = serviceWebpackConfig(__dirname, 'workers');
+module.exports = serviceWebpackConfig(__dirname, 'workers', [
+  { entryName: 'deliveries', entryPath: 'apps/workers/src/federation/deliveries.cli.ts' },
+]);

@@ -11,6 +11,7 @@ import { DigestProcessor } from '../digest/digest.processor';
 import { DigestScheduler } from '../digest/digest.scheduler';
 import { DigestService } from '../digest/digest.service';
 import { FederationQueueRunner } from '../federation/federation-queue.runner';
+import { FederationMetrics } from '../federation/federation.metrics';
 import { HousekeepingProcessor } from '../housekeeping/housekeeping.processor';
 import { HousekeepingScheduler } from '../housekeeping/housekeeping.scheduler';
 import { PruneJobRuns } from '../housekeeping/prune-job-runs';
@@ -22,6 +23,7 @@ const processors = [HousekeepingProcessor, DigestProcessor];
   imports: [QueueModule, FederationCoreModule],
   providers: [
     FederationQueueRunner,
+    FederationMetrics,
     JobRunClaims,
     PruneJobRuns,
     HousekeepingScheduler,
