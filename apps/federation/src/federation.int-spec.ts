@@ -310,7 +310,7 @@ describe('federation service switched off', () => {
     );
     const ready = await fetch(`${service.base}/ready`);
     expect(ready.status).toBe(200);
-    expect((await ready.json()).details).toMatchObject({
+    expect(((await ready.json()) as { details: object }).details).toMatchObject({
       federation: { status: 'up', enabled: false },
       federation_queue: { status: 'up', enabled: false },
       signing_keys: { status: 'up', enabled: false },
