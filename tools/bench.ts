@@ -50,7 +50,7 @@ Options:
   --sql <statement>   extra SQL after seeding (repeatable), to try a fix, e.g. an index
   --keep-db           keep the database (and print its URL) instead of dropping it
   --only <sections>   run only these, comma-separated: home, inbox, fanout, federation (= inbox,fanout)
-  --inbox-activities <n>  distinct signed activities for the inbox rounds (default 20000)
+  --inbox-activities <n>  distinct signed activities for the inbox rounds (default 10000)
   --fanout-posts <n>  measured posts of the fan-out benchmark          (default 5)
   --no-build          use dist/apps/* as they are
   --no-pin            do not pin servers / load generator to CPUs with taskset
@@ -69,7 +69,7 @@ const { values } = parseArgs({
     sql: { type: 'string', multiple: true, default: [] },
     'keep-db': { type: 'boolean', default: false },
     only: { type: 'string', default: 'home,federation' },
-    'inbox-activities': { type: 'string', default: '20000' },
+    'inbox-activities': { type: 'string', default: '10000' },
     'fanout-posts': { type: 'string', default: '5' },
     'no-build': { type: 'boolean', default: false },
     'no-pin': { type: 'boolean', default: false },
