@@ -91,6 +91,7 @@ export class FederationRuntime implements OnApplicationShutdown {
       kv: new RedisKvStore({ redis: this.kvRedis, keyPrefix }),
       queue: this.queue,
       allowPrivateAddress,
+      domainBlocks: this.domainBlocks,
       openRegistrations: config.REGISTRATIONS_OPEN ?? false,
       softwareVersion: fediflowVersion(),
       logger,

@@ -9,7 +9,8 @@ import { Endpoints, Note, Person, type Activity, type Recipient } from '@fedify/
 import type { DataSource } from 'typeorm';
 import type { ActorKeyStore } from './actor-keys';
 import type { DeliveryGate } from './delivery/delivery-gate';
-import { registerInboxListeners, type InboxLogger } from './inbox';
+import type { DomainBlocks } from './domain-blocks';
+import { registerInboxListeners, type InboxHandlerOptions, type InboxLogger } from './inbox';
 import { instanceKeyPair } from './instance-actor';
 import {
   findLocalAccount,
@@ -41,6 +42,10 @@ export interface FediflowFederationOptions {
   softwareVersion?: string;
   /** NodeInfo's `openRegistrations` (`REGISTRATIONS_OPEN`). */
   openRegistrations?: boolean;
+  /** Inbound activities from (and fetches to) these domains are dropped on the workers. */
+  domainBlocks?: DomainBlocks;
+  /** Reports each handled inbound activity's type and outcome (see `InboxHandlerOptions`). */
+  onInboxProcessed?: InboxHandlerOptions['onProcessed'];
   logger?: InboxLogger;
   /** Domain blocks, circuit breaker, failure records and outcomes around deliveries (workers). */
   delivery?: DeliveryGate;
@@ -199,6 +204,8 @@ export function createFediflowFederation(options: FediflowFederationOptions): Fe
   registerInboxListeners(federation, {
     db,
     sharedKey: () => instanceKeyPair(options.origin, keys),
+    domainBlocks: options.domainBlocks,
+    onProcessed: options.onInboxProcessed,
     logger: options.logger,
   });
 

@@ -19,6 +19,8 @@ type KeyPair = Awaited<ReturnType<typeof generateCryptoKeyPair>>;
  */
 export class RemoteServer {
   readonly received: ReceivedRequest[] = [];
+  /** Extra JSON-LD documents served by path (GET), e.g. posts for fetch tests. */
+  readonly documents = new Map<string, unknown>();
   /** Every GET (path with query, headers): what was fetched from this server. */
   readonly fetched: ReceivedRequest[] = [];
   private constructor(
@@ -92,6 +94,7 @@ export class RemoteServer {
     }
     this.fetched.push({ method, url, headers, body });
     if (url.startsWith('/.well-known/webfinger?')) return this.webFinger(url);
+    if (this.documents.has(url)) return [200, JSON.stringify(this.documents.get(url))];
     if (url === '/users/bob') {
       const person = new Person({
         id: this.actorId,

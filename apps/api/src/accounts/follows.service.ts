@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { affectedCount } from '@fediflow/database';
+import { affectedCount, modifiedRows } from '@fediflow/database';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ApiError, ErrorCode } from '../common/api-error';
 import { FederationOutbox } from '../federation-outbox/federation-outbox';
@@ -70,18 +70,20 @@ export class FollowsService {
   async authorize(targetId: string, requesterId: string): Promise<boolean> {
     const accept = await this.outbox.prepareFollowAnswer(targetId, requesterId, 'accept');
     const done = await this.db.transaction(async (manager) => {
-      const removed = affectedCount(
+      const [request] = modifiedRows<{ uri: string | null }>(
         await manager.query(
-          `DELETE FROM follow_requests WHERE account_id = $1 AND target_account_id = $2`,
+          `DELETE FROM follow_requests WHERE account_id = $1 AND target_account_id = $2
+           RETURNING uri`,
           [requesterId, targetId],
         ),
       );
-      if (removed === 0) return false;
+      if (!request) return false;
       await manager.query(
         `DELETE FROM notifications WHERE account_id = $1 AND from_account_id = $2 AND type = 'follow_request'`,
         [targetId, requesterId],
       );
-      await this.createFollow(manager, requesterId, targetId);
+      // A remote Follow's id, so that its later Undo (often by URI alone) finds this follow.
+      await this.createFollow(manager, requesterId, targetId, request.uri);
       return true;
     });
     if (done) await this.outbox.deliver(accept);
@@ -111,10 +113,11 @@ export class FollowsService {
     manager: EntityManager,
     followerId: string,
     targetId: string,
+    uri: string | null = null,
   ): Promise<void> {
     const inserted: unknown[] = await manager.query(
-      `INSERT INTO follows (account_id, target_account_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id`,
-      [followerId, targetId],
+      `INSERT INTO follows (account_id, target_account_id, uri) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id`,
+      [followerId, targetId, uri],
     );
     if (inserted.length === 0) return;
     await this.moveCounters(manager, followerId, targetId, 1);

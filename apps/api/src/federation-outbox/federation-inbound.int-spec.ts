@@ -1,4 +1,4 @@
-import type { FederationRuntime, RemoteServer } from '@fediflow/federation';
+import { RemoteServer, type FederationRuntime } from '@fediflow/federation';
 import { registerApp, registerMembers, waitFor, type Member } from '@fediflow/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusJson } from '../statuses/status.view';
@@ -21,9 +21,9 @@ describe('federation inbound posts (inbox → queue → home timeline)', () => {
   let carol: Member;
   let bobId: string;
 
-  const deliver = async (path: string, activity: unknown, sign = true) => {
+  const deliver = async (path: string, activity: unknown, sign = true, from = remote) => {
     const response = await worker.federation.fetch(
-      await remote.post(
+      await from.post(
         `${TEST_ORIGIN}${path}`,
         { '@context': AS, ...(activity as object) },
         { sign },
@@ -309,5 +309,356 @@ describe('federation inbound posts (inbox → queue → home timeline)', () => {
       );
       return body[0] && !body[0].following ? true : undefined;
     });
+  });
+  /** The stored row of a status by URI (what the API threads and counts from). */
+  const statusRow = async (uri: string) =>
+    (
+      (await api.db.query(
+        `SELECT id::text AS id, in_reply_to_id::text AS in_reply_to_id, in_reply_to_uri,
+                replies_count, reblogs_count, favourites_count
+           FROM statuses WHERE uri = $1`,
+        [uri],
+      )) as {
+        id: string;
+        in_reply_to_id: string | null;
+        in_reply_to_uri: string | null;
+        replies_count: number;
+        reblogs_count: number;
+        favourites_count: number;
+      }[]
+    )[0];
+  const followBob = () =>
+    api.db.query(
+      `INSERT INTO follows (account_id, target_account_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+      [alice.accountId, bobId],
+    );
+  /** Serves `object` at its id on the remote server (as a fetchable document). */
+  const serve = (object: { id: string }) =>
+    remote.documents.set(new URL(object.id).pathname, { '@context': AS, ...object });
+
+  it('Update(Person) by the actor refreshes the stored account; of another actor, ignored', async () => {
+    const update = (name: string, id = remote.actorId.href) => ({
+      // Mastodon's context: `manuallyApprovesFollowers` is an extension term.
+      '@context': [AS, { manuallyApprovesFollowers: 'as:manuallyApprovesFollowers' }],
+      id: `${remote.actorId.href}#updates/${name}`,
+      type: 'Update',
+      actor: remote.actorId.href,
+      to: [PUBLIC],
+      object: {
+        id,
+        type: 'Person',
+        preferredUsername: 'bob',
+        name,
+        summary: '<p>New <b>bio</b></p>',
+        manuallyApprovesFollowers: true,
+        inbox: `${remote.origin}/users/bob/inbox2`,
+        endpoints: { sharedInbox: `${remote.origin}/shared` },
+      },
+    });
+    const account = () =>
+      api.db.query(
+        `SELECT display_name, note, locked, inbox_url, shared_inbox_url FROM accounts WHERE id = $1`,
+        [bobId],
+      );
+    const refreshed = [
+      {
+        display_name: 'Robert',
+        note: '<p>New bio</p>',
+        locked: true,
+        inbox_url: `${remote.origin}/users/bob/inbox2`,
+        shared_inbox_url: `${remote.origin}/shared`,
+      },
+    ];
+    expect(await deliver('/inbox', update('Robert'))).toBe(202);
+    expect(await deliver('/inbox', update('Robert'))).toBe(202);
+    await drained();
+    expect(await account()).toEqual(refreshed);
+    // Same origin, but not the signing actor: nothing changes.
+    expect(await deliver('/inbox', update('Mallory', `${remote.origin}/users/eve`))).toBe(202);
+    await drained();
+    expect(await account()).toEqual(refreshed);
+  });
+
+  it('a reply to an unknown remote post fetches its ancestors (at most 3) and threads it', async () => {
+    await followBob();
+    // 200 ← 201 ← 202 ← 203 ← 204, and 205 replies to 204: 204, 203, 202 are fetched, 201 not.
+    for (let n = 200; n <= 204; n++) {
+      serve(
+        note(n, {
+          content: `<p>post ${n}</p>`,
+          ...(n > 200 ? { inReplyTo: `${remote.origin}/users/bob/statuses/${n - 1}` } : {}),
+        }),
+      );
+    }
+    const reply = note(205, {
+      content: '<p>the reply</p>',
+      inReplyTo: `${remote.origin}/users/bob/statuses/204`,
+    });
+    expect(await deliver('/inbox', create(reply))).toBe(202);
+    expect(await deliver('/inbox', create(reply))).toBe(202);
+    await drained();
+    const uri = (n: number) => `${remote.origin}/users/bob/statuses/${n}`;
+    const [r205, r204, r203, r202, r201] = await Promise.all(
+      [205, 204, 203, 202, 201].map((n) => statusRow(uri(n))),
+    );
+    expect(r205).toMatchObject({ in_reply_to_id: r204?.id, in_reply_to_uri: uri(204) });
+    expect(r204).toMatchObject({ in_reply_to_id: r203?.id, replies_count: 1 });
+    expect(r203).toMatchObject({ in_reply_to_id: r202?.id });
+    // The budget ended at 202: stored with its parent's URI, unthreaded.
+    expect(r202).toMatchObject({ in_reply_to_id: null, in_reply_to_uri: uri(201) });
+    expect(r201).toBeUndefined();
+    expect(
+      await api.db.query(`SELECT count(*)::int AS n FROM statuses WHERE uri = $1`, [uri(205)]),
+    ).toEqual([{ n: 1 }]);
+  });
+
+  it('a reply to an unreachable post is stored unthreaded, then threaded when the post arrives', async () => {
+    const missing = note(210, { content: '<p>late</p>' });
+    const reply = note(211, { content: '<p>early reply</p>', inReplyTo: missing.id });
+    expect(await deliver('/inbox', create(reply))).toBe(202);
+    const early = await waitFor('the reply', () => statusRow(reply.id));
+    expect(early).toMatchObject({ in_reply_to_id: null, in_reply_to_uri: missing.id });
+
+    expect(await deliver('/inbox', create(missing))).toBe(202);
+    const parent = await waitFor('the parent', () => statusRow(missing.id));
+    expect(parent.replies_count).toBe(1);
+    expect(await statusRow(reply.id)).toMatchObject({ in_reply_to_id: parent.id });
+    // Redelivered: counted once.
+    expect(await deliver('/inbox', create(missing))).toBe(202);
+    await drained();
+    expect((await statusRow(missing.id))?.replies_count).toBe(1);
+  });
+
+  it('Announce of an unknown post fetches it from its origin, then records the boost', async () => {
+    await followBob();
+    const boosted = note(220, { content: '<p>worth a boost</p>' });
+    serve(boosted);
+    const announce = {
+      id: `${remote.origin}/users/bob/statuses/221/activity`,
+      type: 'Announce',
+      actor: remote.actorId.href,
+      to: [PUBLIC],
+      object: boosted.id,
+    };
+    expect(await deliver('/inbox', announce)).toBe(202);
+    expect(await deliver('/inbox', announce)).toBe(202);
+    await drained();
+    expect(await statusRow(boosted.id)).toMatchObject({ reblogs_count: 1 });
+    const inHome = await waitFor('the boost in alice’s home', async () =>
+      (await home(alice)).find((s) => s.reblog?.uri === boosted.id),
+    );
+    expect(inHome.reblog).toMatchObject({ content: '<p>worth a boost</p>' });
+
+    // A document whose id is not the URI the Announce named is not taken.
+    const liar = note(222, { id: `${remote.origin}/users/bob/statuses/223` });
+    remote.documents.set('/users/bob/statuses/222', { '@context': AS, ...liar });
+    expect(
+      await deliver('/inbox', {
+        ...announce,
+        id: `${remote.origin}/users/bob/statuses/224/activity`,
+        object: `${remote.origin}/users/bob/statuses/222`,
+      }),
+    ).toBe(202);
+    await drained();
+    expect(
+      await api.db.query(`SELECT uri FROM statuses WHERE uri LIKE $1`, [
+        `${remote.origin}/users/bob/statuses/22_`,
+      ]),
+    ).toEqual([{ uri: boosted.id }]);
+  });
+
+  it('drops activities from a blocked domain without touching the database', async () => {
+    await followBob();
+    const blocked = note(230, { content: '<p>from a blocked server</p>' });
+    const before = await api.db.query(
+      `SELECT statuses_count, display_name FROM accounts WHERE id = $1`,
+      [bobId],
+    );
+    await worker.domainBlocks.add(new URL(remote.origin).hostname, 'test');
+    try {
+      expect(await deliver('/inbox', create(blocked))).toBe(202);
+      expect(
+        await deliver('/inbox', {
+          id: `${remote.actorId.href}#updates/blocked`,
+          type: 'Update',
+          actor: remote.actorId.href,
+          object: { id: remote.actorId.href, type: 'Person', name: 'Blocked' },
+        }),
+      ).toBe(202);
+      await drained();
+    } finally {
+      await worker.domainBlocks.remove(new URL(remote.origin).hostname);
+    }
+    expect(await statusRow(blocked.id)).toBeUndefined();
+    expect(
+      await api.db.query(`SELECT statuses_count, display_name FROM accounts WHERE id = $1`, [
+        bobId,
+      ]),
+    ).toEqual(before);
+  });
+
+  it('approving a remote follow request keeps the Follow’s id, so Undo by URI ends it', async () => {
+    await api.db.query(`UPDATE accounts SET locked = true WHERE id = $1`, [carol.accountId]);
+    const follow = {
+      id: `${remote.actorId.href}#follows/carol`,
+      type: 'Follow',
+      actor: remote.actorId.href,
+      object: `${TEST_ORIGIN}/users/carol`,
+    };
+    expect(await deliver('/users/carol/inbox', follow)).toBe(202);
+    await waitFor('the follow request', async () => {
+      const rows = (await api.db.query(
+        `SELECT 1 FROM follow_requests WHERE account_id = $1 AND target_account_id = $2`,
+        [bobId, carol.accountId],
+      )) as unknown[];
+      return rows.length > 0 ? true : undefined;
+    });
+    const { status } = await carol.client.post(`/api/v1/follow_requests/${bobId}/authorize`, {});
+    expect(status).toBe(200);
+    expect(
+      await api.db.query(
+        `SELECT uri FROM follows WHERE account_id = $1 AND target_account_id = $2`,
+        [bobId, carol.accountId],
+      ),
+    ).toEqual([{ uri: follow.id }]);
+
+    expect(
+      await deliver('/users/carol/inbox', {
+        id: `${follow.id}/undo`,
+        type: 'Undo',
+        actor: remote.actorId.href,
+        object: follow.id,
+      }),
+    ).toBe(202);
+    await waitFor('the follow to end', async () => {
+      const rows = (await api.db.query(
+        `SELECT 1 FROM follows WHERE account_id = $1 AND target_account_id = $2`,
+        [bobId, carol.accountId],
+      )) as unknown[];
+      return rows.length === 0 ? true : undefined;
+    });
+    expect(
+      await api.db.query(`SELECT followers_count FROM accounts WHERE id = $1`, [carol.accountId]),
+    ).toEqual([{ followers_count: 0 }]);
+  });
+
+  it('Delete of an actor removes its account and data, adjusts counters, and is a no-op again', async () => {
+    // A second server, so that bob of the first one stays for the other tests.
+    const gone = await RemoteServer.start();
+    try {
+      const goneUri = gone.actorId.href;
+      const { body: mine } = await alice.client.post<StatusJson>('/api/v1/statuses', {
+        status: 'liked and boosted by a leaver',
+      });
+      const counts = () =>
+        api.db.query(
+          `SELECT (SELECT followers_count FROM accounts WHERE id = $1) AS followers,
+                  (SELECT following_count FROM accounts WHERE id = $1) AS following,
+                  (SELECT statuses_count FROM accounts WHERE id = $2) AS carol_statuses,
+                  (SELECT favourites_count FROM statuses WHERE id = $3) AS favourites,
+                  (SELECT reblogs_count FROM statuses WHERE id = $3) AS reblogs,
+                  (SELECT count(*)::int FROM notifications WHERE account_id = $1) AS notifications`,
+          [alice.accountId, carol.accountId, mine.id],
+        );
+      const before = await counts();
+
+      // It follows alice (accepted), alice follows it, it posts, likes and boosts alice's post,
+      // and carol boosts its post.
+      expect(
+        await deliver(
+          '/users/alice/inbox',
+          {
+            id: `${goneUri}#follows/1`,
+            type: 'Follow',
+            actor: goneUri,
+            object: `${TEST_ORIGIN}/users/alice`,
+          },
+          true,
+          gone,
+        ),
+      ).toBe(202);
+      const goneId = await waitFor('its account', async () => {
+        const rows = (await api.db.query(`SELECT id::text AS id FROM accounts WHERE uri = $1`, [
+          goneUri,
+        ])) as { id: string }[];
+        return rows[0]?.id;
+      });
+      await api.db.query(
+        `WITH f AS (INSERT INTO follows (account_id, target_account_id) VALUES ($1, $2))
+         UPDATE accounts SET following_count = following_count + 1 WHERE id = $1`,
+        [alice.accountId, goneId],
+      );
+      const post = {
+        id: `${gone.origin}/users/bob/statuses/1`,
+        type: 'Note',
+        attributedTo: goneUri,
+        content: '<p>bye soon</p>',
+        to: [PUBLIC],
+      };
+      const activities = [
+        { id: `${post.id}/activity`, type: 'Create', actor: goneUri, to: [PUBLIC], object: post },
+        {
+          id: `${goneUri}#likes/1`,
+          type: 'Like',
+          actor: goneUri,
+          object: `${TEST_ORIGIN}/users/alice/statuses/${mine.id}`,
+        },
+        {
+          id: `${goneUri}#announces/1`,
+          type: 'Announce',
+          actor: goneUri,
+          to: [PUBLIC],
+          object: `${TEST_ORIGIN}/users/alice/statuses/${mine.id}`,
+        },
+      ];
+      for (const activity of activities) {
+        expect(await deliver('/users/alice/inbox', activity, true, gone)).toBe(202);
+      }
+      await drained();
+      const stored = await statusRow(post.id);
+      expect(stored).toBeDefined();
+      expect((await carol.client.post(`/api/v1/statuses/${stored?.id}/reblog`, {})).status).toBe(
+        200,
+      );
+      expect(await counts()).not.toEqual(before);
+
+      const del = {
+        id: `${goneUri}#delete`,
+        type: 'Delete',
+        actor: goneUri,
+        to: [PUBLIC],
+        object: goneUri,
+      };
+      expect(await deliver('/inbox', del, true, gone)).toBe(202);
+      await waitFor('the account to be gone', async () => {
+        const rows = (await api.db.query(`SELECT 1 FROM accounts WHERE uri = $1`, [
+          goneUri,
+        ])) as unknown[];
+        return rows.length === 0 ? true : undefined;
+      });
+      expect(await counts()).toEqual(before);
+      expect(await statusRow(post.id)).toBeUndefined();
+      const locals = async () =>
+        api.db.query(`SELECT id::text AS id FROM accounts WHERE domain IS NULL ORDER BY id`);
+      const localsAfter = await locals();
+      expect(localsAfter.length).toBeGreaterThanOrEqual(2);
+
+      // Redelivered, and a later post from it: nothing changes.
+      expect(await deliver('/inbox', del, true, gone)).toBe(202);
+      expect(
+        await deliver(
+          '/inbox',
+          { ...activities[0], id: `${post.id}/again`, object: { ...post, id: `${post.id}x` } },
+          true,
+          gone,
+        ),
+      ).toBe(202);
+      await drained();
+      expect(await counts()).toEqual(before);
+      expect(await locals()).toEqual(localsAfter);
+      expect(await statusRow(`${post.id}x`)).toBeUndefined();
+    } finally {
+      await gone.close();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { CreateActorKeys1764160000000 } from './1764160000000-create-actor-keys'
 import { TimelineIndexes1764170000000 } from './1764170000000-timeline-indexes';
 import { CreateDomainBlocks1764180000000 } from './1764180000000-create-domain-blocks';
 import { CreateDeliveryFailures1764190000000 } from './1764190000000-create-delivery-failures';
+import { StatusInReplyToUri1764200000000 } from './1764200000000-status-in-reply-to-uri';
 
 /** Every migration, oldest first. Listed explicitly because the services are bundled. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   TimelineIndexes1764170000000,
   CreateDomainBlocks1764180000000,
   CreateDeliveryFailures1764190000000,
+  StatusInReplyToUri1764200000000,
 ];

@@ -1,38 +1,40 @@
 import type { InboxContext } from '@fedify/fedify';
 import { Follow, type Accept } from '@fedify/fedify/vocab';
 import { modifiedRows } from '@fediflow/database';
-import type { DataSource } from 'typeorm';
 import { moveCounters } from './follow-graph';
-import { ctxLoaders, localActor, remoteAccountId } from './lookups';
+import { fetchOptions, type HandlerOutcome, type InboxDeps } from './inbox-deps';
+import { localActor, remoteAccountId } from './lookups';
 
 /** The remote actor accepted our follow request: it becomes a follow. */
 export async function onAccept(
-  db: DataSource,
+  deps: InboxDeps,
   ctx: InboxContext<void>,
   accept: Accept,
-): Promise<void> {
-  if (!accept.actorId || !accept.objectId) return;
+): Promise<HandlerOutcome> {
+  const { db } = deps;
+  if (!accept.actorId || !accept.objectId) return 'ignored';
   const remoteId = await remoteAccountId(db, accept.actorId);
-  if (!remoteId) return;
+  if (!remoteId) return 'ignored';
   let followerId: string | undefined;
   // The Follow is ours (our origin) inside their Accept: only its actor and object are read,
   // and only a request we really sent to this very actor is promoted.
+  const objectUri = accept.objectId; // before getObject(), which makes objectId the fetched id
   const object: unknown = await accept
-    .getObject({ ...ctxLoaders(ctx), crossOrigin: 'trust' })
+    .getObject({ ...fetchOptions(deps, ctx), crossOrigin: 'trust' })
     .catch(() => null);
   if (object instanceof Follow && object.actorId) {
-    if (object.objectId?.href !== accept.actorId.href) return;
+    if (object.objectId?.href !== accept.actorId.href) return 'ignored';
     followerId = (await localActor(db, ctx, object.actorId))?.id;
   } else {
     const rows = (await db.query(
       `SELECT account_id::text AS id FROM follow_requests WHERE uri = $1 AND target_account_id = $2`,
-      [accept.objectId.href, remoteId],
+      [objectUri.href, remoteId],
     )) as { id: string }[];
     followerId = rows[0]?.id;
   }
-  if (!followerId) return;
+  if (!followerId) return 'ignored';
   const follower = followerId;
-  await db.transaction(async (manager) => {
+  return db.transaction(async (manager): Promise<HandlerOutcome> => {
     const [request] = modifiedRows<{ uri: string | null }>(
       await manager.query(
         `DELETE FROM follow_requests WHERE account_id = $1 AND target_account_id = $2
@@ -40,12 +42,14 @@ export async function onAccept(
         [follower, remoteId],
       ),
     );
-    if (!request) return; // not pending (already accepted, or never asked)
+    if (!request) return 'ignored'; // not pending (already accepted, or never asked)
     const inserted = (await manager.query(
       `INSERT INTO follows (account_id, target_account_id, uri) VALUES ($1, $2, $3)
        ON CONFLICT DO NOTHING RETURNING id`,
       [follower, remoteId, request.uri],
     )) as unknown[];
-    if (inserted.length > 0) await moveCounters(manager, follower, remoteId, 1);
+    if (inserted.length === 0) return 'ignored';
+    await moveCounters(manager, follower, remoteId, 1);
+    return 'applied';
   });
 }

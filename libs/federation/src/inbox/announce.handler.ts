@@ -1,42 +1,42 @@
 import type { InboxContext } from '@fedify/fedify';
 import { PUBLIC_COLLECTION, type Announce } from '@fedify/fedify/vocab';
-import type { DataSource } from 'typeorm';
-import { followedHere, localStatus, remoteAccountId, type Visibility } from './lookups';
+import { fetchOptions, isBlocked, type HandlerOutcome, type InboxDeps } from './inbox-deps';
+import { followedHere, remoteAccountId } from './lookups';
 import { notify } from './notifications';
 import { upsertRemoteActor } from './remote-actors';
+import { knownStatus, MAX_FETCHED_STATUSES, resolveStatus } from './remote-statuses';
 
 /**
- * A boost of a status we have (a local one, or a stored remote one), public or unlisted: stored as
- * the announcer's reblog when a member here follows them, or when the status is local (its author
- * is notified). Boosts of statuses we do not have are ignored for now.
+ * A boost, public or unlisted, stored as the announcer's reblog when a member here follows them
+ * (a post we do not have is fetched from its own server first), or when the status is local (its
+ * author is notified).
  */
 export async function onAnnounce(
-  db: DataSource,
+  deps: InboxDeps,
   ctx: InboxContext<void>,
   announce: Announce,
-): Promise<void> {
-  if (!announce.id || !announce.actorId || !announce.objectId) return;
-  if (announce.id.origin !== announce.actorId.origin) return;
+): Promise<HandlerOutcome> {
+  const { db } = deps;
+  if (!announce.id || !announce.actorId || !announce.objectId) return 'ignored';
+  if (announce.id.origin !== announce.actorId.origin) return 'ignored';
   const objectUri = announce.objectId;
-  const local = await localStatus(db, ctx, objectUri);
-  const original =
-    local ??
-    (
-      (await db.query(
-        `SELECT id::text AS id, account_id::text AS account_id, visibility FROM statuses
-          WHERE uri = $1 AND reblog_of_id IS NULL`,
-        [objectUri.href],
-      )) as { id: string; account_id: string; visibility: Visibility }[]
-    )[0];
-  if (!original || (original.visibility !== 'public' && original.visibility !== 'unlisted')) return;
+  if (await isBlocked(deps, objectUri)) return 'blocked';
+  const ours = ctx.parseUri(objectUri) !== null;
   let announcerId = await remoteAccountId(db, announce.actorId);
   const followed = announcerId !== undefined && (await followedHere(db, announcerId));
-  if (!followed && !local) return;
+  if (!followed && !ours) return 'ignored';
+  // Fetched by its URI (never taken embedded from the announcer), so its origin vouches for it.
+  const original = followed
+    ? await resolveStatus(deps, ctx, objectUri, { remaining: MAX_FETCHED_STATUSES })
+    : await knownStatus(db, ctx, objectUri);
+  if (!original || (original.visibility !== 'public' && original.visibility !== 'unlisted')) {
+    return 'ignored';
+  }
   if (!announcerId) {
-    const actor = await announce.getActor(ctx).catch(() => null);
-    if (!actor || actor.id?.href !== announce.actorId.href) return;
+    const actor = await announce.getActor(fetchOptions(deps, ctx)).catch(() => null);
+    if (!actor || actor.id?.href !== announce.actorId.href) return 'ignored';
     announcerId = await upsertRemoteActor(db, actor);
-    if (!announcerId) return;
+    if (!announcerId) return 'ignored';
   }
   const announcer = announcerId;
   const audience = [...announce.toIds, ...announce.ccIds].map((u) => u.href);
@@ -45,13 +45,14 @@ export async function onAnnounce(
     : audience.includes(PUBLIC_COLLECTION.href)
       ? 'unlisted'
       : 'private';
-  await db.transaction(async (manager) => {
+  const announceUri = announce.id.href;
+  return db.transaction(async (manager) => {
     const inserted = (await manager.query(
       `INSERT INTO statuses (account_id, local, uri, visibility, reblog_of_id)
        VALUES ($1, false, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id`,
-      [announcer, announce.id!.href, visibility, original.id],
+      [announcer, announceUri, visibility, original.id],
     )) as unknown[];
-    if (inserted.length === 0) return;
+    if (inserted.length === 0) return 'ignored';
     await manager.query(`UPDATE statuses SET reblogs_count = reblogs_count + 1 WHERE id = $1`, [
       original.id,
     ]);
@@ -59,5 +60,6 @@ export async function onAnnounce(
       announcer,
     ]);
     await notify(manager, original.account_id, announcer, 'reblog', original.id);
+    return 'applied';
   });
 }

@@ -1,19 +1,26 @@
 import type { InboxContext } from '@fedify/fedify';
 import type { Delete } from '@fedify/fedify/vocab';
 import { modifiedRows } from '@fediflow/database';
-import type { DataSource } from 'typeorm';
+import type { HandlerOutcome, InboxDeps } from './inbox-deps';
+import { deleteRemoteAccount } from './remote-account-deletion';
 
-/** A Delete of a post by its author removes our copy (a Delete of anything else is ignored). */
+/**
+ * A Delete by its author of a post (our copy goes) or of the actor itself (object = actor, as
+ * Mastodon sends it: the account and all its data go). A Delete of anything else is ignored.
+ */
 export async function onDelete(
-  db: DataSource,
+  deps: InboxDeps,
   _ctx: InboxContext<void>,
   del: Delete,
-): Promise<void> {
-  if (!del.actorId || !del.objectId) return;
+): Promise<HandlerOutcome> {
+  if (!del.actorId || !del.objectId) return 'ignored';
   const actorUri = del.actorId;
   const objectUri = del.objectId;
-  if (objectUri.origin !== actorUri.origin) return;
-  await db.transaction(async (manager) => {
+  if (objectUri.href === actorUri.href) {
+    return (await deleteRemoteAccount(deps.db, actorUri)) ? 'applied' : 'ignored';
+  }
+  if (objectUri.origin !== actorUri.origin) return 'ignored';
+  return deps.db.transaction(async (manager) => {
     const [removed] = modifiedRows<{ account_id: string; in_reply_to_id: string | null }>(
       await manager.query(
         `DELETE FROM statuses s USING accounts a
@@ -22,7 +29,7 @@ export async function onDelete(
         [objectUri.href, actorUri.href],
       ),
     );
-    if (!removed) return;
+    if (!removed) return 'ignored';
     await manager.query(
       `UPDATE accounts SET statuses_count = greatest(statuses_count - 1, 0) WHERE id = $1`,
       [removed.account_id],
@@ -33,5 +40,6 @@ export async function onDelete(
         [removed.in_reply_to_id],
       );
     }
+    return 'applied';
   });
 }

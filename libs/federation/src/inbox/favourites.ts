@@ -17,10 +17,10 @@ export async function undoLike(
   likerId: string,
   actorUri: URL,
   like: Like | URL,
-): Promise<void> {
+): Promise<boolean> {
   let statusId: string | undefined;
   if (like instanceof Like) {
-    if (like.actorId?.href !== actorUri.href || !like.objectId) return;
+    if (like.actorId?.href !== actorUri.href || !like.objectId) return false;
     statusId = (await localStatus(db, ctx, like.objectId))?.id;
   } else {
     const rows = (await db.query(
@@ -29,9 +29,9 @@ export async function undoLike(
     )) as { id: string }[];
     statusId = rows[0]?.id;
   }
-  if (!statusId) return;
+  if (!statusId) return false;
   const status = statusId;
-  await db.transaction(async (manager) => {
+  return db.transaction(async (manager) => {
     const [removed] = modifiedRows<{ author: string }>(
       await manager.query(
         `DELETE FROM favourites f USING statuses s
@@ -40,11 +40,12 @@ export async function undoLike(
         [likerId, status],
       ),
     );
-    if (!removed) return;
+    if (!removed) return false;
     await manager.query(
       `UPDATE statuses SET favourites_count = greatest(favourites_count - 1, 0) WHERE id = $1`,
       [status],
     );
     await withdraw(manager, removed.author, likerId, 'favourite', status);
+    return true;
   });
 }

@@ -21,13 +21,14 @@ export async function moveCounters(
 /**
  * Ends a follow, or a pending follow request, of `followerId` for `targetId`: the rows, the
  * counters and the notifications it caused (Undo(Follow) from the follower, Reject from the target).
+ * Returns whether there was anything to end.
  */
 export async function endFollow(
   db: DataSource,
   followerId: string,
   targetId: string,
-): Promise<void> {
-  await db.transaction(async (manager) => {
+): Promise<boolean> {
+  return db.transaction(async (manager) => {
     const requests = affectedCount(
       await manager.query(
         `DELETE FROM follow_requests WHERE account_id = $1 AND target_account_id = $2`,
@@ -45,5 +46,6 @@ export async function endFollow(
       await moveCounters(manager, followerId, targetId, -1);
       await withdraw(manager, targetId, followerId, 'follow');
     }
+    return requests + removed > 0;
   });
 }

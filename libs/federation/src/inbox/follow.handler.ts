@@ -1,8 +1,8 @@
 import type { InboxContext } from '@fedify/fedify';
 import { Accept, type Follow } from '@fedify/fedify/vocab';
 import { modifiedRows } from '@fediflow/database';
-import type { DataSource } from 'typeorm';
 import { moveCounters } from './follow-graph';
+import { fetchOptions, type HandlerOutcome, type InboxDeps } from './inbox-deps';
 import { localActor } from './lookups';
 import { notify } from './notifications';
 import { upsertRemoteActor } from './remote-actors';
@@ -11,17 +11,18 @@ type Outcome = 'accepted' | 'pending' | 'ignored';
 
 /** A remote follow of a member: accepted (and an Accept sent) unless the account is locked. */
 export async function onFollow(
-  db: DataSource,
+  deps: InboxDeps,
   ctx: InboxContext<void>,
   follow: Follow,
-): Promise<void> {
-  if (!follow.id || !follow.actorId || !follow.objectId) return;
+): Promise<HandlerOutcome> {
+  const { db } = deps;
+  if (!follow.id || !follow.actorId || !follow.objectId) return 'ignored';
   const target = await localActor(db, ctx, follow.objectId);
-  if (!target) return;
-  const follower = await follow.getActor(ctx);
-  if (!follower || follower.id?.href !== follow.actorId.href) return;
+  if (!target) return 'ignored';
+  const follower = await follow.getActor(fetchOptions(deps, ctx));
+  if (!follower || follower.id?.href !== follow.actorId.href) return 'ignored';
   const followerId = await upsertRemoteActor(db, follower);
-  if (!followerId) return;
+  if (!followerId) return 'ignored';
   const followUri = follow.id.href;
 
   const { outcome, followId } = await db.transaction(async (manager) => {
@@ -54,7 +55,8 @@ export async function onFollow(
     await notify(manager, target.id, followerId, 'follow');
     return { outcome: 'accepted' as Outcome, followId: id };
   });
-  if (outcome !== 'accepted' || !followId) return;
+  if (outcome === 'pending') return 'applied';
+  if (outcome !== 'accepted' || !followId) return 'ignored';
 
   const actorUri = ctx.getActorUri(target.username);
   await ctx.sendActivity(
@@ -67,4 +69,5 @@ export async function onFollow(
       object: follow,
     }),
   );
+  return 'applied';
 }

@@ -4,11 +4,6 @@ import { findLocalAccount } from '../local-actors';
 
 export type Visibility = 'public' | 'unlisted' | 'private' | 'direct';
 
-/** The document and context loaders of the inbox (signed with the recipient's or instance key). */
-export function ctxLoaders(ctx: InboxContext<void>) {
-  return { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader };
-}
-
 /** The local member an URI of ours names (`/users/<username>`, exact), if any. */
 export async function localActor(db: DataSource, ctx: InboxContext<void>, uri: URL) {
   const parsed = ctx.parseUri(uri);

@@ -11,8 +11,12 @@ export async function isReblog(db: DataSource, uri: URL): Promise<boolean> {
 }
 
 /** Removes `announcerId`'s reblog stored under `uri`: counters and the reblog notification. */
-export async function undoAnnounce(db: DataSource, announcerId: string, uri: URL): Promise<void> {
-  await db.transaction(async (manager) => {
+export async function undoAnnounce(
+  db: DataSource,
+  announcerId: string,
+  uri: URL,
+): Promise<boolean> {
+  return db.transaction(async (manager) => {
     const [removed] = modifiedRows<{ original: string; author: string }>(
       await manager.query(
         `DELETE FROM statuses s USING statuses o
@@ -21,7 +25,7 @@ export async function undoAnnounce(db: DataSource, announcerId: string, uri: URL
         [uri.href, announcerId],
       ),
     );
-    if (!removed) return;
+    if (!removed) return false;
     await manager.query(
       `UPDATE statuses SET reblogs_count = greatest(reblogs_count - 1, 0) WHERE id = $1`,
       [removed.original],
@@ -31,5 +35,6 @@ export async function undoAnnounce(db: DataSource, announcerId: string, uri: URL
       [announcerId],
     );
     await withdraw(manager, removed.author, announcerId, 'reblog', removed.original);
+    return true;
   });
 }

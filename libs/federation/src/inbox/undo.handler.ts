@@ -1,53 +1,60 @@
 import type { InboxContext } from '@fedify/fedify';
 import { Announce, Follow, Like, type Undo } from '@fedify/fedify/vocab';
-import type { DataSource } from 'typeorm';
 import { isFavourite, undoLike } from './favourites';
 import { endFollow } from './follow-graph';
+import { fetchOptions, type HandlerOutcome, type InboxDeps } from './inbox-deps';
 import { localActor, remoteAccountId } from './lookups';
 import { isReblog, undoAnnounce } from './reblogs';
 
 /** Undo of the actor's own Announce, Like or Follow (embedded, or named by URI). */
-export async function onUndo(db: DataSource, ctx: InboxContext<void>, undo: Undo): Promise<void> {
-  if (!undo.actorId || !undo.objectId) return;
+export async function onUndo(
+  deps: InboxDeps,
+  ctx: InboxContext<void>,
+  undo: Undo,
+): Promise<HandlerOutcome> {
+  const { db } = deps;
+  if (!undo.actorId || !undo.objectId) return 'ignored';
   const remoteId = await remoteAccountId(db, undo.actorId);
-  if (!remoteId) return;
+  if (!remoteId) return 'ignored';
+  // Read before getObject(): once fetched, objectId reports the fetched document's id instead
+  // (a Follow id like `…/users/bob#follows/1` fetches bob's actor document).
+  const objectUri = undo.objectId;
   // An Undo of something we cannot fetch falls back to the follow's URI below.
-  const object: unknown = await undo.getObject(ctx).catch(() => null);
+  const object: unknown = await undo.getObject(fetchOptions(deps, ctx)).catch(() => null);
   if (
     object instanceof Announce ||
-    (!(object instanceof Follow) && (await isReblog(db, undo.objectId)))
+    (!(object instanceof Follow) && (await isReblog(db, objectUri)))
   ) {
     // Only the Undo's own actor's boost is removed (undoAnnounce matches the account).
-    const id = object instanceof Announce ? object.id : undo.objectId;
-    if (id) await undoAnnounce(db, remoteId, id);
-    return;
+    const id = object instanceof Announce ? object.id : objectUri;
+    return id && (await undoAnnounce(db, remoteId, id)) ? 'applied' : 'ignored';
   }
   if (
     object instanceof Like ||
-    (!(object instanceof Follow) && (await isFavourite(db, undo.objectId)))
+    (!(object instanceof Follow) && (await isFavourite(db, objectUri)))
   ) {
-    await undoLike(
+    const undone = await undoLike(
       db,
       ctx,
       remoteId,
       undo.actorId,
-      object instanceof Like ? object : undo.objectId,
+      object instanceof Like ? object : objectUri,
     );
-    return;
+    return undone ? 'applied' : 'ignored';
   }
   let targetId: string | undefined;
   if (object instanceof Follow) {
-    if (object.actorId?.href !== undo.actorId.href || !object.objectId) return;
+    if (object.actorId?.href !== undo.actorId.href || !object.objectId) return 'ignored';
     targetId = (await localActor(db, ctx, object.objectId))?.id;
   } else {
     const rows = (await db.query(
       `SELECT target_account_id::text AS id FROM follows WHERE uri = $1 AND account_id = $2
        UNION ALL
        SELECT target_account_id::text FROM follow_requests WHERE uri = $1 AND account_id = $2`,
-      [undo.objectId.href, remoteId],
+      [objectUri.href, remoteId],
     )) as { id: string }[];
     targetId = rows[0]?.id;
   }
-  if (!targetId) return;
-  await endFollow(db, remoteId, targetId);
+  if (!targetId) return 'ignored';
+  return (await endFollow(db, remoteId, targetId)) ? 'applied' : 'ignored';
 }

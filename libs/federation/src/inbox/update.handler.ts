@@ -1,31 +1,60 @@
 import type { InboxContext } from '@fedify/fedify';
-import { Article, Note, type Update } from '@fedify/fedify/vocab';
-import type { DataSource } from 'typeorm';
+import {
+  Application,
+  Article,
+  Group,
+  Note,
+  Person,
+  Service,
+  type Update,
+} from '@fedify/fedify/vocab';
+import { affectedCount } from '@fediflow/database';
 import { sanitizeRemoteHtml } from '../remote-html';
 import { sanitizeRemoteText } from '../remote-text';
+import { fetchOptions, type HandlerOutcome, type InboxDeps } from './inbox-deps';
+import { remoteAccountId } from './lookups';
+import { upsertRemoteActor } from './remote-actors';
 
-/** An edit of a stored remote post, by its author: the new content (sanitised) replaces it. */
+/**
+ * An edit by its author of a stored remote post (the new content, sanitised, replaces it), or a
+ * profile update by the actor itself (only when the object is the signing actor; accounts we do
+ * not know are not created by it).
+ */
 export async function onUpdate(
-  db: DataSource,
+  deps: InboxDeps,
   ctx: InboxContext<void>,
   update: Update,
-): Promise<void> {
-  if (!update.actorId || !update.objectId) return;
-  if (update.objectId.origin !== update.actorId.origin) return;
-  const object: unknown = await update.getObject(ctx).catch(() => null);
-  if (!(object instanceof Note || object instanceof Article) || !object.id) return;
-  if (object.attributionId && object.attributionId.href !== update.actorId.href) return;
+): Promise<HandlerOutcome> {
+  const { db } = deps;
+  if (!update.actorId || !update.objectId) return 'ignored';
+  if (update.objectId.origin !== update.actorId.origin) return 'ignored';
+  const object: unknown = await update.getObject(fetchOptions(deps, ctx)).catch(() => null);
+  if (
+    object instanceof Person ||
+    object instanceof Service ||
+    object instanceof Application ||
+    object instanceof Group
+  ) {
+    if (object.id?.href !== update.actorId.href) return 'ignored';
+    if (!(await remoteAccountId(db, update.actorId))) return 'ignored';
+    return (await upsertRemoteActor(db, object)) ? 'applied' : 'ignored';
+  }
+  if (!(object instanceof Note || object instanceof Article) || !object.id) return 'ignored';
+  if (object.attributionId && object.attributionId.href !== update.actorId.href) return 'ignored';
   const spoiler = sanitizeRemoteText(object.summary?.toString() ?? '').slice(0, 1_000);
-  await db.query(
-    `UPDATE statuses s SET content = $3, spoiler_text = $4, sensitive = $5, edited_at = now()
-       FROM accounts a
-      WHERE s.uri = $1 AND NOT s.local AND a.id = s.account_id AND a.uri = $2`,
-    [
-      object.id.href,
-      update.actorId.href,
-      sanitizeRemoteHtml(object.content?.toString() ?? '').slice(0, 100_000),
-      spoiler,
-      (object.sensitive ?? false) || spoiler !== '',
-    ],
+  const updated = affectedCount(
+    await db.query(
+      `UPDATE statuses s SET content = $3, spoiler_text = $4, sensitive = $5, edited_at = now()
+         FROM accounts a
+        WHERE s.uri = $1 AND NOT s.local AND a.id = s.account_id AND a.uri = $2`,
+      [
+        object.id.href,
+        update.actorId.href,
+        sanitizeRemoteHtml(object.content?.toString() ?? '').slice(0, 100_000),
+        spoiler,
+        (object.sensitive ?? false) || spoiler !== '',
+      ],
+    ),
   );
+  return updated > 0 ? 'applied' : 'ignored';
 }
