@@ -96,6 +96,7 @@ export class FederationRuntime implements OnApplicationShutdown {
       softwareVersion: fediflowVersion(),
       logger,
       delivery: this.delivery,
+      onInboxProcessed: this.delivery.inboundProcessed,
     });
   }
 

@@ -22,20 +22,20 @@ export class FederationMetrics implements DeliveryObserver, OnModuleInit {
     private readonly runtime: FederationRuntime,
   ) {
     this.deliveries = new Counter({
-      name: 'federation_deliveries_total',
+      name: 'fediflow_federation_deliveries_total',
       help: 'Outgoing delivery attempts by outcome: delivered, failed_retry, failed_permanent, blocked (domain block, never sent), deferred_circuit (host circuit open, queued for later).',
       labelNames: ['outcome'],
       registers: [registry],
     });
     this.activities = new Counter({
-      name: 'federation_activities_processed_total',
-      help: 'Inbound activities processed from the queue, by activity type and outcome (success, failure).',
+      name: 'fediflow_federation_activities_processed_total',
+      help: 'Inbound activities handled on the queue, by activity type and outcome: applied, ignored (nothing to do or a redelivery), blocked (domain block), failed (retried).',
       labelNames: ['type', 'outcome'],
       registers: [registry],
     });
     const queue = runtime.queue;
     new Gauge({
-      name: 'federation_queue_depth',
+      name: 'fediflow_federation_queue_depth',
       help: 'Messages in the federation queue by state: ready, delayed, in_flight, dead (read from Redis at scrape time).',
       labelNames: ['state'],
       registers: [registry],
@@ -49,7 +49,7 @@ export class FederationMetrics implements DeliveryObserver, OnModuleInit {
       },
     });
     new Gauge({
-      name: 'federation_queue_oldest_age_seconds',
+      name: 'fediflow_federation_queue_oldest_age_seconds',
       help: 'How long the longest-waiting due message of the federation queue has waited; 0 when none.',
       registers: [registry],
       async collect() {
@@ -59,7 +59,7 @@ export class FederationMetrics implements DeliveryObserver, OnModuleInit {
     });
     const circuits = runtime.circuits;
     new Gauge({
-      name: 'federation_open_circuits',
+      name: 'fediflow_federation_open_circuits',
       help: 'Remote hosts whose delivery circuit is open (deliveries to them held back).',
       registers: [registry],
       async collect() {

@@ -1,5 +1,4 @@
 import {
-  createExponentialBackoffPolicy,
   type MessageQueue,
   type MessageQueueEnqueueOptions,
   type MessageQueueListenOptions,
@@ -11,11 +10,7 @@ import type { DomainBlocks } from '../domain-blocks';
 import { fedifyRetryPolicy, OUTBOX_RETRY_POLICY, type RetryPolicy } from '../retry-backoff';
 import type { CircuitBreaker } from './circuit-breaker';
 import type { DeliveryFailures } from './delivery-failures';
-import {
-  activityTypeLabel,
-  type DeliveryObserver,
-  type DeliveryOutcome,
-} from './delivery-outcomes';
+import type { DeliveryObserver, DeliveryOutcome, InboundOutcome } from './delivery-outcomes';
 
 /** Satisfied by `console` and by Nest's `Logger`. */
 export interface DeliveryLogger {
@@ -36,7 +31,7 @@ export interface DeliveryGateOptions {
   logger?: DeliveryLogger;
 }
 
-/** The parts of Fedify's queued messages (`OutboxMessage`, `InboxMessage`) read here. */
+/** The parts of Fedify's queued `OutboxMessage` read here. */
 interface OutboxMessage {
   type: 'outbox';
   id: string;
@@ -46,11 +41,6 @@ interface OutboxMessage {
   attempt: number;
   started: string;
   orderingKey?: string;
-}
-
-interface InboxMessage {
-  type: 'inbox';
-  activity: unknown;
 }
 
 /** What Fedify reported while one queued message was being handled. */
@@ -76,7 +66,6 @@ export class DeliveryGate {
   private readonly maxHoldMs: number;
   private readonly logger: DeliveryLogger;
   private readonly outboxRetryPolicy: FedifyRetryPolicy;
-  private readonly inboxRetryPolicy = createExponentialBackoffPolicy();
   private observer: DeliveryObserver | undefined;
 
   constructor(private readonly options: DeliveryGateOptions) {
@@ -91,6 +80,11 @@ export class DeliveryGate {
     this.observer = observer;
   }
 
+  /** For the inbox handlers' `onProcessed`: relayed to the observer, which exists only later. */
+  readonly inboundProcessed = (activityType: string, outcome: InboundOutcome): void => {
+    this.observer?.inbound(activityType, outcome);
+  };
+
   /**
    * Options for `createFederation`: this gate's queue around `queue`, its retry policies and error
    * hook, and Fedify's own circuit breaker off (this gate's replaces it: one breaker, whose
@@ -102,7 +96,6 @@ export class DeliveryGate {
       circuitBreaker: false as const,
       permanentFailureStatusCodes: this.permanentStatusCodes,
       outboxRetryPolicy: this.noteGivingUp(this.outboxRetryPolicy),
-      inboxRetryPolicy: this.noteGivingUp(this.inboxRetryPolicy, true),
       onOutboxError: (error: unknown) => {
         const handling = this.handling.getStore();
         if (handling) handling.error = error;
@@ -128,18 +121,12 @@ export class DeliveryGate {
     return wrapped;
   }
 
-  /**
-   * Fedify calls the retry policy only after a failure, and gets null when it is to give up.
-   * `anyCallIsFailure`: for inbound messages every call marks the message in hand as failed.
-   */
-  private noteGivingUp(policy: FedifyRetryPolicy, anyCallIsFailure = false): FedifyRetryPolicy {
+  /** Fedify calls the retry policy only after a failure, and gets null when it is to give up. */
+  private noteGivingUp(policy: FedifyRetryPolicy): FedifyRetryPolicy {
     return (context) => {
       const delay = policy(context);
       const handling = this.handling.getStore();
-      if (handling && (delay === null || anyCallIsFailure)) {
-        handling.gaveUp = delay === null;
-        handling.error ??= 'retried';
-      }
+      if (handling && delay === null) handling.gaveUp = true;
       return delay;
     };
   }
@@ -150,23 +137,7 @@ export class DeliveryGate {
     handler: (message: unknown) => Promise<void> | void,
   ): Promise<void> {
     if (isOutboxMessage(message)) return this.deliver(queue, message, handler);
-    if (isInboxMessage(message)) return this.process(message, handler);
     return handler(message);
-  }
-
-  private async process(
-    message: InboxMessage,
-    handler: (message: unknown) => Promise<void> | void,
-  ): Promise<void> {
-    const type = activityTypeLabel(message.activity);
-    const handling: Handling = {};
-    try {
-      await this.handling.run(handling, async () => handler(message));
-    } catch (error) {
-      this.observer?.inbound(type, 'failure');
-      throw error;
-    }
-    this.observer?.inbound(type, handling.error === undefined ? 'success' : 'failure');
   }
 
   private async deliver(
@@ -288,14 +259,6 @@ function isOutboxMessage(message: unknown): message is OutboxMessage {
     message !== null &&
     (message as { type?: unknown }).type === 'outbox' &&
     typeof (message as { inbox?: unknown }).inbox === 'string'
-  );
-}
-
-function isInboxMessage(message: unknown): message is InboxMessage {
-  return (
-    typeof message === 'object' &&
-    message !== null &&
-    (message as { type?: unknown }).type === 'inbox'
   );
 }
 
