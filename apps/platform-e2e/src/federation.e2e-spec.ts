@@ -7,7 +7,6 @@ import {
   type IsolatedInfrastructure,
   type Member,
 } from '@fediflow/testing';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBundle, startService, type RunningService } from './built-services';
 
@@ -23,7 +22,20 @@ interface Status {
   id: string;
   uri: string;
   content: string;
+  in_reply_to_id: string | null;
   account: { acct: string };
+}
+
+interface Account {
+  id: string;
+  acct: string;
+  uri: string;
+}
+
+interface Notification {
+  type: string;
+  account: { acct: string };
+  status: Status;
 }
 
 /** One instance: its own database and Redis prefix; its origin is its federation service. */
@@ -58,8 +70,10 @@ async function stopInstance(instance: Instance | undefined): Promise<void> {
 }
 
 /**
- * Two FediFlow instances (built api, federation and workers each) on loopback: alice@A follows
- * bob@B (Follow → Accept across both queues), bob posts, the post reaches alice's home on A.
+ * Two FediFlow instances (built api, federation and workers each) on loopback: alice@A finds
+ * bob@B through A's API and follows him (Follow → Accept across both queues), bob posts, the post
+ * reaches alice's home on A, alice replies and favourites (bob is notified on B), bob deletes
+ * (gone at A), alice unfollows.
  */
 describe('federation between two built instances', () => {
   let a: Instance;
@@ -76,27 +90,13 @@ describe('federation between two built instances', () => {
     await Promise.all([stopInstance(a), stopInstance(b)]);
   });
 
-  it('alice@A follows bob@B, bob posts (reaches alice’s home) and deletes, alice unfollows', async () => {
-    // Remote account lookup (WebFinger from the API) is not built yet: A knows bob as the
-    // directory would have stored him.
-    const client = new pg.Client({ connectionString: a.infra.database.url });
-    await client.connect();
-    let bobOnA: string;
-    try {
-      const { rows } = await client.query<{ id: string }>(
-        `INSERT INTO accounts (username, domain, uri, inbox_url, shared_inbox_url)
-         VALUES ('bob', $1, $2, $3, $4) RETURNING id::text AS id`,
-        [
-          new URL(b.origin).host,
-          `${b.origin}/users/bob`,
-          `${b.origin}/users/bob/inbox`,
-          `${b.origin}/inbox`,
-        ],
-      );
-      bobOnA = rows[0]!.id;
-    } finally {
-      await client.end();
-    }
+  it('alice@A looks up and follows bob@B; posts, replies, favourites and deletes flow both ways', async () => {
+    // alice finds bob through A's API: WebFinger on B, then B's actor document (signed fetch).
+    const bHost = new URL(b.origin).host;
+    const found = await alice.client.get<Account>(`/api/v1/accounts/lookup?acct=bob@${bHost}`);
+    expect(found.status).toBe(200);
+    expect(found.body).toMatchObject({ acct: `bob@${bHost}`, uri: `${b.origin}/users/bob` });
+    const bobOnA = found.body.id;
 
     const follow = await alice.client.post<{ requested: boolean }>(
       `/api/v1/accounts/${bobOnA}/follow`,
@@ -136,7 +136,50 @@ describe('federation between two built instances', () => {
       { timeoutMs: 30_000 },
     );
     expect(arrived.content).toBe('<p>hello from B</p>');
-    expect(arrived.account.acct).toBe(`bob@${new URL(b.origin).host}`);
+    expect(arrived.account.acct).toBe(`bob@${bHost}`);
+
+    // alice replies (threaded under the copy of bob's post on A) and favourites it.
+    const reply = await alice.client.post<Status>('/api/v1/statuses', {
+      status: `@bob@${bHost} hello from A`,
+      in_reply_to_id: arrived.id,
+      visibility: 'public',
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body.in_reply_to_id).toBe(arrived.id);
+    expect((await alice.client.post(`/api/v1/statuses/${arrived.id}/favourite`)).status).toBe(200);
+
+    // On B bob hears of both, and the reply hangs under his post.
+    const notification = (type: string) =>
+      waitFor(
+        `bob’s ${type} notification on B`,
+        async () => {
+          const { body } = await bob.client.get<Notification[]>('/api/v1/notifications');
+          return body.find((n) => n.type === type);
+        },
+        { timeoutMs: 30_000 },
+      );
+    const notifications = {
+      favourite: await notification('favourite'),
+      mention: await notification('mention'),
+    };
+    expect(notifications.mention).toMatchObject({
+      account: { acct: `alice@${new URL(a.origin).host}` },
+      status: { in_reply_to_id: posted.body.id, content: expect.stringContaining('hello from A') },
+    });
+    expect(notifications.favourite).toMatchObject({
+      account: { acct: `alice@${new URL(a.origin).host}` },
+      status: { id: posted.body.id },
+    });
+    const { body: context } = await bob.client.get<{ descendants: Status[] }>(
+      `/api/v1/statuses/${posted.body.id}/context`,
+    );
+    expect(context.descendants.map((status) => status.id)).toEqual([
+      notifications.mention.status.id,
+    ]);
+    const { body: favourited } = await bob.client.get<{ favourites_count: number }>(
+      `/api/v1/statuses/${posted.body.id}`,
+    );
+    expect(favourited.favourites_count).toBe(1);
 
     // bob deletes it: gone from alice's home on A.
     expect((await bob.client.delete(`/api/v1/statuses/${posted.body.id}`)).status).toBe(200);

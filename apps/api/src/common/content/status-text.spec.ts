@@ -66,6 +66,13 @@ describe('scanStatusText', () => {
       tags: ['tag', 'x2026'],
     });
   });
+
+  it('keeps a port in a mention’s domain (servers on development hosts)', () => {
+    expect(scanStatusText('@bob@127.0.0.1:41234: hi @carol@b.example:123456').mentions).toEqual([
+      { username: 'bob', domain: '127.0.0.1:41234' },
+      { username: 'carol', domain: 'b.example' },
+    ]);
+  });
 });
 
 describe('escapeHtml', () => {

@@ -23,7 +23,7 @@ export interface RenderOptions {
 const TOKEN = new RegExp(
   [
     String.raw`(?<url>https?:\/\/[^\s<>"']+)`,
-    String.raw`(?<=^|[^\p{L}\p{N}_/@])@(?<user>[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)(?:@(?<domain>[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+))?`,
+    String.raw`(?<=^|[^\p{L}\p{N}_/@])@(?<user>[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)(?:@(?<domain>[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d{1,5}(?!\d))?))?`,
     String.raw`(?<=^|[^\p{L}\p{N}_/&#])#(?<tag>[\p{L}\p{N}_]*[\p{L}_][\p{L}\p{N}_]*)`,
   ].join('|'),
   'gu',
