@@ -24,6 +24,9 @@ export type FederationRuntimeConfig = CommonConfig & {
 /** The name of Fedify's queue (inbox and outbox) below the federation key prefix. */
 export const FEDERATION_QUEUE_NAME = 'federation';
 
+/** Messages (deliveries, inbox activities) one worker process handles at once. */
+export const FEDERATION_QUEUE_CONCURRENCY = 16;
+
 /**
  * The Fedify federation of this process with its Redis connections (no ioredis keyPrefix: the
  * adapters prefix keys themselves) and the actor key store. Web nodes only enqueue; the workers
@@ -74,6 +77,8 @@ export class FederationRuntime implements OnApplicationShutdown {
       redis: this.queueRedis,
       keyPrefix,
       name: FEDERATION_QUEUE_NAME,
+      // Deliveries mostly wait on remote servers: one worker keeps many in flight.
+      concurrency: FEDERATION_QUEUE_CONCURRENCY,
       logger,
     });
     this.circuits = new CircuitBreaker(this.queueRedis, { keyPrefix });

@@ -24,6 +24,8 @@ export interface QueueKeys {
   due: string;
   dead: string;
   seq: string;
+  /** A Pub/Sub channel rather than a key: immediate enqueues publish to it. */
+  wake: string;
 }
 
 export function queueKeys(keyPrefix: string, name: string): QueueKeys {
@@ -38,6 +40,7 @@ export function queueKeys(keyPrefix: string, name: string): QueueKeys {
     due: `${base}due`,
     dead: `${base}dead`,
     seq: `${base}seq`,
+    wake: `${base}wake`,
   };
 }
 

@@ -97,6 +97,29 @@ describe('RedisMessageQueue against Redis', () => {
     });
   });
 
+  it('wakes idle consumers of other processes on enqueue instead of waiting for their poll', async () => {
+    const name = queueName();
+    // The consumer would not poll again within the test's time: only the wake-up can reach it.
+    const { queue: idle } = consumer(name, { pollIntervalMs: 600_000 });
+    const { queue: producer, redis } = consumer(name);
+    const seen: number[] = [];
+    listen(idle, ({ n }) => {
+      seen.push(n);
+    });
+    // Let the consumer find the queue empty and fall asleep, subscribed.
+    await waitFor('the consumer to subscribe', async () => {
+      const [, subscribers] = (await redis.pubsub('NUMSUB', `${keyPrefix}mq:{${name}}:wake`)) as [
+        string,
+        number,
+      ];
+      return subscribers > 0 ? true : undefined;
+    });
+    await producer.enqueue({ n: 7 });
+    await waitFor('the woken consumer', async () => (seen.includes(7) ? true : undefined), {
+      timeoutMs: 10_000,
+    });
+  });
+
   it('keeps its keys below the service prefix', async () => {
     const { queue, redis } = consumer(queueName());
     await queue.enqueue({ n: 1 });

@@ -39,7 +39,11 @@ export interface RedisMessageQueueOptions {
    * consumer that died is handed out again, not how long a handler may take. Default 60 s.
    */
   leaseMs?: number;
-  /** Idle consumers look for work this often (sooner when a delayed message falls due). */
+  /**
+   * Idle consumers look for work this often (sooner when a delayed message falls due). An
+   * immediate enqueue anywhere also wakes them at once, through a Redis channel; polling is the
+   * fallback for a missed notification.
+   */
   pollIntervalMs?: number;
   /** Handlers run at once by one `listen()`; use this rather than Fedify's ParallelMessageQueue. */
   concurrency?: number;
@@ -97,6 +101,8 @@ export class RedisMessageQueue implements MessageQueue {
   readonly nativeRetrial: boolean;
   private readonly redis: Redis;
   private readonly keys: string[];
+  /** Published to on every immediate enqueue; idle listeners (any process) wake up. */
+  private readonly wakeChannel: string;
   private readonly leaseMs: number;
   private readonly pollIntervalMs: number;
   private readonly concurrency: number;
@@ -108,9 +114,12 @@ export class RedisMessageQueue implements MessageQueue {
   constructor(options: RedisMessageQueueOptions) {
     assertUnprefixed(options.redis, 'RedisMessageQueue');
     this.redis = options.redis;
-    this.keys = keyList(
-      queueKeys(options.keyPrefix ?? DEFAULT_FEDERATION_KEY_PREFIX, options.name ?? 'default'),
+    const keys = queueKeys(
+      options.keyPrefix ?? DEFAULT_FEDERATION_KEY_PREFIX,
+      options.name ?? 'default',
     );
+    this.keys = keyList(keys);
+    this.wakeChannel = keys.wake;
     this.leaseMs = positive(options.leaseMs ?? 60_000, 'leaseMs');
     this.pollIntervalMs = positive(options.pollIntervalMs ?? 1_000, 'pollIntervalMs');
     this.concurrency = positive(options.concurrency ?? 1, 'concurrency');
@@ -139,8 +148,13 @@ export class RedisMessageQueue implements MessageQueue {
       args.push(JSON.stringify({ message, trace } satisfies Envelope), orderingMarker);
     }
     await ENQUEUE.run(this.redis, this.keys, args);
-    // Consumers of this instance need not wait for their next poll.
-    if (delayMs === 0) this.wakeSleepers();
+    if (delayMs === 0) {
+      // Consumers need not wait for their next poll: this instance's at once, others' via Redis.
+      this.wakeSleepers();
+      await this.redis.publish(this.wakeChannel, '1').catch((error: unknown) => {
+        this.logger.warn(`federation queue: wake-up not published: ${describe(error)}`);
+      });
+    }
   }
 
   /** Resolves once `signal` aborts and the handlers in flight have settled; never rejects. */
@@ -150,6 +164,7 @@ export class RedisMessageQueue implements MessageQueue {
   ): Promise<void> {
     const { signal } = options;
     const inFlight = new Set<Promise<void>>();
+    const wakeups = this.subscribeToWakeups();
     while (!signal?.aborted) {
       if (inFlight.size >= this.concurrency) {
         await Promise.race(inFlight);
@@ -172,6 +187,27 @@ export class RedisMessageQueue implements MessageQueue {
       inFlight.add(task);
     }
     await Promise.allSettled(inFlight);
+    wakeups.disconnect();
+  }
+
+  /**
+   * A subscriber connection (a subscribed connection can run nothing else) that wakes this
+   * instance's idle listeners when another process enqueues. ioredis resubscribes after a
+   * reconnect; while it is down, polling still finds the work.
+   */
+  private subscribeToWakeups(): Redis {
+    const name = this.redis.options.connectionName;
+    const subscriber = this.redis.duplicate({
+      connectionName: name ? `${name}:wake` : undefined,
+    });
+    subscriber.on('message', () => this.wakeSleepers());
+    // As every connection here: reconnects are ioredis's job, an unheard 'error' would crash.
+    subscriber.on('error', () => undefined);
+    // Not awaited: with Redis down it would wait for it, and `listen` must stay abortable.
+    subscriber.subscribe(this.wakeChannel).catch((error: unknown) => {
+      this.logger.warn(`federation queue: not subscribed to wake-ups: ${describe(error)}`);
+    });
+    return subscriber;
   }
 
   /** For Fedify's queue-depth gauge (messages handed to a consumer are not counted). */

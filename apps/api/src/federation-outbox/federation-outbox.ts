@@ -402,7 +402,13 @@ export class FederationOutbox {
       { identifier: prepared.username },
       prepared.recipients,
       prepared.build(ctx),
-      { preferSharedInbox: prepared.sharedInbox, excludeBaseUris: [new URL(this.runtime.origin)] },
+      {
+        preferSharedInbox: prepared.sharedInbox,
+        excludeBaseUris: [new URL(this.runtime.origin)],
+        // A member's activities reach each server in the order they were made (a Delete never
+        // overtakes its Create) while deliveries to different servers run in parallel.
+        orderingKey: ctx.getActorUri(prepared.username).href,
+      },
     );
   }
 
