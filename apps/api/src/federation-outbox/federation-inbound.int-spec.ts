@@ -160,6 +160,30 @@ describe('federation inbound posts (inbox → queue → home timeline)', () => {
     ).toEqual([]);
   });
 
+  it('keeps a reply to a local post from an actor nobody here follows', async () => {
+    await api.db.query(`DELETE FROM follows WHERE account_id = $1`, [alice.accountId]);
+    try {
+      const { body: mine } = await carol.client.post<StatusJson>('/api/v1/statuses', {
+        status: 'open question',
+      });
+      const reply = note(20, {
+        content: '<p>an answer</p>',
+        inReplyTo: `${TEST_ORIGIN}/users/carol/statuses/${mine.id}`,
+      });
+      expect(await deliver('/inbox', create(reply))).toBe(202);
+      await drained();
+      const { body: context } = await carol.client.get<{ descendants: StatusJson[] }>(
+        `/api/v1/statuses/${mine.id}/context`,
+      );
+      expect(context.descendants.map((status) => status.uri)).toEqual([reply.id]);
+    } finally {
+      await api.db.query(`INSERT INTO follows (account_id, target_account_id) VALUES ($1, $2)`, [
+        alice.accountId,
+        bobId,
+      ]);
+    }
+  });
+
   it('Update(Note) by the author edits the stored post (sanitised)', async () => {
     const edited = note(1, { content: '<p>Edited <b>now</b><script>x</script></p>' });
     expect(
@@ -285,9 +309,14 @@ describe('federation inbound posts (inbox → queue → home timeline)', () => {
       return rows.length === 0 ? true : undefined;
     });
     expect((await home(alice)).map((s) => s.uri)).not.toContain(id);
-    expect(
-      await api.db.query(`SELECT statuses_count FROM accounts WHERE id = $1`, [bobId]),
-    ).toEqual([{ statuses_count: 2 }]);
+    // The counter follows the deletion: it equals the posts still stored.
+    const [counts] = (await api.db.query(
+      `SELECT statuses_count,
+              (SELECT count(*)::int FROM statuses WHERE account_id = $1) AS stored
+         FROM accounts WHERE id = $1`,
+      [bobId],
+    )) as { statuses_count: number; stored: number }[];
+    expect(counts!.statuses_count).toBe(counts!.stored);
   });
 
   it('Reject(Follow) from the followed actor ends the follow', async () => {

@@ -275,6 +275,34 @@ describe('federation outbox (api → queue → remote inbox)', () => {
       object: { type: 'Follow', id: rejected },
     });
   });
+
+  it('a reply reaches the remote author of its parent, mentioned or not; a direct one does not', async () => {
+    await api.db.query(`DELETE FROM follows WHERE account_id = $1`, [bobId]);
+    const [parent] = (await api.db.query(
+      `INSERT INTO statuses (account_id, uri, content, visibility, local)
+       VALUES ($1, $2, '<p>a question</p>', 'public', false) RETURNING id::text AS id`,
+      [bobId, `${remote.origin}/users/bob/statuses/900`],
+    )) as { id: string }[];
+    const reply = await alice.client.post<StatusJson>('/api/v1/statuses', {
+      status: 'an answer without a mention',
+      in_reply_to_id: parent!.id,
+    });
+    expect(reply.status).toBe(200);
+    const noteId = `${TEST_ORIGIN}/users/alice/statuses/${reply.body.id}`;
+    const create = await arrival('the reply', (d) => d.activity.id === `${noteId}/activity`);
+    expect(create.activity).toMatchObject({
+      object: { id: noteId, inReplyTo: `${remote.origin}/users/bob/statuses/900` },
+    });
+
+    const before = remote.received.length;
+    await alice.client.post('/api/v1/statuses', {
+      status: 'a private word',
+      visibility: 'direct',
+      in_reply_to_id: parent!.id,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(remote.received.slice(before).map((r) => r.body)).toEqual([]);
+  });
 });
 
 describe('federation outbox with FEDERATION_ENABLED=false', () => {

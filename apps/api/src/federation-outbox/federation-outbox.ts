@@ -382,7 +382,20 @@ export class FederationOutbox {
           [authorId],
         )) as RemoteRow[])
       : [];
-    const recipients = [...followers, ...mentioned].map(recipient);
+    // A reply also goes to the remote author of the post it answers, mentioned or not (as
+    // Mastodon), so the conversation is complete on their server.
+    const repliedTo =
+      row.visibility === 'direct'
+        ? []
+        : ((await this.db.query(
+            `SELECT pa.uri, pa.inbox_url, pa.shared_inbox_url, '' AS handle
+               FROM statuses s
+               JOIN statuses p ON p.id = s.in_reply_to_id
+               JOIN accounts pa ON pa.id = p.account_id
+              WHERE s.id = $1 AND pa.domain IS NOT NULL AND pa.uri IS NOT NULL`,
+            [statusId],
+          )) as RemoteRow[]);
+    const recipients = [...followers, ...mentioned, ...repliedTo].map(recipient);
     if (recipients.length === 0) return undefined;
     const mentions = mentioned.map((m) => ({ uri: new URL(m.uri), handle: `@${m.handle}` }));
     return {

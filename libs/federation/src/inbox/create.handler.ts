@@ -1,7 +1,7 @@
 import type { InboxContext } from '@fedify/fedify';
 import { Article, Note, type Create } from '@fedify/fedify/vocab';
 import { fetchOptions, type HandlerOutcome, type InboxDeps } from './inbox-deps';
-import { followedHere, remoteAccountId } from './lookups';
+import { followedHere, localStatus, remoteAccountId } from './lookups';
 import { upsertRemoteActor } from './remote-actors';
 import {
   collectMentions,
@@ -13,7 +13,8 @@ import {
 
 /**
  * A remote post (Create of a Note or Article by its own author) is stored when a local member
- * follows the author or is addressed/mentioned by it; redeliveries change nothing (unique uri).
+ * follows the author, is addressed/mentioned by it or wrote the post it replies to (as Mastodon:
+ * the conversation under a member's post is complete); redeliveries change nothing (unique uri).
  * A reply to a post we do not have fetches it (and its ancestors, bounded) to thread the reply.
  */
 export async function onCreate(
@@ -39,7 +40,12 @@ export async function onCreate(
   const mentions = await collectMentions(deps, ctx, object);
   let authorId = await remoteAccountId(db, actorUri);
   const followed = authorId !== undefined && (await followedHere(db, authorId));
-  if (!followed && mentions.local.size === 0) return 'ignored'; // nobody here asked for it
+  const repliesHere =
+    !followed &&
+    mentions.local.size === 0 &&
+    object.replyTargetId !== null &&
+    (await localStatus(db, ctx, object.replyTargetId)) !== undefined;
+  if (!followed && mentions.local.size === 0 && !repliesHere) return 'ignored'; // not for us
   const author = await create.getActor(loaders).catch(() => null);
   if (!authorId || !author) {
     if (!author || author.id?.href !== actorUri.href) return 'ignored';
