@@ -11,6 +11,11 @@ export interface IsolatedInfrastructure {
     DATABASE_URL: string;
     REDIS_URL: string;
     REDIS_KEY_PREFIX: string;
+    /**
+     * Services under test and their peers all live on loopback, and the guard on outbound
+     * fetches is process-wide (in-process suites fetch their own service): allowed here.
+     */
+    FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true';
   };
   release(): Promise<void>;
 }
@@ -27,7 +32,12 @@ export async function isolatedInfrastructure(label: string): Promise<IsolatedInf
     database,
     redis,
     redisUrl,
-    env: { DATABASE_URL: database.url, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: redis.prefix },
+    env: {
+      DATABASE_URL: database.url,
+      REDIS_URL: redisUrl,
+      REDIS_KEY_PREFIX: redis.prefix,
+      FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true',
+    },
     release: async () => {
       await Promise.all([database.drop(), redis.clear()]);
     },
