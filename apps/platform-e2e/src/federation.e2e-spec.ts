@@ -48,7 +48,6 @@ async function startInstance(label: string): Promise<Instance> {
     LOG_LEVEL: 'warn',
     PUBLIC_ORIGIN: origin,
     REGISTRATIONS_OPEN: 'true',
-    FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true',
     ...infra.env,
   };
   const migration = await runBundle('api', 'migrate.js', env);

@@ -29,8 +29,6 @@ describe('workers against real PostgreSQL and Redis', () => {
     const config = loadConfig('workers', {
       PUBLIC_ORIGIN: 'http://localhost',
       LOG_LEVEL: 'silent',
-      // The guard on outbound fetches is process-wide: this suite calls its service on loopback.
-      FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true',
       ...infra.env,
     });
     service = await createServiceApp({

@@ -39,6 +39,8 @@ export class FederationRuntime implements OnApplicationShutdown {
   /** The admin domain-block list: no inbound from, no delivery to these domains. */
   readonly domainBlocks: DomainBlocks;
   readonly queue: RedisMessageQueue;
+  /** Fedify's key-value store (remote documents, public keys, idempotence). */
+  readonly kv: RedisKvStore;
   /** Per-host circuits of outgoing deliveries (Redis, shared by every worker). */
   readonly circuits: CircuitBreaker;
   readonly deliveryFailures: DeliveryFailures;
@@ -81,6 +83,7 @@ export class FederationRuntime implements OnApplicationShutdown {
       concurrency: FEDERATION_QUEUE_CONCURRENCY,
       logger,
     });
+    this.kv = new RedisKvStore({ redis: this.kvRedis, keyPrefix });
     this.circuits = new CircuitBreaker(this.queueRedis, { keyPrefix });
     this.deliveryFailures = new DeliveryFailures(db);
     this.delivery = new DeliveryGate({
@@ -93,7 +96,7 @@ export class FederationRuntime implements OnApplicationShutdown {
       origin: this.origin,
       db,
       keys: this.keys,
-      kv: new RedisKvStore({ redis: this.kvRedis, keyPrefix }),
+      kv: this.kv,
       queue: this.queue,
       allowPrivateAddress,
       domainBlocks: this.domainBlocks,

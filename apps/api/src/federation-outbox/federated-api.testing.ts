@@ -20,7 +20,6 @@ export async function startFederatedApi(label: string): Promise<FederatedApi> {
   const config = loadConfig('workers', {
     PUBLIC_ORIGIN: TEST_ORIGIN,
     LOG_LEVEL: 'silent',
-    FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true',
     ...api.infra.env,
   });
   const worker = new FederationRuntime(config, api.db);

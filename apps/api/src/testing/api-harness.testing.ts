@@ -37,9 +37,6 @@ export async function startApi(
     LOG_LEVEL: 'silent',
     REGISTRATIONS_OPEN: 'true',
     RATE_LIMIT_ENABLED: 'false',
-    // The api's FederationRuntime guards this process's global fetch; the tests' own requests
-    // (and the loopback remote servers) are on 127.0.0.1.
-    FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true',
     ...infra.env,
     ...env,
   });

@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { InboxMetrics } from '../inbox/inbox-metrics';
 import { INBOX_ROUTES, registerInboxRoutes } from '../inbox/inbox-routes';
+import { SignedInboxFastPath } from '../inbox/signed-inbox-fast-path';
 
 const HOST_META_PATH = '/.well-known/host-meta';
 
@@ -124,11 +125,26 @@ export async function configureFederationHttp(app: NestFastifyApplication): Prom
 
   await fastify.register(async (scope) => {
     keepRawBodies(scope);
+    const fastPath = new SignedInboxFastPath({
+      kv: runtime.kv,
+      queue: runtime.queue,
+      origin,
+    });
     registerInboxRoutes(scope, {
       metrics,
       federation: {
         isBlocked: (hostOrUrl) => domainBlocks.isBlocked(hostOrUrl),
-        deliver: toFedify,
+        deliver: async (request, reply) => {
+          const body = Buffer.isBuffer(request.body) ? request.body : undefined;
+          // The shared inbox takes most traffic; anything the fast path does not vouch for
+          // (and every member inbox, which also needs its recipient looked up) goes to Fedify.
+          if (request.url === '/inbox' && body) {
+            if (await fastPath.tryAccept({ url: request.url, headers: request.headers, body })) {
+              return reply.code(202).send();
+            }
+          }
+          return toFedify(request, reply);
+        },
       },
     });
     // The instance actor is no member, so it is served here rather than by Fedify's actor

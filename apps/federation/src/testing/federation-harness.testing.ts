@@ -29,7 +29,6 @@ export async function startFederationService(
   const config = loadConfig('federation', {
     PUBLIC_ORIGIN: TEST_ORIGIN,
     LOG_LEVEL: 'silent',
-    FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true',
     ...infra.env,
     ...env,
   });

@@ -38,7 +38,6 @@ describe('federation queue on the workers', () => {
     const config = loadConfig('workers', {
       PUBLIC_ORIGIN: ORIGIN,
       LOG_LEVEL: 'silent',
-      FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true',
       ...infra.env,
     });
     service = await createServiceApp({
