@@ -93,7 +93,10 @@ local function bury(id, attempts, reason, limit)
 end
 `;
 
-/** ARGV: delay ms, then pairs of (envelope, ordering key marker: '-' none or '+<key>'). */
+/**
+ * ARGV: delay ms, then pairs of (envelope, ordering key marker: '-' none or '+<key>').
+ * KEYS: the queue's keys, then optionally its wake-up channel (published to when not delayed).
+ */
 export const ENQUEUE = new LuaScript(`${PREAMBLE}
 local due = now + tonumber(ARGV[1])
 for i = 2, #ARGV, 2 do
@@ -103,6 +106,8 @@ for i = 2, #ARGV, 2 do
   if string.sub(marker, 1, 1) == '+' then redis.call('HSET', ORDER, id, string.sub(marker, 2)) end
   redis.call('ZADD', READY, due, id)
 end
+-- KEYS[10], the wake-up channel: idle consumers of every process poll at once.
+if tonumber(ARGV[1]) == 0 and KEYS[10] then redis.call('PUBLISH', KEYS[10], '1') end
 return (#ARGV - 1) / 2
 `);
 

@@ -147,14 +147,10 @@ export class RedisMessageQueue implements MessageQueue {
     for (const message of messages) {
       args.push(JSON.stringify({ message, trace } satisfies Envelope), orderingMarker);
     }
-    await ENQUEUE.run(this.redis, this.keys, args);
-    if (delayMs === 0) {
-      // Consumers need not wait for their next poll: this instance's at once, others' via Redis.
-      this.wakeSleepers();
-      await this.redis.publish(this.wakeChannel, '1').catch((error: unknown) => {
-        this.logger.warn(`federation queue: wake-up not published: ${describe(error)}`);
-      });
-    }
+    // An immediate message is announced on the wake-up channel in the same script.
+    await ENQUEUE.run(this.redis, [...this.keys, this.wakeChannel], args);
+    // Consumers of this instance need not even wait for the announcement.
+    if (delayMs === 0) this.wakeSleepers();
   }
 
   /** Resolves once `signal` aborts and the handlers in flight have settled; never rejects. */
