@@ -1,6 +1,7 @@
 import { createServiceApp, type ServiceApp } from '@fediflow/bootstrap';
 import { loadConfig } from '@fediflow/config';
 import { createDataSource, runMigrations } from '@fediflow/database';
+import { FederationRuntime } from '@fediflow/federation';
 import { HOUSEKEEPING_QUEUE, HousekeepingJob, Queues } from '@fediflow/queue';
 import {
   isolatedInfrastructure,
@@ -67,7 +68,9 @@ describe('workers against real PostgreSQL and Redis', () => {
     });
     expect(succeeded.detail).toEqual({ deleted: 0 });
     const schedulers = await service.app.get(Queues).get(HOUSEKEEPING_QUEUE).getJobSchedulers();
-    expect(schedulers.map((scheduler) => scheduler.key)).toEqual([HousekeepingJob.PruneJobRuns]);
+    expect(schedulers.map((scheduler) => scheduler.key).sort()).toEqual(
+      [HousekeepingJob.PruneDeliveryFailures, HousekeepingJob.PruneJobRuns].sort(),
+    );
 
     // The same interval delivered again (another replica, a retry) is skipped, not re-run.
     await service.app
@@ -129,6 +132,24 @@ describe('workers against real PostgreSQL and Redis', () => {
       const left = (await jobRuns()).map((run) => run.job);
       expect(left).toEqual(expect.arrayContaining(['old-running', 'recent']));
       expect(left).not.toContain('old-done');
+    });
+  });
+
+  describe('PruneDeliveryFailures', () => {
+    it('deletes failure records whose last failure is past the retention, keeps recent ones', async () => {
+      await dataSource.query(`
+        INSERT INTO delivery_failures
+          (inbox_url, host, activity_id, activity_type, attempts, last_error, last_failed_at)
+        VALUES
+          ('https://a.example/inbox', 'a.example', 'https://h/1', 'Create', 18, 'gone',
+           now() - interval '40 days'),
+          ('https://b.example/inbox', 'b.example', 'https://h/2', 'Create', 3, 'timeout',
+           now() - interval '2 days')`);
+      const runtime = service.app.get(FederationRuntime);
+      expect(await runtime.deliveryFailures.prune(30, 1)).toEqual({ deleted: 1 });
+      expect((await runtime.deliveryFailures.list()).map((failure) => failure.host)).toEqual([
+        'b.example',
+      ]);
     });
   });
 });

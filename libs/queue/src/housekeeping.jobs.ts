@@ -3,6 +3,7 @@ import { QueueName } from './queue-names';
 /** Jobs of the housekeeping queue, by name, with their payloads. */
 export const HousekeepingJob = {
   PruneJobRuns: 'prune-job-runs',
+  PruneDeliveryFailures: 'prune-delivery-failures',
 } as const;
 export type HousekeepingJob = (typeof HousekeepingJob)[keyof typeof HousekeepingJob];
 
@@ -11,11 +12,16 @@ export interface HousekeepingJobData {
     /** Finished job runs older than this are deleted. */
     retentionDays: number;
   };
+  [HousekeepingJob.PruneDeliveryFailures]: {
+    /** Failed-delivery records whose last failure is older than this are deleted. */
+    retentionDays: number;
+  };
 }
 
 /** How often each housekeeping job is scheduled (one run per interval across all replicas). */
 export const HOUSEKEEPING_SCHEDULE: Record<HousekeepingJob, { everyMs: number }> = {
   [HousekeepingJob.PruneJobRuns]: { everyMs: 15 * 60_000 },
+  [HousekeepingJob.PruneDeliveryFailures]: { everyMs: 60 * 60_000 },
 };
 
 export const HOUSEKEEPING_QUEUE = QueueName.Housekeeping;

@@ -6,6 +6,7 @@ import {
   type HousekeepingJobData,
   type JobOutcome,
 } from '@fediflow/queue';
+import { FederationRuntime } from '@fediflow/federation';
 import type { Job } from 'bullmq';
 import type { JobProcessor } from '../consumers/job-processor';
 import { JobRunClaims } from '../scheduling/job-run-claims';
@@ -22,6 +23,7 @@ export class HousekeepingProcessor implements JobProcessor {
   constructor(
     private readonly claims: JobRunClaims,
     private readonly pruneJobRuns: PruneJobRuns,
+    private readonly federation: FederationRuntime,
   ) {}
 
   async process(job: Job): Promise<Exclude<JobOutcome, 'failed'>> {
@@ -30,6 +32,12 @@ export class HousekeepingProcessor implements JobProcessor {
         return this.once(job, async () => {
           const data = job.data as HousekeepingJobData[typeof HousekeepingJob.PruneJobRuns];
           return this.pruneJobRuns.run(data.retentionDays);
+        });
+      case HousekeepingJob.PruneDeliveryFailures:
+        return this.once(job, async () => {
+          const data =
+            job.data as HousekeepingJobData[typeof HousekeepingJob.PruneDeliveryFailures];
+          return this.federation.deliveryFailures.prune(data.retentionDays);
         });
       default:
         // An unknown name is a deploy skew or a bug; failing keeps the job for inspection.

@@ -8,9 +8,12 @@ import {
 } from '@fediflow/queue';
 
 const JOB_RUN_RETENTION_DAYS = 30;
+/** Long enough for operators to look back at an incident with a remote server. */
+const DELIVERY_FAILURE_RETENTION_DAYS = 30;
 
 const JOB_DATA: HousekeepingJobData = {
   [HousekeepingJob.PruneJobRuns]: { retentionDays: JOB_RUN_RETENTION_DAYS },
+  [HousekeepingJob.PruneDeliveryFailures]: { retentionDays: DELIVERY_FAILURE_RETENTION_DAYS },
 };
 
 /**
