@@ -1,6 +1,7 @@
 export * from './data-source';
 export * from './database-connector';
 export * from './database.module';
+export * from './delete-in-batches';
 export * from './entities';
 export * from './run-migrations';
 export { migrations } from './migrations';

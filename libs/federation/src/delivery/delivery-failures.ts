@@ -1,4 +1,4 @@
-import { affectedCount } from '@fediflow/database';
+import { deleteInBatches } from '@fediflow/database';
 import type { DataSource } from 'typeorm';
 
 /** One failed attempt of one activity to one inbox. */
@@ -85,21 +85,14 @@ export class DeliveryFailures {
    * (days) and the hold of an open circuit (a week), so no delivery still in play loses its
    * record. In batches, to keep locks short.
    */
-  async prune(retentionDays: number, batchSize = 5_000): Promise<{ deleted: number }> {
-    let deleted = 0;
-    for (;;) {
-      const count = affectedCount(
-        await this.db.query(
-          `DELETE FROM delivery_failures WHERE id IN (
-             SELECT id FROM delivery_failures
-              WHERE last_failed_at < now() - make_interval(days => $1)
-              LIMIT $2)`,
-          [retentionDays, batchSize],
-        ),
-      );
-      deleted += count;
-      if (count < batchSize) return { deleted };
-    }
+  prune(retentionDays: number, batchSize?: number): Promise<{ deleted: number }> {
+    return deleteInBatches(
+      this.db,
+      'delivery_failures',
+      `last_failed_at < now() - make_interval(days => $1)`,
+      [retentionDays],
+      batchSize,
+    );
   }
 
   /** Newest first; `host` narrows to one remote host (as in the inbox URL, port included). */
