@@ -114,12 +114,14 @@ return (#ARGV - 1) / 2
 /**
  * First returns expired leases to `ready` (their consumer died or stalled), burying those that
  * used up their attempts; then leases the earliest due message whose ordering key is free.
- * ARGV: lease ms, how many ready messages to look at, max attempts, dead-letter limit.
- * Returns {'claimed', id, envelope, attempt} or {'idle', ms until the next delayed message or -1}.
+ * ARGV: lease ms, how many ready messages to look at, max attempts, dead-letter limit, how many
+ * to lease at most (a batch). Returns {'claimed', id, envelope, attempt, id, envelope, attempt, …}
+ * or {'idle', ms until the next delayed message or -1}.
  */
 export const CLAIM = new LuaScript(`${PREAMBLE}
 local leaseMs, scanLimit = tonumber(ARGV[1]), tonumber(ARGV[2])
 local maxAttempts, deadLimit = tonumber(ARGV[3]), tonumber(ARGV[4])
+local batch = tonumber(ARGV[5])
 
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', LEASES, '-inf', now, 'LIMIT', 0, 100)) do
   local attempts = tonumber(redis.call('HGET', ATTEMPTS, id) or '0')
@@ -135,6 +137,7 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', LEASES, '-inf', now, 'LIMIT', 0,
   end
 end
 
+local claimed = {}
 local candidates = redis.call('ZRANGEBYSCORE', READY, '-inf', now, 'WITHSCORES', 'LIMIT', 0, scanLimit)
 for i = 1, #candidates, 2 do
   local id, due = candidates[i], candidates[i + 1]
@@ -155,9 +158,16 @@ for i = 1, #candidates, 2 do
       redis.call('ZADD', LEASES, now + leaseMs, id)
       redis.call('HSET', DUE, id, due)
       local attempt = redis.call('HINCRBY', ATTEMPTS, id, 1)
-      return {'claimed', id, body, attempt}
+      table.insert(claimed, id)
+      table.insert(claimed, body)
+      table.insert(claimed, attempt)
+      if #claimed >= batch * 3 then break end
     end
   end
+end
+if #claimed > 0 then
+  table.insert(claimed, 1, 'claimed')
+  return claimed
 end
 
 -- Due messages still waiting here are held back by their ordering key: the caller polls for

@@ -120,6 +120,25 @@ describe('RedisMessageQueue against Redis', () => {
     });
   });
 
+  it('leases messages in batches without ever running more handlers than its concurrency', async () => {
+    const { queue } = consumer(queueName(), { concurrency: 4, batchSize: 3 });
+    const seen: number[] = [];
+    let running = 0;
+    let most = 0;
+    listen(queue, async ({ n }) => {
+      running += 1;
+      most = Math.max(most, running);
+      await sleep(20);
+      seen.push(n);
+      running -= 1;
+    });
+    await queue.enqueueMany(Array.from({ length: 20 }, (_, i) => ({ n: i })));
+    await waitFor('20 messages', async () => (seen.length >= 20 ? true : undefined));
+    expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(4);
+  });
+
   it('keeps its keys below the service prefix', async () => {
     const { queue, redis } = consumer(queueName());
     await queue.enqueue({ n: 1 });

@@ -48,6 +48,11 @@ export interface RedisMessageQueueOptions {
   /** Handlers run at once by one `listen()`; use this rather than Fedify's ParallelMessageQueue. */
   concurrency?: number;
   /**
+   * Messages leased per claim (one round trip), up to the free handler slots. A consumer never
+   * waits for a batch to fill: it takes what is due. Default 10.
+   */
+  batchSize?: number;
+  /**
    * `true`: Fedify lets delivery failures throw, and this queue's `retry` policy is the only one.
    * `false` (default): Fedify schedules its own retries by enqueueing again and resolves;
    * `retry` then only catches errors Fedify lets escape, so nothing is retried twice.
@@ -84,7 +89,7 @@ interface Claimed {
   attempt: number;
 }
 
-type ClaimResult = { claimed: Claimed } | { idleMs: number };
+type ClaimResult = { claimed: Claimed[] } | { idleMs: number };
 
 // How many due messages one claim looks past when their ordering keys are busy.
 const CLAIM_SCAN_LIMIT = 100;
@@ -106,6 +111,7 @@ export class RedisMessageQueue implements MessageQueue {
   private readonly leaseMs: number;
   private readonly pollIntervalMs: number;
   private readonly concurrency: number;
+  private readonly batchSize: number;
   private readonly retry: RetryPolicy;
   private readonly deadLetterLimit: number;
   private readonly logger: QueueLogger;
@@ -123,6 +129,7 @@ export class RedisMessageQueue implements MessageQueue {
     this.leaseMs = positive(options.leaseMs ?? 60_000, 'leaseMs');
     this.pollIntervalMs = positive(options.pollIntervalMs ?? 1_000, 'pollIntervalMs');
     this.concurrency = positive(options.concurrency ?? 1, 'concurrency');
+    this.batchSize = positive(options.batchSize ?? 10, 'batchSize');
     this.nativeRetrial = options.nativeRetrial ?? false;
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     positive(this.retry.maxAttempts, 'retry.maxAttempts');
@@ -168,7 +175,7 @@ export class RedisMessageQueue implements MessageQueue {
       }
       let result: ClaimResult;
       try {
-        result = await this.claim();
+        result = await this.claim(Math.min(this.batchSize, this.concurrency - inFlight.size));
       } catch (error) {
         this.logger.warn(`federation queue: claiming failed, retrying: ${describe(error)}`);
         await this.sleep(this.pollIntervalMs, signal);
@@ -179,8 +186,10 @@ export class RedisMessageQueue implements MessageQueue {
         await this.sleep(Math.min(this.pollIntervalMs, wait), signal);
         continue;
       }
-      const task = this.deliver(result.claimed, handler).finally(() => inFlight.delete(task));
-      inFlight.add(task);
+      for (const claimed of result.claimed) {
+        const task = this.deliver(claimed, handler).finally(() => inFlight.delete(task));
+        inFlight.add(task);
+      }
     }
     await Promise.allSettled(inFlight);
     wakeups.disconnect();
@@ -220,22 +229,24 @@ export class RedisMessageQueue implements MessageQueue {
     return { ready, delayed, inFlight, dead, oldestAgeSeconds: Math.max(0, oldestMs) / 1_000 };
   }
 
-  private async claim(): Promise<ClaimResult> {
+  private async claim(max: number): Promise<ClaimResult> {
     const reply = (await CLAIM.run(this.redis, this.keys, [
       this.leaseMs,
       CLAIM_SCAN_LIMIT,
       this.retry.maxAttempts,
       this.deadLetterLimit,
+      max,
     ])) as [string, ...(string | number)[]];
     if (reply[0] === 'idle') return { idleMs: Number(reply[1]) };
-    const [, id, body, attempt] = reply;
-    return {
-      claimed: {
-        id: String(id),
-        envelope: JSON.parse(String(body)) as Envelope,
-        attempt: Number(attempt),
-      },
-    };
+    const claimed: Claimed[] = [];
+    for (let i = 1; i + 2 < reply.length; i += 3) {
+      claimed.push({
+        id: String(reply[i]),
+        envelope: JSON.parse(String(reply[i + 1])) as Envelope,
+        attempt: Number(reply[i + 2]),
+      });
+    }
+    return { claimed };
   }
 
   private async deliver(
