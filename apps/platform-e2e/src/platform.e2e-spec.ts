@@ -108,17 +108,25 @@ describe('FediFlow services, built and running', () => {
     );
   });
 
-  it('workers run the housekeeping job and export job metrics', async () => {
+  it('workers run the housekeeping jobs and export job metrics', async () => {
     const { metrics } = service('workers');
+    const completed = (job: string) =>
+      new RegExp(
+        `queue_jobs_processed_total\\{queue="housekeeping",job="${job}",outcome="completed",service="workers"\\} 1\\b`,
+      );
+    const jobs = ['prune-job-runs', 'prune-delivery-failures'];
     let body = '';
-    for (let i = 0; i < 100 && !body.includes('outcome="completed"'); i++) {
+    for (let i = 0; i < 100 && !jobs.every((job) => completed(job).test(body)); i++) {
       body = await (await fetch(metrics)).text();
       await sleep(100);
     }
+    for (const job of jobs) expect(body).toMatch(completed(job));
+    // Each schedule keeps its next run waiting as a delayed job.
     expect(body).toMatch(
-      /queue_jobs_processed_total\{queue="housekeeping",job="prune-job-runs",outcome="completed",service="workers"\} 1/,
+      new RegExp(
+        `queue_jobs\\{queue="housekeeping",state="delayed",service="workers"\\} ${jobs.length}\\b`,
+      ),
     );
-    expect(body).toMatch(/queue_jobs\{queue="housekeeping",state="delayed",service="workers"\} 1/);
   });
 
   it('readiness follows Redis down and back up without restarts', async () => {
