@@ -1,4 +1,5 @@
-import { FEDERATION_QUEUE_NAME, RemoteServer } from '@fediflow/federation';
+import { loadConfig } from '@fediflow/config';
+import { FEDERATION_QUEUE_NAME, FederationRuntime, RemoteServer } from '@fediflow/federation';
 import { waitFor } from '@fediflow/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -272,6 +273,50 @@ describe('federation service', () => {
     expect(
       await env.db.query(`SELECT type FROM notifications WHERE account_id = $1`, [aliceId]),
     ).toEqual([{ type: 'follow' }]);
+  });
+
+  it('accepts each of several concurrent Follows of the same pair, counting the follow once', async () => {
+    // No follow yet: the three race to insert it.
+    await env.db.query(`DELETE FROM follows`);
+    await env.db.query(`UPDATE accounts SET followers_count = 0, following_count = 0`);
+    const follows = [2, 3, 4].map((n) => ({
+      '@context': 'https://www.w3.org/ns/activitystreams',
+      id: `${remote.origin}/follows/${n}`,
+      type: 'Follow',
+      actor: remote.actorId.href,
+      object: `${TEST_ORIGIN}/users/alice`,
+    }));
+    for (const follow of follows) {
+      const response = await fetch(await remote.post(`${service.base}/users/alice/inbox`, follow));
+      expect(response.status).toBe(202);
+    }
+    // A worker process of its own (Fedify starts a federation's queue once per process) handles
+    // the three at once: the queue runs 16 messages in parallel.
+    const worker = new FederationRuntime(
+      loadConfig('workers', { PUBLIC_ORIGIN: TEST_ORIGIN, LOG_LEVEL: 'silent', ...env.infra.env }),
+      env.db,
+    );
+    const stop = new AbortController();
+    const running = worker.federation.startQueue(undefined, { signal: stop.signal });
+    try {
+      for (const follow of follows) {
+        await waitFor(`the Accept of ${follow.id}`, async () =>
+          remote.received.find((request) => request.body.includes(follow.id)),
+        );
+      }
+    } finally {
+      stop.abort();
+      await running;
+      await worker.onApplicationShutdown();
+    }
+    expect(
+      await env.db.query(`SELECT count(*)::int AS n FROM follows WHERE target_account_id = $1`, [
+        aliceId,
+      ]),
+    ).toEqual([{ n: 1 }]);
+    expect(
+      await env.db.query(`SELECT followers_count FROM accounts WHERE id = $1`, [aliceId]),
+    ).toEqual([{ followers_count: 1 }]);
   });
 });
 

@@ -44,16 +44,20 @@ export async function onFollow(
       if (inserted[0]?.created) await notify(manager, target.id, followerId, 'follow_request');
       return { outcome: 'pending' as Outcome, followId: undefined };
     }
-    const inserted = (await manager.query(
+    // A concurrent Follow of the same pair (a redelivery handled by another worker) may insert
+    // first: then this one updates its row and is accepted too, without counting twice.
+    const [row] = (await manager.query(
       `INSERT INTO follows (account_id, target_account_id, uri) VALUES ($1, $2, $3)
-       ON CONFLICT DO NOTHING RETURNING id::text AS id`,
+       ON CONFLICT (account_id, target_account_id) DO UPDATE SET uri = EXCLUDED.uri
+       RETURNING id::text AS id, (xmax = 0) AS created`,
       [followerId, target.id, followUri],
-    )) as { id: string }[];
-    const id = inserted[0]?.id;
-    if (!id) return { outcome: 'ignored' as Outcome, followId: undefined };
-    await moveCounters(manager, followerId, target.id, 1);
-    await notify(manager, target.id, followerId, 'follow');
-    return { outcome: 'accepted' as Outcome, followId: id };
+    )) as { id: string; created: boolean }[];
+    if (!row) return { outcome: 'ignored' as Outcome, followId: undefined };
+    if (row.created) {
+      await moveCounters(manager, followerId, target.id, 1);
+      await notify(manager, target.id, followerId, 'follow');
+    }
+    return { outcome: 'accepted' as Outcome, followId: row.id };
   });
   if (outcome === 'pending') return 'applied';
   if (outcome !== 'accepted' || !followId) return 'ignored';
