@@ -1,6 +1,7 @@
 export * from './domain-blocks';
 export * from './delivery';
 export * from './federation-keys';
+export * from './inbound-ordering';
 export * from './outbound-http';
 export * from './redis-kv.store';
 export * from './redis-message.queue';

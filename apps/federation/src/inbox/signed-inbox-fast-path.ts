@@ -1,4 +1,5 @@
 import type { KvStore, MessageQueue } from '@fedify/fedify';
+import { inboundOrderingKey } from '@fediflow/federation';
 import { CryptographicKey } from '@fedify/fedify/vocab';
 import { context, propagation } from '@opentelemetry/api';
 import { createHash, KeyObject, randomUUID, timingSafeEqual, verify } from 'node:crypto';
@@ -135,7 +136,7 @@ export class SignedInboxFastPath {
     const traceContext: Record<string, string> = {};
     propagation.inject(context.active(), traceContext);
     // Fedify's InboxMessage (@fedify/fedify 2.3.6, pinned): what its inbox handler enqueues.
-    await this.options.queue.enqueue({
+    const message = {
       type: 'inbox',
       id: randomUUID(),
       baseUrl: this.options.origin,
@@ -144,7 +145,8 @@ export class SignedInboxFastPath {
       attempt: 0,
       started: new Date(this.now()).toISOString(),
       traceContext,
-    });
+    };
+    await this.options.queue.enqueue(message, { orderingKey: inboundOrderingKey(message) });
     return true;
   }
 

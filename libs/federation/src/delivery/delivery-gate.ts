@@ -7,6 +7,7 @@ import {
 import { Temporal as Polyfill } from '@js-temporal/polyfill';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DomainBlocks } from '../domain-blocks';
+import { inboundOrderingKey } from '../inbound-ordering';
 import { fedifyRetryPolicy, OUTBOX_RETRY_POLICY, type RetryPolicy } from '../retry-backoff';
 import type { CircuitBreaker } from './circuit-breaker';
 import type { DeliveryFailures } from './delivery-failures';
@@ -110,8 +111,14 @@ export class DeliveryGate {
     ) => queue.listen((message: unknown) => this.handle(queue, message, handler), options);
     const wrapped: MessageQueue = {
       nativeRetrial: queue.nativeRetrial,
+      // Fedify queues inbound activities without an ordering key: one actor's go in order.
       enqueue: (message: unknown, options?: MessageQueueEnqueueOptions) =>
-        queue.enqueue(message, options),
+        queue.enqueue(
+          message,
+          options?.orderingKey === undefined
+            ? { ...options, orderingKey: inboundOrderingKey(message) }
+            : options,
+        ),
       listen,
     };
     const { enqueueMany, getDepth } = queue;
