@@ -59,13 +59,19 @@ describe('email digest against real PostgreSQL, Redis and SMTP', () => {
     const ports = await service.listen();
     metricsUrl = `http://127.0.0.1:${ports.metricsPort}/metrics`;
     // The schedule runs once at start-up (nobody is opted in yet); later runs are the tests'.
-    await waitFor('the digest run at start-up', async () => {
-      const [run]: { outcome: string }[] = await db.query(
-        `SELECT outcome FROM job_runs WHERE job = $1 AND outcome = 'succeeded'`,
-        [DigestJob.SendDigests],
-      );
-      return run;
-    });
+    // BullMQ's scheduler and worker have to come up first: on a CI runner busy with the image
+    // and e2e suites that once took over the default 20 s (the hook itself may take 60 s).
+    await waitFor(
+      'the digest run at start-up',
+      async () => {
+        const [run]: { outcome: string }[] = await db.query(
+          `SELECT outcome FROM job_runs WHERE job = $1 AND outcome = 'succeeded'`,
+          [DigestJob.SendDigests],
+        );
+        return run;
+      },
+      { timeoutMs: 45_000 },
+    );
     const queue = service.app.get(Queues).get(DIGEST_QUEUE);
     schedulersAtStart = (await queue.getJobSchedulers()).map((scheduler) => scheduler.key);
     await queue.removeJobScheduler(DigestJob.SendDigests);
