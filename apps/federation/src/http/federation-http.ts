@@ -134,14 +134,13 @@ export async function configureFederationHttp(app: NestFastifyApplication): Prom
       metrics,
       federation: {
         isBlocked: (hostOrUrl) => domainBlocks.isBlocked(hostOrUrl),
-        deliver: async (request, reply) => {
+        deliver: async (request, reply, activity) => {
           const body = Buffer.isBuffer(request.body) ? request.body : undefined;
           // The shared inbox takes most traffic; anything the fast path does not vouch for
           // (and every member inbox, which also needs its recipient looked up) goes to Fedify.
           if (request.url === '/inbox' && body) {
-            if (await fastPath.tryAccept({ url: request.url, headers: request.headers, body })) {
-              return reply.code(202).send();
-            }
+            const post = { url: request.url, headers: request.headers, body, activity };
+            if (await fastPath.tryAccept(post)) return reply.code(202).send();
           }
           return toFedify(request, reply);
         },

@@ -25,8 +25,12 @@ export interface InboxRouteOptions {
   metrics: InboxMetrics;
   /** undefined when FEDERATION_ENABLED=false: every inbox answers 404 and counts as disabled. */
   federation?: InboxScreenOptions & {
-    /** Hands a screened request to Fedify (verify, then enqueue) and sends its answer. */
-    deliver(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply>;
+    /** Hands a screened request (and its parsed activity) on to be verified and queued. */
+    deliver(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      activity: Record<string, unknown>,
+    ): Promise<FastifyReply>;
   };
 }
 
@@ -54,12 +58,12 @@ export function registerInboxRoutes(scope: FastifyInstance, options: InboxRouteO
           return reply.code(404).send({ error: 'Federation is disabled on this server' });
         }
         const body = Buffer.isBuffer(request.body) ? request.body : undefined;
-        const refusal = await screenInboxRequest(request.headers, body, federation);
-        if (refusal) {
-          verdicts.set(request, refusal.verdict);
-          return reply.code(refusal.status).send({ error: refusal.reason });
+        const screened = await screenInboxRequest(request.headers, body, federation);
+        if ('status' in screened) {
+          verdicts.set(request, screened.verdict);
+          return reply.code(screened.status).send({ error: screened.reason });
         }
-        return federation.deliver(request, reply);
+        return federation.deliver(request, reply, screened.activity);
       },
     });
   }

@@ -1,6 +1,5 @@
 import type { InboxVerdict } from './inbox-metrics';
-
-type RawHeaders = Record<string, string | string[] | undefined>;
+import { actorIds, header, type RawHeaders } from './inbox-request';
 
 /** A refusal decided before Fedify sees the request: status, verdict and the reason sent back. */
 export interface InboxRefusal {
@@ -9,14 +8,14 @@ export interface InboxRefusal {
   reason: string;
 }
 
+/** A request that passed: the activity as parsed here, so nothing parses the body twice. */
+export interface ScreenedActivity {
+  activity: Record<string, unknown>;
+}
+
 export interface InboxScreenOptions {
   /** `DomainBlocks.isBlocked`: whether a host or URL is on or below a blocked domain. */
   isBlocked(hostOrUrl: string): Promise<boolean>;
-}
-
-function header(headers: RawHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 /**
@@ -56,20 +55,6 @@ function signatureInputs(headers: RawHeaders): SignatureInput[] {
   return inputs;
 }
 
-/** The actor ids an activity names (`actor` as a URI, an object with `id`, or a list of them). */
-function actorIds(activity: Record<string, unknown>): string[] {
-  return [activity['actor']]
-    .flat()
-    .map((actor) =>
-      typeof actor === 'string'
-        ? actor
-        : actor && typeof actor === 'object' && typeof (actor as { id?: unknown }).id === 'string'
-          ? (actor as { id: string }).id
-          : undefined,
-    )
-    .filter((id): id is string => id !== undefined);
-}
-
 async function firstBlocked(
   urls: readonly string[],
   isBlocked: InboxScreenOptions['isBlocked'],
@@ -94,13 +79,13 @@ function hostOf(url: string): string {
  * a signer or actor on a blocked domain (403, before any fetch to that domain), a body that is
  * not a JSON activity with an actor (400), no signature at all (401), and an RFC 9421 signature
  * that does not cover `content-digest` (401: Fedify would then accept any body under it).
- * Returns undefined when Fedify should decide.
+ * Otherwise returns the parsed activity, for Fedify (or the shared inbox's fast path) to decide.
  */
 export async function screenInboxRequest(
   headers: RawHeaders,
   body: Buffer | undefined,
   options: InboxScreenOptions,
-): Promise<InboxRefusal | undefined> {
+): Promise<InboxRefusal | ScreenedActivity> {
   const keyIds = claimedKeyIds(headers);
   const blockedSigner = await firstBlocked(keyIds, options.isBlocked);
   if (blockedSigner) {
@@ -157,5 +142,5 @@ export async function screenInboxRequest(
       reason: 'an RFC 9421 signature of a POST must cover content-digest',
     };
   }
-  return undefined;
+  return { activity: fields };
 }

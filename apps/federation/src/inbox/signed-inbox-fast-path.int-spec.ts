@@ -29,12 +29,16 @@ describe('shared inbox fast path (draft-cavage by the actor, key already cached 
     actor,
     object: `${TEST_ORIGIN}/users/alice`,
   });
-  /** A request as the route hands it over: path, raw headers, body bytes. */
-  const asPost = async (request: Request, body?: string): Promise<InboxPost> => ({
-    url: new URL(request.url).pathname,
-    headers: Object.fromEntries(request.headers),
-    body: Buffer.from(body ?? (await request.text())),
-  });
+  /** A request as the route hands it over: path, raw headers, body bytes and parsed activity. */
+  const asPost = async (request: Request, body?: string): Promise<InboxPost> => {
+    const text = body ?? (await request.text());
+    return {
+      url: new URL(request.url).pathname,
+      headers: Object.fromEntries(request.headers),
+      body: Buffer.from(text),
+      activity: JSON.parse(text) as Record<string, unknown>,
+    };
+  };
   const queued = async () => {
     const stats = await service.runtime.queue.stats();
     return stats.ready + stats.delayed + stats.inFlight;

@@ -3,14 +3,16 @@ import { inboundOrderingKey } from '@fediflow/federation';
 import { CryptographicKey } from '@fedify/fedify/vocab';
 import { context, propagation } from '@opentelemetry/api';
 import { createHash, KeyObject, randomUUID, timingSafeEqual, verify } from 'node:crypto';
-
-type RawHeaders = Record<string, string | string[] | undefined>;
+import { actorIds, header, type RawHeaders } from './inbox-request';
 
 export interface InboxPost {
   /** The request target as received (path and query). */
   url: string;
   headers: RawHeaders;
+  /** The bytes the digest covers. */
   body: Buffer;
+  /** The body as the inbox screen parsed it. */
+  activity: Record<string, unknown>;
 }
 
 export interface SignedInboxFastPathOptions {
@@ -34,11 +36,6 @@ interface KnownKey {
   owner: string;
 }
 
-function header(headers: RawHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
-}
-
 /** `keyId="…",algorithm="…",headers="…",signature="…"`; undefined for anything unexpected. */
 function parseCavageSignature(value: string): Map<string, string> | undefined {
   const params = new Map<string, string>();
@@ -48,16 +45,6 @@ function parseCavageSignature(value: string): Map<string, string> | undefined {
     params.set(name, content);
   }
   return params;
-}
-
-function actorOf(activity: Record<string, unknown>): string | undefined {
-  const actor = activity['actor'];
-  if (typeof actor === 'string') return actor;
-  if (actor && typeof actor === 'object' && !Array.isArray(actor)) {
-    const id = (actor as { id?: unknown }).id;
-    return typeof id === 'string' ? id : undefined;
-  }
-  return undefined;
 }
 
 /**
@@ -86,7 +73,7 @@ export class SignedInboxFastPath {
   }
 
   async tryAccept(post: InboxPost): Promise<boolean> {
-    const { headers, body } = post;
+    const { headers, body, activity } = post;
     if (header(headers, 'signature-input') !== undefined) return false;
     const signatureHeader = header(headers, 'signature');
     const params = signatureHeader ? parseCavageSignature(signatureHeader) : undefined;
@@ -102,18 +89,11 @@ export class SignedInboxFastPath {
     if (!Number.isFinite(date) || Math.abs(this.now() - date) > this.timeWindowMs) return false;
     if (!digestMatches(header(headers, 'digest'), body)) return false;
 
-    let activity: unknown;
-    try {
-      activity = JSON.parse(body.toString('utf8'));
-    } catch {
-      return false;
-    }
-    if (!activity || typeof activity !== 'object' || Array.isArray(activity)) return false;
-    const fields = activity as Record<string, unknown>;
-    if (typeof fields['id'] !== 'string') return false;
+    if (typeof activity['id'] !== 'string') return false;
 
     const known = await this.key(keyId);
-    if (!known || actorOf(fields) !== known.owner) return false;
+    const actors = actorIds(activity);
+    if (!known || actors.length !== 1 || actors[0] !== known.owner) return false;
     const signingString = covered
       .map((name) =>
         name === '(request-target)'
