@@ -1,5 +1,5 @@
 import type { RetryPolicy as FedifyRetryPolicy } from '@fedify/fedify';
-import { Temporal as Polyfill } from '@js-temporal/polyfill';
+import { millisecondsDuration } from './temporal';
 
 export interface RetryPolicy {
   /** Deliveries before a message goes to the dead letters (a lease that expires counts as one). */
@@ -52,8 +52,6 @@ export function fedifyRetryPolicy(
   return ({ attempts }) => {
     const failed = attempts + 1;
     if (failed >= policy.maxAttempts) return null;
-    return Polyfill.Duration.from({
-      milliseconds: retryDelayMs(failed, policy, random),
-    }) as unknown as Temporal.Duration;
+    return millisecondsDuration(retryDelayMs(failed, policy, random));
   };
 }

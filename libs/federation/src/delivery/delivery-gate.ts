@@ -4,11 +4,11 @@ import {
   type MessageQueueListenOptions,
   type RetryPolicy as FedifyRetryPolicy,
 } from '@fedify/fedify';
-import { Temporal as Polyfill } from '@js-temporal/polyfill';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DomainBlocks } from '../domain-blocks';
 import { inboundOrderingKey } from '../inbound-ordering';
 import { fedifyRetryPolicy, OUTBOX_RETRY_POLICY, type RetryPolicy } from '../retry-backoff';
+import { millisecondsDuration } from '../temporal';
 import type { CircuitBreaker } from './circuit-breaker';
 import type { DeliveryFailures } from './delivery-failures';
 import type { DeliveryObserver, DeliveryOutcome, InboundOutcome } from './delivery-outcomes';
@@ -176,9 +176,7 @@ export class DeliveryGate {
       }
       // Queued again as it is: the same attempt number, so waiting spends no retry.
       await queue.enqueue(message, {
-        delay: Polyfill.Duration.from({
-          milliseconds: Math.max(1, admission.waitMs),
-        }) as unknown as Temporal.Duration,
+        delay: millisecondsDuration(Math.max(1, admission.waitMs)),
         orderingKey: message.orderingKey,
       });
       this.observer?.delivery('deferred_circuit');
