@@ -1,42 +1,20 @@
-import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { registerCors } from '@fediflow/bootstrap';
 import { APP_CONFIG, type ApiConfig } from '@fediflow/config';
 import { REDIS } from '@fediflow/redis';
 import { createHash } from 'node:crypto';
 import { ApiError, ErrorCode } from '../common/api-error';
 import type { Redis } from 'ioredis';
 
-/** Browser clients may call the API and the token endpoints from any origin, as on Mastodon. */
-const CORS_PATHS = /^\/(api\/|oauth\/(token|revoke)|\.well-known\/oauth-authorization-server)/;
-
 /**
  * HTTP concerns of the member API (Nest already parses the form bodies most clients post): CORS
- * and Redis-backed rate limits per token (or per IP for anonymous calls) with Mastodon's headers.
+ * (Mastodon's policy, libs/bootstrap) and Redis-backed rate limits per token (or per IP for
+ * anonymous calls) with Mastodon's headers.
  */
 export async function configureApiHttp(app: NestFastifyApplication): Promise<void> {
   const config = app.get<ApiConfig>(APP_CONFIG);
-  await app.register(cors, {
-    hook: 'onRequest',
-    delegator: (request, callback) => {
-      const allowed = CORS_PATHS.test(request.url ?? '');
-      callback(
-        null,
-        allowed
-          ? {
-              origin: '*',
-              exposedHeaders: [
-                'Link',
-                'X-RateLimit-Limit',
-                'X-RateLimit-Remaining',
-                'X-RateLimit-Reset',
-              ],
-              maxAge: 600,
-            }
-          : { origin: false },
-      );
-    },
-  });
+  await registerCors(app);
   if (!config.RATE_LIMIT_ENABLED) return;
 
   await app.register(rateLimit, {

@@ -74,25 +74,57 @@ describe('instance, start-up endpoints, markers, CORS', () => {
     );
     expect(Object.keys(read.body)).toEqual(['home']);
     expect(read.body['home']?.last_read_id).toBe('124');
+    const unknown = await member.client.get<Record<string, unknown>>(
+      '/api/v1/markers?timeline[]=home&timeline[]=bookmarks',
+    );
+    expect(unknown.status).toBe(200);
+    expect(Object.keys(unknown.body)).toEqual(['home']);
     expect((await member.client.post('/api/v1/markers', {})).status).toBe(422);
   });
 
-  it('allows cross-origin calls to the API and the token endpoint, not to the sign-in page', async () => {
-    const preflight = await fetch(`${api.base}/api/v1/timelines/public`, {
-      method: 'OPTIONS',
-      headers: { origin: 'https://client.example', 'access-control-request-method': 'GET' },
-    });
-    expect(preflight.status).toBe(204);
-    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
-    const token = await fetch(`${api.base}/oauth/token`, {
-      method: 'OPTIONS',
-      headers: { origin: 'https://x.example', 'access-control-request-method': 'POST' },
-    });
+  it('answers CORS as Mastodon does: every API method, the token endpoints, not the sign-in page', async () => {
+    const preflight = (path: string, method: string, headers = 'authorization, content-type') =>
+      fetch(`${api.base}${path}`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: 'https://client.example',
+          'access-control-request-method': method,
+          'access-control-request-headers': headers,
+        },
+      });
+    for (const method of ['PUT', 'DELETE', 'PATCH', 'POST', 'GET']) {
+      const response = await preflight('/api/v1/statuses/1', method);
+      expect(response.status, method).toBe(200);
+      expect(response.headers.get('access-control-allow-origin')).toBe('*');
+      expect(response.headers.get('access-control-allow-methods')).toBe(
+        'POST, PUT, DELETE, GET, PATCH, OPTIONS',
+      );
+      expect(response.headers.get('access-control-allow-headers')).toBe(
+        'authorization, content-type',
+      );
+      expect(response.headers.get('access-control-max-age')).toBe('7200');
+      expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+    }
+    const token = await preflight('/oauth/token', 'POST', 'content-type');
     expect(token.headers.get('access-control-allow-origin')).toBe('*');
+    expect(token.headers.get('access-control-allow-methods')).toBe('POST');
+    const metadata = await preflight('/.well-known/oauth-authorization-server', 'GET');
+    expect(metadata.headers.get('access-control-allow-methods')).toBe('GET');
+
+    const actual = await anonymous.request('GET', '/api/v1/timelines/public', {
+      headers: { origin: 'https://x.example' },
+    });
+    expect(actual.headers.get('access-control-allow-origin')).toBe('*');
+    expect(actual.headers.get('access-control-expose-headers')).toBe(
+      'Link, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, X-Request-Id',
+    );
+
     const page = await fetch(`${api.base}/oauth/authorize`, {
       headers: { origin: 'https://x.example' },
     });
     expect(page.headers.get('access-control-allow-origin')).toBeNull();
+    const pagePreflight = await preflight('/oauth/authorize', 'POST');
+    expect(pagePreflight.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('answers unknown routes with a Mastodon 404', async () => {

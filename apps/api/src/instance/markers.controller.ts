@@ -26,11 +26,15 @@ export class MarkersController {
   @Get()
   @Auth({ require: 'member', scope: 'read:statuses' })
   async get(@Token() token: MemberToken, @Query() query: Record<string, unknown>) {
-    const timelines = parseInput(z.array(z.enum(TIMELINES)), listParam(query, 'timeline'));
+    // Timelines this server keeps no marker for are ignored, as on Mastodon.
+    const timelines = parseInput(z.array(z.string()), listParam(query, 'timeline')).filter(
+      (timeline) => (TIMELINES as readonly string[]).includes(timeline),
+    );
+    const asked = listParam(query, 'timeline').length > 0;
     const rows: MarkerRow[] = await this.db.query(
       `SELECT timeline, last_read_id::text AS last_read_id, version, updated_at FROM markers
         WHERE account_id = $1 AND timeline = ANY($2::text[])`,
-      [token.accountId, timelines.length ? timelines : TIMELINES],
+      [token.accountId, asked ? timelines : TIMELINES],
     );
     return this.present(rows);
   }

@@ -9,22 +9,12 @@ import type { MemberToken } from '../common/auth/access-token';
 import { Auth, Token } from '../common/auth/auth.decorators';
 import { linkHeader, pageConditions, parsePage } from '../common/pagination';
 import { PublicUrls } from '../common/public-urls';
-import { listParam, parseId, parseInput } from '../common/validation';
+import { listParam, parseId, parseInput, snowflakeId } from '../common/validation';
 import { StatusView } from '../statuses/status.view';
+import { requestedTypes } from './notification-types';
 
-const TYPES = ['follow', 'follow_request', 'mention', 'favourite', 'reblog'] as const;
-const typeList = z.array(
-  z.enum([
-    ...TYPES,
-    'poll',
-    'status',
-    'update',
-    'admin.sign_up',
-    'admin.report',
-    'severed_relationships',
-    'moderation_warning',
-  ]),
-);
+const typeList = z.array(z.string());
+const filterSchema = z.object({ account_id: snowflakeId.optional() });
 
 interface NotificationRow {
   id: string;
@@ -51,16 +41,19 @@ export class NotificationsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const page = parsePage(query, 80);
-    const types = parseInput(typeList, listParam(query, 'types'));
-    const excluded = parseInput(typeList, listParam(query, 'exclude_types'));
+    const types = requestedTypes(
+      parseInput(typeList, listParam(query, 'types')),
+      parseInput(typeList, listParam(query, 'exclude_types')),
+    );
+    const { account_id: fromAccountId } = parseInput(filterSchema, query);
     const params: unknown[] = [token.accountId];
     const { where, ascending } = pageConditions('n.id', page, params);
-    const typeFilter = types.length ? `AND n.type = ANY($${params.push(types)}::text[])` : '';
-    const excludeFilter = excluded.length
-      ? `AND n.type <> ALL($${params.push(excluded)}::text[])`
+    const typeFilter = types ? `AND n.type = ANY($${params.push(types)}::text[])` : '';
+    const fromFilter = fromAccountId
+      ? `AND n.from_account_id = $${params.push(fromAccountId)}`
       : '';
     const rows = await this.load(
-      `n.account_id = $1 AND ${where} ${typeFilter} ${excludeFilter}
+      `n.account_id = $1 AND ${where} ${typeFilter} ${fromFilter}
        ORDER BY n.id ${ascending ? 'ASC' : 'DESC'} LIMIT ${page.limit}`,
       params,
     );

@@ -13,7 +13,8 @@ import { accountSearch, escapeLike } from './account-search';
 
 const searchQuery = z.object({
   q: z.string().trim().min(1, 'is required').max(500),
-  type: z.enum(['accounts', 'statuses', 'hashtags']).optional(),
+  // Any other type finds nothing, as on Mastodon (SearchService), rather than failing.
+  type: z.string().optional(),
   resolve: formBoolean.optional(),
   following: formBoolean.optional(),
   limit: z.coerce.number().int().min(1).default(20),
@@ -59,7 +60,7 @@ export class SearchController {
       );
     }
     const limit = Math.min(input.limit, 40);
-    const wants = (type: NonNullable<typeof input.type>) => !input.type || input.type === type;
+    const wants = (type: 'accounts' | 'statuses' | 'hashtags') => !input.type || input.type === type;
     const [accounts, statuses, hashtags] = await Promise.all([
       wants('accounts')
         ? this.searchAccounts(input.q, viewer, { ...input, limit })

@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { registerCors } from '@fediflow/bootstrap';
 import { APP_CONFIG, type FederationConfig } from '@fediflow/config';
 import {
   FederationRuntime,
@@ -104,6 +105,8 @@ export async function configureFederationHttp(app: NestFastifyApplication): Prom
   const config = app.get<FederationConfig>(APP_CONFIG);
   const metrics = app.get(InboxMetrics);
   const fastify = app.getHttpAdapter().getInstance();
+  // Browser clients read WebFinger, NodeInfo and actors cross-origin, as from Mastodon.
+  await registerCors(app);
   if (!config.FEDERATION_ENABLED) {
     await fastify.register(async (scope) => {
       keepRawBodies(scope);
