@@ -132,6 +132,33 @@ describe('federation service', () => {
     expect(browser.headers.get('location')).toBe(`${TEST_ORIGIN}/@alice`);
   });
 
+  it('lets browsers on other origins read discovery documents and actors (GET only), as Mastodon', async () => {
+    const origin = { origin: 'https://web-client.example' };
+    for (const path of [
+      '/.well-known/webfinger?resource=acct:alice@fediflow.test',
+      '/.well-known/nodeinfo',
+      '/nodeinfo/2.1',
+      '/users/alice',
+    ]) {
+      const read = await fetch(`${service.base}${path}`, { headers: { ...AP, ...origin } });
+      expect(read.status, path).toBe(200);
+      expect(read.headers.get('access-control-allow-origin'), path).toBe('*');
+      const preflight = await fetch(`${service.base}${path}`, {
+        method: 'OPTIONS',
+        headers: { ...origin, 'access-control-request-method': 'GET' },
+      });
+      expect(preflight.status, path).toBe(200);
+      expect(preflight.headers.get('access-control-allow-methods'), path).toBe('GET');
+      expect(preflight.headers.get('access-control-max-age'), path).toBe('7200');
+    }
+    // Inboxes are for servers, not browsers.
+    const inbox = await fetch(`${service.base}/users/alice/inbox`, {
+      method: 'OPTIONS',
+      headers: { ...origin, 'access-control-request-method': 'POST' },
+    });
+    expect(inbox.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('serves the instance actor for signed fetches', async () => {
     const { status, body } = await getJson(`${service.base}/actor`);
     expect(status).toBe(200);

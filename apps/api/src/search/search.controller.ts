@@ -60,7 +60,8 @@ export class SearchController {
       );
     }
     const limit = Math.min(input.limit, 40);
-    const wants = (type: 'accounts' | 'statuses' | 'hashtags') => !input.type || input.type === type;
+    const wants = (type: 'accounts' | 'statuses' | 'hashtags') =>
+      !input.type || input.type === type;
     const [accounts, statuses, hashtags] = await Promise.all([
       wants('accounts')
         ? this.searchAccounts(input.q, viewer, { ...input, limit })

@@ -146,6 +146,22 @@ export class StatusView {
     return status;
   }
 
+  /**
+   * Mastodon's StatusSource (`GET /api/v1/statuses/:id/source`, what an edit form starts from):
+   * for anyone who may see the status, as Mastodon's StatusPolicy#show? decides.
+   */
+  async source(
+    id: string,
+    viewerId: string | null,
+  ): Promise<{ id: string; text: string; spoiler_text: string } | undefined> {
+    const [row] = await this.db.query(
+      `SELECT s.id::text AS id, s.text, s.spoiler_text FROM statuses s
+        WHERE s.id = $2 AND s.reblog_of_id IS NULL AND ${VISIBLE_TO_VIEWER}`,
+      [viewerId, id],
+    );
+    return row;
+  }
+
   /** The plain-text sources of statuses, for "delete and redraft". */
   async sources(ids: readonly string[]): Promise<{ id: string; text: string }[]> {
     return this.db.query(`SELECT id::text AS id, text FROM statuses WHERE id = ANY($1::bigint[])`, [

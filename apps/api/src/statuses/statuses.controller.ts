@@ -98,6 +98,14 @@ export class StatusesController {
     return { ...status, text: source?.text ?? '' };
   }
 
+  @Get(':id/source')
+  @Auth({ require: 'app', scope: 'read:statuses' })
+  async source(@Param('id') id: string, @Token() token: AccessToken) {
+    const source = await this.view.source(parseId(id), token.accountId);
+    if (!source) throw ApiError.notFound();
+    return source;
+  }
+
   @Get(':id/context')
   @Auth({ require: 'optional', scope: 'read:statuses' })
   async context(@Param('id') id: string, @Token() token: AccessToken | undefined) {

@@ -170,6 +170,54 @@ describe('statuses', () => {
     expect((await anonymous.get(`/api/v1/statuses/${original.body.id}`)).status).toBe(404);
   });
 
+  it('serves the source an edit form starts from, to whoever may see the status', async () => {
+    const original = await post(alice, {
+      status: 'draft <b>bold</b> & @bob',
+      spoiler_text: 'cw: tests',
+      visibility: 'private',
+    });
+    const source = await bob.client.get(`/api/v1/statuses/${original.body.id}/source`);
+    expect(source.status).toBe(200);
+    // Mastodon's StatusSource entity: exactly these three fields, the text as typed.
+    expect(source.body).toEqual({
+      id: original.body.id,
+      text: 'draft <b>bold</b> & @bob',
+      spoiler_text: 'cw: tests',
+    });
+    // Not a follower, so the private status is not found; anonymous calls need a token.
+    expect((await carol.client.get(`/api/v1/statuses/${original.body.id}/source`)).status).toBe(
+      404,
+    );
+    expect((await anonymous.get(`/api/v1/statuses/${original.body.id}/source`)).status).toBe(401);
+    expect((await alice.client.get('/api/v1/statuses/nope/source')).status).toBe(404);
+
+    await alice.client.put(`/api/v1/statuses/${original.body.id}`, {
+      status: 'final text',
+      spoiler_text: '',
+    });
+    const edited = await alice.client.get<{ text: string; spoiler_text: string }>(
+      `/api/v1/statuses/${original.body.id}/source`,
+    );
+    expect(edited.body).toMatchObject({ text: 'final text', spoiler_text: '' });
+
+    // An app token (client_credentials) may read the source of a public status.
+    const app = await registerApp(api.base);
+    const appToken = await anonymous.request<{ access_token: string }>('POST', '/oauth/token', {
+      form: {
+        grant_type: 'client_credentials',
+        client_id: app.client_id,
+        client_secret: app.client_secret,
+        scope: 'read',
+      },
+    });
+    const open = await post(alice, { status: 'public words' });
+    const asApp = await anonymous
+      .as(appToken.body.access_token)
+      .get<{ text: string }>(`/api/v1/statuses/${open.body.id}/source`);
+    expect(asApp.status).toBe(200);
+    expect(asApp.body.text).toBe('public words');
+  });
+
   it('favourites and reblogs idempotently with counters and notifications', async () => {
     const target = await post(alice, { status: 'like me' });
     for (let i = 0; i < 2; i++) {
