@@ -3,6 +3,7 @@ import {
   isolatedInfrastructure,
   MastodonClient,
   registerMember,
+  signInAndAuthorize,
   type IsolatedInfrastructure,
 } from '@fediflow/testing';
 import { createHash, randomBytes } from 'node:crypto';
@@ -63,25 +64,12 @@ describe('member journey against the built api', () => {
     // Alice signs in on the authorization page with PKCE, as a native client would.
     const verifier = randomBytes(32).toString('base64url');
     const challenge = createHash('sha256').update(verifier).digest('base64url');
-    const page = await client.get<string>(
-      `/oauth/authorize?response_type=code&client_id=${app.body.client_id}&redirect_uri=${encodeURIComponent(REDIRECT)}` +
+    const consent = await signInAndAuthorize(
+      api.base,
+      `response_type=code&client_id=${app.body.client_id}&redirect_uri=${encodeURIComponent(REDIRECT)}` +
         `&scope=read+write+follow&code_challenge=${challenge}&code_challenge_method=S256&state=s1`,
+      { login: 'alice', password: 'pw-alice-correct-horse' },
     );
-    expect(page.status).toBe(200);
-    expect(page.body).toContain('Authorize Journey');
-    const consent = await client.request('POST', '/oauth/authorize', {
-      form: {
-        client_id: app.body.client_id,
-        redirect_uri: REDIRECT,
-        scope: 'read write follow',
-        state: 's1',
-        code_challenge: challenge,
-        code_challenge_method: 'S256',
-        email: 'alice@example.test',
-        password: 'pw-alice-correct-horse',
-        decision: 'approve',
-      },
-    });
     expect(consent.status).toBe(302);
     const code = new URL(consent.headers.get('location')!).searchParams.get('code')!;
     const token = await client.request<{ access_token: string }>('POST', '/oauth/token', {

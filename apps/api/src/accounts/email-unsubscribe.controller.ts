@@ -2,7 +2,8 @@ import { Body, Controller, Get, Post, Query, Res, HttpCode } from '@nestjs/commo
 import type { FastifyReply } from 'fastify';
 import { affectedCount } from '@fediflow/database';
 import { DataSource } from 'typeorm';
-import { renderMessagePage } from '../oauth/authorize-page';
+import { INSTANCE_NAME, renderMessagePage } from '../oauth/authorize-page';
+import { PublicUrls } from '../common/public-urls';
 import { escapeHtml } from '../common/content/status-text';
 
 const PAGE_HEADERS = {
@@ -18,7 +19,10 @@ const PAGE_HEADERS = {
  */
 @Controller('/email/unsubscribe')
 export class EmailUnsubscribeController {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly urls: PublicUrls,
+  ) {}
 
   @Get()
   confirm(@Query('token') token: string | undefined, @Res() reply: FastifyReply): void {
@@ -48,6 +52,15 @@ export class EmailUnsubscribeController {
       changed > 0
         ? [200, 'Unsubscribed', 'You will no longer receive notification digests.']
         : [404, 'Link not recognised', 'This unsubscribe link is invalid or has expired.'];
-    void reply.status(status).headers(PAGE_HEADERS).send(renderMessagePage(title, message));
+    void reply
+      .status(status)
+      .headers(PAGE_HEADERS)
+      .send(
+        renderMessagePage(
+          { instanceName: INSTANCE_NAME, instanceHost: this.urls.host },
+          title,
+          message,
+        ),
+      );
   }
 }

@@ -4,13 +4,22 @@ import { z } from 'zod';
 import { OAuthError } from '../common/api-error';
 import { parseScopes } from '../common/auth/scopes';
 import { PublicUrls } from '../common/public-urls';
-import { renderAuthorizePage, renderMessagePage, type AuthorizeRequest } from './authorize-page';
+import {
+  INSTANCE_NAME,
+  renderConsentPage,
+  renderMessagePage,
+  renderSignInPage,
+  type AuthorizeRequest,
+  type PageContext,
+  type SignedInMember,
+} from './authorize-page';
 import {
   OAuthService,
   OOB_REDIRECT_URI,
   type OAuthApplication,
   type TokenJson,
 } from './oauth.service';
+import { csrfToken, csrfValid, WebSessions } from './web-session';
 
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
@@ -60,6 +69,7 @@ function parseOAuth<T extends z.ZodType>(schema: T, input: unknown): z.output<T>
 export class OAuthController {
   constructor(
     private readonly oauth: OAuthService,
+    private readonly sessions: WebSessions,
     @Inject(PublicUrls) private readonly urls: PublicUrls,
   ) {}
 
@@ -82,52 +92,102 @@ export class OAuthController {
     };
   }
 
+  /**
+   * The authorization page: a sign-in form when the browser has no session, else the consent
+   * screen for the signed-in member (Mastodon's flow, server-rendered, no script needed).
+   */
   @Get('/oauth/authorize')
-  async showAuthorize(@Query() query: unknown, @Res() reply: FastifyReply): Promise<void> {
+  async showAuthorize(
+    @Query() query: unknown,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const checked = await this.checkAuthorizeRequest(query, reply);
     if (!checked) return;
-    void reply.headers(PAGE_HEADERS).send(
-      renderAuthorizePage({
-        appName: checked.application.name,
-        request: checked.request,
-        scopes: checked.scopes,
-      }),
-    );
+    const member = await this.signedInMember(request, reply);
+    if (member === null) return;
+    const context = this.pageContext(request, reply);
+    void reply
+      .headers(PAGE_HEADERS)
+      .send(
+        member
+          ? renderConsentPage({ context, ...checked, member })
+          : renderSignInPage({ context, ...checked }),
+      );
+  }
+
+  @Post('/oauth/sign_in')
+  @HttpCode(200)
+  async signIn(
+    @Body() body: Record<string, unknown> | undefined,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const checked = await this.checkAuthorizeRequest(body, reply);
+    if (!checked || !this.checkCsrf(request, reply, body)) return;
+    const login = typeof body?.['login'] === 'string' ? body['login'].trim() : '';
+    const password = typeof body?.['password'] === 'string' ? body['password'] : '';
+    const user = await this.oauth.authenticateUser(login, password, { allowUsername: true });
+    if (!user) {
+      void reply
+        .status(401)
+        .headers(PAGE_HEADERS)
+        .send(
+          renderSignInPage({
+            context: this.pageContext(request, reply),
+            ...checked,
+            login,
+            error: 'Invalid username, e-mail address or password.',
+          }),
+        );
+      return;
+    }
+    try {
+      await this.sessions.start(request, reply, user.userId, body?.['remember'] === '1');
+    } catch {
+      return this.sessionsUnavailable(reply);
+    }
+    this.backToAuthorize(reply, checked.request);
+  }
+
+  /** "Not you?": ends the browser session and shows the sign-in form for the same request. */
+  @Post('/oauth/sign_out')
+  @HttpCode(200)
+  async signOut(
+    @Body() body: Record<string, unknown> | undefined,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const checked = await this.checkAuthorizeRequest(body, reply);
+    if (!checked || !this.checkCsrf(request, reply, body)) return;
+    try {
+      await this.sessions.end(request, reply);
+    } catch {
+      return this.sessionsUnavailable(reply);
+    }
+    this.backToAuthorize(reply, checked.request);
   }
 
   @Post('/oauth/authorize')
   @HttpCode(200)
   async submitAuthorize(
     @Body() body: Record<string, unknown> | undefined,
+    @Req() httpRequest: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const checked = await this.checkAuthorizeRequest(body, reply);
-    if (!checked) return;
+    if (!checked || !this.checkCsrf(httpRequest, reply, body)) return;
     const { application, request, scopes } = checked;
-    if (body?.['decision'] === 'deny') {
+    const member = await this.signedInMember(httpRequest, reply);
+    if (member === null) return;
+    // The session ended (or never was) since the page was shown: sign in again.
+    if (!member) return this.backToAuthorize(reply, request);
+    if (body?.['decision'] !== 'approve') {
       return this.redirectBack(reply, request, { error: 'access_denied' });
-    }
-    const user = await this.oauth.authenticateUser(
-      String(body?.['email'] ?? ''),
-      String(body?.['password'] ?? ''),
-    );
-    if (!user) {
-      void reply
-        .status(401)
-        .headers(PAGE_HEADERS)
-        .send(
-          renderAuthorizePage({
-            appName: application.name,
-            request,
-            scopes,
-            error: 'Invalid e-mail address or password.',
-          }),
-        );
-      return;
     }
     const code = await this.oauth.issueCode({
       application,
-      userId: user.userId,
+      userId: member.userId,
       redirectUri: request.redirect_uri,
       scopes,
       codeChallenge: request.code_challenge,
@@ -136,7 +196,14 @@ export class OAuthController {
     if (request.redirect_uri === OOB_REDIRECT_URI) {
       void reply
         .headers(PAGE_HEADERS)
-        .send(renderMessagePage('Authorization code', `${application.name} is authorized.`, code));
+        .send(
+          renderMessagePage(
+            this.pageContext(httpRequest, reply),
+            'Authorization code',
+            `${application.name} is authorized.`,
+            code,
+          ),
+        );
       return;
     }
     this.redirectBack(reply, request, { code });
@@ -238,7 +305,13 @@ export class OAuthController {
       void reply
         .status(400)
         .headers(PAGE_HEADERS)
-        .send(renderMessagePage('Unknown application', 'The client_id is not registered here.'));
+        .send(
+          renderMessagePage(
+            this.site,
+            'Unknown application',
+            'The client_id is not registered here.',
+          ),
+        );
       return undefined;
     }
     const redirectUri = typeof raw['redirect_uri'] === 'string' ? raw['redirect_uri'] : '';
@@ -248,6 +321,7 @@ export class OAuthController {
         .headers(PAGE_HEADERS)
         .send(
           renderMessagePage(
+            this.site,
             'Invalid redirect URI',
             'The redirect_uri is not one the application registered.',
           ),
@@ -306,12 +380,77 @@ export class OAuthController {
       void reply
         .status(400)
         .headers(PAGE_HEADERS)
-        .send(renderMessagePage('Authorization failed', params['error'] ?? 'error'));
+        .send(renderMessagePage(this.site, 'Authorization failed', params['error'] ?? 'error'));
       return;
     }
     const target = new URL(request.redirect_uri);
     for (const [key, value] of Object.entries(params)) target.searchParams.set(key, value);
     if (request.state !== undefined) target.searchParams.set('state', request.state);
     void reply.header('cache-control', 'no-store').redirect(target.toString(), 302);
+  }
+
+  private get site(): Pick<PageContext, 'instanceName' | 'instanceHost'> {
+    return { instanceName: INSTANCE_NAME, instanceHost: this.urls.host };
+  }
+
+  private pageContext(request: FastifyRequest, reply: FastifyReply): PageContext {
+    return { ...this.site, csrfToken: csrfToken(request, reply) };
+  }
+
+  /** The signed-in member; undefined when signed out; null when a 503 page was sent. */
+  private async signedInMember(
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<(SignedInMember & { userId: string }) | undefined | null> {
+    let userId: string | undefined;
+    try {
+      userId = await this.sessions.userOf(request);
+    } catch {
+      this.sessionsUnavailable(reply);
+      return null;
+    }
+    const member = userId ? await this.oauth.member(userId) : undefined;
+    return member && userId ? { ...member, userId } : undefined;
+  }
+
+  private checkCsrf(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    body: Record<string, unknown> | undefined,
+  ): boolean {
+    if (csrfValid(request, body?.['authenticity_token'], this.urls.origin)) return true;
+    void reply
+      .status(403)
+      .headers(PAGE_HEADERS)
+      .send(
+        renderMessagePage(
+          this.pageContext(request, reply),
+          'Please try again',
+          'This form expired or was sent from another site. Go back, reload the page and submit it again.',
+        ),
+      );
+    return false;
+  }
+
+  private sessionsUnavailable(reply: FastifyReply): void {
+    void reply
+      .status(503)
+      .headers({ ...PAGE_HEADERS, 'retry-after': '30' })
+      .send(
+        renderMessagePage(
+          this.site,
+          'Sign-in is unavailable',
+          'Signing in is not possible right now. Please try again in a minute.',
+        ),
+      );
+  }
+
+  /** After a form: the authorization page again, by GET (303), with the same request. */
+  private backToAuthorize(reply: FastifyReply, request: AuthorizeRequest): void {
+    const params = new URLSearchParams({ response_type: 'code' });
+    for (const [key, value] of Object.entries(request)) {
+      if (value !== undefined) params.set(key, String(value));
+    }
+    void reply.header('cache-control', 'no-store').redirect(`/oauth/authorize?${params}`, 303);
   }
 }

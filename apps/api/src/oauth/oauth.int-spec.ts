@@ -1,4 +1,11 @@
-import { MastodonClient, registerMember, type RegisteredApp } from '@fediflow/testing';
+import {
+  FormSession,
+  hiddenFields,
+  MastodonClient,
+  registerMember,
+  signInAndAuthorize,
+  type RegisteredApp,
+} from '@fediflow/testing';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, TEST_ORIGIN, type ApiHarness } from '../testing/api-harness.testing';
@@ -11,12 +18,14 @@ describe('OAuth 2 against PostgreSQL and Redis', () => {
   let app: RegisteredApp;
 
   beforeAll(async () => {
-    api = await startApi('oauth');
+    // One trusted proxy hop, so a request can say it came over TLS (X-Forwarded-Proto).
+    api = await startApi('oauth', { TRUST_PROXY_HOPS: '1' });
     anonymous = new MastodonClient(api.base);
     const registered = await anonymous.post<
       RegisteredApp & { redirect_uris: string[]; scopes: string[] }
     >('/api/v1/apps', {
       client_name: 'Tusky <b>test</b>',
+      website: 'https://tusky.example/',
       redirect_uris: [REDIRECT, 'urn:ietf:wg:oauth:2.0:oob'],
       scopes: 'read write follow',
     });
@@ -35,16 +44,29 @@ describe('OAuth 2 against PostgreSQL and Redis', () => {
     return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
   }
 
-  async function authorize(params: Record<string, string>, form: Record<string, string>) {
-    return anonymous.request('POST', '/oauth/authorize', {
-      form: {
-        client_id: app.client_id,
-        redirect_uri: REDIRECT,
-        scope: 'read write',
-        ...params,
-        ...form,
-      },
+  const query = (params: Record<string, string> = {}) =>
+    new URLSearchParams({
+      response_type: 'code',
+      client_id: app.client_id,
+      redirect_uri: REDIRECT,
+      scope: 'read write',
+      ...params,
+    }).toString();
+  const alicePassword = 'pw-alice-correct-horse';
+
+  /** A browser session signed in as alice, on the consent screen of `params`. */
+  async function consentScreen(params: Record<string, string> = {}, remember = false) {
+    const session = new FormSession(api.base);
+    const signIn = await session.get(`/oauth/authorize?${query(params)}`);
+    const signedIn = await session.submit(signIn, '/oauth/sign_in', {
+      login: 'alice',
+      password: alicePassword,
+      ...(remember ? { remember: '1' } : {}),
     });
+    expect(signedIn.status).toBe(303);
+    const consent = await session.get(signedIn.headers.get('location')!);
+    expect(consent.status).toBe(200);
+    return { session, signedIn, consent };
   }
 
   it('publishes authorization server metadata', async () => {
@@ -87,6 +109,8 @@ describe('OAuth 2 against PostgreSQL and Redis', () => {
     expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(page.body).toContain('Tusky &lt;b&gt;test&lt;/b&gt;');
     expect(page.body).not.toContain('<b>test</b>');
+    expect(page.body).toContain('<label for="login">Username or e-mail address</label>');
+    expect(page.body).toContain('Sign in to FediFlow');
     const unknown = await anonymous.get(
       `/oauth/authorize?client_id=nope&redirect_uri=${encodeURIComponent(REDIRECT)}`,
     );
@@ -100,9 +124,10 @@ describe('OAuth 2 against PostgreSQL and Redis', () => {
 
   it('runs the authorization-code flow with PKCE, single use', async () => {
     const { verifier, challenge } = pkce();
-    const approved = await authorize(
-      { state: 'xyz', code_challenge: challenge, code_challenge_method: 'S256' },
-      { email: 'alice@example.test', password: 'pw-alice-correct-horse', decision: 'approve' },
+    const approved = await signInAndAuthorize(
+      api.base,
+      query({ state: 'xyz', code_challenge: challenge, code_challenge_method: 'S256' }),
+      { login: 'alice', password: alicePassword },
     );
     expect(approved.status).toBe(302);
     const location = new URL(approved.headers.get('location')!);
@@ -140,18 +165,129 @@ describe('OAuth 2 against PostgreSQL and Redis', () => {
     expect(reused.body.error).toBe('invalid_grant');
   });
 
-  it('shows the form again with 401 for a wrong password, and redirects access_denied on deny', async () => {
-    const wrong = await authorize(
-      {},
-      { email: 'alice@example.test', password: 'nope', decision: 'approve' },
-    );
+  it('signs in by username or e-mail; a wrong password shows the form again with 401', async () => {
+    const session = new FormSession(api.base);
+    const page = await session.get(`/oauth/authorize?${query()}`);
+    const wrong = await session.submit(page, '/oauth/sign_in', {
+      login: 'alice',
+      password: 'nope',
+    });
     expect(wrong.status).toBe(401);
-    expect(wrong.body).toContain('Invalid e-mail address or password');
-    const denied = await authorize({ state: 's' }, { decision: 'deny' });
-    expect(denied.status).toBe(302);
-    expect(new URL(denied.headers.get('location')!).searchParams.get('error')).toBe(
-      'access_denied',
+    expect(wrong.body).toContain('Invalid username, e-mail address or password.');
+    expect(wrong.body).toContain('value="alice"');
+    expect(session.cookie('fediflow_session')).toBeUndefined();
+    for (const login of ['alice@example.test', 'ALICE', '@alice']) {
+      const browser = new FormSession(api.base);
+      const form = await browser.get(`/oauth/authorize?${query()}`);
+      const signedIn = await browser.submit(form, '/oauth/sign_in', {
+        login,
+        password: alicePassword,
+      });
+      expect(signedIn.status, login).toBe(303);
+    }
+  });
+
+  it('shows a consent screen: who asks, for what in words, where it sends you, as whom', async () => {
+    const { consent, signedIn } = await consentScreen({ scope: 'read write:statuses follow' });
+    expect(consent.body).toContain('<h1>Authorize Tusky &lt;b&gt;test&lt;/b&gt;</h1>');
+    expect(consent.body).toContain('href="https://tusky.example/"');
+    expect(consent.body).toContain('Signed in as <strong>alice</strong>');
+    expect(consent.body).toContain('@alice@fediflow.test');
+    expect(consent.body).toContain('Not you? Switch account');
+    expect(consent.body).toContain('See all of your account');
+    expect(consent.body).toContain('Change your posts');
+    expect(consent.body).toContain('Follow, unfollow, block and mute accounts');
+    expect(consent.body).toContain(`You will then be sent to <span class="redirect">${REDIRECT}`);
+    expect(consent.body).toContain('FediFlow');
+    // The session cookie: HttpOnly, SameSite=Lax, only for the OAuth pages; over plain HTTP not
+    // Secure, and without "keep me signed in" gone when the browser closes.
+    const cookie = signedIn.headers.getSetCookie().find((c) => c.startsWith('fediflow_session='));
+    expect(cookie).toMatch(/; Path=\/oauth; HttpOnly; SameSite=Lax$/);
+  });
+
+  it('remembers the session: later requests go straight to consent; the cookie is Secure behind TLS', async () => {
+    const { session, signedIn } = await consentScreen({}, true);
+    const cookie = signedIn.headers.getSetCookie().find((c) => c.startsWith('fediflow_session='));
+    expect(cookie).toContain('; Max-Age=2592000');
+    const again = await session.get(`/oauth/authorize?${query({ state: 'again' })}`);
+    expect(again.body).toContain('Signed in as');
+    expect(again.body).not.toContain('name="password"');
+
+    const tls = new FormSession(api.base);
+    const page = await tls.request('GET', `/oauth/authorize?${query()}`, undefined, {
+      'x-forwarded-proto': 'https',
+    });
+    expect(page.headers.getSetCookie()[0]).toContain('; Secure');
+    const secure = await tls.request(
+      'POST',
+      '/oauth/sign_in',
+      { ...hiddenFields(page.body, '/oauth/sign_in'), login: 'alice', password: alicePassword },
+      { 'x-forwarded-proto': 'https' },
     );
+    expect(secure.headers.getSetCookie().join()).toMatch(/fediflow_session=[^;]+;.*; Secure/);
+  });
+
+  it('refuses forms without the CSRF token or from another site with 403', async () => {
+    const session = new FormSession(api.base);
+    const page = await session.get(`/oauth/authorize?${query()}`);
+    const fields = { ...hiddenFields(page.body, '/oauth/sign_in'), login: 'alice' };
+    const sent = (form: Record<string, string>, headers?: Record<string, string>) =>
+      session.request('POST', '/oauth/sign_in', { ...form, password: alicePassword }, headers);
+    expect((await sent({ ...fields, authenticity_token: 'x'.repeat(43) })).status).toBe(403);
+    const { authenticity_token: _token, ...withoutToken } = fields;
+    expect((await sent(withoutToken)).status).toBe(403);
+    expect((await sent(fields, { origin: 'https://evil.example' })).status).toBe(403);
+    // A page elsewhere cannot read the cookie, so a token alone is not enough.
+    const noCookie = await new FormSession(api.base).request('POST', '/oauth/sign_in', {
+      ...fields,
+      password: alicePassword,
+    });
+    expect(noCookie.status).toBe(403);
+    expect(session.cookie('fediflow_session')).toBeUndefined();
+    expect((await sent(fields)).status).toBe(303);
+  });
+
+  it('switches account: signing out ends the session on the server and shows the sign-in form', async () => {
+    const { session, consent } = await consentScreen({ state: 'sw' });
+    const stolen = session.cookie('fediflow_session')!;
+    const signedOut = await session.submit(consent, '/oauth/sign_out');
+    expect(signedOut.status).toBe(303);
+    const back = await session.get(signedOut.headers.get('location')!);
+    expect(back.body).toContain('name="password"');
+    expect(back.body).toContain('name="state" value="sw"');
+    // The old cookie no longer signs anyone in.
+    const replay = await fetch(`${api.base}/oauth/authorize?${query()}`, {
+      headers: { cookie: `fediflow_session=${stolen}` },
+    });
+    expect(await replay.text()).not.toContain('Signed in as');
+  });
+
+  it('redirects access_denied on deny, and sends a signed-out approval back to sign in', async () => {
+    const { session, consent } = await consentScreen({ state: 's' });
+    const denied = await session.submit(consent, '/oauth/authorize', { decision: 'deny' });
+    expect(denied.status).toBe(302);
+    const location = new URL(denied.headers.get('location')!);
+    expect(location.searchParams.get('error')).toBe('access_denied');
+    expect(location.searchParams.get('state')).toBe('s');
+
+    const stranger = new FormSession(api.base);
+    const page = await stranger.get(`/oauth/authorize?${query()}`);
+    const approve = await stranger.request('POST', '/oauth/authorize', {
+      ...hiddenFields(page.body, '/oauth/sign_in'),
+      decision: 'approve',
+    });
+    expect(approve.status).toBe(303);
+    expect(approve.headers.get('location')).toMatch(/^\/oauth\/authorize\?/);
+  });
+
+  it('shows the code for out-of-band clients', async () => {
+    const approved = await signInAndAuthorize(
+      api.base,
+      query({ redirect_uri: 'urn:ietf:wg:oauth:2.0:oob' }),
+      { login: 'alice@example.test', password: alicePassword },
+    );
+    expect(approved.status).toBe(200);
+    expect(approved.body).toContain('Copy this code into the application');
   });
 
   it('issues tokens by password and client credentials, and enforces registered scopes', async () => {

@@ -85,15 +85,41 @@ export class OAuthService {
     return application;
   }
 
-  /** Finds the member for a login form or the password grant; undefined when the pair is wrong. */
-  async authenticateUser(email: string, password: string): Promise<{ userId: string } | undefined> {
+  /**
+   * Finds the member for the password grant (by e-mail, as Mastodon) or the sign-in page (by
+   * username or e-mail); undefined when the pair is wrong.
+   */
+  async authenticateUser(
+    login: string,
+    password: string,
+    options: { allowUsername?: boolean } = {},
+  ): Promise<{ userId: string } | undefined> {
+    // "@alice" is a handle too; anything else with an "@" is an e-mail address.
+    const handle = login.replace(/^@/, '');
+    const byUsername = options.allowUsername === true && !handle.includes('@');
     const [user]: { id: string; password_hash: string }[] = await this.db.query(
-      `SELECT id, password_hash FROM users WHERE lower(email) = lower($1)`,
-      [email],
+      byUsername
+        ? `SELECT u.id, u.password_hash FROM users u JOIN accounts a ON a.id = u.account_id
+            WHERE lower(a.username) = lower($1) AND a.domain IS NULL`
+        : `SELECT id, password_hash FROM users WHERE lower(email) = lower($1)`,
+      [byUsername ? handle : login],
     );
-    // Hash even for an unknown e-mail so response times do not reveal which addresses exist.
+    // Hash even for an unknown login so response times do not reveal which members exist.
     const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
     return user && ok ? { userId: user.id } : undefined;
+  }
+
+  /** Who a signed-in browser session belongs to, for the consent screen. */
+  async member(
+    userId: string,
+  ): Promise<{ username: string; email: string; displayName: string } | undefined> {
+    const [member]: { username: string; email: string; displayName: string }[] =
+      await this.db.query(
+        `SELECT a.username, u.email, a.display_name AS "displayName"
+           FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.id = $1`,
+        [userId],
+      );
+    return member;
   }
 
   async issueCode(input: {
