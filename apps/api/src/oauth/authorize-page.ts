@@ -84,7 +84,7 @@ function layout(
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <meta name="referrer" content="no-referrer">
+  <meta name="referrer" content="same-origin">
   <title>${escapeHtml(title)} · ${escapeHtml(context.instanceName)}</title>
   <style>${STYLE}</style>
 </head>

@@ -27,7 +27,8 @@ const PAGE_HEADERS = {
   'content-security-policy':
     "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
   'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
+  // same-origin, not no-referrer: with no-referrer Chromium posts the forms with `Origin: null`.
+  'referrer-policy': 'same-origin',
 } as const;
 
 const authorizeSchema = z.object({
