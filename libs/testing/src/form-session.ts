@@ -59,9 +59,8 @@ export function hiddenFields(html: string, action: string): Record<string, strin
   const form = new RegExp(`<form[^>]*action="${action}"[^>]*>([\\s\\S]*?)</form>`).exec(html);
   if (!form) throw new Error(`no form posting to ${action} in:\n${html}`);
   const fields: Record<string, string> = {};
-  for (const input of form[1]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    fields[input[1]!] = unescapeHtml(input[2]!);
-  }
+  const inputs = (form[1] ?? '').matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g);
+  for (const [, name = '', value = ''] of inputs) fields[name] = unescapeHtml(value);
   return fields;
 }
 

@@ -27,7 +27,6 @@ export interface ApplicationSummary {
 
 export interface SignedInMember {
   username: string;
-  email: string;
   displayName: string;
 }
 

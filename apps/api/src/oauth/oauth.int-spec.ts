@@ -230,13 +230,19 @@ describe('OAuth 2 against PostgreSQL and Redis', () => {
   it('refuses forms without the CSRF token or from another site with 403', async () => {
     const session = new FormSession(api.base);
     const page = await session.get(`/oauth/authorize?${query()}`);
-    const fields = { ...hiddenFields(page.body, '/oauth/sign_in'), login: 'alice' };
+    const fields: Record<string, string> = {
+      ...hiddenFields(page.body, '/oauth/sign_in'),
+      login: 'alice',
+    };
     const sent = (form: Record<string, string>, headers?: Record<string, string>) =>
       session.request('POST', '/oauth/sign_in', { ...form, password: alicePassword }, headers);
     expect((await sent({ ...fields, authenticity_token: 'x'.repeat(43) })).status).toBe(403);
-    const { authenticity_token: _token, ...withoutToken } = fields;
+    const withoutToken = { ...fields };
+    delete withoutToken['authenticity_token'];
     expect((await sent(withoutToken)).status).toBe(403);
     expect((await sent(fields, { origin: 'https://evil.example' })).status).toBe(403);
+    // What a browser sends from a sandboxed frame or a no-referrer page: not provably ours.
+    expect((await sent(fields, { origin: 'null' })).status).toBe(403);
     // A page elsewhere cannot read the cookie, so a token alone is not enough.
     const noCookie = await new FormSession(api.base).request('POST', '/oauth/sign_in', {
       ...fields,

@@ -110,15 +110,12 @@ export class OAuthService {
   }
 
   /** Who a signed-in browser session belongs to, for the consent screen. */
-  async member(
-    userId: string,
-  ): Promise<{ username: string; email: string; displayName: string } | undefined> {
-    const [member]: { username: string; email: string; displayName: string }[] =
-      await this.db.query(
-        `SELECT a.username, u.email, a.display_name AS "displayName"
-           FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.id = $1`,
-        [userId],
-      );
+  async member(userId: string): Promise<{ username: string; displayName: string } | undefined> {
+    const [member]: { username: string; displayName: string }[] = await this.db.query(
+      `SELECT a.username, a.display_name AS "displayName"
+         FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.id = $1`,
+      [userId],
+    );
     return member;
   }
 
