@@ -43,6 +43,7 @@ interface BrowserResponse {
   status: number;
   body: unknown;
   link: string | null;
+  rateLimitRemaining: string | null;
   error?: string;
 }
 
@@ -150,9 +151,11 @@ describe('a web client in Chromium against the built api', () => {
             status: response.status,
             body: text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text,
             link: response.headers.get('link'),
+            rateLimitRemaining: response.headers.get('x-ratelimit-remaining'),
           };
         } catch (error) {
-          return { ok: false, status: 0, body: null, link: null, error: String(error) };
+          const failed = { ok: false, status: 0, body: null, link: null, rateLimitRemaining: null };
+          return { ...failed, error: String(error) };
         }
       },
       { url: `${api.base}${path}`, method, token, body },
@@ -203,8 +206,9 @@ describe('a web client in Chromium against the built api', () => {
     expect(mentions.status).toBe(200);
     const types = (mentions.body as { type: string }[]).map((n) => n.type);
     expect(types).toEqual(['mention', 'mention']);
-    // Link is an exposed header, so the client can page on.
+    // Link and the rate-limit headers are exposed, so the client can page on and slow down.
     expect(mentions.link).toContain('rel="next"');
+    expect(Number(mentions.rateLimitRemaining)).toBeGreaterThan(0);
     const rest = await call(
       token,
       'GET',

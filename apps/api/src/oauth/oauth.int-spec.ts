@@ -2,12 +2,15 @@ import {
   FormSession,
   hiddenFields,
   MastodonClient,
+  registerApp,
   registerMember,
   signInAndAuthorize,
+  startTcpProxy,
   type RegisteredApp,
+  type TcpProxy,
 } from '@fediflow/testing';
 import { createHash, randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApi, TEST_ORIGIN, type ApiHarness } from '../testing/api-harness.testing';
 
 const REDIRECT = 'https://client.example/callback';
@@ -373,5 +376,43 @@ describe('OAuth 2 against PostgreSQL and Redis', () => {
       `SELECT password_hash FROM users LIMIT 1`,
     );
     expect(user?.password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
+  });
+});
+
+describe('signing in while Redis is lost', () => {
+  let proxy: TcpProxy;
+  let api: ApiHarness;
+
+  beforeAll(async () => {
+    const redis = new URL(inject('testServers').redisUrl);
+    proxy = await startTcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
+    const through = new URL(redis);
+    through.hostname = '127.0.0.1';
+    through.port = String(proxy.port);
+    api = await startApi('oauth-redis-lost', { REDIS_URL: through.toString() });
+  });
+  afterAll(async () => {
+    await api?.close();
+    await proxy?.close();
+  });
+
+  it('answers the sign-in page with a fast 503, not a hang or a 500', async () => {
+    const app = await registerApp(api.base);
+    await registerMember(api.base, app, 'dora');
+    const session = new FormSession(api.base);
+    const page = await session.get(
+      `/oauth/authorize?client_id=${app.client_id}&redirect_uri=urn:ietf:wg:oauth:2.0:oob`,
+    );
+    expect(page.status).toBe(200);
+    await proxy.close();
+    const started = Date.now();
+    const signIn = await session.submit(page, '/oauth/sign_in', {
+      login: 'dora',
+      password: 'pw-dora-correct-horse',
+    });
+    expect(signIn.status).toBe(503);
+    expect(signIn.body).toContain('Sign-in is unavailable');
+    expect(signIn.headers.get('retry-after')).toBe('30');
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });
