@@ -105,7 +105,9 @@ export class OAuthController {
   ): Promise<void> {
     const checked = await this.checkAuthorizeRequest(query, reply);
     if (!checked) return;
-    const member = await this.signedInMember(request, reply);
+    // Mastodon's `force_login=true`: multi-account clients ask to sign in afresh.
+    const forceLogin = (query as Record<string, unknown> | undefined)?.['force_login'] === 'true';
+    const member = forceLogin ? undefined : await this.signedInMember(request, reply);
     if (member === null) return;
     const context = this.pageContext(request, reply);
     void reply

@@ -215,6 +215,10 @@ describe('OAuth 2 against PostgreSQL and Redis', () => {
     const again = await session.get(`/oauth/authorize?${query({ state: 'again' })}`);
     expect(again.body).toContain('Signed in as');
     expect(again.body).not.toContain('name="password"');
+    // force_login=true (multi-account clients) asks for a fresh sign-in all the same.
+    const forced = await session.get(`/oauth/authorize?${query({ force_login: 'true' })}`);
+    expect(forced.body).toContain('name="password"');
+    expect(forced.body).not.toContain('force_login');
 
     const tls = new FormSession(api.base);
     const page = await tls.request('GET', `/oauth/authorize?${query()}`, undefined, {
