@@ -163,6 +163,21 @@ describe('a web client in Chromium against the built api', () => {
   }
 
   it('edits, reads the source of, and deletes a post, and edits the profile, from another origin', async () => {
+    // Chromium reports its CORS preflights to DevTools: record which methods it asked for.
+    const devtools = await context.newCDPSession(page);
+    await devtools.send('Network.enable');
+    const preflights: { method: string; status: number }[] = [];
+    const asked = new Map<string, string>();
+    devtools.on('Network.requestWillBeSent', (event) => {
+      if (event.request.method !== 'OPTIONS') return;
+      const headers = Object.entries(event.request.headers);
+      const method = headers.find(([name]) => /^access-control-request-method$/i.test(name));
+      asked.set(event.requestId, String(method?.[1] ?? ''));
+    });
+    devtools.on('Network.responseReceived', (event) => {
+      const method = asked.get(event.requestId);
+      if (method !== undefined) preflights.push({ method, status: event.response.status });
+    });
     await page.goto(site.origin);
     expect(new URL(page.url()).origin).toBe(site.origin);
     const token = alice.client.token;
@@ -184,6 +199,15 @@ describe('a web client in Chromium against the built api', () => {
     expect(deleted.status, deleted.error).toBe(200);
     expect((deleted.body as { text: string }).text).toBe('first post');
     expect((await call(token, 'GET', `/api/v1/statuses/${id}`)).status).toBe(404);
+    // A status never edited: its URL has no cached preflight, so DELETE is asked for itself.
+    const other = await call(token, 'POST', '/api/v1/statuses', { status: 'short-lived' });
+    const otherId = (other.body as { id: string }).id;
+    expect((await call(token, 'DELETE', `/api/v1/statuses/${otherId}`)).status).toBe(200);
+    // Chromium preflighted each write (a preflight it caches per URL covers the later methods
+    // the answer listed, so the DELETE after PUT on the same URL needed none) and got 200.
+    const methods = preflights.map((preflight) => preflight.method);
+    expect(methods).toEqual(expect.arrayContaining(['POST', 'PUT', 'PATCH', 'DELETE']));
+    expect(preflights.map((preflight) => preflight.status)).toEqual(methods.map(() => 200));
 
     // The sign-in page is no API: Chromium refuses to let another origin read or post to it.
     const page2 = await call(undefined, 'POST', '/oauth/authorize', { decision: 'approve' });
