@@ -242,4 +242,30 @@ describe('accounts and follows', () => {
     expect(response.status).toBe(401);
     expect(response.body.error).toBe('This method requires an authenticated user');
   });
+  it('unsubscribes from the digest by the e-mailed link, on a page naming the instance', async () => {
+    await alice.client.patch('/api/v1/accounts/update_credentials', { email_digest: true });
+    const [user]: { unsubscribe_token: string }[] = await api.db.query(
+      `SELECT unsubscribe_token FROM users u JOIN accounts a ON a.id = u.account_id
+        WHERE a.username = 'alice'`,
+    );
+    const confirm = await fetch(`${api.base}/email/unsubscribe?token=${user?.unsubscribe_token}`);
+    expect(await confirm.text()).toContain('Stop the notification digest?');
+    const unknown = await fetch(`${api.base}/email/unsubscribe?token=nope`, { method: 'POST' });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain('Link not recognised');
+    const done = await fetch(`${api.base}/email/unsubscribe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: user?.unsubscribe_token ?? '' }).toString(),
+    });
+    expect(done.status).toBe(200);
+    const page = await done.text();
+    expect(page).toContain('<h1>Unsubscribed</h1>');
+    expect(page).toContain('<div class="instance">FediFlow</div>');
+    const [after]: { digest_enabled: boolean }[] = await api.db.query(
+      `SELECT digest_enabled FROM users u JOIN accounts a ON a.id = u.account_id
+        WHERE a.username = 'alice'`,
+    );
+    expect(after?.digest_enabled).toBe(false);
+  });
 });

@@ -2,7 +2,8 @@ import { Body, Controller, Get, Post, Query, Res, HttpCode } from '@nestjs/commo
 import type { FastifyReply } from 'fastify';
 import { affectedCount } from '@fediflow/database';
 import { DataSource } from 'typeorm';
-import { INSTANCE_NAME, renderMessagePage } from '../oauth/authorize-page';
+import { renderMessagePage } from '../oauth/authorize-page';
+import { INSTANCE_NAME } from '../common/instance-name';
 import { PublicUrls } from '../common/public-urls';
 import { escapeHtml } from '../common/content/status-text';
 

@@ -3,6 +3,7 @@ import { APP_CONFIG, type ApiConfig } from '@fediflow/config';
 import { DataSource } from 'typeorm';
 import { PublicUrls } from '../common/public-urls';
 import { MAX_STATUS_CHARACTERS } from '../statuses/statuses.service';
+import { INSTANCE_NAME } from '../common/instance-name';
 
 /** The Mastodon API version FediFlow's subset follows; clients branch on it. */
 const COMPATIBLE_VERSION = '4.3.0 (compatible; FediFlow 0.1.0)';
@@ -37,7 +38,7 @@ export class InstanceController {
     const stats = await this.stats();
     return {
       uri: this.urls.host,
-      title: 'FediFlow',
+      title: INSTANCE_NAME,
       short_description: 'A FediFlow community',
       description: 'A FediFlow community on the fediverse.',
       email: '',
@@ -60,7 +61,7 @@ export class InstanceController {
     const stats = await this.stats();
     return {
       domain: this.urls.host,
-      title: 'FediFlow',
+      title: INSTANCE_NAME,
       version: COMPATIBLE_VERSION,
       source_url: 'https://github.com/fediflow/fediflow',
       description: 'A FediFlow community on the fediverse.',

@@ -1,9 +1,6 @@
 import { escapeHtml } from '../common/content/status-text';
 import { describeScope, isWriteScope } from './scope-descriptions';
 
-/** The instance's name as the API reports it (`/api/v2/instance` title). */
-export const INSTANCE_NAME = 'FediFlow';
-
 export interface AuthorizeRequest {
   client_id: string;
   redirect_uri: string;

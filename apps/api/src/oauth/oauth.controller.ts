@@ -3,9 +3,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { OAuthError } from '../common/api-error';
 import { parseScopes } from '../common/auth/scopes';
+import { INSTANCE_NAME } from '../common/instance-name';
 import { PublicUrls } from '../common/public-urls';
 import {
-  INSTANCE_NAME,
   renderConsentPage,
   renderMessagePage,
   renderSignInPage,
