@@ -19,7 +19,7 @@ import {
   type OAuthApplication,
   type TokenJson,
 } from './oauth.service';
-import { csrfToken, csrfValid, WebSessions } from './web-session';
+import { WebSessions } from './web-session';
 
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
@@ -397,7 +397,7 @@ export class OAuthController {
   }
 
   private pageContext(request: FastifyRequest, reply: FastifyReply): PageContext {
-    return { ...this.site, csrfToken: csrfToken(request, reply) };
+    return { ...this.site, csrfToken: this.sessions.csrfToken(request, reply) };
   }
 
   /** The signed-in member; undefined when signed out; null when a 503 page was sent. */
@@ -421,7 +421,7 @@ export class OAuthController {
     reply: FastifyReply,
     body: Record<string, unknown> | undefined,
   ): boolean {
-    if (csrfValid(request, body?.['authenticity_token'], this.urls.origin)) return true;
+    if (this.sessions.csrfValid(request, body?.['authenticity_token'])) return true;
     void reply
       .status(403)
       .headers(PAGE_HEADERS)

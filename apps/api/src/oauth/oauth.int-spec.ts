@@ -10,6 +10,7 @@ import {
   type TcpProxy,
 } from '@fediflow/testing';
 import { createHash, randomBytes } from 'node:crypto';
+import { get } from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApi, TEST_ORIGIN, type ApiHarness } from '../testing/api-harness.testing';
 
@@ -232,6 +233,15 @@ describe('OAuth 2 against PostgreSQL and Redis', () => {
       { 'x-forwarded-proto': 'https' },
     );
     expect(secure.headers.getSetCookie().join()).toMatch(/fediflow_session=[^;]+;.*; Secure/);
+    // TLS ended at the gateway, which keeps the public Host: Secure too. (fetch cannot set Host.)
+    const viaGateway = await new Promise<string[]>((resolve, reject) => {
+      const url = new URL(`/oauth/authorize?${query()}`, api.base);
+      get(url, { headers: { host: new URL(TEST_ORIGIN).host } }, (response) => {
+        response.resume();
+        resolve(response.headers['set-cookie'] ?? []);
+      }).on('error', reject);
+    });
+    expect(viaGateway[0]).toMatch(/^fediflow_csrf=.*; Secure$/);
   });
 
   it('refuses forms without the CSRF token or from another site with 403', async () => {

@@ -3,6 +3,7 @@ import { REDIS } from '@fediflow/redis';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { timingSafeEqual } from 'node:crypto';
+import { PublicUrls } from '../common/public-urls';
 import { digest, randomSecret } from '../common/secrets';
 
 export const SESSION_COOKIE = 'fediflow_session';
@@ -22,54 +23,47 @@ export function readCookie(request: FastifyRequest, name: string): string | unde
   return undefined;
 }
 
-function setCookie(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  name: string,
-  value: string,
-  maxAgeSeconds?: number,
-): void {
-  const attributes = [`${name}=${encodeURIComponent(value)}`, `Path=${COOKIE_PATH}`, 'HttpOnly'];
-  attributes.push('SameSite=Lax');
-  // Behind TLS (directly or as the trusted proxy reports it) the cookie never travels in clear.
-  if (request.protocol === 'https') attributes.push('Secure');
-  if (maxAgeSeconds !== undefined) attributes.push(`Max-Age=${maxAgeSeconds}`);
-  const previous = reply.getHeader('set-cookie');
-  const cookies = Array.isArray(previous) ? previous : previous ? [String(previous)] : [];
-  void reply.header('set-cookie', [...cookies, attributes.join('; ')]);
-}
-
 /**
- * CSRF protection of the sign-in and consent forms (double submit): every form carries the
- * value of an HttpOnly, SameSite cookie, which a page on another site can neither read nor set.
- */
-export function csrfToken(request: FastifyRequest, reply: FastifyReply): string {
-  const existing = readCookie(request, CSRF_COOKIE);
-  if (existing && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
-  const token = randomSecret();
-  setCookie(request, reply, CSRF_COOKIE, token);
-  return token;
-}
-
-/** True when the form's token matches the cookie and the request does not come from elsewhere. */
-export function csrfValid(request: FastifyRequest, submitted: unknown, ownOrigin: string): boolean {
-  const origin = request.headers.origin;
-  if (origin && origin !== ownOrigin && origin !== `${request.protocol}://${request.host}`) {
-    return false;
-  }
-  const cookie = readCookie(request, CSRF_COOKIE);
-  if (!cookie || typeof submitted !== 'string' || submitted.length !== cookie.length) return false;
-  return timingSafeEqual(Buffer.from(submitted), Buffer.from(cookie));
-}
-
-/**
- * Signed-in browser sessions of the OAuth pages. The cookie holds only a random 256-bit id; the
- * server keeps its SHA-256 digest in Redis, so a cookie cannot be forged, a stolen database or
- * Redis dump yields none, and signing out ends the session everywhere it was copied.
+ * Signed-in browser sessions of the OAuth pages, and the CSRF tokens of their forms. The session
+ * cookie holds only a random 256-bit id; the server keeps its SHA-256 digest in Redis, so a
+ * cookie cannot be forged, a stolen Redis dump yields none, and signing out ends the session
+ * everywhere it was copied.
  */
 @Injectable()
 export class WebSessions {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(PublicUrls) private readonly urls: PublicUrls,
+  ) {}
+
+  /**
+   * CSRF protection of the forms (double submit): every form carries the value of an HttpOnly,
+   * SameSite cookie, which a page on another site can neither read nor set.
+   */
+  csrfToken(request: FastifyRequest, reply: FastifyReply): string {
+    const existing = readCookie(request, CSRF_COOKIE);
+    if (existing && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
+    const token = randomSecret();
+    this.setCookie(request, reply, CSRF_COOKIE, token);
+    return token;
+  }
+
+  /** True when the form's token matches the cookie and the request does not come from elsewhere. */
+  csrfValid(request: FastifyRequest, submitted: unknown): boolean {
+    const origin = request.headers.origin;
+    if (
+      origin &&
+      origin !== this.urls.origin &&
+      origin !== `${request.protocol}://${request.host}`
+    ) {
+      return false;
+    }
+    const cookie = readCookie(request, CSRF_COOKIE);
+    if (!cookie || typeof submitted !== 'string' || submitted.length !== cookie.length) {
+      return false;
+    }
+    return timingSafeEqual(Buffer.from(submitted), Buffer.from(cookie));
+  }
 
   async userOf(request: FastifyRequest): Promise<string | undefined> {
     const id = readCookie(request, SESSION_COOKIE);
@@ -89,19 +83,40 @@ export class WebSessions {
     const id = randomSecret();
     const ttl = remember ? REMEMBERED_SESSION_SECONDS : BROWSER_SESSION_SECONDS;
     await this.redis.set(this.key(id), userId, 'EX', ttl);
-    setCookie(
-      request,
-      reply,
-      SESSION_COOKIE,
-      id,
-      remember ? REMEMBERED_SESSION_SECONDS : undefined,
-    );
+    const maxAge = remember ? REMEMBERED_SESSION_SECONDS : undefined;
+    this.setCookie(request, reply, SESSION_COOKIE, id, maxAge);
   }
 
   async end(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const id = readCookie(request, SESSION_COOKIE);
     if (id) await this.redis.del(this.key(id));
-    setCookie(request, reply, SESSION_COOKIE, '', 0);
+    this.setCookie(request, reply, SESSION_COOKIE, '', 0);
+  }
+
+  /**
+   * Cookies are Secure whenever the browser reached us over TLS: the request says so (directly or
+   * through a trusted proxy), or it is addressed to the public origin and that origin is https
+   * (TLS ends at the gateway, which keeps the Host header).
+   */
+  private secure(request: FastifyRequest): boolean {
+    if (request.protocol === 'https') return true;
+    return this.urls.origin.startsWith('https:') && request.host === this.urls.host;
+  }
+
+  private setCookie(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    name: string,
+    value: string,
+    maxAgeSeconds?: number,
+  ): void {
+    const attributes = [`${name}=${encodeURIComponent(value)}`, `Path=${COOKIE_PATH}`, 'HttpOnly'];
+    attributes.push('SameSite=Lax');
+    if (this.secure(request)) attributes.push('Secure');
+    if (maxAgeSeconds !== undefined) attributes.push(`Max-Age=${maxAgeSeconds}`);
+    const previous = reply.getHeader('set-cookie');
+    const cookies = Array.isArray(previous) ? previous : previous ? [String(previous)] : [];
+    void reply.header('set-cookie', [...cookies, attributes.join('; ')]);
   }
 
   private key(id: string): string {
