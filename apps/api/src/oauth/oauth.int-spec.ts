@@ -283,6 +283,10 @@ describe('OAuth 2 against PostgreSQL and Redis', () => {
       headers: { cookie: `fediflow_session=${stolen}` },
     });
     expect(await replay.text()).not.toContain('Signed in as');
+    const garbled = await fetch(`${api.base}/oauth/authorize?${query()}`, {
+      headers: { cookie: 'fediflow_session=%E0%A4%A; fediflow_csrf=%' },
+    });
+    expect(garbled.status).toBe(200);
   });
 
   it('redirects access_denied on deny, and sends a signed-out approval back to sign in', async () => {

@@ -18,7 +18,12 @@ const BROWSER_SESSION_SECONDS = 24 * 3600;
 export function readCookie(request: FastifyRequest, name: string): string | undefined {
   for (const part of (request.headers.cookie ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      return undefined; // a malformed cookie counts as none, never as a 500
+    }
   }
   return undefined;
 }
