@@ -26,7 +26,11 @@ async function main(): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
-      options: { help: { type: 'boolean', short: 'h' }, rules: { type: 'boolean' }, cluster: { type: 'string' } },
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        rules: { type: 'boolean' },
+        cluster: { type: 'string' },
+      },
       strict: true,
     }));
   } catch (error) {
@@ -43,18 +47,25 @@ async function main(): Promise<number> {
   }
   const started = performance.now();
   const repoRoot = path.resolve(import.meta.dirname, '..');
-  console.log('Building the first-sync model (argocd/clusters, deploy/, terraform/, Dockerfile, images workflow) …');
+  console.log(
+    'Building the first-sync model (argocd/clusters, deploy/, terraform/, Dockerfile, images workflow) …',
+  );
   const clusters = await new ModelLoader(repoRoot).all(values.cluster);
   let total = 0;
   for (const cluster of clusters) {
     const findings = checkCluster(cluster);
     total += findings.length;
     const objects = cluster.apps.reduce((sum, app) => sum + app.objects.length, 0);
-    console.log(`${findings.length ? 'FAIL' : 'ok  '} ${cluster.name.padEnd(12)} ${cluster.apps.length} Applications, ${objects} objects, environment ${cluster.terraform.environment}${findings.length ? `, ${findings.length} finding(s)` : ''}`);
-    for (const finding of findings) console.log(`  ✗ [${finding.rule}] ${finding.object}: ${finding.message}`);
+    console.log(
+      `${findings.length ? 'FAIL' : 'ok  '} ${cluster.name.padEnd(12)} ${cluster.apps.length} Applications, ${objects} objects, environment ${cluster.terraform.environment}${findings.length ? `, ${findings.length} finding(s)` : ''}`,
+    );
+    for (const finding of findings)
+      console.log(`  ✗ [${finding.rule}] ${finding.object}: ${finding.message}`);
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(`\n${total ? `${total} finding(s)` : 'Every cluster comes up'}: ${clusters.length} clusters, ${FIRST_SYNC_RULES.length} rules, ${seconds} s`);
+  console.log(
+    `\n${total ? `${total} finding(s)` : 'Every cluster comes up'}: ${clusters.length} clusters, ${FIRST_SYNC_RULES.length} rules, ${seconds} s`,
+  );
   return total ? 1 : 0;
 }
 

@@ -101,7 +101,9 @@ async function renderComponent(repoRoot: string, componentDir: string): Promise<
 export async function renderTarget(repoRoot: string, spec: TargetSpec): Promise<RenderedTarget> {
   const started = performance.now();
   const objects =
-    spec.kind === 'component' ? await renderComponent(repoRoot, spec.dir) : await kustomize(spec.dir);
+    spec.kind === 'component'
+      ? await renderComponent(repoRoot, spec.dir)
+      : await kustomize(spec.dir);
   return { name: spec.name, kind: spec.kind, objects, renderMs: performance.now() - started };
 }
 

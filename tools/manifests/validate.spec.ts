@@ -61,15 +61,18 @@ function findingsOf(
 }
 
 describe('rendered tree', () => {
-  it('renders every overlay, every component on the base, and argocd/', () => {
+  it("renders every overlay, every component on the base, and each cluster's argocd/ entry point", () => {
     expect(targets.map((rendered) => rendered.name).sort()).toEqual([
-      'argocd',
+      'argocd/dr',
+      'argocd/production',
+      'argocd/staging',
       'component/blue-green',
       'component/external-secrets',
       'component/mesh',
       'component/monitoring',
       'component/network-policies',
       'overlay/dev',
+      'overlay/dr',
       'overlay/production',
       'overlay/staging',
     ]);
@@ -529,17 +532,13 @@ describe('policy rules reject bad manifests', () => {
     ],
     'argocd-sync-policy': [
       {
-        target: 'argocd',
+        target: 'argocd/production',
         mutate: (o) =>
-          (find(o, 'ApplicationSet', 'fediflow').spec.template.spec.syncPolicy.automated.selfHeal =
-            false),
-        expect: {
-          object: 'ApplicationSet/fediflow',
-          field: 'spec.template.spec.syncPolicy.automated',
-        },
+          (find(o, 'Application', 'fediflow').spec.syncPolicy.automated.selfHeal = false),
+        expect: { object: 'Application/fediflow', field: 'spec.syncPolicy.automated' },
       },
       {
-        target: 'argocd',
+        target: 'argocd/dr',
         mutate: (o) => (find(o, 'Application', 'fluent-bit').spec.syncPolicy.retry.limit = 1),
         expect: { object: 'Application/fluent-bit', field: 'spec.syncPolicy.retry' },
       },

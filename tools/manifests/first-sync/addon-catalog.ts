@@ -123,7 +123,12 @@ export const ADDON_CHARTS: readonly AddonChart[] = [
         'WorkloadGroup',
         'ProxyConfig',
       ),
-      ...gk('security.istio.io', 'AuthorizationPolicy', 'PeerAuthentication', 'RequestAuthentication'),
+      ...gk(
+        'security.istio.io',
+        'AuthorizationPolicy',
+        'PeerAuthentication',
+        'RequestAuthentication',
+      ),
       ...gk('telemetry.istio.io', 'Telemetry'),
       ...gk('extensions.istio.io', 'WasmPlugin'),
     ],
@@ -249,7 +254,11 @@ export const ADDON_CHARTS: readonly AddonChart[] = [
         'PushSecret',
       ),
     ],
-    clusterKinds: [...CRD, ...RBAC, ...gk('admissionregistration.k8s.io', 'ValidatingWebhookConfiguration')],
+    clusterKinds: [
+      ...CRD,
+      ...RBAC,
+      ...gk('admissionregistration.k8s.io', 'ValidatingWebhookConfiguration'),
+    ],
     capabilities: ['secret-sync'],
     workloads: (values) => [
       {
@@ -299,7 +308,7 @@ export const ADDON_CHARTS: readonly AddonChart[] = [
       )
         ? ['kube-system']
         : [],
-    workloads: (values) => [
+    workloads: (values): AddonWorkload[] => [
       {
         kind: 'Deployment',
         name: 'kube-prometheus-stack-operator',
@@ -314,7 +323,11 @@ export const ADDON_CHARTS: readonly AddonChart[] = [
         name: 'prometheus-kube-prometheus-stack-prometheus',
         labels: {
           'app.kubernetes.io/name': 'prometheus',
-          ...get<Record<string, string>>(values, 'prometheus.prometheusSpec.podMetadata.labels', {}),
+          ...get<Record<string, string>>(
+            values,
+            'prometheus.prometheusSpec.podMetadata.labels',
+            {},
+          ),
         },
         serviceAccount: 'kube-prometheus-stack-prometheus',
         replicas: get(values, 'prometheus.prometheusSpec.replicas', 1),
@@ -547,39 +560,34 @@ export function chartObjects(
   namespace: string,
 ): K8sObject[] {
   return [
-    ...workloads.map(
-      (workload): K8sObject => ({
-        apiVersion: workload.kind === 'DaemonSet' || workload.kind === 'StatefulSet' ? 'apps/v1' : 'apps/v1',
-        kind: workload.kind,
-        metadata: { name: workload.name, namespace: workload.namespace ?? namespace },
-        spec: {
-          replicas: workload.replicas,
-          template: {
-            metadata: { labels: workload.labels },
-            spec: { serviceAccountName: workload.serviceAccount, containers: [] },
-          },
+    ...workloads.map((workload): K8sObject => ({
+      apiVersion:
+        workload.kind === 'DaemonSet' || workload.kind === 'StatefulSet' ? 'apps/v1' : 'apps/v1',
+      kind: workload.kind,
+      metadata: { name: workload.name, namespace: workload.namespace ?? namespace },
+      spec: {
+        replicas: workload.replicas,
+        template: {
+          metadata: { labels: workload.labels },
+          spec: { serviceAccountName: workload.serviceAccount, containers: [] },
         },
-        addon: workload,
-      }),
-    ),
-    ...workloads.map(
-      (workload): K8sObject => ({
-        apiVersion: 'v1',
-        kind: 'ServiceAccount',
-        metadata: { name: workload.serviceAccount, namespace: workload.namespace ?? namespace },
-      }),
-    ),
-    ...services.map(
-      (service): K8sObject => ({
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: {
-          name: service.name,
-          namespace: service.namespace ?? namespace,
-          annotations: service.annotations,
-        },
-        spec: { type: service.type, selector: service.selector },
-      }),
-    ),
+      },
+      addon: workload,
+    })),
+    ...workloads.map((workload): K8sObject => ({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: workload.serviceAccount, namespace: workload.namespace ?? namespace },
+    })),
+    ...services.map((service): K8sObject => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: service.name,
+        namespace: service.namespace ?? namespace,
+        annotations: service.annotations,
+      },
+      spec: { type: service.type, selector: service.selector },
+    })),
   ];
 }

@@ -20,7 +20,8 @@ export function runtimeStage(dockerfile: string): {
 } {
   const text = dockerfile.replace(/\\\n/g, ' ');
   const stages = text.split(/^FROM\s/m);
-  const runtime = stages.find((stage) => /\bAS\s+runtime\b/i.test(stage.split('\n')[0] ?? '')) ?? '';
+  const runtime =
+    stages.find((stage) => /\bAS\s+runtime\b/i.test(stage.split('\n')[0] ?? '')) ?? '';
   const json = (instruction: string): string[] => {
     const match = new RegExp(`^${instruction}\\s+(\\[.*\\])\\s*$`, 'm').exec(runtime);
     return match ? (JSON.parse(match[1]!) as string[]) : [];
@@ -40,7 +41,11 @@ export function runtimeStage(dockerfile: string): {
 
 function git(repoRoot: string, ...args: string[]): string | undefined {
   try {
-    return execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', args, {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return undefined;
   }
@@ -82,7 +87,10 @@ export async function readImageFacts(repoRoot: string, repositoryUrl: string): P
       'utf8',
     ).catch(() => '');
     const entries = ['main', ...[...config.matchAll(/entryName:\s*'([\w-]+)'/g)].map((m) => m[1]!)];
-    bundles.set(service, new Set(entries.map((entry) => path.posix.join(stage.workdir, `${entry}.js`))));
+    bundles.set(
+      service,
+      new Set(entries.map((entry) => path.posix.join(stage.workdir, `${entry}.js`))),
+    );
   }
 
   // The workflow builds on pushes to these branches and tags; docker-build.ts tags each image
@@ -103,7 +111,9 @@ export async function readImageFacts(repoRoot: string, repositoryUrl: string): P
   const commitBuilt = (sha: string): boolean => {
     if (git(repoRoot, 'cat-file', '-t', sha) !== 'commit') return false;
     if (git(repoRoot, 'merge-base', '--is-ancestor', sha, 'HEAD') === undefined) return false;
-    const changed = (git(repoRoot, 'diff-tree', '--no-commit-id', '--name-only', '-r', '--root', sha) ?? '')
+    const changed = (
+      git(repoRoot, 'diff-tree', '--no-commit-id', '--name-only', '-r', '--root', sha) ?? ''
+    )
       .split('\n')
       .filter(Boolean);
     return changed.some(

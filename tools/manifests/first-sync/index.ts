@@ -1,7 +1,11 @@
 import { admissionRule } from './rules/admission-rule.ts';
 import { capacityRule } from './rules/capacity-rule.ts';
 import { controllersRule } from './rules/controllers-rule.ts';
-import { clusterEnvironmentRule, noMigrationOnReplicaRule, outboundHttpsRule } from './rules/environment-rules.ts';
+import {
+  clusterEnvironmentRule,
+  noMigrationOnReplicaRule,
+  outboundHttpsRule,
+} from './rules/environment-rules.ts';
 import { commandsRule, imageTagsRule, signedImagesRule } from './rules/image-rules.ts';
 import { projectRule } from './rules/project-rule.ts';
 import { referencesRule } from './rules/references-rule.ts';
@@ -21,8 +25,13 @@ export const FIRST_SYNC_RULES: readonly SyncRule[] = [
   outboundHttpsRule,
 ];
 
-export function checkCluster(cluster: ClusterModel, rules: readonly SyncRule[] = FIRST_SYNC_RULES): SyncFinding[] {
-  return rules.flatMap((rule) => rule.check(cluster).map((problem) => ({ cluster: cluster.name, rule: rule.id, ...problem })));
+export function checkCluster(
+  cluster: ClusterModel,
+  rules: readonly SyncRule[] = FIRST_SYNC_RULES,
+): SyncFinding[] {
+  return rules.flatMap((rule) =>
+    rule.check(cluster).map((problem) => ({ cluster: cluster.name, rule: rule.id, ...problem })),
+  );
 }
 
 export { ModelLoader } from './load.ts';

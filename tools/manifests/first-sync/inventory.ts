@@ -45,7 +45,12 @@ export interface PodTemplate {
   readonly owner: Placed;
   readonly labels: Record<string, string>;
   readonly annotations: Record<string, string>;
-  readonly spec: PodSpec & { serviceAccountName?: string; hostNetwork?: boolean; hostPID?: boolean; hostIPC?: boolean };
+  readonly spec: PodSpec & {
+    serviceAccountName?: string;
+    hostNetwork?: boolean;
+    hostPID?: boolean;
+    hostIPC?: boolean;
+  };
   /** The catalog's description when the pod belongs to an add-on chart. */
   readonly addon: AddonWorkload | undefined;
 }
@@ -60,24 +65,46 @@ export function placeAll(cluster: ClusterModel): Placed[] {
     for (const object of app.objects)
       placed.push({
         object,
-        namespace: isClusterScoped(object) ? undefined : (object.metadata.namespace ?? destination ?? 'default'),
+        namespace: isClusterScoped(object)
+          ? undefined
+          : (object.metadata.namespace ?? destination ?? 'default'),
         app,
       });
   }
   for (const object of cluster.root)
-    placed.push({ object, namespace: isClusterScoped(object) ? undefined : (object.metadata.namespace ?? 'argocd'), app: undefined });
+    placed.push({
+      object,
+      namespace: isClusterScoped(object) ? undefined : (object.metadata.namespace ?? 'argocd'),
+      app: undefined,
+    });
   for (const object of chartObjects(EKS_SYSTEM_WORKLOADS, [], 'kube-system'))
     placed.push({ object, namespace: 'kube-system', app: undefined });
   return placed;
 }
 
-const POD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'Rollout', 'ReplicaSet']);
+const POD_KINDS = new Set([
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'Rollout',
+  'ReplicaSet',
+]);
 
 export function podTemplates(placed: readonly Placed[]): PodTemplate[] {
   const out: PodTemplate[] = [];
   for (const entry of placed) {
     if (!POD_KINDS.has(entry.object.kind)) continue;
-    const template = (entry.object['spec'] as { template?: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: PodTemplate['spec'] } } | undefined)?.template;
+    const template = (
+      entry.object['spec'] as
+        | {
+            template?: {
+              metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+              spec?: PodTemplate['spec'];
+            };
+          }
+        | undefined
+    )?.template;
     if (!template?.spec) continue;
     out.push({
       owner: entry,
@@ -91,19 +118,30 @@ export function podTemplates(placed: readonly Placed[]): PodTemplate[] {
 }
 
 /** Every namespace the cluster will have: declared, synced into, or made by EKS. */
-export function namespaces(cluster: ClusterModel, placed: readonly Placed[]): Map<string, Record<string, string>> {
+export function namespaces(
+  cluster: ClusterModel,
+  placed: readonly Placed[],
+): Map<string, Record<string, string>> {
   const out = new Map<string, Record<string, string>>();
-  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'argocd']) out.set(name, {});
+  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'argocd'])
+    out.set(name, {});
   for (const app of cluster.apps) {
-    const spec = appSpec(app.app) as { destination?: { namespace?: string }; syncPolicy?: { managedNamespaceMetadata?: { labels?: Record<string, string> } } };
+    const spec = appSpec(app.app) as {
+      destination?: { namespace?: string };
+      syncPolicy?: { managedNamespaceMetadata?: { labels?: Record<string, string> } };
+    };
     const name = spec.destination?.namespace;
-    if (name && !out.has(name)) out.set(name, spec.syncPolicy?.managedNamespaceMetadata?.labels ?? {});
+    if (name && !out.has(name))
+      out.set(name, spec.syncPolicy?.managedNamespaceMetadata?.labels ?? {});
   }
   for (const entry of placed) {
-    if (entry.object.kind === 'Namespace') out.set(entry.object.metadata.name, entry.object.metadata.labels ?? {});
+    if (entry.object.kind === 'Namespace')
+      out.set(entry.object.metadata.name, entry.object.metadata.labels ?? {});
     else if (entry.namespace && !out.has(entry.namespace)) out.set(entry.namespace, {});
   }
-  return new Map([...out].map(([name, labels]) => [name, { 'kubernetes.io/metadata.name': name, ...labels }]));
+  return new Map(
+    [...out].map(([name, labels]) => [name, { 'kubernetes.io/metadata.name': name, ...labels }]),
+  );
 }
 
 export type LabelSelector = {
@@ -112,9 +150,13 @@ export type LabelSelector = {
 };
 
 /** Kubernetes label-selector semantics; an empty selector matches everything. */
-export function selects(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
+export function selects(
+  selector: LabelSelector | undefined,
+  labels: Record<string, string>,
+): boolean {
   if (!selector) return true;
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) if (labels[key] !== value) return false;
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {}))
+    if (labels[key] !== value) return false;
   for (const expression of selector.matchExpressions ?? []) {
     const value = labels[expression.key];
     const values = expression.values ?? [];
@@ -133,4 +175,7 @@ export function selects(selector: LabelSelector | undefined, labels: Record<stri
   return true;
 }
 
-export const allContainers = (spec: PodSpec): Container[] => [...(spec.initContainers ?? []), ...spec.containers];
+export const allContainers = (spec: PodSpec): Container[] => [
+  ...(spec.initContainers ?? []),
+  ...spec.containers,
+];

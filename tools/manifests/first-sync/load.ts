@@ -43,7 +43,12 @@ function deepMerge(base: Values, over: Values): Values {
   for (const [key, value] of Object.entries(over)) {
     const current = out[key];
     out[key] =
-      value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' && !Array.isArray(current)
+      value &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      current &&
+      typeof current === 'object' &&
+      !Array.isArray(current)
         ? deepMerge(current as Values, value as Values)
         : value;
   }
@@ -71,7 +76,11 @@ export function expandApplicationSets(objects: readonly K8sObject[]): K8sObject[
       out.push({
         apiVersion: 'argoproj.io/v1alpha1',
         kind: 'Application',
-        metadata: { namespace: object.metadata.namespace, ...template.metadata, name: template.metadata?.name ?? object.metadata.name },
+        metadata: {
+          namespace: object.metadata.namespace,
+          ...template.metadata,
+          name: template.metadata?.name ?? object.metadata.name,
+        },
         spec: template.spec,
       });
     }
@@ -123,7 +132,11 @@ export class ModelLoader {
       const values = await this.chartValues(sources);
       const release = chartSource.helm?.releaseName ?? app.metadata.name;
       const objects = chart
-        ? chartObjects(chart.workloads(values, release), chart.services?.(values, release) ?? [], namespace)
+        ? chartObjects(
+            chart.workloads(values, release),
+            chart.services?.(values, release) ?? [],
+            namespace,
+          )
         : [];
       return {
         app,
@@ -136,8 +149,7 @@ export class ModelLoader {
     }
     const objects: K8sObject[] = [];
     for (const source of sources.filter((candidate) => candidate.path !== undefined))
-      for (const object of structuredClone(await this.render(source.path!)))
-        objects.push(object);
+      for (const object of structuredClone(await this.render(source.path!))) objects.push(object);
     return { app, wave: syncWave(app), objects, extraNamespaces: [] };
   }
 
@@ -145,7 +157,9 @@ export class ModelLoader {
     const root = expandApplicationSets(await this.render(`argocd/clusters/${name}`));
     const terraform = await readTerraformFacts(this.repoRoot, name);
     if (!terraform)
-      throw new Error(`argocd/clusters/${name} has no terraform/environments/${name} that builds it`);
+      throw new Error(
+        `argocd/clusters/${name} has no terraform/environments/${name} that builds it`,
+      );
     const apps = await Promise.all(
       root.filter((object) => object.kind === 'Application').map((app) => this.deployment(app)),
     );
@@ -157,11 +171,13 @@ export class ModelLoader {
     if (only && !names.includes(only))
       throw new Error(`no cluster ${only} (argocd/clusters has ${names.join(', ')})`);
     const repository = (
-      (await this.render('argocd/base')).find(
-        (object) => object.kind === 'AppProject',
-      )?.['spec'] as { sourceRepos?: string[] } | undefined
+      (await this.render('argocd/base')).find((object) => object.kind === 'AppProject')?.[
+        'spec'
+      ] as { sourceRepos?: string[] } | undefined
     )?.sourceRepos?.[0];
     const image = await readImageFacts(this.repoRoot, repository ?? '');
-    return Promise.all(names.filter((name) => !only || name === only).map((name) => this.cluster(name, image)));
+    return Promise.all(
+      names.filter((name) => !only || name === only).map((name) => this.cluster(name, image)),
+    );
   }
 }

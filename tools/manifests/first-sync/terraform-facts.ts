@@ -43,10 +43,13 @@ function resolve(value: unknown, scopes: { var: Json; local: Json }): unknown {
       value = found;
       continue;
     }
-    const next = value.replace(/\$\{(var|local)\.([\w-]+)\}/g, (whole, scope: string, name: string) => {
-      const found = scopes[scope as 'var' | 'local'][name];
-      return typeof found === 'string' || typeof found === 'number' ? String(found) : whole;
-    });
+    const next = value.replace(
+      /\$\{(var|local)\.([\w-]+)\}/g,
+      (whole, scope: string, name: string) => {
+        const found = scopes[scope as 'var' | 'local'][name];
+        return typeof found === 'string' || typeof found === 'number' ? String(found) : whole;
+      },
+    );
     if (next === value) break;
     value = next;
   }
@@ -77,7 +80,9 @@ export async function readTerraformFacts(
     hcl(path.join(moduleDir('workload-identity'), 'variables.tf')),
   ]);
 
-  const vpcCni = String((locals(eksMain)['addon_configuration'] as Json | undefined)?.['vpc-cni'] ?? '');
+  const vpcCni = String(
+    (locals(eksMain)['addon_configuration'] as Json | undefined)?.['vpc-cni'] ?? '',
+  );
   const addonUsesConfig = JSON.stringify(eksMain['resource'] ?? {}).includes(
     'local.addon_configuration',
   );
@@ -92,7 +97,10 @@ export async function readTerraformFacts(
     local: {} as Json,
   };
   identityScopes.local = Object.fromEntries(
-    Object.entries(locals(identityMain)).map(([key, value]) => [key, resolve(value, identityScopes)]),
+    Object.entries(locals(identityMain)).map(([key, value]) => [
+      key,
+      resolve(value, identityScopes),
+    ]),
   );
   const podIdentities = new Set<string>();
   const workloads = (locals(identityMain)['workloads'] as Record<string, Json> | undefined) ?? {};
@@ -130,8 +138,7 @@ export async function readTerraformFacts(
       desiredSize: number(arg('eks', 'node_desired_size'), 3),
       maxSize: number(arg('eks', 'node_max_size'), 10),
     },
-    networkPolicyEnforced:
-      addonUsesConfig && /enableNetworkPolicy\s*=\s*"true"/.test(vpcCni),
+    networkPolicyEnforced: addonUsesConfig && /enableNetworkPolicy\s*=\s*"true"/.test(vpcCni),
     podIdentities,
     logGroups,
   };

@@ -1,5 +1,12 @@
 import type { SyncRule } from '../types.ts';
-import { injectedContainers, isInjected, levelOf, podSecurityViolations, type AdmittedContainer, type InjectionMode } from '../admission.ts';
+import {
+  injectedContainers,
+  isInjected,
+  levelOf,
+  podSecurityViolations,
+  type AdmittedContainer,
+  type InjectionMode,
+} from '../admission.ts';
 import { allContainers, namespaces, placeAll, placedRef, podTemplates } from '../inventory.ts';
 import { get } from '../addon-catalog.ts';
 import type { ClusterModel } from '../types.ts';
@@ -10,7 +17,7 @@ export function injectionMode(cluster: ClusterModel): InjectionMode {
   const cniChart = cluster.apps.some((app) => app.chart?.chart === 'cni');
   return {
     injector: istiod !== undefined,
-    cni: cniChart && get(istiod?.values ?? {}, 'pilot.cni.enabled', false) === true,
+    cni: cniChart && get<boolean>(istiod?.values ?? {}, 'pilot.cni.enabled', false) === true,
   };
 }
 
@@ -33,7 +40,9 @@ export const admissionRule: SyncRule = {
       }
       const violations = podSecurityViolations(template.spec as never, containers, level);
       if (template.addon?.privileged && level !== 'privileged')
-        violations.push(`${template.addon.name} needs a privileged namespace (hostPath/host networking)`);
+        violations.push(
+          `${template.addon.name} needs a privileged namespace (hostPath/host networking)`,
+        );
       if (violations.length)
         problems.push({
           object: placedRef(template.owner),

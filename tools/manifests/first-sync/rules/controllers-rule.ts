@@ -13,18 +13,35 @@ import type { AppDeployment, ClusterModel, SyncRule } from '../types.ts';
 
 /** API groups the Kubernetes API server serves itself. */
 const BUILT_IN_GROUPS = new Set([
-  '', 'apps', 'batch', 'autoscaling', 'policy', 'networking.k8s.io', 'rbac.authorization.k8s.io',
-  'apiextensions.k8s.io', 'admissionregistration.k8s.io', 'apiregistration.k8s.io', 'scheduling.k8s.io',
-  'storage.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'certificates.k8s.io',
+  '',
+  'apps',
+  'batch',
+  'autoscaling',
+  'policy',
+  'networking.k8s.io',
+  'rbac.authorization.k8s.io',
+  'apiextensions.k8s.io',
+  'admissionregistration.k8s.io',
+  'apiregistration.k8s.io',
+  'scheduling.k8s.io',
+  'storage.k8s.io',
+  'coordination.k8s.io',
+  'discovery.k8s.io',
+  'certificates.k8s.io',
 ]);
 /** Argo CD (installed by Terraform before anything syncs) serves these. */
-const ARGOCD_KINDS = new Set(['argoproj.io/Application', 'argoproj.io/AppProject', 'argoproj.io/ApplicationSet']);
+const ARGOCD_KINDS = new Set([
+  'argoproj.io/Application',
+  'argoproj.io/AppProject',
+  'argoproj.io/ApplicationSet',
+]);
 
 type Problem = { object: string; message: string };
 
 function providers(cluster: ClusterModel): Map<string, AppDeployment> {
   const out = new Map<string, AppDeployment>();
-  for (const app of cluster.apps) for (const crd of app.chart?.crds ?? []) out.set(`${crd.group}/${crd.kind}`, app);
+  for (const app of cluster.apps)
+    for (const crd of app.chart?.crds ?? []) out.set(`${crd.group}/${crd.kind}`, app);
   return out;
 }
 
@@ -41,7 +58,11 @@ export const controllersRule: SyncRule = {
     const placed = placeAll(cluster);
     const usesWaves = new Set(cluster.apps.map((app) => app.wave)).size > 1;
     if (usesWaves && !cluster.terraform.applicationHealthCheck)
-      problems.push({ object: '-', message: "the root app orders Applications by sync wave, but Argo CD's argocd-cm lacks the argoproj.io/Application health check (terraform/modules/argocd-bootstrap): later waves would not wait" });
+      problems.push({
+        object: '-',
+        message:
+          "the root app orders Applications by sync wave, but Argo CD's argocd-cm lacks the argoproj.io/Application health check (terraform/modules/argocd-bootstrap): later waves would not wait",
+      });
 
     for (const entry of placed) {
       if (!entry.app) continue;
@@ -49,23 +70,50 @@ export const controllersRule: SyncRule = {
       const kind = `${group}/${entry.object.kind}`;
       if (BUILT_IN_GROUPS.has(group) || ARGOCD_KINDS.has(kind)) continue;
       const provider = crds.get(kind);
-      if (!provider) problems.push({ object: placedRef(entry), message: `no add-on in the cluster installs the CRD for ${kind}` });
+      if (!provider)
+        problems.push({
+          object: placedRef(entry),
+          message: `no add-on in the cluster installs the CRD for ${kind}`,
+        });
       else if (provider !== entry.app && provider.wave >= entry.app.wave)
-        problems.push({ object: placedRef(entry), message: `${kind} comes from ${provider.app.metadata.name} (wave ${provider.wave}), not before ${entry.app.app.metadata.name} (wave ${entry.app.wave})` });
+        problems.push({
+          object: placedRef(entry),
+          message: `${kind} comes from ${provider.app.metadata.name} (wave ${provider.wave}), not before ${entry.app.app.metadata.name} (wave ${entry.app.wave})`,
+        });
     }
 
     const need = (wanted: Capability, object: string, why: string) => {
-      if (!capability(cluster, wanted)) problems.push({ object, message: `${why}, but no add-on provides ${wanted}` });
+      if (!capability(cluster, wanted))
+        problems.push({ object, message: `${why}, but no add-on provides ${wanted}` });
     };
     for (const entry of placed) {
-      const spec = (entry.object['spec'] ?? {}) as { type?: string; metrics?: Array<{ type: string }> };
-      const lbType = entry.object.metadata.annotations?.['service.beta.kubernetes.io/aws-load-balancer-type'];
-      if (entry.object.kind === 'Service' && spec.type === 'LoadBalancer' && (lbType === 'external' || lbType === 'nlb-ip'))
-        need('load-balancer-controller', placedRef(entry), `aws-load-balancer-type: ${lbType} is served only by the AWS Load Balancer Controller`);
-      if (entry.object.kind === 'HorizontalPodAutoscaler' && (spec.metrics ?? []).some((metric) => metric.type === 'Resource'))
+      const spec = (entry.object['spec'] ?? {}) as {
+        type?: string;
+        metrics?: Array<{ type: string }>;
+      };
+      const lbType =
+        entry.object.metadata.annotations?.['service.beta.kubernetes.io/aws-load-balancer-type'];
+      if (
+        entry.object.kind === 'Service' &&
+        spec.type === 'LoadBalancer' &&
+        (lbType === 'external' || lbType === 'nlb-ip')
+      )
+        need(
+          'load-balancer-controller',
+          placedRef(entry),
+          `aws-load-balancer-type: ${lbType} is served only by the AWS Load Balancer Controller`,
+        );
+      if (
+        entry.object.kind === 'HorizontalPodAutoscaler' &&
+        (spec.metrics ?? []).some((metric) => metric.type === 'Resource')
+      )
         need('metrics-api', placedRef(entry), 'Resource metrics come from the metrics.k8s.io API');
       if (entry.object.kind === 'NetworkPolicy' && !cluster.terraform.networkPolicyEnforced)
-        problems.push({ object: placedRef(entry), message: 'nothing enforces NetworkPolicies: the vpc-cni add-on needs enableNetworkPolicy (terraform/modules/eks)' });
+        problems.push({
+          object: placedRef(entry),
+          message:
+            'nothing enforces NetworkPolicies: the vpc-cni add-on needs enableNetworkPolicy (terraform/modules/eks)',
+        });
       if (entry.object.kind === 'Gateway' || entry.object.kind === 'Sidecar')
         need('istio-injection', placedRef(entry), 'Istio resources need istiod');
     }
@@ -76,19 +124,40 @@ export const controllersRule: SyncRule = {
       if (!source) continue;
       const chart = chartFor(source.repoURL, source.chart!);
       if (!chart || !chart.versions.includes(source.targetRevision ?? '')) {
-        problems.push({ object: ref, message: `chart ${source.chart}@${source.targetRevision} from ${source.repoURL} is not in the add-on catalog (tools/manifests/first-sync/addon-catalog.ts): read its templates, then add it` });
+        problems.push({
+          object: ref,
+          message: `chart ${source.chart}@${source.targetRevision} from ${source.repoURL} is not in the add-on catalog (tools/manifests/first-sync/addon-catalog.ts): read its templates, then add it`,
+        });
         continue;
       }
       for (const required of chart.requiredValues ?? [])
         if (get(app.values ?? {}, required, undefined) === undefined)
-          problems.push({ object: ref, message: `chart ${chart.chart} needs the value ${required}` });
-      for (const workload of chart.workloads(app.values ?? {}, source.helm?.releaseName ?? app.app.metadata.name)) {
+          problems.push({
+            object: ref,
+            message: `chart ${chart.chart} needs the value ${required}`,
+          });
+      for (const workload of chart.workloads(
+        app.values ?? {},
+        source.helm?.releaseName ?? app.app.metadata.name,
+      )) {
         if (!workload.aws) continue;
         const namespace = workload.namespace ?? appSpec(app.app).destination?.namespace;
         if (!cluster.terraform.podIdentities.has(`${namespace}/${workload.serviceAccount}`))
-          problems.push({ object: ref, message: `${namespace}/${workload.serviceAccount} calls AWS but Terraform gives it no Pod Identity association (terraform/modules/workload-identity)` });
+          problems.push({
+            object: ref,
+            message: `${namespace}/${workload.serviceAccount} calls AWS but Terraform gives it no Pod Identity association (terraform/modules/workload-identity)`,
+          });
       }
-      if (chart.chart === 'fluent-bit') problems.push(...logStore(cluster, app, placed.map((entry) => `${entry.object.kind}/${entry.namespace}/${entry.object.metadata.name}`)));
+      if (chart.chart === 'fluent-bit')
+        problems.push(
+          ...logStore(
+            cluster,
+            app,
+            placed.map(
+              (entry) => `${entry.object.kind}/${entry.namespace}/${entry.object.metadata.name}`,
+            ),
+          ),
+        );
     }
     return problems;
   },
@@ -100,20 +169,30 @@ function logStore(cluster: ClusterModel, app: AppDeployment, objects: string[]):
   const outputs = String(get(app.values ?? {}, 'config.outputs', ''));
   const problems: Problem[] = [];
   for (const block of outputs.split('[OUTPUT]').slice(1)) {
-    const field = (name: string) => new RegExp(`^\\s*${name}\\s+(.+)$`, 'mi').exec(block)?.[1]?.trim();
+    const field = (name: string) =>
+      new RegExp(`^\\s*${name}\\s+(.+)$`, 'mi').exec(block)?.[1]?.trim();
     const plugin = field('Name');
     const rendered = (text: string | undefined) =>
-      (text ?? '').replace(/\{\{\s*\.Values\.([\w.]+)\s*\}\}/g, (_, path: string) => String(get(app.values ?? {}, path, '')));
+      (text ?? '').replace(/\{\{\s*\.Values\.([\w.]+)\s*\}\}/g, (_, path: string) =>
+        String(get(app.values ?? {}, path, '')),
+      );
     if (plugin === 'es' || plugin === 'opensearch') {
       const host = rendered(field('Host'));
       const match = /^([^.]+)\.([^.]+)\.svc(\.cluster\.local)?$/.exec(host);
       if (!match || !objects.includes(`Service/${match[2]}/${match[1]}`))
-        problems.push({ object: ref, message: `output ${plugin} ships to ${host}, which no Service in the cluster and nothing in Terraform provides` });
+        problems.push({
+          object: ref,
+          message: `output ${plugin} ships to ${host}, which no Service in the cluster and nothing in Terraform provides`,
+        });
     } else if (plugin === 'cloudwatch_logs') {
       const group = rendered(field('log_group_name'));
       if (!cluster.terraform.logGroups.has(group))
-        problems.push({ object: ref, message: `output cloudwatch_logs writes to log group ${group}, which Terraform does not create (it has ${[...cluster.terraform.logGroups].join(', ') || 'none'})` });
-    } else problems.push({ object: ref, message: `output ${plugin ?? '(unnamed)'} is not modelled` });
+        problems.push({
+          object: ref,
+          message: `output cloudwatch_logs writes to log group ${group}, which Terraform does not create (it has ${[...cluster.terraform.logGroups].join(', ') || 'none'})`,
+        });
+    } else
+      problems.push({ object: ref, message: `output ${plugin ?? '(unnamed)'} is not modelled` });
   }
   return problems;
 }

@@ -4,28 +4,46 @@
  * read replica runs no migration; and services that call the internet may egress to 443.
  */
 import { appSpec } from '../load.ts';
-import { allContainers, placeAll, placedRef, podTemplates, selects, type LabelSelector } from '../inventory.ts';
+import {
+  allContainers,
+  placeAll,
+  placedRef,
+  podTemplates,
+  selects,
+  type LabelSelector,
+} from '../inventory.ts';
 import type { SyncRule } from '../types.ts';
 
 const IN_CLUSTER = 'https://kubernetes.default.svc';
 
 export const clusterEnvironmentRule: SyncRule = {
   id: 'one-environment-per-cluster',
-  description: "each cluster deploys exactly the environment Terraform built it for, onto itself, from its own entry point",
+  description:
+    'each cluster deploys exactly the environment Terraform built it for, onto itself, from its own entry point',
   check(cluster) {
     const problems = [];
     const { terraform } = cluster;
     if (terraform.bootstrapCluster !== cluster.name)
-      problems.push({ object: '-', message: `terraform/environments/${cluster.name} bootstraps argocd/clusters/${terraform.bootstrapCluster ?? '(none)'}, not argocd/clusters/${cluster.name}` });
+      problems.push({
+        object: '-',
+        message: `terraform/environments/${cluster.name} bootstraps argocd/clusters/${terraform.bootstrapCluster ?? '(none)'}, not argocd/clusters/${cluster.name}`,
+      });
     const expected = `fediflow-${terraform.environment}`;
     const envApps = cluster.apps.filter((app) => appSpec(app.app).project === 'fediflow');
-    if (envApps.length === 0) problems.push({ object: '-', message: `nothing deploys ${expected}` });
+    if (envApps.length === 0)
+      problems.push({ object: '-', message: `nothing deploys ${expected}` });
     for (const app of envApps) {
       const destination = appSpec(app.app).destination ?? {};
       if (destination.namespace !== expected)
-        problems.push({ object: `Application/${app.app.metadata.name}`, message: `deploys ${destination.namespace} into a cluster Terraform built for ${expected}` });
+        problems.push({
+          object: `Application/${app.app.metadata.name}`,
+          message: `deploys ${destination.namespace} into a cluster Terraform built for ${expected}`,
+        });
       if (destination.server !== IN_CLUSTER)
-        problems.push({ object: `Application/${app.app.metadata.name}`, message: `targets ${destination.server}; each cluster's Argo CD deploys only onto its own cluster (${IN_CLUSTER})` });
+        problems.push({
+          object: `Application/${app.app.metadata.name}`,
+          message: `targets ${destination.server}; each cluster's Argo CD deploys only onto its own cluster (${IN_CLUSTER})`,
+        });
     }
     return problems;
   },
@@ -33,13 +51,25 @@ export const clusterEnvironmentRule: SyncRule = {
 
 export const noMigrationOnReplicaRule: SyncRule = {
   id: 'no-migration-on-replica',
-  description: 'a cluster whose database is a read replica (DR before promotion) runs no migration Job',
+  description:
+    'a cluster whose database is a read replica (DR before promotion) runs no migration Job',
   check(cluster) {
     if (!cluster.terraform.databaseIsReplica) return [];
     return podTemplates(placeAll(cluster))
       .filter((template) => template.owner.object.kind === 'Job' && template.owner.app)
-      .filter((template) => allContainers(template.spec).some((container) => JSON.stringify([(container as { command?: string[] }).command, (container as { args?: string[] }).args]).includes('migrate')))
-      .map((template) => ({ object: placedRef(template.owner), message: 'runs migrations against a read replica (the DR database until failover promotes it)' }));
+      .filter((template) =>
+        allContainers(template.spec).some((container) =>
+          JSON.stringify([
+            (container as { command?: string[] }).command,
+            (container as { args?: string[] }).args,
+          ]).includes('migrate'),
+        ),
+      )
+      .map((template) => ({
+        object: placedRef(template.owner),
+        message:
+          'runs migrations against a read replica (the DR database until failover promotes it)',
+      }));
   },
 };
 
@@ -52,12 +82,16 @@ export const OUTBOUND_HTTPS_SERVICES = ['api', 'federation', 'workers'];
 interface PolicySpec {
   podSelector?: LabelSelector;
   policyTypes?: string[];
-  egress?: Array<{ to?: Array<{ ipBlock?: { cidr: string } }>; ports?: Array<{ port?: number | string; protocol?: string }> }>;
+  egress?: Array<{
+    to?: Array<{ ipBlock?: { cidr: string } }>;
+    ports?: Array<{ port?: number | string; protocol?: string }>;
+  }>;
 }
 
 export const outboundHttpsRule: SyncRule = {
   id: 'outbound-https-allowed',
-  description: 'api, federation and workers, whose egress NetworkPolicies restrict, may reach 0.0.0.0/0 on TCP 443',
+  description:
+    'api, federation and workers, whose egress NetworkPolicies restrict, may reach 0.0.0.0/0 on TCP 443',
   check(cluster) {
     const placed = placeAll(cluster);
     const policies = placed.filter((entry) => entry.object.kind === 'NetworkPolicy');
@@ -68,12 +102,27 @@ export const outboundHttpsRule: SyncRule = {
       const applying = policies
         .filter((policy) => policy.namespace === template.owner.namespace)
         .map((policy) => (policy.object['spec'] ?? {}) as PolicySpec)
-        .filter((spec) => (spec.policyTypes ?? []).includes('Egress') && selects(spec.podSelector, template.labels));
+        .filter(
+          (spec) =>
+            (spec.policyTypes ?? []).includes('Egress') &&
+            selects(spec.podSelector, template.labels),
+        );
       if (!applying.length) continue;
-      const allowed = applying.some((spec) => (spec.egress ?? []).some((rule) =>
-        (rule.to ?? []).some((peer) => peer.ipBlock?.cidr === '0.0.0.0/0') &&
-        (!rule.ports || rule.ports.some((port) => Number(port.port) === 443 && (port.protocol ?? 'TCP') === 'TCP'))));
-      if (!allowed) problems.push({ object: placedRef(template.owner), message: `${name} calls remote servers over HTTPS, but its egress NetworkPolicies allow no 0.0.0.0/0:443` });
+      const allowed = applying.some((spec) =>
+        (spec.egress ?? []).some(
+          (rule) =>
+            (rule.to ?? []).some((peer) => peer.ipBlock?.cidr === '0.0.0.0/0') &&
+            (!rule.ports ||
+              rule.ports.some(
+                (port) => Number(port.port) === 443 && (port.protocol ?? 'TCP') === 'TCP',
+              )),
+        ),
+      );
+      if (!allowed)
+        problems.push({
+          object: placedRef(template.owner),
+          message: `${name} calls remote servers over HTTPS, but its egress NetworkPolicies allow no 0.0.0.0/0:443`,
+        });
     }
     return problems;
   },

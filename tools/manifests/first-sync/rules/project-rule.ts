@@ -26,12 +26,18 @@ const CONTROL_PLANE_NAMESPACE = 'argocd';
 
 /** Go filepath.Match-style glob (`*` within a segment is enough for these fields). */
 export function glob(pattern: string, value: string): boolean {
-  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${regex}$`).test(value);
 }
 
-const matchesKind = (entries: Array<{ group: string; kind: string }> | undefined, group: string, kind: string) =>
-  (entries ?? []).some((entry) => glob(entry.group, group) && glob(entry.kind, kind));
+const matchesKind = (
+  entries: Array<{ group: string; kind: string }> | undefined,
+  group: string,
+  kind: string,
+) => (entries ?? []).some((entry) => glob(entry.group, group) && glob(entry.kind, kind));
 
 function destinationAllowed(project: ProjectSpec, server: string, namespace: string): boolean {
   let allowed = false;
@@ -63,40 +69,75 @@ export const projectRule: SyncRule = {
       const projectName = spec.project ?? 'default';
       const project = projects.get(projectName);
       if (!project) {
-        problems.push({ object: ref, message: `project ${projectName} is not defined in the cluster's Argo CD tree` });
+        problems.push({
+          object: ref,
+          message: `project ${projectName} is not defined in the cluster's Argo CD tree`,
+        });
         continue;
       }
       const appNamespace = app.metadata.namespace ?? CONTROL_PLANE_NAMESPACE;
-      if (appNamespace !== CONTROL_PLANE_NAMESPACE && !(project.sourceNamespaces ?? []).some((pattern) => glob(pattern, appNamespace)))
-        problems.push({ object: ref, message: `lives in ${appNamespace}, which project ${projectName}'s sourceNamespaces does not allow` });
+      if (
+        appNamespace !== CONTROL_PLANE_NAMESPACE &&
+        !(project.sourceNamespaces ?? []).some((pattern) => glob(pattern, appNamespace))
+      )
+        problems.push({
+          object: ref,
+          message: `lives in ${appNamespace}, which project ${projectName}'s sourceNamespaces does not allow`,
+        });
       for (const source of appSources(app))
         if (!(project.sourceRepos ?? []).some((pattern) => glob(pattern, source.repoURL)))
-          problems.push({ object: ref, message: `source ${source.repoURL} is not in project ${projectName}'s sourceRepos` });
+          problems.push({
+            object: ref,
+            message: `source ${source.repoURL} is not in project ${projectName}'s sourceRepos`,
+          });
       const server = spec.destination?.server ?? '';
       const destinationNamespace = spec.destination?.namespace ?? '';
       const denied = new Set<string>();
       const check = (object: K8sObject) => {
         const group = groupOf(object);
         if (isClusterScoped(object)) {
-          if (!matchesKind(project.clusterResourceWhitelist, group, object.kind) || matchesKind(project.clusterResourceBlacklist, group, object.kind))
-            denied.add(`cluster-scoped ${group || 'core'}/${object.kind} is not in clusterResourceWhitelist`);
+          if (
+            !matchesKind(project.clusterResourceWhitelist, group, object.kind) ||
+            matchesKind(project.clusterResourceBlacklist, group, object.kind)
+          )
+            denied.add(
+              `cluster-scoped ${group || 'core'}/${object.kind} is not in clusterResourceWhitelist`,
+            );
           return;
         }
         const namespace = object.metadata.namespace ?? destinationNamespace;
-        if (!destinationAllowed(project, server, namespace)) denied.add(`namespace ${namespace} on ${server} is not a destination`);
-        if (matchesKind(project.namespaceResourceBlacklist, group, object.kind) || (project.namespaceResourceWhitelist && !matchesKind(project.namespaceResourceWhitelist, group, object.kind)))
+        if (!destinationAllowed(project, server, namespace))
+          denied.add(`namespace ${namespace} on ${server} is not a destination`);
+        if (
+          matchesKind(project.namespaceResourceBlacklist, group, object.kind) ||
+          (project.namespaceResourceWhitelist &&
+            !matchesKind(project.namespaceResourceWhitelist, group, object.kind))
+        )
           denied.add(`${group || 'core'}/${object.kind} is not allowed in namespaces`);
       };
-      if (!destinationAllowed(project, server, destinationNamespace)) denied.add(`destination namespace ${destinationNamespace} on ${server} is not a destination`);
-      for (const object of deployment.objects.filter((candidate) => !candidate['addon'] || candidate.kind !== 'ServiceAccount')) check(object);
+      if (!destinationAllowed(project, server, destinationNamespace))
+        denied.add(
+          `destination namespace ${destinationNamespace} on ${server} is not a destination`,
+        );
+      for (const object of deployment.objects.filter(
+        (candidate) => !candidate['addon'] || candidate.kind !== 'ServiceAccount',
+      ))
+        check(object);
       // What a chart renders beyond the pods the catalog models: its cluster-scoped kinds and namespaces.
       for (const kind of deployment.chart?.clusterKinds ?? [])
-        check({ apiVersion: kind.group ? `${kind.group}/v1` : 'v1', kind: kind.kind, metadata: { name: deployment.chart!.chart } });
+        check({
+          apiVersion: kind.group ? `${kind.group}/v1` : 'v1',
+          kind: kind.kind,
+          metadata: { name: deployment.chart!.chart },
+        });
       for (const namespace of deployment.extraNamespaces)
         if (!destinationAllowed(project, server, namespace))
           denied.add(`the chart renders into ${namespace}, which is not a destination`);
       for (const reason of denied)
-        problems.push({ object: ref, message: `project ${projectName} denies the sync: ${reason}` });
+        problems.push({
+          object: ref,
+          message: `project ${projectName} denies the sync: ${reason}`,
+        });
     }
     return problems;
   },
