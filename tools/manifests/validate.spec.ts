@@ -98,7 +98,7 @@ describe('rendered tree', () => {
     expect(find(production, 'Rollout', 'api').spec.strategy.blueGreen).toMatchObject({
       activeService: 'api',
       previewService: 'api-preview',
-      prePromotionAnalysis: { templates: [{ templateName: 'http-success-rate' }] },
+      postPromotionAnalysis: { templates: [{ templateName: 'http-success-rate' }] },
     });
     const staging = target('overlay/staging').objects;
     expect(find(staging, 'ConfigMap', 'fediflow-config').data).toMatchObject({
@@ -527,6 +527,66 @@ describe('policy rules reject bad manifests', () => {
         expect: {
           object: 'Deployment/api',
           field: 'spec.template.spec.containers[app].env[LOG_LEVEL]',
+        },
+      },
+    ],
+    'analysis-gates': [
+      {
+        target: 'overlay/production',
+        mutate: (o) => {
+          const metric = find(o, 'AnalysisTemplate', 'http-success-rate').spec.metrics[0];
+          metric.provider.prometheus.query = metric.provider.prometheus.query.replaceAll(
+            ',route!~"/health|/ready|/metrics"',
+            '',
+          );
+        },
+        expect: {
+          object: 'AnalysisTemplate/http-success-rate',
+          field: 'spec.metrics[success-rate].provider.prometheus.query',
+        },
+      },
+      {
+        target: 'overlay/production',
+        mutate: (o) =>
+          (find(o, 'AnalysisTemplate', 'http-success-rate').spec.metrics[0].initialDelay = '30s'),
+        expect: {
+          object: 'AnalysisTemplate/http-success-rate',
+          field: 'spec.metrics[success-rate].initialDelay',
+        },
+      },
+      {
+        target: 'overlay/production',
+        mutate: (o) =>
+          delete find(o, 'AnalysisTemplate', 'http-success-rate').spec.metrics[0].failureCondition,
+        expect: {
+          object: 'AnalysisTemplate/http-success-rate',
+          field: 'spec.metrics[success-rate]',
+        },
+      },
+      {
+        target: 'overlay/production',
+        mutate: (o) =>
+          (find(o, 'AnalysisTemplate', 'http-success-rate').spec.metrics[0].failureLimit = 0),
+        expect: {
+          object: 'AnalysisTemplate/http-success-rate',
+          field: 'spec.metrics[success-rate].failureLimit',
+        },
+      },
+      {
+        target: 'overlay/production',
+        mutate: (o) => {
+          const blueGreen = find(o, 'Rollout', 'api').spec.strategy.blueGreen;
+          blueGreen.prePromotionAnalysis = blueGreen.postPromotionAnalysis;
+        },
+        expect: { object: 'Rollout/api', field: 'spec.strategy.blueGreen.prePromotionAnalysis' },
+      },
+      {
+        target: 'overlay/production',
+        mutate: (o) =>
+          (find(o, 'Rollout', 'federation').spec.strategy.blueGreen.scaleDownDelaySeconds = 120),
+        expect: {
+          object: 'Rollout/federation',
+          field: 'spec.strategy.blueGreen.scaleDownDelaySeconds',
         },
       },
     ],
