@@ -24,6 +24,15 @@ export function parseImage(image: string): { repo: string; tag?: string; digest?
 const serviceOf = (image: ImageFacts, repo: string) =>
   repo.startsWith(`${image.registry}/`) ? repo.slice(image.registry.length + 1) : undefined;
 
+/** What the container runtime executes: `command` replaces ENTRYPOINT (and drops CMD), `args` replaces CMD. */
+export function containerArgv(
+  image: Pick<ImageFacts, 'entrypoint' | 'cmd'>,
+  command: readonly string[] | undefined,
+  args: readonly string[] | undefined,
+): string[] {
+  return command ? [...command, ...(args ?? [])] : [...image.entrypoint, ...(args ?? image.cmd)];
+}
+
 /** Why `argv` cannot start in the image, or undefined. */
 export function commandProblem(
   image: ImageFacts,
@@ -31,9 +40,7 @@ export function commandProblem(
   command: string[] | undefined,
   args: string[] | undefined,
 ): string | undefined {
-  const argv = command
-    ? [...command, ...(args ?? [])]
-    : [...image.entrypoint, ...(args ?? image.cmd)];
+  const argv = containerArgv(image, command, args);
   const resolveExecutable = (name: string) =>
     name.startsWith('/')
       ? name
