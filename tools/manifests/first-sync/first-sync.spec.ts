@@ -305,6 +305,30 @@ describe('each rule rejects its defect reintroduced', () => {
   );
   rejects(
     'references-resolve',
+    'a VirtualService routing to a Service port that does not exist',
+    () => {
+      const cluster = copy('staging');
+      object(
+        env(cluster),
+        'VirtualService',
+        'fediflow',
+      ).spec.http[0].route[0].destination.port.number = 3000;
+      return cluster;
+    },
+    /route destination api:3000 is not a port of Service api/,
+  );
+  rejects(
+    'references-resolve',
+    'a VirtualService bound to a Gateway that does not exist',
+    () => {
+      const cluster = copy('staging');
+      object(env(cluster), 'VirtualService', 'fediflow').spec.gateways = ['public'];
+      return cluster;
+    },
+    /Gateway public does not exist/,
+  );
+  rejects(
+    'references-resolve',
     'a NetworkPolicy selecting no pod',
     () => {
       const cluster = copy('staging');

@@ -143,6 +143,51 @@ export const referencesRule: SyncRule = {
             });
           break;
         }
+        case 'VirtualService': {
+          // As istioctl analyze: gateways exist, destinations are Services with that port.
+          for (const gateway of (spec['gateways'] ?? []) as string[]) {
+            if (gateway === 'mesh') continue;
+            const [gatewayNamespace, gatewayName] = gateway.includes('/')
+              ? gateway.split('/')
+              : [namespace, gateway];
+            if (!has('Gateway', gatewayNamespace, gatewayName!))
+              missing(entry, `Gateway ${gateway}`);
+          }
+          const routes = (
+            (spec['http'] ?? []) as Array<{
+              route?: Array<{ destination?: { host?: string; port?: { number?: number } } }>;
+            }>
+          ).flatMap((http) => http.route ?? []);
+          for (const route of routes) {
+            const host = route.destination?.host ?? '';
+            const parts = host.replace(/\.svc\.cluster\.local$/, '').split('.');
+            const [name, hostNamespace] =
+              parts.length === 1 ? [parts[0]!, namespace] : [parts[0]!, parts[1]];
+            const service = placed.find(
+              (other) =>
+                other.object.kind === 'Service' &&
+                other.namespace === hostNamespace &&
+                other.object.metadata.name === name,
+            );
+            if (!service) {
+              problems.push({
+                object: placedRef(entry),
+                message: `route destination ${host} is no Service`,
+              });
+              continue;
+            }
+            const port = route.destination?.port?.number;
+            const ports = (
+              (service.object['spec'] as { ports?: Array<{ port: number }> }).ports ?? []
+            ).map((p) => p.port);
+            if (port !== undefined && !ports.includes(port))
+              problems.push({
+                object: placedRef(entry),
+                message: `route destination ${host}:${port} is not a port of Service ${name} (${ports.join(', ')})`,
+              });
+          }
+          break;
+        }
         case 'AuthorizationPolicy': {
           const selector = spec['selector'] as LabelSelector | undefined;
           if (selector && !anyPod(namespace, selector))
