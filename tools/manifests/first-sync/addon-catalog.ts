@@ -81,6 +81,14 @@ export function get<T>(values: Values, path: string, fallback: T): T {
   return (node ?? fallback) as T;
 }
 
+/**
+ * A setting of the istiod chart: top-level, or under the legacy `pilot:` prefix, which the chart
+ * copies to the top level (templates/zzy_descope_legacy.yaml), so `pilot.*` wins.
+ */
+export function pilotValue<T>(values: Values, path: string, fallback: T): T {
+  return get(values, `pilot.${path}`, get(values, path, fallback));
+}
+
 const cpuOf = (quantity: unknown, fallback: number): number => {
   if (typeof quantity === 'number') return quantity * 1000;
   if (typeof quantity !== 'string') return fallback;
@@ -169,9 +177,9 @@ export const ADDON_CHARTS: readonly AddonChart[] = [
         name: 'istiod',
         labels: { app: 'istiod', istio: 'pilot' },
         serviceAccount: 'istiod',
-        replicas: get(values, 'pilot.autoscaleMin', 1),
-        cpu: cpuOf(get(values, 'pilot.resources.requests.cpu', undefined), 500),
-        memory: memoryOf(get(values, 'pilot.resources.requests.memory', undefined), 2048),
+        replicas: pilotValue(values, 'autoscaleMin', 1),
+        cpu: cpuOf(pilotValue(values, 'resources.requests.cpu', undefined), 500),
+        memory: memoryOf(pilotValue(values, 'resources.requests.memory', undefined), 2048),
       },
     ],
     services: () => [

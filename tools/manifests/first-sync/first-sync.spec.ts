@@ -132,7 +132,7 @@ describe('each rule rejects its defect reintroduced', () => {
     'istio-cni installed but istiod not in CNI mode',
     () => {
       const cluster = copy('staging');
-      (app(cluster, 'istiod').values as any).pilot.cni.enabled = false;
+      (app(cluster, 'istiod').values as any).cni.enabled = false;
       return cluster;
     },
     /istio-init: runAsNonRoot is not true/,

@@ -8,16 +8,16 @@ import {
   type InjectionMode,
 } from '../admission.ts';
 import { allContainers, namespaces, placeAll, placedRef, podTemplates } from '../inventory.ts';
-import { get } from '../addon-catalog.ts';
+import { pilotValue } from '../addon-catalog.ts';
 import type { ClusterModel } from '../types.ts';
 
-/** istiod injects when installed; it injects istio-validation only with istio-cni and pilot.cni.enabled. */
+/** istiod injects when installed; it injects istio-validation only with istio-cni and its cni.enabled. */
 export function injectionMode(cluster: ClusterModel): InjectionMode {
   const istiod = cluster.apps.find((app) => app.chart?.chart === 'istiod');
   const cniChart = cluster.apps.some((app) => app.chart?.chart === 'cni');
   return {
     injector: istiod !== undefined,
-    cni: cniChart && get<boolean>(istiod?.values ?? {}, 'pilot.cni.enabled', false) === true,
+    cni: cniChart && pilotValue<boolean>(istiod?.values ?? {}, 'cni.enabled', false) === true,
   };
 }
 
