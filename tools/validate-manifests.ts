@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderAll } from './manifests/render.ts';
+import { hardCodedRepositoryUrls, REPOSITORY_FILE } from './manifests/repository-url.ts';
 import { formatFindings, formatSummary, formatTargetLine } from './manifests/report.ts';
 import { RULES } from './manifests/rules/index.ts';
 import {
@@ -57,7 +58,12 @@ async function main(): Promise<number> {
   const lines = formatFindings(results);
   if (lines.length) console.log(['', 'Findings:', ...lines].join('\n'));
   console.log(`\n${formatSummary(results, RULES.length, performance.now() - started)}`);
-  return lines.length ? 1 : 0;
+  const copies = await hardCodedRepositoryUrls(repoRoot);
+  for (const site of copies)
+    console.log(
+      `✗ [repository-url-once] ${site}: the GitOps repository URL belongs only in ${REPOSITORY_FILE}`,
+    );
+  return lines.length || copies.length ? 1 : 0;
 }
 
 main().then(

@@ -55,6 +55,22 @@ describe('docker-build', () => {
     expect(args).toContain('--push --sbom=true');
   });
 
+  it('tags a candidate build only :candidate-<sha>, so nothing consumes it before the scan', () => {
+    const args = buildxArgs({
+      service: 'api',
+      registry: 'ghcr.io/fediflow',
+      platforms: DEFAULT_PLATFORMS,
+      push: true,
+      load: false,
+      candidate: true,
+      metadata,
+    });
+    expect(args.filter((_, index) => args[index - 1] === '--tag')).toEqual([
+      `ghcr.io/fediflow/api:candidate-${metadata.revision}`,
+    ]);
+    expect(args.join(' ')).toContain('--platform linux/amd64,linux/arm64');
+  });
+
   it('turns branch names into valid tags', () => {
     expect(branchTag('feature/Images_2.x')).toBe('feature-Images_2.x');
     expect(branchTag('.hidden')).toBe('hidden');

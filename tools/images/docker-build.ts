@@ -23,6 +23,8 @@ const USAGE = `Usage: tsx tools/images/docker-build.ts <api|federation|workers> 
 Builds ghcr.io/fediflow/<service>:<sha> and :<branch> for ${DEFAULT_PLATFORMS} with docker buildx.
 Without --push the result stays in the build cache (a multi-platform image cannot be --load-ed).
   --push              push to the registry (CI; needs docker login)
+  --candidate         tag only :candidate-<sha> (CI pushes that, scans and signs it, then publishes
+                      the same digest as :<sha> and :<branch>; see .github/workflows/images.yml)
   --load              build for this machine's platform only and load it into docker
   --platform <list>   override the platforms (default ${DEFAULT_PLATFORMS})
   --registry <name>   image repository prefix (default $IMAGE_REGISTRY or ${DEFAULT_REGISTRY})
@@ -43,7 +45,19 @@ export interface BuildOptions {
   platforms: string;
   push: boolean;
   load: boolean;
+  /** Tag only `:candidate-<sha>`: nothing consumes it until it is scanned, tested and signed. */
+  candidate?: boolean;
   metadata: BuildMetadata;
+}
+
+/** The tags a build gets: the commit and the branch, or only the unpublished candidate tag. */
+export function imageTags(
+  options: Pick<BuildOptions, 'service' | 'registry' | 'candidate' | 'metadata'>,
+): string[] {
+  const image = `${options.registry}/${options.service}`;
+  return options.candidate
+    ? [`${image}:candidate-${options.metadata.revision}`]
+    : [`${image}:${options.metadata.revision}`, `${image}:${branchTag(options.metadata.branch)}`];
 }
 
 /** A branch name as a valid image tag: `feature/x` → `feature-x` (max 128 characters). */
@@ -57,8 +71,7 @@ export function branchTag(branch: string): string {
 
 /** The arguments after `docker`. */
 export function buildxArgs(options: BuildOptions): string[] {
-  const { service, registry, metadata } = options;
-  const image = `${registry}/${service}`;
+  const { service, metadata } = options;
   const args = [
     'buildx',
     'build',
@@ -76,10 +89,7 @@ export function buildxArgs(options: BuildOptions): string[] {
     `CREATED=${metadata.created}`,
     '--build-arg',
     `SOURCE=${metadata.source}`,
-    '--tag',
-    `${image}:${metadata.revision}`,
-    '--tag',
-    `${image}:${branchTag(metadata.branch)}`,
+    ...imageTags(options).flatMap((tag) => ['--tag', tag]),
   ];
   if (options.push) args.push('--push', '--sbom=true', '--provenance=mode=max');
   else if (options.load) args.push('--load');
@@ -130,6 +140,7 @@ function main(): number {
     allowPositionals: true,
     options: {
       push: { type: 'boolean' },
+      candidate: { type: 'boolean' },
       load: { type: 'boolean' },
       platform: { type: 'string' },
       registry: { type: 'string' },
@@ -156,6 +167,7 @@ function main(): number {
     platforms: values.platform ?? DEFAULT_PLATFORMS,
     push: values.push ?? false,
     load: values.load ?? false,
+    candidate: values.candidate ?? false,
     metadata: gitMetadata(),
   });
   if (values['dry-run']) {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -28,7 +28,10 @@ export interface TargetSpec {
   readonly dir: string;
 }
 
-/** Every combination that ships, plus each component alone on the base, plus Argo CD's tree. */
+/**
+ * Every combination that ships, plus each component alone on the base, plus each cluster's Argo CD
+ * entry point (argocd/clusters/<cluster>, a kustomization, as the bootstrap Application reads it).
+ */
 export async function listTargets(repoRoot: string): Promise<TargetSpec[]> {
   const subdirs = async (dir: string) =>
     (await readdir(dir, { withFileTypes: true }))
@@ -47,7 +50,11 @@ export async function listTargets(repoRoot: string): Promise<TargetSpec[]> {
       kind: 'component' as const,
       dir: path.join(deploy, 'components', name),
     })),
-    { name: 'argocd', kind: 'argocd', dir: path.join(repoRoot, 'argocd') },
+    ...(await subdirs(path.join(repoRoot, 'argocd', 'clusters'))).map((name) => ({
+      name: `argocd/${name}`,
+      kind: 'argocd' as const,
+      dir: path.join(repoRoot, 'argocd', 'clusters', name),
+    })),
   ];
 }
 
@@ -91,42 +98,12 @@ async function renderComponent(repoRoot: string, componentDir: string): Promise<
   }
 }
 
-/**
- * argocd/ is read the way the bootstrap Application Terraform creates reads it: every YAML file,
- * recursively, as plain manifests (`directory.recurse`), not as a kustomization.
- */
-async function readManifestDir(dir: string): Promise<K8sObject[]> {
-  const files = (await readdir(dir, { recursive: true }))
-    .filter((file) => /\.ya?ml$/.test(file))
-    .sort();
-  const objects: K8sObject[] = [];
-  for (const file of files) {
-    const text = await readFile(path.join(dir, file), 'utf8');
-    for (const doc of parseAllDocuments(text)) {
-      if (doc.errors.length) throw new Error(`${path.join(dir, file)}: ${doc.errors[0]!.message}`);
-      const object = doc.toJS() as K8sObject | null;
-      if (object === null) continue;
-      if (
-        typeof object !== 'object' ||
-        !object.apiVersion ||
-        !object.kind ||
-        !object.metadata?.name
-      )
-        throw new Error(`${path.join(dir, file)} holds a document that is not a Kubernetes object`);
-      objects.push(object);
-    }
-  }
-  return objects;
-}
-
 export async function renderTarget(repoRoot: string, spec: TargetSpec): Promise<RenderedTarget> {
   const started = performance.now();
   const objects =
     spec.kind === 'component'
       ? await renderComponent(repoRoot, spec.dir)
-      : spec.kind === 'argocd'
-        ? await readManifestDir(spec.dir)
-        : await kustomize(spec.dir);
+      : await kustomize(spec.dir);
   return { name: spec.name, kind: spec.kind, objects, renderMs: performance.now() - started };
 }
 

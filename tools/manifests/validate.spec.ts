@@ -61,15 +61,18 @@ function findingsOf(
 }
 
 describe('rendered tree', () => {
-  it('renders every overlay, every component on the base, and argocd/', () => {
+  it("renders every overlay, every component on the base, and each cluster's argocd/ entry point", () => {
     expect(targets.map((rendered) => rendered.name).sort()).toEqual([
-      'argocd',
+      'argocd/dr',
+      'argocd/production',
+      'argocd/staging',
       'component/blue-green',
       'component/external-secrets',
       'component/mesh',
       'component/monitoring',
       'component/network-policies',
       'overlay/dev',
+      'overlay/dr',
       'overlay/production',
       'overlay/staging',
     ]);
@@ -95,7 +98,7 @@ describe('rendered tree', () => {
     expect(find(production, 'Rollout', 'api').spec.strategy.blueGreen).toMatchObject({
       activeService: 'api',
       previewService: 'api-preview',
-      prePromotionAnalysis: { templates: [{ templateName: 'http-success-rate' }] },
+      postPromotionAnalysis: { templates: [{ templateName: 'http-success-rate' }] },
     });
     const staging = target('overlay/staging').objects;
     expect(find(staging, 'ConfigMap', 'fediflow-config').data).toMatchObject({
@@ -527,19 +530,75 @@ describe('policy rules reject bad manifests', () => {
         },
       },
     ],
-    'argocd-sync-policy': [
+    'analysis-gates': [
       {
-        target: 'argocd',
-        mutate: (o) =>
-          (find(o, 'ApplicationSet', 'fediflow').spec.template.spec.syncPolicy.automated.selfHeal =
-            false),
+        target: 'overlay/production',
+        mutate: (o) => {
+          const metric = find(o, 'AnalysisTemplate', 'http-success-rate').spec.metrics[0];
+          metric.provider.prometheus.query = metric.provider.prometheus.query.replaceAll(
+            ',route!~"/health|/ready|/metrics"',
+            '',
+          );
+        },
         expect: {
-          object: 'ApplicationSet/fediflow',
-          field: 'spec.template.spec.syncPolicy.automated',
+          object: 'AnalysisTemplate/http-success-rate',
+          field: 'spec.metrics[success-rate].provider.prometheus.query',
         },
       },
       {
-        target: 'argocd',
+        target: 'overlay/production',
+        mutate: (o) =>
+          (find(o, 'AnalysisTemplate', 'http-success-rate').spec.metrics[0].initialDelay = '30s'),
+        expect: {
+          object: 'AnalysisTemplate/http-success-rate',
+          field: 'spec.metrics[success-rate].initialDelay',
+        },
+      },
+      {
+        target: 'overlay/production',
+        mutate: (o) =>
+          delete find(o, 'AnalysisTemplate', 'http-success-rate').spec.metrics[0].failureCondition,
+        expect: {
+          object: 'AnalysisTemplate/http-success-rate',
+          field: 'spec.metrics[success-rate]',
+        },
+      },
+      {
+        target: 'overlay/production',
+        mutate: (o) =>
+          (find(o, 'AnalysisTemplate', 'http-success-rate').spec.metrics[0].failureLimit = 0),
+        expect: {
+          object: 'AnalysisTemplate/http-success-rate',
+          field: 'spec.metrics[success-rate].failureLimit',
+        },
+      },
+      {
+        target: 'overlay/production',
+        mutate: (o) => {
+          const blueGreen = find(o, 'Rollout', 'api').spec.strategy.blueGreen;
+          blueGreen.prePromotionAnalysis = blueGreen.postPromotionAnalysis;
+        },
+        expect: { object: 'Rollout/api', field: 'spec.strategy.blueGreen.prePromotionAnalysis' },
+      },
+      {
+        target: 'overlay/production',
+        mutate: (o) =>
+          (find(o, 'Rollout', 'federation').spec.strategy.blueGreen.scaleDownDelaySeconds = 120),
+        expect: {
+          object: 'Rollout/federation',
+          field: 'spec.strategy.blueGreen.scaleDownDelaySeconds',
+        },
+      },
+    ],
+    'argocd-sync-policy': [
+      {
+        target: 'argocd/production',
+        mutate: (o) =>
+          (find(o, 'Application', 'fediflow').spec.syncPolicy.automated.selfHeal = false),
+        expect: { object: 'Application/fediflow', field: 'spec.syncPolicy.automated' },
+      },
+      {
+        target: 'argocd/dr',
         mutate: (o) => (find(o, 'Application', 'fluent-bit').spec.syncPolicy.retry.limit = 1),
         expect: { object: 'Application/fluent-bit', field: 'spec.syncPolicy.retry' },
       },

@@ -49,11 +49,56 @@ describe('policy rules reject bad fixtures and accept good blocks', () => {
     async () => {
       expect(await flagged('eks-public-cidr', 'TF-EKS-PUBLIC-CIDR')).toEqual([
         'main.tf [resource.aws_eks_cluster.default_open]',
+        'main.tf [resource.aws_eks_cluster.empty]',
+        'main.tf [resource.aws_eks_cluster.may_be_empty]',
         'main.tf [resource.aws_eks_cluster.open]',
         'main.tf [resource.aws_eks_cluster.unguarded]',
       ]);
     },
   );
+
+  rule('TF-EKS-VERSION', 'versions past EKS standard support, and no upgrade_policy', async () => {
+    expect(await flagged('eks-version', 'TF-EKS-VERSION')).toEqual([
+      'main.tf [resource.aws_eks_cluster.expired]',
+      'main.tf [resource.aws_eks_cluster.no_upgrade_policy]',
+      'main.tf [resource.aws_eks_cluster.stale_variable]',
+    ]);
+  });
+
+  rule(
+    'TF-EKS-LAUNCH-TEMPLATE',
+    'node groups without a launch template, and one allowing IMDSv1, two hops and unencrypted gp2',
+    async () => {
+      const violations = (await violationsIn('eks-launch-template')).filter(
+        (v) => v.ruleId === 'TF-EKS-LAUNCH-TEMPLATE',
+      );
+      expect(violations.map((v) => v.block).sort()).toEqual([
+        'resource.aws_eks_node_group.no_template',
+        'resource.aws_launch_template.weak',
+      ]);
+      expect(violations.find((v) => v.block.endsWith('weak'))?.message).toContain(
+        'http_tokens must be "required" (IMDSv2); http_put_response_hop_limit must be 1; the root volume must be encrypted gp3',
+      );
+    },
+  );
+
+  rule(
+    'TF-SECRETS-WRITE-ONLY',
+    'a managed random_password and secrets in state-stored arguments',
+    async () => {
+      expect(await flagged('secrets-write-only', 'TF-SECRETS-WRITE-ONLY')).toEqual([
+        'main.tf [resource.aws_elasticache_replication_group.in_state]',
+        'main.tf [resource.aws_secretsmanager_secret_version.in_state]',
+        'main.tf [resource.random_password.in_state]',
+      ]);
+    },
+  );
+
+  rule('TF-DNS-HEALTH-CHECK', "a failover health check probing the record's own name", async () => {
+    expect(await flagged('dns-health-check', 'TF-DNS-HEALTH-CHECK')).toEqual([
+      'main.tf [resource.aws_route53_health_check.self]',
+    ]);
+  });
 
   it('TF-EKS-PUBLIC-CIDR: follows 0.0.0.0/0 from tfvars through a module call', async () => {
     const violations = (await violationsIn('eks-public-cidr-module')).filter(

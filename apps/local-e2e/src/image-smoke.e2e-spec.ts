@@ -8,12 +8,14 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workloadCommands, type WorkloadCommand } from './manifest-commands';
 import { assembleRuntimeTree, type RuntimeTree } from './runtime-tree';
 
 /**
  * Image smoke test without a Docker engine: each service's runtime tree, assembled as the
  * Dockerfile's runtime stage has it, started as uid/gid 1001 (the image's USER) from a tree that
- * user cannot write, against real PostgreSQL and Redis.
+ * user cannot write, against real PostgreSQL and Redis. Each workload runs the exact command the
+ * production overlay gives it (container command/args over the Dockerfile's ENTRYPOINT/CMD).
  */
 const SERVICES = ['api', 'federation', 'workers'] as const;
 const PAYLOAD_BUDGET_MB = 80;
@@ -29,8 +31,9 @@ interface Run {
   output: string[];
 }
 
-function run(tree: RuntimeTree, entry: string, env: Record<string, string>): Run {
-  const child = spawn(process.execPath, [join(tree.dir, entry)], {
+function run(tree: RuntimeTree, nodeArgs: readonly string[], env: Record<string, string>): Run {
+  const args = nodeArgs.map((arg) => (arg.startsWith('-') ? arg : join(tree.dir, arg)));
+  const child = spawn(process.execPath, args, {
     ...user,
     cwd: tree.dir,
     // As in the image: no HOME to write to, only /tmp.
@@ -47,6 +50,12 @@ describe('service images (runtime tree as uid 1001, read-only)', () => {
   let infra: IsolatedInfrastructure;
   let env: Record<string, string>;
   const trees = new Map<string, RuntimeTree>();
+  let commands: WorkloadCommand[];
+  const commandOf = (workload: string) => {
+    const found = commands.find((command) => command.workload === workload);
+    if (!found) throw new Error(`the production overlay has no ${workload}`);
+    return found.nodeArgs;
+  };
   const runs: Run[] = [];
 
   beforeAll(async () => {
@@ -57,6 +66,7 @@ describe('service images (runtime tree as uid 1001, read-only)', () => {
       LOG_LEVEL: 'warn',
       SHUTDOWN_GRACE_MS: '5000',
     };
+    commands = await workloadCommands('production');
     const started = Date.now();
     for (const service of SERVICES) trees.set(service, assembleRuntimeTree(service));
     const cached = [...trees.values()].every((tree) => tree.cached);
@@ -114,14 +124,14 @@ describe('service images (runtime tree as uid 1001, read-only)', () => {
   });
 
   it('migrates, then every service answers /health and /ready and stops cleanly on SIGTERM', async () => {
-    const migrate = run(tree('api'), 'migrate.js', env);
+    const migrate = run(tree('api'), commandOf('Job/migrate'), env);
     const [code] = await once(migrate.child, 'exit');
     expect(code, migrate.output.join('')).toBe(0);
 
     const started = await Promise.all(
       SERVICES.map(async (service) => {
         const port = await freePort();
-        const running = run(tree(service), 'main.js', {
+        const running = run(tree(service), commandOf(`Deployment/${service}`), {
           ...env,
           PORT: String(port),
           METRICS_PORT: String(await freePort()),

@@ -90,11 +90,13 @@ module "workload_identity" {
   secret_name_prefix = local.secret_prefix
   queue_arns         = [module.queue.queue_arn, module.queue.dlq_arn]
   ses_identity_arns  = [module.mail.identity_arn]
+  dns_zone_name      = var.domain
 }
 
 module "argocd" {
   source = "../../modules/argocd-bootstrap"
 
+  cluster         = "dr"
   repository_url  = var.gitops_repository_url
   target_revision = var.gitops_target_revision
 

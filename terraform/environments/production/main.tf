@@ -86,6 +86,7 @@ module "workload_identity" {
   secret_name_prefix = local.secret_prefix
   queue_arns         = [module.queue.queue_arn, module.queue.dlq_arn]
   ses_identity_arns  = [module.mail.identity_arn]
+  dns_zone_name      = var.domain
 }
 
 module "backup" {
@@ -113,6 +114,7 @@ module "dns_failover" {
 module "argocd" {
   source = "../../modules/argocd-bootstrap"
 
+  cluster           = "production"
   repository_url    = var.gitops_repository_url
   target_revision   = var.gitops_target_revision
   high_availability = true

@@ -1,7 +1,7 @@
 region             = "eu-central-1"
 dr_region          = "eu-west-1"
 vpc_cidr           = "10.20.0.0/16"
-kubernetes_version = "1.34"
+kubernetes_version = "1.35"
 node_desired_size  = 3
 db_instance_class  = "db.m7g.large"
 redis_node_type    = "cache.m7g.large"

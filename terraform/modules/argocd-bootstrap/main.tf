@@ -1,5 +1,24 @@
 locals {
   replicas = var.high_availability ? 2 : 1
+
+  # Argo CD stopped assessing the health of Application resources in 1.8, so an app-of-apps would
+  # start wave 10 (FediFlow) while the add-ons of wave -6 are still coming up. This restores the
+  # check documented in Argo CD's "Resource Health" page: a child Application is Healthy only
+  # when it reports Healthy itself.
+  application_health_lua = <<-EOT
+    hs = {}
+    hs.status = "Progressing"
+    hs.message = ""
+    if obj.status ~= nil then
+      if obj.status.health ~= nil then
+        hs.status = obj.status.health.status
+        if obj.status.health.message ~= nil then
+          hs.message = obj.status.health.message
+        end
+      end
+    end
+    return hs
+  EOT
 }
 
 resource "helm_release" "this" {
@@ -19,14 +38,18 @@ resource "helm_release" "this" {
       params = {
         "application.namespaces" = var.namespace
       }
+      cm = {
+        "resource.customizations.health.argoproj.io_Application" = local.application_health_lua
+      }
     }
     server     = { replicas = local.replicas }
     repoServer = { replicas = local.replicas }
   })]
 }
 
-# The one Application Terraform owns: it points Argo CD at argocd/ in this repository, and
-# everything else (add-ons, FediFlow itself) arrives from there.
+# The one Application Terraform owns: it points Argo CD at this cluster's entry point,
+# argocd/clusters/<cluster> (a kustomization), and everything else (add-ons, FediFlow itself)
+# arrives from there, wave by wave.
 resource "helm_release" "apps" {
   count = var.create ? 1 : 0
 
@@ -45,8 +68,7 @@ resource "helm_release" "apps" {
         source = {
           repoURL        = var.repository_url
           targetRevision = var.target_revision
-          path           = var.apps_path
-          directory      = { recurse = true }
+          path           = "argocd/clusters/${var.cluster}"
         }
         destination = {
           server    = "https://kubernetes.default.svc"

@@ -48,14 +48,13 @@ variable "target_revision" {
   default     = "main"
 }
 
-variable "apps_path" {
-  description = "Path in the repository holding the AppProject and Applications."
+variable "cluster" {
+  description = "Which argocd/clusters/<cluster> entry point this cluster's Argo CD syncs (staging, production, dr)."
   type        = string
-  default     = "argocd"
 
   validation {
-    condition     = !startswith(var.apps_path, "/")
-    error_message = "apps_path must be relative to the repository root."
+    condition     = can(regex("^[a-z][a-z0-9-]*$", var.cluster))
+    error_message = "cluster must be the name of a directory under argocd/clusters."
   }
 }
 

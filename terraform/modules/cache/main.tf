@@ -1,4 +1,6 @@
-resource "random_password" "auth_token" {
+# Ephemeral, like the database password: the token exists only during plan/apply and reaches
+# ElastiCache and Secrets Manager through write-only arguments, never the state.
+ephemeral "random_password" "auth_token" {
   count = var.create ? 1 : 0
 
   # ElastiCache AUTH tokens: 16-128 printable characters without @, " or /.
@@ -69,7 +71,8 @@ resource "aws_elasticache_replication_group" "this" {
   kms_key_id                 = aws_kms_key.this[0].arn
   transit_encryption_enabled = true
   transit_encryption_mode    = "required"
-  auth_token                 = random_password.auth_token[0].result
+  auth_token_wo              = ephemeral.random_password.auth_token[0].result
+  auth_token_wo_version      = var.auth_token_version
   auth_token_update_strategy = "ROTATE"
 
   snapshot_retention_limit = var.snapshot_retention_days
@@ -93,12 +96,13 @@ resource "aws_secretsmanager_secret_version" "this" {
   count = var.create ? 1 : 0
 
   secret_id = aws_secretsmanager_secret.this[0].id
-  secret_string = jsonencode({
+  secret_string_wo = jsonencode({
     REDIS_URL = format(
       "rediss://:%s@%s:%d",
-      random_password.auth_token[0].result,
+      ephemeral.random_password.auth_token[0].result,
       aws_elasticache_replication_group.this[0].primary_endpoint_address,
       aws_elasticache_replication_group.this[0].port,
     )
   })
+  secret_string_wo_version = var.auth_token_version
 }

@@ -88,3 +88,14 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "auth_token_version" {
+  description = "Bump to rotate the AUTH token: the write-only token and REDIS_URL are sent again."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.auth_token_version >= 1 && floor(var.auth_token_version) == var.auth_token_version
+    error_message = "auth_token_version must be a positive integer."
+  }
+}

@@ -4,18 +4,20 @@ data "aws_route53_zone" "this" {
   name = var.zone_name
 }
 
+# Probes the primary load balancer itself. Probing var.host (the failover record) would follow
+# the failover: once the record points at DR, the check measures DR, turns healthy and flips the
+# record back to the broken primary. TCP because an HTTPS probe of the load balancer's own name
+# sends that name as Host, which the Istio Gateway (hosts: the public host) does not route.
 resource "aws_route53_health_check" "this" {
   count = var.create ? 1 : 0
 
-  type              = "HTTPS"
-  fqdn              = var.host
+  type              = "TCP"
+  fqdn              = var.primary.dns_name
   port              = 443
-  resource_path     = var.health_check_path
-  enable_sni        = true
   request_interval  = var.request_interval
   failure_threshold = var.failure_threshold
   measure_latency   = true
-  tags              = merge(var.tags, { Name = "${var.host}-ready" })
+  tags              = merge(var.tags, { Name = "${var.host}-primary-lb" })
 }
 
 resource "aws_route53_record" "primary" {

@@ -24,17 +24,6 @@ variable "host" {
   }
 }
 
-variable "health_check_path" {
-  description = "Readiness path probed over HTTPS on the primary."
-  type        = string
-  default     = "/ready"
-
-  validation {
-    condition     = startswith(var.health_check_path, "/")
-    error_message = "health_check_path must start with /."
-  }
-}
-
 variable "request_interval" {
   description = "Seconds between health checks (10 = fast checks)."
   type        = number

@@ -7,6 +7,11 @@ locals {
 
   addons = toset(["vpc-cni", "kube-proxy", "coredns", "eks-pod-identity-agent"])
 
+  # vpc-cni enforces NetworkPolicies (deploy/components/network-policies) only when told to.
+  addon_configuration = {
+    vpc-cni = jsonencode({ enableNetworkPolicy = "true" })
+  }
+
   policy_prefix = "arn:${data.aws_partition.current.partition}:iam::aws:policy"
 
   admin_principal_arns = {
@@ -74,6 +79,12 @@ resource "aws_eks_cluster" "this" {
 
   enabled_cluster_log_types = local.log_types
 
+  # STANDARD: when the version leaves standard support EKS upgrades the control plane instead of
+  # moving it into (paid) extended support.
+  upgrade_policy {
+    support_type = "STANDARD"
+  }
+
   vpc_config {
     subnet_ids              = var.subnet_ids
     endpoint_private_access = true
@@ -126,6 +137,38 @@ resource "aws_iam_role_policy_attachment" "node" {
   policy_arn = "${local.policy_prefix}/${each.key}"
 }
 
+# Nodes: IMDSv2 only, one hop (pods cannot reach the node's instance role; they use Pod
+# Identity), and an encrypted gp3 root volume.
+resource "aws_launch_template" "node" {
+  count = var.create ? 1 : 0
+
+  name_prefix            = "${var.name}-node-"
+  update_default_version = true
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+    ebs {
+      volume_size           = var.node_volume_size
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags          = merge(var.tags, { Name = "${var.name}-node" })
+  }
+
+  tags = var.tags
+}
+
 resource "aws_eks_node_group" "this" {
   count = var.create ? 1 : 0
 
@@ -137,6 +180,11 @@ resource "aws_eks_node_group" "this" {
   capacity_type  = "ON_DEMAND"
   ami_type       = "AL2023_x86_64_STANDARD"
   instance_types = var.node_instance_types
+
+  launch_template {
+    id      = aws_launch_template.node[0].id
+    version = aws_launch_template.node[0].latest_version
+  }
 
   scaling_config {
     min_size     = var.node_min_size
@@ -163,6 +211,7 @@ resource "aws_eks_addon" "this" {
 
   cluster_name                = aws_eks_cluster.this[0].name
   addon_name                  = each.key
+  configuration_values        = lookup(local.addon_configuration, each.key, null)
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"
   tags                        = var.tags

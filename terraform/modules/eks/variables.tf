@@ -17,11 +17,12 @@ variable "name" {
 variable "kubernetes_version" {
   description = "Kubernetes minor version of the control plane (a version EKS supports in standard support)."
   type        = string
-  default     = "1.34"
+  default     = "1.35"
 
+  # 1.34 left EKS standard support on 2026-12-02; tools/terraform's TF-EKS-VERSION keeps the dates.
   validation {
-    condition     = contains(["1.33", "1.34", "1.35"], var.kubernetes_version)
-    error_message = "kubernetes_version must be 1.33, 1.34 or 1.35."
+    condition     = contains(["1.35", "1.36"], var.kubernetes_version)
+    error_message = "kubernetes_version must be 1.35 or 1.36 (versions in EKS standard support)."
   }
 }
 
@@ -54,6 +55,12 @@ variable "allowed_cidrs" {
   validation {
     condition     = !contains(var.allowed_cidrs, "0.0.0.0/0")
     error_message = "allowed_cidrs must not contain 0.0.0.0/0: the public API endpoint is never open to the internet."
+  }
+
+  # An empty public_access_cidrs means 0.0.0.0/0 to EKS.
+  validation {
+    condition     = !var.endpoint_public_access || length(var.allowed_cidrs) > 0
+    error_message = "allowed_cidrs must list at least one CIDR while endpoint_public_access is true (EKS opens an empty list to 0.0.0.0/0)."
   }
 }
 
@@ -127,4 +134,15 @@ variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)
   default     = {}
+}
+
+variable "node_volume_size" {
+  description = "Root volume size of each node in GiB (gp3, encrypted)."
+  type        = number
+  default     = 50
+
+  validation {
+    condition     = var.node_volume_size >= 20 && var.node_volume_size <= 500
+    error_message = "node_volume_size must be between 20 and 500 GiB."
+  }
 }

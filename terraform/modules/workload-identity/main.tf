@@ -24,6 +24,21 @@ locals {
       service_account = "workers"
       policy          = data.aws_iam_policy_document.workers.json
     }
+    aws-load-balancer-controller = {
+      namespace       = "kube-system"
+      service_account = "aws-load-balancer-controller"
+      policy          = data.aws_iam_policy_document.load_balancer_controller.json
+    }
+    cluster-autoscaler = {
+      namespace       = "kube-system"
+      service_account = "cluster-autoscaler"
+      policy          = data.aws_iam_policy_document.cluster_autoscaler.json
+    }
+    cert-manager = {
+      namespace       = "cert-manager"
+      service_account = "cert-manager"
+      policy          = data.aws_iam_policy_document.cert_manager.json
+    }
   }
 }
 
@@ -79,6 +94,138 @@ data "aws_iam_policy_document" "workers" {
       actions   = ["ses:SendEmail", "ses:SendRawEmail"]
       resources = var.ses_identity_arns
     }
+  }
+}
+
+data "aws_route53_zone" "public" {
+  count = var.create ? 1 : 0
+
+  name = var.dns_zone_name
+}
+
+# After the AWS Load Balancer Controller's published policy: read anything, create load balancers,
+# target groups and security groups, and change or delete only those tagged as its own.
+data "aws_iam_policy_document" "load_balancer_controller" {
+  statement {
+    sid       = "ServiceLinkedRole"
+    actions   = ["iam:CreateServiceLinkedRole"]
+    resources = ["*"]
+    condition {
+      test     = "StringEquals"
+      variable = "iam:AWSServiceName"
+      values   = ["elasticloadbalancing.amazonaws.com"]
+    }
+  }
+  statement {
+    sid = "Describe"
+    actions = [
+      "ec2:Describe*",
+      "ec2:GetCoipPoolUsage",
+      "ec2:GetSecurityGroupsForVpc",
+      "elasticloadbalancing:Describe*",
+      "acm:DescribeCertificate",
+      "acm:ListCertificates",
+      "shield:GetSubscriptionState",
+      "wafv2:GetWebACLForResource",
+    ]
+    resources = ["*"]
+  }
+  statement {
+    sid = "Create"
+    actions = [
+      "ec2:CreateSecurityGroup",
+      "ec2:CreateTags",
+      "elasticloadbalancing:CreateListener",
+      "elasticloadbalancing:CreateLoadBalancer",
+      "elasticloadbalancing:CreateRule",
+      "elasticloadbalancing:CreateTargetGroup",
+      "elasticloadbalancing:AddTags",
+    ]
+    resources = ["*"]
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestTag/elbv2.k8s.aws/cluster"
+      values   = [var.cluster_name]
+    }
+  }
+  statement {
+    sid = "ManageOwn"
+    actions = [
+      "ec2:AuthorizeSecurityGroupIngress",
+      "ec2:RevokeSecurityGroupIngress",
+      "ec2:DeleteSecurityGroup",
+      "elasticloadbalancing:DeleteListener",
+      "elasticloadbalancing:DeleteLoadBalancer",
+      "elasticloadbalancing:DeleteRule",
+      "elasticloadbalancing:DeleteTargetGroup",
+      "elasticloadbalancing:DeregisterTargets",
+      "elasticloadbalancing:ModifyListener",
+      "elasticloadbalancing:ModifyListenerAttributes",
+      "elasticloadbalancing:ModifyLoadBalancerAttributes",
+      "elasticloadbalancing:ModifyRule",
+      "elasticloadbalancing:ModifyTargetGroup",
+      "elasticloadbalancing:ModifyTargetGroupAttributes",
+      "elasticloadbalancing:RegisterTargets",
+      "elasticloadbalancing:RemoveTags",
+      "elasticloadbalancing:SetIpAddressType",
+      "elasticloadbalancing:SetSecurityGroups",
+      "elasticloadbalancing:SetSubnets",
+    ]
+    resources = ["*"]
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/elbv2.k8s.aws/cluster"
+      values   = [var.cluster_name]
+    }
+  }
+}
+
+# The cluster autoscaler's documented minimum: discover every group, resize only this cluster's.
+data "aws_iam_policy_document" "cluster_autoscaler" {
+  statement {
+    sid = "Discover"
+    actions = [
+      "autoscaling:DescribeAutoScalingGroups",
+      "autoscaling:DescribeAutoScalingInstances",
+      "autoscaling:DescribeLaunchConfigurations",
+      "autoscaling:DescribeScalingActivities",
+      "autoscaling:DescribeTags",
+      "ec2:DescribeImages",
+      "ec2:DescribeInstanceTypes",
+      "ec2:DescribeLaunchTemplateVersions",
+      "ec2:GetInstanceTypesFromInstanceRequirements",
+      "eks:DescribeNodegroup",
+    ]
+    resources = ["*"]
+  }
+  statement {
+    sid       = "ResizeOwnGroups"
+    actions   = ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"]
+    resources = ["*"]
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/k8s.io/cluster-autoscaler/${var.cluster_name}"
+      values   = ["owned"]
+    }
+  }
+}
+
+# cert-manager's Route 53 DNS-01 solver, limited to the public zone.
+data "aws_iam_policy_document" "cert_manager" {
+  statement {
+    sid       = "ChangeStatus"
+    actions   = ["route53:GetChange"]
+    resources = ["arn:${data.aws_partition.current.partition}:route53:::change/*"]
+  }
+  statement {
+    sid       = "Records"
+    actions   = ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"]
+    resources = [for zone in data.aws_route53_zone.public : zone.arn]
+  }
+  statement {
+    sid       = "FindZone"
+    actions   = ["route53:ListHostedZonesByName"]
+    resources = ["*"]
   }
 }
 

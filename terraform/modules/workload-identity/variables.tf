@@ -83,6 +83,11 @@ variable "log_retention_days" {
   }
 }
 
+variable "dns_zone_name" {
+  description = "Public Route 53 zone cert-manager answers DNS-01 challenges in (e.g. fediflow.example)."
+  type        = string
+}
+
 variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)

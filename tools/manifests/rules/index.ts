@@ -1,3 +1,4 @@
+import { analysisGates } from './analysis-rules.ts';
 import { argocdSyncPolicy } from './argocd-rules.ts';
 import { hpaOwnsReplicas, pdbPerWorkload } from './availability-rules.ts';
 import { configKnownEnv, configRequiredEnv, envSources } from './config-rules.ts';
@@ -36,4 +37,5 @@ export const RULES: readonly Rule[] = [
   configKnownEnv,
   envSources,
   argocdSyncPolicy,
+  analysisGates,
 ];

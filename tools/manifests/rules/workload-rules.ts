@@ -208,11 +208,13 @@ export const topologySpread: Rule = {
 };
 
 const DIGEST = /@sha256:[0-9a-f]{64}$/;
+/** The image workflow's immutable per-commit tag (tools/images/docker-build.ts). */
+const COMMIT_TAG = /^[0-9a-f]{40}$/;
 
 export const imagePinning: Rule = {
   id: 'image-pinning',
   description:
-    'images carry a tag other than latest (or a digest); production images are pinned by digest',
+    'images carry a tag other than latest (or a digest); production images are pinned by digest or by a commit tag (whose digest the signature policy pins at admission)',
   scope: 'environment',
   check({ target }) {
     const problems: Problem[] = [];
@@ -241,11 +243,11 @@ export const imagePinning: Rule = {
             field,
             message: `${image} uses latest`,
           });
-        else if (production && !DIGEST.test(image))
+        else if (production && !DIGEST.test(image) && !COMMIT_TAG.test(tag ?? ''))
           problems.push({
             object: objectRef(owner.object),
             field,
-            message: `${image} must be pinned by digest in production`,
+            message: `${image} must be pinned by digest or commit tag in production`,
           });
       }
     }

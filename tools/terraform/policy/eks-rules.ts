@@ -108,34 +108,42 @@ export const eksLogsRule: PolicyRule = {
   },
 };
 
-/** True when `raw` is `var.X` and X carries a validation that mentions 0.0.0.0/0. */
+/**
+ * True when `raw` is `var.X` and X's validations reject 0.0.0.0/0 and an empty list (which EKS
+ * also opens to 0.0.0.0/0).
+ */
 function guardedByValidation(
   raw: unknown,
   variables: Map<string, { body: Record<string, unknown> }>,
 ): boolean {
   const name = typeof raw === 'string' ? /^\$\{var\.([\w-]+)\}$/.exec(raw)?.[1] : undefined;
   const validations = name ? variables.get(name)?.body['validation'] : undefined;
+  const conditions = Array.isArray(validations)
+    ? validations.filter(isBody).map((v) => String(v['condition']))
+    : [];
   return (
-    Array.isArray(validations) &&
-    validations.some((v) => isBody(v) && String(v['condition']).includes('0.0.0.0/0'))
+    conditions.some((condition) => condition.includes('0.0.0.0/0')) &&
+    conditions.some((condition) => /length\(var\.[\w-]+\)\s*>\s*0/.test(condition))
   );
 }
 
 function checkCidrs(value: unknown, raw: unknown, guard: boolean): string | undefined {
   if (raw === undefined) return 'is not set (AWS then allows 0.0.0.0/0)';
+  if (Array.isArray(value) && value.length === 0) return 'is empty (AWS then allows 0.0.0.0/0)';
   if (Array.isArray(value)) {
     const open = value.filter((cidr) => typeof cidr === 'string' && OPEN_CIDRS.includes(cidr));
     if (open.length > 0) return `allows ${open.join(', ')}`;
   }
   if ((value === UNKNOWN || containsUnknown(value)) && !guard) {
-    return 'cannot be resolved offline and is not a variable whose validation rejects 0.0.0.0/0';
+    return 'cannot be resolved offline and is not a variable whose validations reject 0.0.0.0/0 and an empty list';
   }
   return undefined;
 }
 
 export const eksPublicCidrRule: PolicyRule = {
   id: 'TF-EKS-PUBLIC-CIDR',
-  description: 'The public EKS API endpoint is never open to 0.0.0.0/0.',
+  description:
+    'The public EKS API endpoint is never open to 0.0.0.0/0 (nor to an empty list, which means the same).',
   check({ instances }) {
     const out: Violation[] = [];
     for (const { resource, instance } of resourcesOf(instances, 'aws_eks_cluster')) {

@@ -1,0 +1,746 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { K8sObject } from '../types.ts';
+import { injectedContainers, podSecurityViolations } from './admission.ts';
+import {
+  FIRST_SYNC_RULES,
+  ModelLoader,
+  checkCluster,
+  type ClusterModel,
+  type SyncFinding,
+} from './index.ts';
+import { expandApplicationSets } from './load.ts';
+import type { AppDeployment, TerraformFacts } from './types.ts';
+
+const repoRoot = path.resolve(import.meta.dirname, '../../..');
+let clusters: Map<string, ClusterModel>;
+
+beforeAll(async () => {
+  clusters = new Map(
+    (await new ModelLoader(repoRoot).all()).map((cluster) => [cluster.name, cluster]),
+  );
+}, 120_000);
+
+type Draft = Omit<ClusterModel, 'apps' | 'terraform'> & {
+  apps: AppDeployment[];
+  terraform: Omit<TerraformFacts, 'nodeGroup' | 'podIdentities' | 'logGroups'> & {
+    nodeGroup: TerraformFacts['nodeGroup'];
+    podIdentities: Set<string>;
+    logGroups: Set<string>;
+  };
+};
+
+/** A copy of a cluster's model that a fixture may change freely (image facts are shared). */
+function copy(name: string): Draft {
+  const cluster = clusters.get(name)!;
+  return {
+    ...cluster,
+    root: structuredClone(cluster.root),
+    apps: cluster.apps.map((app) => ({
+      ...app,
+      app: structuredClone(app.app),
+      objects: structuredClone(app.objects),
+      values: structuredClone(app.values ?? {}),
+    })),
+    terraform: {
+      ...cluster.terraform,
+      nodeGroup: { ...cluster.terraform.nodeGroup },
+      podIdentities: new Set(cluster.terraform.podIdentities),
+      logGroups: new Set(cluster.terraform.logGroups),
+    },
+  };
+}
+
+const app = (cluster: ClusterModel, name: string) => {
+  const found = cluster.apps.find((candidate) => candidate.app.metadata.name === name);
+  if (!found) throw new Error(`no Application ${name}`);
+  return found;
+};
+const object = (objects: K8sObject[], kind: string, name: string): K8sObject & { spec: any } => {
+  const found = objects.find(
+    (candidate) => candidate.kind === kind && candidate.metadata.name === name,
+  );
+  if (!found) throw new Error(`no ${kind}/${name}`);
+  return found as K8sObject & { spec: any };
+};
+const without = (cluster: Draft, name: string): Draft => ({
+  ...cluster,
+  apps: cluster.apps.filter((candidate) => candidate.app.metadata.name !== name),
+});
+const env = (cluster: ClusterModel) => app(cluster, 'fediflow').objects;
+const platform = (cluster: ClusterModel) => app(cluster, 'platform-config').objects;
+
+function findings(ruleId: string, cluster: ClusterModel): SyncFinding[] {
+  const rule = FIRST_SYNC_RULES.find((candidate) => candidate.id === ruleId);
+  if (!rule) throw new Error(`no rule ${ruleId}`);
+  return checkCluster(cluster, [rule]);
+}
+
+describe('the first-sync model of the tree', () => {
+  it('models one cluster per Terraform environment, each with its own environment', () => {
+    expect([...clusters.keys()]).toEqual(['dr', 'production', 'staging']);
+    expect(
+      Object.fromEntries(
+        [...clusters].map(([name, cluster]) => [name, cluster.terraform.environment]),
+      ),
+    ).toEqual({
+      dr: 'production',
+      production: 'production',
+      staging: 'staging',
+    });
+    expect(clusters.get('dr')!.terraform.databaseIsReplica).toBe(true);
+  });
+
+  it('finds nothing: every cluster comes up', () => {
+    for (const cluster of clusters.values())
+      expect(checkCluster(cluster), cluster.name).toEqual([]);
+  });
+});
+
+const tested = new Set<string>();
+function rejects(
+  ruleId: string,
+  what: string,
+  build: () => ClusterModel,
+  expected: RegExp,
+  object?: string,
+) {
+  tested.add(ruleId);
+  it(`${ruleId} rejects ${what}`, () => {
+    const found = findings(ruleId, build());
+    expect(found.length, `no finding for: ${what}`).toBeGreaterThan(0);
+    const match = found.find(
+      (finding) => expected.test(finding.message) && (!object || finding.object === object),
+    );
+    expect(match, JSON.stringify(found, null, 1)).toBeDefined();
+  });
+}
+
+describe('each rule rejects its defect reintroduced', () => {
+  // 1. Pod Security restricted + injection without istio-cni.
+  rejects(
+    'pod-security-admission',
+    'sidecar injection without istio-cni (istio-init needs NET_ADMIN, NET_RAW, root)',
+    () => without(copy('production'), 'istio-cni'),
+    /NET_ADMIN, NET_RAW.*not allowed by baseline/,
+    'Deployment/fediflow-production/api',
+  );
+  rejects(
+    'pod-security-admission',
+    'istio-cni installed but istiod not in CNI mode',
+    () => {
+      const cluster = copy('staging');
+      (app(cluster, 'istiod').values as any).cni.enabled = false;
+      return cluster;
+    },
+    /istio-init: runAsNonRoot is not true/,
+  );
+  rejects(
+    'pod-security-admission',
+    'a container that may escalate privileges',
+    () => {
+      const cluster = copy('staging');
+      object(
+        env(cluster),
+        'Deployment',
+        'workers',
+      ).spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation = true;
+      return cluster;
+    },
+    /app: allowPrivilegeEscalation is not false/,
+    'Deployment/fediflow-staging/workers',
+  );
+  rejects(
+    'pod-security-admission',
+    'a hostPath DaemonSet add-on in a restricted namespace',
+    () => {
+      const cluster = copy('staging');
+      (app(cluster, 'fluent-bit').app as any).spec.syncPolicy.managedNamespaceMetadata = {
+        labels: { 'pod-security.kubernetes.io/enforce': 'restricted' },
+      };
+      return cluster;
+    },
+    /fluent-bit needs a privileged namespace/,
+  );
+
+  // 2. AppProject permissions.
+  rejects(
+    'appproject-permissions',
+    'kube-prometheus-stack rendering into kube-system outside the destinations',
+    () => {
+      const cluster = copy('production');
+      const project = object(cluster.root, 'AppProject', 'platform');
+      project.spec.destinations = project.spec.destinations.filter(
+        (d: { namespace: string }) => d.namespace !== 'kube-system',
+      );
+      return cluster;
+    },
+    /renders into kube-system/,
+    'Application/kube-prometheus-stack',
+  );
+  rejects(
+    'appproject-permissions',
+    'a new add-on whose cluster-scoped kinds the project does not allow',
+    () => {
+      const cluster = copy('production');
+      const project = object(cluster.root, 'AppProject', 'platform');
+      project.spec.clusterResourceWhitelist = project.spec.clusterResourceWhitelist.filter(
+        (k: { kind: string }) => k.kind !== 'IngressClass',
+      );
+      return cluster;
+    },
+    /networking\.k8s\.io\/IngressClass is not in clusterResourceWhitelist/,
+    'Application/aws-load-balancer-controller',
+  );
+  rejects(
+    'appproject-permissions',
+    'a ClusterSecretStore from platform-config the project does not whitelist',
+    () => {
+      const cluster = copy('dr');
+      const project = object(cluster.root, 'AppProject', 'platform');
+      project.spec.clusterResourceWhitelist = project.spec.clusterResourceWhitelist.filter(
+        (k: { kind: string }) => k.kind !== 'ClusterSecretStore',
+      );
+      return cluster;
+    },
+    /ClusterSecretStore/,
+    'Application/platform-config',
+  );
+  rejects(
+    'appproject-permissions',
+    'an Application outside argocd without sourceNamespaces',
+    () => {
+      const cluster = copy('staging');
+      app(cluster, 'fediflow').app.metadata.namespace = 'team-apps';
+      return cluster;
+    },
+    /sourceNamespaces/,
+  );
+  rejects(
+    'appproject-permissions',
+    'a chart repository not in sourceRepos',
+    () => {
+      const cluster = copy('staging');
+      (app(cluster, 'metrics-server').app as any).spec.sources[0].repoURL =
+        'https://example.com/charts';
+      return cluster;
+    },
+    /not in project platform's sourceRepos/,
+  );
+
+  // 3. References.
+  rejects(
+    'references-resolve',
+    'ExternalSecrets naming a ClusterSecretStore nothing creates',
+    () => {
+      const cluster = copy('production');
+      const objects = platform(cluster);
+      objects.splice(
+        objects.findIndex((o) => o.kind === 'ClusterSecretStore'),
+        1,
+      );
+      return cluster;
+    },
+    /ClusterSecretStore aws-secrets-manager does not exist/,
+    'ExternalSecret/fediflow-production/database-credentials',
+  );
+  rejects(
+    'references-resolve',
+    "the Gateway's credentialName with no Secret in the gateway pods' namespace",
+    () => {
+      const cluster = copy('staging');
+      const objects = platform(cluster);
+      objects.splice(
+        objects.findIndex((o) => o.kind === 'Certificate'),
+        1,
+      );
+      return cluster;
+    },
+    /credentialName fediflow-tls is no Secret in the gateway pods' namespace \(istio-ingress\)/,
+  );
+  rejects(
+    'references-resolve',
+    'a Service selector that matches no pod',
+    () => {
+      const cluster = copy('staging');
+      object(env(cluster), 'Service', 'api').spec.selector = { 'app.kubernetes.io/name': 'apii' };
+      return cluster;
+    },
+    /matches no pod/,
+    'Service/fediflow-staging/api',
+  );
+  rejects(
+    'references-resolve',
+    'a DestinationRule host that is no Service',
+    () => {
+      const cluster = copy('staging');
+      object(env(cluster), 'DestinationRule', 'api').spec.host = 'api-v2';
+      return cluster;
+    },
+    /host api-v2 is no Service/,
+  );
+  rejects(
+    'references-resolve',
+    'an AuthorizationPolicy principal whose ServiceAccount does not exist',
+    () => {
+      const cluster = copy('staging');
+      (app(cluster, 'istio-ingressgateway').values as any).serviceAccount = { name: 'gateway' };
+      cluster.apps = cluster.apps.map((entry) =>
+        entry.app.metadata.name === 'istio-ingressgateway'
+          ? {
+              ...entry,
+              objects: entry.objects.map((o) =>
+                o.kind === 'ServiceAccount'
+                  ? { ...o, metadata: { ...o.metadata, name: 'gateway' } }
+                  : o,
+              ),
+            }
+          : entry,
+      );
+      return cluster;
+    },
+    /principal cluster\.local\/ns\/istio-ingress\/sa\/istio-ingressgateway names a ServiceAccount that does not exist/,
+  );
+  rejects(
+    'references-resolve',
+    'a VirtualService routing to a Service port that does not exist',
+    () => {
+      const cluster = copy('staging');
+      object(
+        env(cluster),
+        'VirtualService',
+        'fediflow',
+      ).spec.http[0].route[0].destination.port.number = 3000;
+      return cluster;
+    },
+    /route destination api:3000 is not a port of Service api/,
+  );
+  rejects(
+    'references-resolve',
+    'a VirtualService bound to a Gateway that does not exist',
+    () => {
+      const cluster = copy('staging');
+      object(env(cluster), 'VirtualService', 'fediflow').spec.gateways = ['public'];
+      return cluster;
+    },
+    /Gateway public does not exist/,
+  );
+  rejects(
+    'references-resolve',
+    'a NetworkPolicy selecting no pod',
+    () => {
+      const cluster = copy('staging');
+      object(env(cluster), 'NetworkPolicy', 'allow-smtp').spec.podSelector = {
+        matchLabels: { 'app.kubernetes.io/name': 'mailer' },
+      };
+      return cluster;
+    },
+    /podSelector matches no pod/,
+  );
+  rejects(
+    'references-resolve',
+    'a PodDisruptionBudget selecting no pod',
+    () => {
+      const cluster = copy('staging');
+      object(env(cluster), 'PodDisruptionBudget', 'api').spec.selector = {
+        matchLabels: { app: 'api' },
+      };
+      return cluster;
+    },
+    /selector matches no pod/,
+    'PodDisruptionBudget/fediflow-staging/api',
+  );
+  rejects(
+    'references-resolve',
+    'an HPA whose target does not exist',
+    () => {
+      const cluster = copy('staging');
+      object(env(cluster), 'HorizontalPodAutoscaler', 'workers').spec.scaleTargetRef.name =
+        'worker';
+      return cluster;
+    },
+    /scale target Deployment\/worker does not exist/,
+  );
+  rejects(
+    'references-resolve',
+    'a pod reading a Secret nothing produces',
+    () => {
+      const cluster = copy('staging');
+      const objects = env(cluster);
+      objects.splice(
+        objects.findIndex(
+          (o) => o.kind === 'ExternalSecret' && o.metadata.name === 'redis-credentials',
+        ),
+        1,
+      );
+      return cluster;
+    },
+    /Secret redis-credentials \(app env REDIS_URL\) does not exist/,
+  );
+
+  // 7. Controllers and CRDs.
+  rejects(
+    'controllers-present',
+    'an "external" LoadBalancer Service without the AWS Load Balancer Controller',
+    () => without(copy('production'), 'aws-load-balancer-controller'),
+    /AWS Load Balancer Controller/,
+  );
+  rejects(
+    'controllers-present',
+    'Resource-metric HPAs without metrics-server',
+    () => without(copy('staging'), 'metrics-server'),
+    /metrics\.k8s\.io/,
+  );
+  rejects(
+    'controllers-present',
+    'NetworkPolicies without enforcement (vpc-cni enableNetworkPolicy)',
+    () => {
+      const cluster = copy('staging');
+      return { ...cluster, terraform: { ...cluster.terraform, networkPolicyEnforced: false } };
+    },
+    /enableNetworkPolicy/,
+  );
+  rejects(
+    'controllers-present',
+    'Fluent Bit shipping to an Elasticsearch nothing provisions',
+    () => {
+      const cluster = copy('staging');
+      const values = app(cluster, 'fluent-bit').values as any;
+      values.config.outputs =
+        '[OUTPUT]\n    Name es\n    Match kube.*\n    Host elasticsearch.logging.svc.cluster.local\n    Port 9200\n';
+      return cluster;
+    },
+    /elasticsearch\.logging\.svc\.cluster\.local, which no Service/,
+  );
+  rejects(
+    'controllers-present',
+    'a Certificate without cert-manager',
+    () => without(copy('staging'), 'cert-manager'),
+    /no add-on in the cluster installs the CRD for cert-manager\.io\/Certificate/,
+  );
+  rejects(
+    'controllers-present',
+    "a CRD's add-on in a later wave than its user",
+    () => {
+      const cluster = copy('staging');
+      cluster.apps = cluster.apps.map((entry) =>
+        entry.app.metadata.name === 'external-secrets' ? { ...entry, wave: 20 } : entry,
+      );
+      return cluster;
+    },
+    /comes from external-secrets \(wave 20\)/,
+  );
+  rejects(
+    'controllers-present',
+    "sync waves without Argo CD's Application health check",
+    () => {
+      const cluster = copy('staging');
+      return { ...cluster, terraform: { ...cluster.terraform, applicationHealthCheck: false } };
+    },
+    /health check/,
+  );
+  rejects(
+    'controllers-present',
+    'a chart version the catalog has not modelled',
+    () => {
+      const cluster = copy('staging');
+      (app(cluster, 'kyverno').app as any).spec.sources[0].targetRevision = '9.9.9';
+      return cluster;
+    },
+    /kyverno@9\.9\.9 .* is not in the add-on catalog/,
+  );
+  rejects(
+    'controllers-present',
+    'an AWS-calling controller without a Pod Identity association',
+    () => {
+      const cluster = copy('dr');
+      cluster.terraform.podIdentities.delete('kube-system/cluster-autoscaler');
+      return cluster;
+    },
+    /kube-system\/cluster-autoscaler calls AWS/,
+  );
+  rejects(
+    'controllers-present',
+    'the load balancer controller without its cluster name',
+    () => {
+      const cluster = copy('dr');
+      delete (app(cluster, 'aws-load-balancer-controller').values as any).clusterName;
+      return cluster;
+    },
+    /needs the value clusterName/,
+  );
+
+  // 7. Capacity.
+  rejects(
+    'capacity',
+    'DR (one node) without an autoscaler',
+    () => without(copy('dr'), 'cluster-autoscaler'),
+    /no autoscaler adds nodes/,
+  );
+  rejects(
+    'capacity',
+    'minimum replicas beyond the node group maximum',
+    () => {
+      const cluster = copy('production');
+      cluster.terraform.nodeGroup = { ...cluster.terraform.nodeGroup, desiredSize: 2, maxSize: 2 };
+      return cluster;
+    },
+    /more than the node group's maximum of 2/,
+  );
+
+  // 4. Commands.
+  rejects(
+    'commands-in-image',
+    'the migration Job running dist/apps/api/migrate.js (the bundle is /app)',
+    () => {
+      const cluster = copy('staging');
+      const container = object(env(cluster), 'Job', 'migrate').spec.template.spec.containers[0];
+      container.command = ['node', 'dist/apps/api/migrate.js'];
+      delete container.args;
+      return cluster;
+    },
+    /resolves to \/app\/dist\/apps\/api\/migrate\.js, which the api image does not contain/,
+  );
+  rejects(
+    'commands-in-image',
+    'a service image started with an entry point it does not bundle',
+    () => {
+      const cluster = copy('staging');
+      object(env(cluster), 'Deployment', 'workers').spec.template.spec.containers[0].args = [
+        'migrate.js',
+      ];
+      return cluster;
+    },
+    /which the workers image does not contain/,
+  );
+  rejects(
+    'commands-in-image',
+    'a command the runtime image removed (npx)',
+    () => {
+      const cluster = copy('staging');
+      object(env(cluster), 'Job', 'migrate').spec.template.spec.containers[0].command = [
+        'npx',
+        'typeorm',
+        'migration:run',
+      ];
+      return cluster;
+    },
+    /npx is not in the image/,
+  );
+
+  // 5. Image tags.
+  rejects(
+    'images-produced',
+    'a tag the pipeline never pushes (0.1.0)',
+    () => {
+      const cluster = copy('staging');
+      for (const kind of ['Deployment', 'Job'])
+        for (const o of env(cluster).filter((x) => x.kind === kind))
+          (o as any).spec.template.spec.containers[0].image = (
+            o as any
+          ).spec.template.spec.containers[0].image.replace(/:[0-9a-f]{40}$/, ':0.1.0');
+      return cluster;
+    },
+    /tag 0\.1\.0 is never pushed/,
+  );
+  rejects(
+    'images-produced',
+    'placeholder all-zero digests',
+    () => {
+      const cluster = copy('production');
+      object(env(cluster), 'Deployment', 'api').spec.template.spec.containers[0].image =
+        `ghcr.io/fediflow/api@sha256:${'0'.repeat(64)}`;
+      return cluster;
+    },
+    /placeholder digest/,
+  );
+  rejects(
+    'images-produced',
+    'a commit whose push built no service images (a docs-only commit)',
+    () => {
+      const cluster = copy('staging');
+      object(env(cluster), 'Deployment', 'api').spec.template.spec.containers[0].image =
+        'ghcr.io/fediflow/api:c6d993a570b714cad9ab5adc0f56ec70c1178221';
+      return cluster;
+    },
+    /tag c6d993a5.* is never pushed/,
+  );
+  rejects(
+    'images-produced',
+    'an image the pipeline does not build',
+    () => {
+      const cluster = copy('staging');
+      object(env(cluster), 'Deployment', 'api').spec.template.spec.containers[0].image =
+        'ghcr.io/fediflow/gateway:main';
+      return cluster;
+    },
+    /not one of the pipeline's images/,
+  );
+
+  // 10. Signatures in production.
+  rejects(
+    'production-images-verified',
+    'production without the cosign verification policy',
+    () => {
+      const cluster = copy('production');
+      const objects = platform(cluster);
+      objects.splice(
+        objects.findIndex((o) => o.kind === 'ClusterPolicy'),
+        1,
+      );
+      return cluster;
+    },
+    /admitted without verifying/,
+    'Deployment/fediflow-production/api',
+  );
+  rejects(
+    'production-images-verified',
+    'a verification policy in Audit mode',
+    () => {
+      const cluster = copy('dr');
+      object(
+        platform(cluster),
+        'ClusterPolicy',
+        'verify-fediflow-images',
+      ).spec.validationFailureAction = 'Audit';
+      return cluster;
+    },
+    /admitted without verifying/,
+  );
+
+  // 6. One environment per cluster; no migrations on the DR replica.
+  rejects(
+    'one-environment-per-cluster',
+    'the old ApplicationSet putting dev, staging and production on every cluster',
+    () => {
+      const cluster = copy('production');
+      const text = execFileSync(
+        'git',
+        ['show', 'ca1e41a31ec739f6b49292bdeb7bdd262e30bfd9:argocd/applicationset.yaml'],
+        { cwd: repoRoot, encoding: 'utf8' },
+      );
+      const generated = expandApplicationSets(
+        parseAllDocuments(text).map((doc) => doc.toJS() as K8sObject),
+      );
+      const fediflow = app(cluster, 'fediflow');
+      cluster.apps = [
+        ...cluster.apps.filter((entry) => entry !== fediflow),
+        ...generated.map((generatedApp) => ({ ...fediflow, app: generatedApp })),
+      ];
+      return cluster;
+    },
+    /deploys fediflow-staging into a cluster Terraform built for fediflow-production/,
+    'Application/fediflow-staging',
+  );
+  rejects(
+    'one-environment-per-cluster',
+    'a Terraform root bootstrapping another cluster’s entry point',
+    () => {
+      const cluster = copy('dr');
+      return { ...cluster, terraform: { ...cluster.terraform, bootstrapCluster: 'production' } };
+    },
+    /bootstraps argocd\/clusters\/production/,
+  );
+  rejects(
+    'no-migration-on-replica',
+    'the DR cluster syncing the production overlay (migration Job against the read replica)',
+    () => {
+      const cluster = copy('dr');
+      const production = clusters.get('production')!;
+      app(cluster, 'fediflow').objects.push(
+        structuredClone(object(app(production, 'fediflow').objects, 'Job', 'migrate')),
+      );
+      return cluster;
+    },
+    /read replica/,
+    'Job/fediflow-production/migrate',
+  );
+
+  // 8. Egress.
+  rejects(
+    'outbound-https-allowed',
+    'api without egress to 443',
+    () => {
+      const cluster = copy('production');
+      object(
+        env(cluster),
+        'NetworkPolicy',
+        'allow-internet-egress',
+      ).spec.podSelector.matchExpressions[0].values = ['federation', 'workers'];
+      return cluster;
+    },
+    /api calls remote servers/,
+    'Deployment/fediflow-production/api',
+  );
+
+  it('every first-sync rule has a rejecting fixture above', () => {
+    expect(FIRST_SYNC_RULES.map((rule) => rule.id).filter((id) => !tested.has(id))).toEqual([]);
+  });
+});
+
+describe('admission follows the Pod Security Standards and Istio injection', () => {
+  const restrictedPod = {
+    securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+  };
+  const app = {
+    name: 'app',
+    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+  };
+
+  it('admits a restricted pod with the CNI-mode sidecar and istio-validation', () => {
+    const { init, sidecar } = injectedContainers({ injector: true, cni: true });
+    expect(podSecurityViolations(restrictedPod, [app, init, sidecar], 'restricted')).toEqual([]);
+  });
+
+  it('rejects istio-init at baseline (NET_ADMIN/NET_RAW), as Istio documents', () => {
+    const { init } = injectedContainers({ injector: true, cni: false });
+    expect(podSecurityViolations(restrictedPod, [app, init], 'baseline')).toEqual([
+      'istio-init: adds capabilities NET_ADMIN, NET_RAW (not allowed by baseline)',
+    ]);
+    expect(podSecurityViolations(restrictedPod, [app, init], 'privileged')).toEqual([]);
+  });
+
+  it('requires seccomp, non-root, no escalation and dropping ALL at restricted only', () => {
+    const loose = { name: 'loose', securityContext: {} };
+    expect(podSecurityViolations({}, [loose], 'baseline')).toEqual([]);
+    expect(podSecurityViolations({}, [loose], 'restricted')).toEqual([
+      'loose: allowPrivilegeEscalation is not false',
+      'loose: runAsNonRoot is not true',
+      'loose: seccompProfile is not RuntimeDefault or Localhost',
+      'loose: does not drop ALL capabilities',
+    ]);
+  });
+
+  it('rejects hostPath and host namespaces from baseline up', () => {
+    expect(
+      podSecurityViolations(
+        { hostNetwork: true, volumes: [{ name: 'logs', hostPath: { path: '/var/log' } }] },
+        [],
+        'baseline',
+      ),
+    ).toEqual(['host namespaces (hostNetwork/hostPID/hostIPC)', 'volume logs is a hostPath']);
+  });
+});
+
+describe('tools/first-sync.ts', () => {
+  const cli = (...args: string[]) =>
+    spawnSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(repoRoot, 'tools/first-sync.ts'), ...args],
+      { cwd: repoRoot, encoding: 'utf8' },
+    );
+  it('prints help with the rules and exits 0', () => {
+    const result = cli('--help');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('Exit codes: 0');
+    for (const rule of FIRST_SYNC_RULES) expect(result.stdout).toContain(rule.id);
+  });
+  it('exits 2 on an unknown option or cluster', () => {
+    expect(cli('--bogus').status).toBe(2);
+    const result = cli('--cluster', 'nowhere');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('no cluster nowhere');
+  });
+});

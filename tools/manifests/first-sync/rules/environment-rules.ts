@@ -1,0 +1,129 @@
+/**
+ * One cluster, one environment, as Terraform builds them: each cluster's Argo CD deploys exactly
+ * the environment its Terraform root was built for, onto itself; a cluster whose database is a
+ * read replica runs no migration; and services that call the internet may egress to 443.
+ */
+import { appSpec } from '../load.ts';
+import {
+  allContainers,
+  placeAll,
+  placedRef,
+  podTemplates,
+  selects,
+  type LabelSelector,
+} from '../inventory.ts';
+import type { SyncRule } from '../types.ts';
+
+const IN_CLUSTER = 'https://kubernetes.default.svc';
+
+export const clusterEnvironmentRule: SyncRule = {
+  id: 'one-environment-per-cluster',
+  description:
+    'each cluster deploys exactly the environment Terraform built it for, onto itself, from its own entry point',
+  check(cluster) {
+    const problems = [];
+    const { terraform } = cluster;
+    if (terraform.bootstrapCluster !== cluster.name)
+      problems.push({
+        object: '-',
+        message: `terraform/environments/${cluster.name} bootstraps argocd/clusters/${terraform.bootstrapCluster ?? '(none)'}, not argocd/clusters/${cluster.name}`,
+      });
+    const expected = `fediflow-${terraform.environment}`;
+    const envApps = cluster.apps.filter((app) => appSpec(app.app).project === 'fediflow');
+    if (envApps.length === 0)
+      problems.push({ object: '-', message: `nothing deploys ${expected}` });
+    for (const app of envApps) {
+      const destination = appSpec(app.app).destination ?? {};
+      if (destination.namespace !== expected)
+        problems.push({
+          object: `Application/${app.app.metadata.name}`,
+          message: `deploys ${destination.namespace} into a cluster Terraform built for ${expected}`,
+        });
+      if (destination.server !== IN_CLUSTER)
+        problems.push({
+          object: `Application/${app.app.metadata.name}`,
+          message: `targets ${destination.server}; each cluster's Argo CD deploys only onto its own cluster (${IN_CLUSTER})`,
+        });
+    }
+    return problems;
+  },
+};
+
+export const noMigrationOnReplicaRule: SyncRule = {
+  id: 'no-migration-on-replica',
+  description:
+    'a cluster whose database is a read replica (DR before promotion) runs no migration Job',
+  check(cluster) {
+    if (!cluster.terraform.databaseIsReplica) return [];
+    return podTemplates(placeAll(cluster))
+      .filter((template) => template.owner.object.kind === 'Job' && template.owner.app)
+      .filter((template) =>
+        allContainers(template.spec).some((container) =>
+          JSON.stringify([
+            (container as { command?: string[] }).command,
+            (container as { args?: string[] }).args,
+          ]).includes('migrate'),
+        ),
+      )
+      .map((template) => ({
+        object: placedRef(template.owner),
+        message:
+          'runs migrations against a read replica (the DR database until failover promotes it)',
+      }));
+  },
+};
+
+/**
+ * Services that call the internet: api resolves remote accounts (WebFinger, actor documents),
+ * federation fetches actors and keys to verify signatures, workers deliver activities.
+ */
+export const OUTBOUND_HTTPS_SERVICES = ['api', 'federation', 'workers'];
+
+interface PolicySpec {
+  podSelector?: LabelSelector;
+  policyTypes?: string[];
+  egress?: Array<{
+    to?: Array<{ ipBlock?: { cidr: string } }>;
+    ports?: Array<{ port?: number | string; protocol?: string }>;
+  }>;
+}
+
+export const outboundHttpsRule: SyncRule = {
+  id: 'outbound-https-allowed',
+  description:
+    'api, federation and workers, whose egress NetworkPolicies restrict, may reach 0.0.0.0/0 on TCP 443',
+  check(cluster) {
+    const placed = placeAll(cluster);
+    const policies = placed.filter((entry) => entry.object.kind === 'NetworkPolicy');
+    const problems = [];
+    for (const template of podTemplates(placed)) {
+      const name = template.labels['app.kubernetes.io/name'] ?? '';
+      if (!OUTBOUND_HTTPS_SERVICES.includes(name) || template.owner.object.kind === 'Job') continue;
+      const applying = policies
+        .filter((policy) => policy.namespace === template.owner.namespace)
+        .map((policy) => (policy.object['spec'] ?? {}) as PolicySpec)
+        .filter(
+          (spec) =>
+            (spec.policyTypes ?? []).includes('Egress') &&
+            selects(spec.podSelector, template.labels),
+        );
+      if (!applying.length) continue;
+      const allowed = applying.some((spec) =>
+        (spec.egress ?? []).some(
+          (rule) =>
+            (rule.to ?? []).some((peer) => peer.ipBlock?.cidr === '0.0.0.0/0') &&
+            (!rule.ports ||
+              rule.ports.some(
+                (port) => Number(port.port) === 443 && (port.protocol ?? 'TCP') === 'TCP',
+              )),
+        ),
+      );
+      if (!allowed)
+        problems.push({
+          object: placedRef(template.owner),
+          message: `${name} calls remote servers over HTTPS, but its egress NetworkPolicies allow no 0.0.0.0/0:443`,
+        });
+    }
+    return problems;
+  },
+};
