@@ -1,16 +1,20 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { CommonConfig, ServiceName } from '@fediflow/config';
+import { DatabaseConnector } from '@fediflow/database';
 import { ShutdownState } from '@fediflow/health';
 import {
   createLogger,
   createMetricsRegistry,
   HttpMetrics,
   PinoNestLogger,
+  routeLogTapeToPino,
   startMetricsServer,
   type MetricsServer,
 } from '@fediflow/observability';
 import type { Logger } from 'pino';
+import { DependencyUnavailableError } from './errors/dependency-unavailable';
+import { installInputLimits } from './input/input-limits';
 import { serviceModule, type ServiceModuleOptions } from './service-module';
 
 /** Probes and scrapes are not traffic: they would drown the access log. */
@@ -39,6 +43,7 @@ export async function createServiceApp(
 ): Promise<ServiceApp> {
   const { config } = options;
   const logger = createLogger({ service: config.service, level: config.LOG_LEVEL });
+  routeLogTapeToPino(logger);
   const registry = createMetricsRegistry(config.service);
   const httpMetrics = new HttpMetrics(registry);
 
@@ -52,6 +57,16 @@ export async function createServiceApp(
     trustProxy: (_address: string, hop: number) => hop < config.TRUST_PROXY_HOPS,
   });
   const fastify = adapter.getInstance();
+  installInputLimits(fastify);
+  // During a PostgreSQL outage every request but the probes answers 503 at once (the connector's
+  // heartbeat knows), instead of each waiting for its own query to time out.
+  let databaseAvailable = () => false;
+  fastify.addHook('onRequest', async (request) => {
+    const path = request.url.split('?', 1)[0] ?? '';
+    if (!QUIET_ROUTES.has(path) && !databaseAvailable()) {
+      throw new DependencyUnavailableError('database');
+    }
+  });
   let draining = false;
   // While draining, every response closes its keep-alive connection, so the listener can close
   // as soon as in-flight requests finish instead of waiting for idle sockets to time out.
@@ -82,6 +97,8 @@ export async function createServiceApp(
     adapter,
     { logger: new PinoNestLogger(logger), abortOnError: false },
   );
+  const connector = app.get(DatabaseConnector);
+  databaseAvailable = () => connector.available;
   await options.configure?.(app);
   const shutdownState = app.get(ShutdownState);
   let metricsServer: MetricsServer | undefined;

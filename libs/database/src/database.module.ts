@@ -21,6 +21,8 @@ import { DatabaseConnector } from './database-connector';
           url: config.DATABASE_URL,
           applicationName: `fediflow-${config.service}`,
           poolSize: config.DATABASE_POOL_SIZE,
+          queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS,
+          connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
         }),
     },
     {
