@@ -14,6 +14,7 @@ import {
 } from '@fediflow/observability';
 import type { Logger } from 'pino';
 import { DependencyUnavailableError } from './errors/dependency-unavailable';
+import { ServiceExceptionFilter } from './errors/service-exception.filter';
 import { installInputLimits } from './input/input-limits';
 import { serviceModule, type ServiceModuleOptions } from './service-module';
 
@@ -57,7 +58,6 @@ export async function createServiceApp(
     trustProxy: (_address: string, hop: number) => hop < config.TRUST_PROXY_HOPS,
   });
   const fastify = adapter.getInstance();
-  installInputLimits(fastify);
   // During a PostgreSQL outage every request but the probes answers 503 at once (the connector's
   // heartbeat knows), instead of each waiting for its own query to time out.
   let databaseAvailable = () => false;
@@ -97,6 +97,10 @@ export async function createServiceApp(
     adapter,
     { logger: new PinoNestLogger(logger), abortOnError: false },
   );
+  installInputLimits(app);
+  // Routes a service registers on Fastify directly (configure) answer errors the same way.
+  const errors = app.get(ServiceExceptionFilter);
+  fastify.setErrorHandler((error, request, reply) => errors.reply(error, request, reply));
   const connector = app.get(DatabaseConnector);
   databaseAvailable = () => connector.available;
   await options.configure?.(app);

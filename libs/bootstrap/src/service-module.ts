@@ -29,7 +29,10 @@ export function serviceModule(options: ServiceModuleOptions): DynamicModule {
   const features = options.imports ?? [];
   return {
     module: ServiceRootModule,
-    providers: [{ provide: APP_FILTER, useClass: ServiceExceptionFilter }],
+    providers: [
+      ServiceExceptionFilter,
+      { provide: APP_FILTER, useExisting: ServiceExceptionFilter },
+    ],
     imports: [
       ConfigModule.forRoot(options.config),
       MetricsModule.forRoot(options.registry),

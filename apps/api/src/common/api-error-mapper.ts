@@ -10,8 +10,7 @@ export const mapApiError: DomainErrorMapper = (exception) => {
     const body: Record<string, unknown> = { error: exception.message };
     if (exception.details) body['details'] = exception.details;
     const status = STATUS_BY_CODE[exception.code];
-    const headers =
-      status === 401 ? { 'www-authenticate': 'Bearer realm="FediFlow"' } : undefined;
+    const headers = status === 401 ? { 'www-authenticate': 'Bearer realm="FediFlow"' } : undefined;
     return { status, body, headers };
   }
   if (exception instanceof OAuthError) {

@@ -53,11 +53,14 @@ export class ServiceExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const reply = http.getResponse<FastifyReply>();
-    const request = http.getRequest<FastifyRequest>();
+    this.reply(exception, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
+  }
+
+  /** Also Fastify's error handler, for routes registered outside Nest (the inboxes). */
+  reply(exception: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
     const { status, body, headers } = this.describe(exception, request);
     for (const [name, value] of Object.entries(headers ?? {})) void reply.header(name, value);
-    void reply.status(status).send(body);
+    return reply.status(status).send(body);
   }
 
   describe(exception: unknown, request: FastifyRequest): MappedError {
@@ -72,8 +75,7 @@ export class ServiceExceptionFilter implements ExceptionFilter {
       const response = exception.getResponse();
       // Deliberate 5xx answers (readiness' 503) keep their body; client errors get Mastodon's shape.
       if (status >= 500 && typeof response === 'object') {
-        const headers =
-          status === 503 ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : undefined;
+        const headers = status === 503 ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : undefined;
         return { status, body: response as Record<string, unknown>, headers };
       }
       return { status, body: { error: status === 404 ? 'Record not found' : exception.message } };
@@ -99,7 +101,12 @@ export class ServiceExceptionFilter implements ExceptionFilter {
         headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
       };
     }
-    this.logger.error({ msg: 'unhandled error', err: exception, req_id: request.id, url: request.url });
+    this.logger.error({
+      msg: 'unhandled error',
+      err: exception,
+      req_id: request.id,
+      url: request.url,
+    });
     return { status: 500, body: { error: 'Internal server error', request_id: request.id } };
   }
 }

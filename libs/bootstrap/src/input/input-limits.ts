@@ -1,6 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { InputRejectedError } from '../errors/input-rejected.error';
-import { parseLimitedJson } from './json-limits';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from './json-limits';
 import { findNul, replaceLoneSurrogates } from './string-safety';
 
 /**
@@ -9,20 +9,19 @@ import { findNul, replaceLoneSurrogates } from './string-safety';
  * path parameters or the parsed body (lone surrogates are replaced instead). Scopes that keep raw
  * bodies (the inboxes: signatures cover the bytes) check their own bodies.
  */
-export function installInputLimits(fastify: FastifyInstance): void {
-  fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser(
-    'application/json',
-    { parseAs: 'string' },
-    (_request, body: string, done) => {
-      try {
-        // Clients often declare JSON on bodiless POSTs (favourite, follow): nothing to parse.
-        done(null, body.trim() === '' ? undefined : parseLimitedJson(body));
-      } catch (error) {
-        done(error as Error, undefined);
-      }
-    },
-  );
+export function installInputLimits(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  // Fastify's own JSON parser (prototype-poisoning checks, empty-body error) behind the depth
+  // limit; registered through Nest so that Nest does not add its default one at init.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  app.useBodyParser('application/json', {}, (request, body, done) => {
+    const text = body.toString('utf8');
+    if (jsonDepthExceeds(text)) {
+      done(new InputRejectedError(400, `JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`));
+      return;
+    }
+    parseJson(request as Parameters<typeof parseJson>[0], text, done);
+  });
   fastify.addHook('preValidation', async (request) => {
     const parts = { query: request.query, path: request.params, body: request.body };
     for (const [part, value] of Object.entries(parts)) {
@@ -30,9 +29,9 @@ export function installInputLimits(fastify: FastifyInstance): void {
       if (field) {
         throw new InputRejectedError(
           400,
-          part === 'body' || part === 'query'
-            ? `${field} must not contain NUL characters`
-            : 'the path must not contain NUL characters',
+          part === 'path'
+            ? 'the path must not contain NUL characters'
+            : `${field} must not contain NUL characters`,
         );
       }
     }

@@ -1,5 +1,3 @@
-import { InputRejectedError } from '../errors/input-rejected.error';
-
 /**
  * Deepest nesting accepted in a JSON body. Real ActivityPub and Mastodon API payloads nest a
  * handful of levels; a 10,000-deep body would overflow the stack of recursive processing
@@ -14,7 +12,8 @@ export function jsonDepthExceeds(text: string, max = MAX_JSON_DEPTH): boolean {
   for (let i = 0; i < text.length; i++) {
     const char = text.charCodeAt(i);
     if (inString) {
-      if (char === 0x5c) i++; // backslash: skip the escaped character
+      if (char === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (char === 0x22) inString = false;
     } else if (char === 0x22) {
       inString = true;
@@ -25,16 +24,4 @@ export function jsonDepthExceeds(text: string, max = MAX_JSON_DEPTH): boolean {
     }
   }
   return false;
-}
-
-/** JSON.parse behind the depth limit: too deep → 400 with the reason, before parsing. */
-export function parseLimitedJson(text: string, max = MAX_JSON_DEPTH): unknown {
-  if (jsonDepthExceeds(text, max)) {
-    throw new InputRejectedError(400, `JSON body is nested deeper than ${max} levels`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new InputRejectedError(400, 'Request body is not valid JSON');
-  }
 }

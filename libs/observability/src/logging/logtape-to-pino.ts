@@ -1,15 +1,14 @@
 import { configureSync, type LogLevel as LogTapeLevel, type LogRecord } from '@logtape/logtape';
 import type { Logger } from 'pino';
 
-const PINO_METHOD: Record<LogTapeLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> =
-  {
-    trace: 'trace',
-    debug: 'debug',
-    info: 'info',
-    warning: 'warn',
-    error: 'error',
-    fatal: 'fatal',
-  };
+const PINO_METHOD: Record<LogTapeLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = {
+  trace: 'trace',
+  debug: 'debug',
+  info: 'info',
+  warning: 'warn',
+  error: 'error',
+  fatal: 'fatal',
+};
 
 /** LogTape's message parts (template pieces interleaved with values) as one line of text. */
 function messageText(record: LogRecord): string {
