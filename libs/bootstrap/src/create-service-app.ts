@@ -12,7 +12,7 @@ import {
   startMetricsServer,
   type MetricsServer,
 } from '@fediflow/observability';
-import type { Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import { DependencyUnavailableError } from './errors/dependency-unavailable';
 import { ServiceExceptionFilter } from './errors/service-exception.filter';
 import { installInputLimits } from './input/input-limits';
@@ -38,12 +38,17 @@ export async function createServiceApp(
   options: Omit<ServiceModuleOptions, 'registry' | 'config'> & {
     config: CommonConfig & { readonly service: ServiceName };
     host?: string;
+    /** Where log lines go (stdout when unset); tests read them here. */
+    logDestination?: DestinationStream;
     /** Service-specific HTTP set-up (Fastify plugins) before the app initialises. */
     configure?: (app: NestFastifyApplication) => Promise<void>;
   },
 ): Promise<ServiceApp> {
   const { config } = options;
-  const logger = createLogger({ service: config.service, level: config.LOG_LEVEL });
+  const logger = createLogger(
+    { service: config.service, level: config.LOG_LEVEL },
+    options.logDestination,
+  );
   routeLogTapeToPino(logger);
   const registry = createMetricsRegistry(config.service);
   const httpMetrics = new HttpMetrics(registry);
@@ -98,9 +103,12 @@ export async function createServiceApp(
     { logger: new PinoNestLogger(logger), abortOnError: false },
   );
   installInputLimits(app);
-  // Routes a service registers on Fastify directly (configure) answer errors the same way.
+  // Scopes a service registers on Fastify directly (`configure`, e.g. the inboxes) are created
+  // before Nest installs its error handler on the root, so they get the same mapper themselves.
   const errors = app.get(ServiceExceptionFilter);
-  fastify.setErrorHandler((error, request, reply) => errors.reply(error, request, reply));
+  fastify.addHook('onRegister', (scope) => {
+    scope.setErrorHandler((error, request, reply) => errors.reply(error, request, reply));
+  });
   const connector = app.get(DatabaseConnector);
   databaseAvailable = () => connector.available;
   await options.configure?.(app);
