@@ -68,7 +68,7 @@ function signaturesAreBase64(headers: RawHeaders): boolean {
   const values = header(headers, 'signature-input')
     ? [...value.matchAll(/[\w*.-]+\s*=\s*:([^:]*):/g)].map((match) => match[1] ?? '')
     : [...value.matchAll(/(?:^|,)\s*signature\s*=\s*"([^"]*)"/gi)].map((match) => match[1] ?? '');
-  return values.length > 0 && values.every((signature) => BASE64.test(signature));
+  return values.every((signature) => BASE64.test(signature));
 }
 
 async function firstBlocked(
