@@ -66,7 +66,9 @@ export async function createServiceApp(
   // During a PostgreSQL outage every request but the probes answers 503 at once (the connector's
   // heartbeat knows), instead of each waiting for its own query to time out.
   let databaseAvailable = () => false;
-  fastify.addHook('onRequest', async (request) => {
+  // A handler-stage hook, after the request hooks (CORS headers, rate limits), so a browser can
+  // read the 503 too; CORS pre-flights are answered before it and need no database.
+  fastify.addHook('preHandler', async (request) => {
     const path = request.url.split('?', 1)[0] ?? '';
     if (!QUIET_ROUTES.has(path) && !databaseAvailable()) {
       throw new DependencyUnavailableError('database');

@@ -80,6 +80,12 @@ describe('the API while PostgreSQL is cut or black-holed: prompt 503s, recovery 
     api.proxy!.cut();
     try {
       await expectPrompt503s();
+      // A browser client can read the 503 too (CORS headers are on it).
+      const browser = await timed('/api/v1/timelines/public', {
+        headers: { origin: 'https://client.example' },
+      });
+      expect(browser.status).toBe(503);
+      expect(browser.headers.get('access-control-allow-origin')).toBe('*');
       // Probes: liveness stays up (no restarts), readiness says why it is not ready.
       expect((await timed('/health')).status).toBe(200);
       expect((await timed('/ready')).status).toBe(503);
