@@ -35,7 +35,7 @@ export class DatabaseConnector {
     options: DatabaseConnectorOptions = {},
   ) {
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 500;
-    this.heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 750;
+    this.heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 1_000;
     this.sleep =
       options.sleep ??
       ((ms) =>

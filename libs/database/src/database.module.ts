@@ -27,8 +27,11 @@ import { DatabaseConnector } from './database-connector';
     },
     {
       provide: DatabaseConnector,
-      inject: [DataSource],
-      useFactory: (dataSource: DataSource) => new DatabaseConnector(dataSource),
+      inject: [DataSource, APP_CONFIG],
+      // A heartbeat slower than a query may be marks PostgreSQL down (a slow embedded server
+      // with a long query timeout is not mistaken for an outage).
+      useFactory: (dataSource: DataSource, config: CommonConfig) =>
+        new DatabaseConnector(dataSource, { heartbeatTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS }),
     },
   ],
   exports: [DataSource, DatabaseConnector],
