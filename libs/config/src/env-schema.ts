@@ -21,6 +21,13 @@ const commonEnv = z.object({
   PUBLIC_ORIGIN: urlWithProtocols(/^https?$/, 'http(s)'),
   DATABASE_URL: urlWithProtocols(/^postgres(ql)?$/, 'postgres://'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * Longest a query may take (server and client side): a dead or black-holed PostgreSQL costs a
+   * request at most this long before it answers 503. The workers allow longer batch queries.
+   */
+  DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(1_000),
+  /** Longest wait for a new PostgreSQL connection or a free pooled one. */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   REDIS_URL: urlWithProtocols(/^rediss?$/, 'redis:// or rediss://'),
   /** Namespaces every Redis key (and BullMQ queue) so environments can share one Redis safely. */
   REDIS_KEY_PREFIX: z
@@ -63,6 +70,7 @@ export const envSchemas = {
     /** Let Fedify fetch from and deliver to private/loopback addresses: tests only (SSRF guard). */
     FEDERATION_ALLOW_PRIVATE_ADDRESSES: flag.default(false),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+    DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
     /** Outgoing mail (email digest); mail is not sent when unset. */
     SMTP_URL: urlWithProtocols(/^smtps?$/, 'smtp:// or smtps://').optional(),
   }),

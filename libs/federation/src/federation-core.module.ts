@@ -77,6 +77,8 @@ export class FederationRuntime implements OnApplicationShutdown {
     this.domainBlocks = new DomainBlocks(db);
     this.queue = new RedisMessageQueue({
       redis: this.queueRedis,
+      // Web nodes enqueue on request paths: fail fast (503) rather than wait for Redis.
+      producer: config.service === 'workers' ? undefined : this.kvRedis,
       keyPrefix,
       name: FEDERATION_QUEUE_NAME,
       // Deliveries mostly wait on remote servers: one worker keeps many in flight.

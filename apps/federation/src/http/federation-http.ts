@@ -137,6 +137,7 @@ export async function configureFederationHttp(app: NestFastifyApplication): Prom
       metrics,
       federation: {
         isBlocked: (hostOrUrl) => domainBlocks.isBlocked(hostOrUrl),
+        assertQueueAvailable: () => runtime.queue.assertProducerReady(),
         deliver: async (request, reply, activity) => {
           const body = Buffer.isBuffer(request.body) ? request.body : undefined;
           // The shared inbox takes most traffic; anything the fast path does not vouch for
