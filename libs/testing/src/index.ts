@@ -8,3 +8,4 @@ export * from './test-servers';
 export * from './wait-for';
 export * from './tcp-proxy';
 export * from './mastodon-client';
+export * from './sqs-test-server';

@@ -127,7 +127,7 @@ export async function configureFederationHttp(app: NestFastifyApplication): Prom
     keepRawBodies(scope);
     const fastPath = new SignedInboxFastPath({
       kv: runtime.kv,
-      queue: runtime.queue,
+      queue: runtime.inboxQueue,
       origin,
     });
     registerInboxRoutes(scope, {
