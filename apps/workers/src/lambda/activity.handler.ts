@@ -3,7 +3,7 @@ import { lazyOnce } from './lambda-environment';
 
 // Loaded and connected during the init phase; nothing of Nest's HTTP stack is part of it.
 const processor = lazyOnce(async () =>
-  (await import('./activity-processor')).createActivityProcessor({ env: process.env }),
+  (await import('./activity-processor')).createActivityProcessor({}),
 );
 
 /** activityProcessor: SQS batches of inbound activities, with partial batch responses. */

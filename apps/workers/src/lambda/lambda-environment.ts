@@ -1,10 +1,8 @@
-import { loadConfig, type WorkersConfig } from '@fediflow/config';
+import { loadConfig, resolveSsmParameters, type Fetch, type WorkersConfig } from '@fediflow/config';
 import { createDataSource } from '@fediflow/database';
-import { createLogger } from '@fediflow/observability';
+import { createLogger, PinoNestLogger } from '@fediflow/observability';
 import { Logger } from '@nestjs/common';
-import { PinoNestLogger } from '@fediflow/observability';
 import type { DataSource } from 'typeorm';
-import { resolveSsmParameters, type Fetch } from './ssm-parameters';
 
 /** What every function shares: its validated configuration and one PostgreSQL pool. */
 export interface LambdaEnvironment {
@@ -14,7 +12,8 @@ export interface LambdaEnvironment {
 }
 
 export interface LambdaEnvironmentOptions {
-  env: NodeJS.ProcessEnv;
+  /** The process's environment unless given (tests). */
+  env?: NodeJS.ProcessEnv;
   /** The function's name, in `pg_stat_activity` and on every log line. */
   name: string;
   /** Tests stand in for the Parameters and Secrets extension. */

@@ -1,4 +1,4 @@
-import { SECRET_VARIABLES } from '@fediflow/config';
+import { SECRET_VARIABLES } from './env-schema';
 
 /** `DATABASE_URL_SSM_PARAMETER=/fediflow/database/url` fills `DATABASE_URL` from that parameter. */
 export const SSM_PARAMETER_SUFFIX = '_SSM_PARAMETER';
@@ -22,7 +22,7 @@ export type Fetch = (url: string, init: { headers: Record<string, string> }) => 
  * Terraform state; rotating it needs only a new execution environment.
  */
 export async function resolveSsmParameters(
-  env: NodeJS.ProcessEnv,
+  env: NodeJS.ProcessEnv = process.env,
   fetchParameter: Fetch = fetch,
 ): Promise<NodeJS.ProcessEnv> {
   const wanted = [...SECRET_VARIABLES].flatMap((variable) => {
