@@ -1,12 +1,18 @@
 import { dataRules } from './data-rules.ts';
 import { eksRules } from './eks-rules.ts';
 import { hygieneRules } from './hygiene-rules.ts';
+import { lambdaRules } from './lambda-rules.ts';
 import type { PolicyInput, PolicyRule } from './rule.ts';
 import type { Violation } from '../types.ts';
 
 export type { PolicyInput, PolicyRule } from './rule.ts';
 
-export const policyRules: PolicyRule[] = [...eksRules, ...dataRules, ...hygieneRules];
+export const policyRules: PolicyRule[] = [
+  ...eksRules,
+  ...dataRules,
+  ...hygieneRules,
+  ...lambdaRules,
+];
 
 export function runPolicyRules(input: PolicyInput, rules: PolicyRule[] = policyRules): Violation[] {
   return rules.flatMap((rule) => rule.check(input));
