@@ -43,7 +43,7 @@ const ACCOUNT = '000000000000';
 /**
  * An SQS-compatible server on loopback for the AWS SDK's own requests: the AWS JSON 1.0 protocol
  * (`X-Amz-Target: AmazonSQS.<Action>`) as AWS documents it, for the actions FediFlow uses —
- * SendMessage, SendMessageBatch, ReceiveMessage, DeleteMessage, DeleteMessageBatch and
+ * SendMessage(Batch), ReceiveMessage, DeleteMessage(Batch), ChangeMessageVisibility(Batch) and
  * GetQueueAttributes — with visibility timeouts, receive counts and a redrive policy moving a
  * message to its dead-letter queue after `maxReceiveCount` receives. Bodies carry the MD5 digests
  * the SDK verifies. Every request is recorded (`requests`).
@@ -165,6 +165,23 @@ export class SqsTestServer {
         for (const entry of entries) this.delete(queue, String(entry['ReceiptHandle']));
         return { Successful: entries.map((entry) => ({ Id: entry['Id'] })), Failed: [] };
       }
+      case 'ChangeMessageVisibility':
+        this.changeVisibility(
+          queue,
+          String(body['ReceiptHandle']),
+          Number(body['VisibilityTimeout']),
+        );
+        return {};
+      case 'ChangeMessageVisibilityBatch': {
+        const entries = body['Entries'] as Json[];
+        for (const entry of entries)
+          this.changeVisibility(
+            queue,
+            String(entry['ReceiptHandle']),
+            Number(entry['VisibilityTimeout']),
+          );
+        return { Successful: entries.map((entry) => ({ Id: entry['Id'] })), Failed: [] };
+      }
       case 'GetQueueAttributes': {
         const now = Date.now();
         const visible = queue.messages.filter((message) => message.visibleAt <= now).length;
@@ -230,6 +247,18 @@ export class SqsTestServer {
       });
     }
     return received;
+  }
+
+  private changeVisibility(queue: Queue, receiptHandle: string, seconds: number): void {
+    const message = queue.messages.find((candidate) => candidate.receiptHandle === receiptHandle);
+    if (!message) {
+      throw new SqsFault(
+        'ReceiptHandleIsInvalid',
+        'ReceiptHandleIsInvalid;Sender',
+        `The input receipt handle "${receiptHandle}" is not a valid receipt handle.`,
+      );
+    }
+    message.visibleAt = Date.now() + seconds * 1_000;
   }
 
   private delete(queue: Queue, receiptHandle: string): void {

@@ -1,4 +1,4 @@
-import { SECRET_VARIABLES } from '../../../libs/config/src/env-schema.ts';
+import { SECRET_VARIABLES } from '@fediflow/config';
 import { evaluate } from '../evaluate.ts';
 import { firstBody, isBody, walkStrings, type Block, type ModuleDir } from '../model.ts';
 import type { Violation } from '../types.ts';

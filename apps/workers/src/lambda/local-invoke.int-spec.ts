@@ -1,0 +1,99 @@
+import { createDataSource, runMigrations } from '@fediflow/database';
+import { isolatedInfrastructure, type IsolatedInfrastructure } from '@fediflow/testing';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccount, createMember, notify } from '../digest/digest-fixtures.testing';
+import { SmtpTestServer } from '../digest/smtp-test-server.testing';
+
+const root = join(import.meta.dirname, '../../../..');
+
+/** `npm run lambda:invoke`: the shipped bundle, run locally against PostgreSQL, Redis and SMTP. */
+describe('lambda:invoke', () => {
+  let infra: IsolatedInfrastructure;
+  let db: DataSource;
+  let smtp: SmtpTestServer;
+  let dir: string;
+
+  beforeAll(async () => {
+    infra = await isolatedInfrastructure('lambda-invoke');
+    db = createDataSource({ url: infra.database.url, applicationName: 'lambda-invoke-test' });
+    await db.initialize();
+    await runMigrations(db);
+    smtp = await SmtpTestServer.start();
+    dir = mkdtempSync(join(tmpdir(), 'lambda-invoke-'));
+  });
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await smtp?.close();
+    await db?.destroy();
+    await infra?.release();
+  });
+
+  /** Asynchronously: the SMTP test server answers from this process meanwhile. */
+  function invoke(name: string, eventFile: string) {
+    return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        join(root, 'node_modules/.bin/tsx'),
+        ['tools/invoke-lambda.ts', name, '--event', eventFile],
+        {
+          cwd: root,
+          timeout: 120_000,
+          env: {
+            PATH: process.env['PATH'],
+            ...infra.env,
+            PUBLIC_ORIGIN: 'http://social.test',
+            LOG_LEVEL: 'silent',
+            SMTP_URL: smtp.url,
+            INBOUND_QUEUE: 'sqs',
+            INBOUND_QUEUE_URL: 'https://sqs.eu-central-1.amazonaws.com/000000000000/local',
+          },
+        },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr }),
+      );
+    });
+  }
+
+  it('runs emailSender with the sample scheduled event and sends the digest', async () => {
+    const alice = await createMember(db, { username: 'alice' });
+    await notify(db, {
+      to: alice,
+      from: await createAccount(db, { username: 'bob', domain: 'x.test' }),
+      type: 'follow',
+    });
+    const result = await invoke('emailSender', 'tools/lambda/events/scheduled.json');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      outcome: 'completed',
+      scheduledFor: '2026-12-02T06:00:00.000Z',
+    });
+    expect(smtp.to(alice.email)).toHaveLength(1);
+  }, 120_000);
+
+  it('exits 1 and prints the batch item failures when activityProcessor reports some', async () => {
+    const event = join(dir, 'poison.json');
+    writeFileSync(
+      event,
+      JSON.stringify({
+        Records: [
+          {
+            messageId: 'poison-1',
+            body: 'not json',
+            eventSource: 'aws:sqs',
+            attributes: { ApproximateReceiveCount: '1' },
+          },
+        ],
+      }),
+    );
+    const result = await invoke('activityProcessor', event);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'poison-1' }],
+    });
+  }, 120_000);
+});
