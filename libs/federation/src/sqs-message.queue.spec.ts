@@ -64,7 +64,9 @@ describe('SqsMessageQueue', () => {
     const queue = new SqsMessageQueue({ queueUrl: sqs.urlOf('no-such-queue'), client });
     const results = await Promise.allSettled([queue.enqueue({ a: 1 }), queue.enqueue({ b: 2 })]);
     expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
-    expect(String((results[0] as PromiseRejectedResult).reason)).toMatch(/does not exist/);
+    const reason = (results[0] as PromiseRejectedResult).reason as Error;
+    expect(reason).toBeInstanceOf(SqsEnqueueError);
+    expect(reason.message).toMatch(/SQS did not take the batch: .*does not exist/);
   });
 
   it('reports entries SQS failed one by one', async () => {

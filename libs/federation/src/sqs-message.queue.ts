@@ -28,7 +28,10 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-/** SQS refused some entries of a batch (e.g. too large); the message names each one. */
+/**
+ * A message did not reach SQS: SQS refused the entry, or could not be reached at all (`cause`).
+ * The inbox answers 503 and the sender retries later.
+ */
 export class SqsEnqueueError extends Error {
   override readonly name = 'SqsEnqueueError';
   readonly code = 'SQS_ENQUEUE_FAILED';
@@ -123,8 +126,11 @@ export class SqsMessageQueue implements MessageQueue {
         );
       });
     } catch (error) {
-      const cause = error instanceof Error ? error : new Error(String(error));
-      for (const item of batch) item.reject(cause);
+      const failure = new SqsEnqueueError(
+        `SQS did not take the batch: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+      for (const item of batch) item.reject(failure);
     }
   }
 
