@@ -107,7 +107,7 @@ export async function runDlqCli(args: string[], io: CliIo): Promise<number> {
           show(describeDeadLetter(message), opts.dryRun ? 'would redrive' : undefined);
         return [];
       }
-      const sent = await sendBack(client, opts.to!, batch);
+      const sent = await sendBack(client, opts.to ?? '', batch);
       for (const message of batch)
         show(describeDeadLetter(message), sent.includes(message) ? 'redriven' : 'NOT SENT');
       failed += batch.length - sent.length;

@@ -1,7 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SqsTestServer } from '@fediflow/testing';
-import { Temporal } from '@js-temporal/polyfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { duration } from './duration.testing';
 import { SqsEnqueueError, SqsMessageQueue } from './sqs-message.queue';
 
 // The AWS SDK's real requests and response parsing, against a server speaking SQS's JSON protocol.
@@ -50,7 +50,7 @@ describe('SqsMessageQueue', () => {
     const big = 'x'.repeat(100 * 1024);
     await Promise.all([
       queue.enqueueMany([{ big }, { big }, { big }]),
-      queue.enqueue({ later: true }, { delay: Temporal.Duration.from({ hours: 1 }) }),
+      queue.enqueue({ later: true }, { delay: duration({ hours: 1 }) }),
     ]);
     expect(batchesSentTo(url)).toEqual([2, 2]);
     const delays = sqs.requests

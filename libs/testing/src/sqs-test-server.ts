@@ -59,7 +59,7 @@ export class SqsTestServer {
 
   static async start(): Promise<SqsTestServer> {
     const holder: { sqs?: SqsTestServer } = {};
-    const server = createServer((request, response) => void holder.sqs!.handle(request, response));
+    const server = createServer((request, response) => void holder.sqs?.handle(request, response));
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;

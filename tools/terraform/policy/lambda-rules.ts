@@ -1,6 +1,6 @@
 import { SECRET_VARIABLES } from '@fediflow/config';
 import { evaluate } from '../evaluate.ts';
-import { firstBody, isBody, walkStrings, type Block, type ModuleDir } from '../model.ts';
+import { firstBody, isBody, walkStrings, type ModuleDir } from '../model.ts';
 import type { Violation } from '../types.ts';
 import type { PolicyRule } from './rule.ts';
 import { dedupe, describe, resourcesOf, violationAt } from './rule.ts';
@@ -85,13 +85,15 @@ export const lambdaNoSecretEnvRule: PolicyRule = {
     const out: Violation[] = [];
     for (const dir of dirsWithFunctions(tree.dirs.values())) {
       const functions = dir.resources.filter((r) => r.type === 'aws_lambda_function');
+      const [anchor] = functions;
+      if (!anchor) continue;
       const scanned: unknown[] = [...dir.locals.values(), ...functions.map((f) => f.body)];
       const secrets = new Set([...keysIn(scanned)].filter((key) => SECRET_VARIABLES.has(key)));
       for (const secret of secrets)
         out.push(
           violationAt(
             this.id,
-            functions[0]!,
+            anchor,
             `${secret} is set in a function's environment: pass ${secret}_SSM_PARAMETER instead`,
           ),
         );
@@ -141,8 +143,8 @@ export const lambdaAlarmsRule: PolicyRule = {
       const mapping = dir.resources.find((r) => r.type === 'aws_lambda_event_source_mapping');
       if (mapping) wanted.push('ApproximateNumberOfMessagesVisible');
       const missing = wanted.filter((metric) => !metrics.has(metric));
-      const anchor: Block = dir.resources.find((r) => r.type === 'aws_lambda_function')!;
-      if (missing.length > 0)
+      const anchor = dir.resources.find((r) => r.type === 'aws_lambda_function');
+      if (anchor && missing.length > 0)
         out.push(violationAt(this.id, anchor, `no CloudWatch alarm on ${missing.join(', ')}`));
     }
     return out;

@@ -48,8 +48,8 @@ export class SqsEventSource {
   private record(message: Message): SQSRecord {
     const attributes = message.Attributes ?? {};
     return {
-      messageId: message.MessageId!,
-      receiptHandle: message.ReceiptHandle!,
+      messageId: message.MessageId ?? '',
+      receiptHandle: message.ReceiptHandle ?? '',
       body: message.Body ?? '',
       attributes: {
         ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? '1',
