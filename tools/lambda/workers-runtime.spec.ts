@@ -26,7 +26,8 @@ describe('workers_runtime (Terraform) and the overlays (Kustomize) agree', () =>
     const spec = (await listTargets(root)).find(
       (target) => target.name === 'component/serverless-workers',
     );
-    withComponent = (await renderTarget(root, spec!)).objects;
+    if (!spec) throw new Error('components/serverless-workers is not a render target');
+    withComponent = (await renderTarget(root, spec)).objects;
   });
 
   it('holds for every environment of the repository', async () => {
