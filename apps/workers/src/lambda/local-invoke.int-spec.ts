@@ -1,4 +1,5 @@
 import { createDataSource, runMigrations } from '@fediflow/database';
+import { RemoteServer } from '@fediflow/federation';
 import { isolatedInfrastructure, type IsolatedInfrastructure } from '@fediflow/testing';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ describe('lambda:invoke', () => {
   let db: DataSource;
   let smtp: SmtpTestServer;
   let dir: string;
+  let remote: RemoteServer;
 
   beforeAll(async () => {
     infra = await isolatedInfrastructure('lambda-invoke');
@@ -25,9 +27,11 @@ describe('lambda:invoke', () => {
     await runMigrations(db);
     smtp = await SmtpTestServer.start();
     dir = mkdtempSync(join(tmpdir(), 'lambda-invoke-'));
+    remote = await RemoteServer.start();
   });
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
+    await remote?.close();
     await smtp?.close();
     await db?.destroy();
     await infra?.release();
@@ -73,6 +77,56 @@ describe('lambda:invoke', () => {
       scheduledFor: '2026-12-02T06:00:00.000Z',
     });
     expect(smtp.to(alice.email)).toHaveLength(1);
+  }, 120_000);
+
+  it('applies an inbound activity with the bundle as it ships (Fedify, inbox handlers, PostgreSQL)', async () => {
+    await db.query(`INSERT INTO accounts (username) VALUES ('carol')`);
+    const note = `${remote.origin}/notes/bundled`;
+    // Fedify's inbox message, as the federation service queues it after verifying the signature.
+    const message = {
+      type: 'inbox',
+      id: 'b5d6c8f0-1c1e-4b7a-9d4e-3f2a1b0c9d8e',
+      baseUrl: 'http://social.test',
+      activity: {
+        '@context': 'https://www.w3.org/ns/activitystreams',
+        id: `${note}/activity`,
+        type: 'Create',
+        actor: remote.actorId.href,
+        to: ['http://social.test/users/carol'],
+        object: {
+          id: note,
+          type: 'Note',
+          attributedTo: remote.actorId.href,
+          to: ['http://social.test/users/carol'],
+          content: '<p>@carol hello from the bundle</p>',
+          tag: [{ type: 'Mention', href: 'http://social.test/users/carol', name: '@carol' }],
+        },
+      },
+      identifier: null,
+      attempt: 0,
+      started: new Date().toISOString(),
+      traceContext: {},
+    };
+    const event = join(dir, 'create.json');
+    writeFileSync(
+      event,
+      JSON.stringify({
+        Records: [
+          {
+            messageId: 'create-1',
+            body: JSON.stringify(message),
+            eventSource: 'aws:sqs',
+            attributes: { ApproximateReceiveCount: '1' },
+          },
+        ],
+      }),
+    );
+    const result = await invoke('activityProcessor', event);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ batchItemFailures: [] });
+    const rows = (await db.query(`SELECT uri FROM statuses WHERE uri = $1`, [note])) as unknown[];
+    expect(rows).toHaveLength(1);
   }, 120_000);
 
   it('exits 1 and prints the batch item failures when activityProcessor reports some', async () => {
