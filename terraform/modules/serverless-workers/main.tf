@@ -246,6 +246,7 @@ resource "aws_lambda_event_source_mapping" "activity_queue" {
 
   event_source_arn                   = var.queue_arn
   function_name                      = aws_lambda_function.activity_processor[0].arn
+  enabled                            = var.activity_processing_enabled
   batch_size                         = 10
   maximum_batching_window_in_seconds = 5
   function_response_types            = ["ReportBatchItemFailures"]

@@ -146,6 +146,12 @@ variable "parameters_extension_layer_arn" {
   }
 }
 
+variable "activity_processing_enabled" {
+  description = "Whether the SQS event source hands activities to the activityProcessor; false (FEDERATION_ENABLED=false) leaves them waiting in the queue for its retention period."
+  type        = bool
+  default     = true
+}
+
 variable "activity_reserved_concurrency" {
   description = "Reserved (and event source maximum) concurrency of the activityProcessor; each holds DATABASE_POOL_SIZE connections."
   type        = number
