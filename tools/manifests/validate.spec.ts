@@ -69,6 +69,7 @@ describe('rendered tree', () => {
       'component/mesh',
       'component/monitoring',
       'component/network-policies',
+      'component/serverless-workers',
       'overlay/dev',
       'overlay/production',
       'overlay/staging',
