@@ -24,6 +24,7 @@ import {
 } from './bench/processes.ts';
 import { fanoutBenchmark } from './bench/federation-fanout.ts';
 import { inboxBenchmark } from './bench/federation-inbox.ts';
+import { lambdaColdStarts, reportColdStarts } from './bench/lambda-cold-start.ts';
 import { summariseProfile } from './bench/profile.ts';
 import { BASELINE_QUERY, PAGE_SIZE, TOKEN_QUERY, VIEW_QUERY } from './bench/queries.ts';
 import { DEFAULT_SHAPE, seconds, seed } from './bench/seed.ts';
@@ -49,7 +50,8 @@ Options:
   --api-node-args <a> extra node arguments for the api, e.g. "--max-semi-space-size=4"
   --sql <statement>   extra SQL after seeding (repeatable), to try a fix, e.g. an index
   --keep-db           keep the database (and print its URL) instead of dropping it
-  --only <sections>   run only these, comma-separated: home, inbox, fanout, federation (= inbox,fanout)
+  --only <sections>   run only these, comma-separated: home, inbox, fanout, federation (= inbox,fanout),
+                      lambda (cold start and zip size of the serverless workers)
   --inbox-activities <n>  distinct signed activities for the inbox rounds (default 10000)
   --fanout-posts <n>  measured posts of the fan-out benchmark          (default 5)
   --no-build          use dist/apps/* as they are
@@ -68,7 +70,7 @@ const { values } = parseArgs({
     'api-node-args': { type: 'string', default: '' },
     sql: { type: 'string', multiple: true, default: [] },
     'keep-db': { type: 'boolean', default: false },
-    only: { type: 'string', default: 'home,federation' },
+    only: { type: 'string', default: 'home,federation,lambda' },
     'inbox-activities': { type: 'string', default: '10000' },
     'fanout-posts': { type: 'string', default: '5' },
     'no-build': { type: 'boolean', default: false },
@@ -99,7 +101,7 @@ const rounds = wholeNumber('rounds', values.rounds, 1);
 const inboxActivities = wholeNumber('inbox-activities', values['inbox-activities'], 100);
 const fanoutPosts = wholeNumber('fanout-posts', values['fanout-posts'], 1);
 
-const SECTIONS = ['home', 'inbox', 'fanout'] as const;
+const SECTIONS = ['home', 'inbox', 'fanout', 'lambda'] as const;
 type Section = (typeof SECTIONS)[number];
 const sections = new Set<Section>(
   values.only.split(',').flatMap((raw): Section[] => {
@@ -111,8 +113,13 @@ const sections = new Set<Section>(
   }),
 );
 // The home timeline needs only the api; federation needs all three services.
+// The serverless workers are bundled by the lambda section itself.
 const projects =
-  sections.has('inbox') || sections.has('fanout') ? ['api', 'federation', 'workers'] : ['api'];
+  sections.has('inbox') || sections.has('fanout')
+    ? ['api', 'federation', 'workers']
+    : sections.has('home')
+      ? ['api']
+      : [];
 
 const TARGET_RATIO = 0.5;
 const DEFECT_RATIO = 0.3;
@@ -198,6 +205,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 // Steps.
 
 function build(): void {
+  if (projects.length === 0) return;
   if (values['no-build']) {
     for (const project of projects)
       if (!existsSync(join(root, `dist/apps/${project}/main.js`)))
@@ -459,8 +467,11 @@ async function main(): Promise<void> {
   build();
   if (pin) pinSelf(1);
 
-  step('Database');
-  await createDatabase();
+  // The lambda section only connects (an empty batch, mail off): the admin database will do.
+  if (projects.length > 0) {
+    step('Database');
+    await createDatabase();
+  }
 
   if (sections.has('home')) await homeTimeline(pin);
   const context: BenchContext = {
@@ -479,6 +490,17 @@ async function main(): Promise<void> {
   if (sections.has('inbox')) await inboxBenchmark(context, inboxActivities, values.profile);
   if (sections.has('fanout'))
     await fanoutBenchmark(context, { followers: 10_000, hosts: 100, posts: fanoutPosts });
+  if (sections.has('lambda')) {
+    step('Serverless workers: cold start and package size');
+    const report = reportColdStarts(
+      await lambdaColdStarts({
+        databaseUrl: projects.length > 0 ? databaseUrl : adminUrl,
+        redisUrl,
+        runs: 5,
+      }),
+    );
+    for (const line of report.lines) info(line);
+  }
 
   console.log(`\nbench took ${seconds(benchStarted)}`);
 }

@@ -36,6 +36,8 @@ export interface FediflowFederationOptions {
   keys: ActorKeyStore;
   kv: KvStore;
   queue: MessageQueue;
+  /** Inbound activities go here instead of `queue` (SQS for the Lambda); deliveries stay on `queue`. */
+  inboxQueue?: MessageQueue;
   /** Tests only: fetch from and deliver to loopback/private addresses. */
   allowPrivateAddress: boolean;
   /** `version` of NodeInfo's software. */
@@ -57,15 +59,17 @@ export interface FediflowFederationOptions {
  */
 export function createFediflowFederation(options: FediflowFederationOptions): FediflowFederation {
   const { db, keys } = options;
+  const delivery = options.delivery?.federationOptions(options.queue);
+  const queue = delivery?.queue ?? options.queue;
   const federation = createFederation<void>({
     kv: options.kv,
-    queue: options.queue,
     manuallyStartQueue: true,
     origin: options.origin,
     allowPrivateAddress: options.allowPrivateAddress,
     firstKnock: 'draft-cavage-http-signatures-12',
     userAgent: { software: `FediFlow/${options.softwareVersion ?? '0.0.0'}` },
-    ...options.delivery?.federationOptions(options.queue),
+    ...delivery,
+    queue: options.inboxQueue ? { inbox: options.inboxQueue, outbox: queue, fanout: queue } : queue,
   });
 
   // Unknown owners get no first page, so Fedify asks the dispatcher, which answers 404.
