@@ -10,6 +10,7 @@ export interface LocalAccountRow {
   bot: boolean;
   discoverable: boolean;
   created_at: Date;
+  updated_at: Date;
 }
 
 export interface LocalStatusRow {
@@ -28,7 +29,7 @@ export interface LocalStatusRow {
 }
 
 const ACCOUNT_COLUMNS = `a.id::text AS id, a.username, a.display_name, a.note, a.locked, a.bot,
-  a.discoverable, a.created_at`;
+  a.discoverable, a.created_at, a.updated_at`;
 
 /** Columns of a local public/unlisted status with what its Note needs of its parent. */
 export const STATUS_SELECT = `

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { ApiError, ErrorCode } from '../common/api-error';
 import type { AccessToken } from '../common/auth/access-token';
 import { hashPassword, randomSecret } from '../common/secrets';
+import { FederationOutbox } from '../federation-outbox/federation-outbox';
 import { OAuthService, type TokenJson } from '../oauth/oauth.service';
 
 export interface Registration {
@@ -32,6 +33,7 @@ export class AccountsService {
     private readonly db: DataSource,
     private readonly oauth: OAuthService,
     @Inject(APP_CONFIG) private readonly config: ApiConfig,
+    private readonly outbox: FederationOutbox,
   ) {}
 
   /**
@@ -76,6 +78,8 @@ export class AccountsService {
       accountId,
       ...columns.map(([, value]) => value),
     ]);
+    // Followers' servers show the profile as it now is.
+    await this.outbox.profileUpdated(accountId);
   }
 
   async setDigest(userId: string, enabled: boolean): Promise<void> {
