@@ -20,3 +20,4 @@ export * from './federation-core.module';
 /** Test helper (a loopback remote server with a signing actor); inert unless used. */
 export * from './remote-server.testing';
 export * from './interop/peer-rules';
+export * from './follow-resends';

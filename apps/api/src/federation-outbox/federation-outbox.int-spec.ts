@@ -2,6 +2,7 @@ import { loadConfig } from '@fediflow/config';
 import {
   FederationRuntime,
   gotosocialActorProblems,
+  listPendingFollowRequests,
   gotosocialStatusProblems,
   mastodonActorProblems,
   mastodonCreateProblems,
@@ -10,6 +11,7 @@ import {
   misskeyActorProblems,
   misskeyHashtags,
   RemoteServer,
+  resendPendingFollows,
   type Json,
   type ReceivedRequest,
 } from '@fediflow/federation';
@@ -398,6 +400,44 @@ describe('federation outbox (api → queue → remote inbox)', () => {
     expect(misskeyActorProblems(actor, `${TEST_ORIGIN}/users/alice`)).toEqual([]);
     expect(mastodonActorProblems(actor)).toEqual([]);
     expect(gotosocialActorProblems(actor)).toEqual([]);
+  });
+
+  it('an unanswered Follow shows its age and is re-sent with backoff, then given up', async () => {
+    await api.db.query(`DELETE FROM follows WHERE account_id = $1`, [alice.accountId]);
+    expect((await alice.client.post(`/api/v1/accounts/${bobId}/follow`)).status).toBe(200);
+    const [request] = (await api.db.query(
+      `SELECT uri, created_at FROM follow_requests WHERE account_id = $1`,
+      [alice.accountId],
+    )) as { uri: string; created_at: Date }[];
+    const { body } = await alice.client.get<{ requested: boolean; requested_at: string }[]>(
+      `/api/v1/accounts/relationships?id[]=${bobId}`,
+    );
+    expect(body[0]).toMatchObject({
+      requested: true,
+      requested_at: request!.created_at.toISOString(),
+    });
+    const sent = () => delivered().filter((d) => d.activity.id === request!.uri);
+    await arrival('the Follow', (d) => d.activity.id === request!.uri);
+
+    const ctx = worker.federation.createContext(new URL(worker.origin), undefined);
+    const hours = (h: number) => new Date(request!.created_at.getTime() + h * 3_600_000);
+    // Quiet for less than an hour: nothing yet. Then 1 h, 6 h, 24 h, 72 h after each send.
+    expect(await resendPendingFollows(api.db, ctx, hours(0.9))).toEqual({ resent: 0 });
+    let at = 1;
+    for (const delay of [0, 6, 24, 72]) {
+      at += delay;
+      expect(await resendPendingFollows(api.db, ctx, hours(at + 0.01))).toEqual({ resent: 1 });
+      // The same moment again (another replica, say): not sent twice.
+      expect(await resendPendingFollows(api.db, ctx, hours(at + 0.01))).toEqual({ resent: 0 });
+    }
+    await waitFor('the re-sent Follows', async () => (sent().length === 5 ? true : undefined));
+    expect(sent().map((d) => d.request.url)).toEqual(Array(5).fill('/users/bob/inbox'));
+    expect(sent()[4]!.activity).toMatchObject({ type: 'Follow', object: remote.actorId.href });
+    // Given up: no more re-sends, still pending, and operators see it so.
+    expect(await resendPendingFollows(api.db, ctx, hours(10_000))).toEqual({ resent: 0 });
+    expect(await listPendingFollowRequests(api.db, 10)).toMatchObject([
+      { follower: 'alice', resends: 4, nextResendAt: null },
+    ]);
   });
 });
 

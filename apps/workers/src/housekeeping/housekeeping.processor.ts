@@ -6,7 +6,8 @@ import {
   type HousekeepingJobData,
   type JobOutcome,
 } from '@fediflow/queue';
-import { FederationRuntime } from '@fediflow/federation';
+import { FederationRuntime, resendPendingFollows } from '@fediflow/federation';
+import { DataSource } from 'typeorm';
 import type { Job } from 'bullmq';
 import type { JobProcessor } from '../consumers/job-processor';
 import { JobRunClaims } from '../scheduling/job-run-claims';
@@ -24,6 +25,7 @@ export class HousekeepingProcessor implements JobProcessor {
     private readonly claims: JobRunClaims,
     private readonly pruneJobRuns: PruneJobRuns,
     private readonly federation: FederationRuntime,
+    private readonly db: DataSource,
   ) {}
 
   async process(job: Job): Promise<Exclude<JobOutcome, 'failed'>> {
@@ -38,6 +40,12 @@ export class HousekeepingProcessor implements JobProcessor {
           const data =
             job.data as HousekeepingJobData[typeof HousekeepingJob.PruneDeliveryFailures];
           return this.federation.deliveryFailures.prune(data.retentionDays);
+        });
+      case HousekeepingJob.ResendFollowRequests:
+        return this.once(job, async () => {
+          const { federation, origin } = this.federation;
+          const ctx = federation.createContext(new URL(origin), undefined);
+          return resendPendingFollows(this.db, ctx);
         });
       default:
         // An unknown name is a deploy skew or a bug; failing keeps the job for inspection.
