@@ -4,6 +4,7 @@ import {
   Announce,
   Create,
   Delete,
+  EmojiReact,
   Follow,
   Like,
   Reject,
@@ -118,6 +119,8 @@ export function registerInboxListeners(
     .on(Create, handle('Create', onCreate))
     .on(Update, handle('Update', onUpdate))
     .on(Like, handle('Like', onLike))
+    // Pleroma/Akkoma (and Misskey forks) react with EmojiReact: a favourite to Mastodon clients.
+    .on(EmojiReact, handle('EmojiReact', onLike))
     .on(Announce, handle('Announce', onAnnounce))
     .on(Delete, handle('Delete', onDelete))
     .onError((_ctx, error) => {

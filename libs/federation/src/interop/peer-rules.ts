@@ -161,3 +161,110 @@ export function gotosocialStatusProblems(note: Json): string[] {
   }
   return problems;
 }
+
+/**
+ * Accepting a peer's Follow. Mastodon app/lib/activitypub/activity/accept.rb finds the follow
+ * request by the object's id (`object_uri`) or, embedded, by its `actor`/`object`; Misskey
+ * ApInboxService.accept resolves the object and `acceptFollow` requires a Follow whose `actor`
+ * is its own user and whose `object` is the accepting actor.
+ */
+export function acceptProblems(accept: Json, follow: Json): string[] {
+  const problems: string[] = [];
+  if (accept.type !== 'Accept') problems.push(`type is ${accept.type}`);
+  const object = accept.object as Json | string | undefined;
+  if (idOf(object) !== follow.id) problems.push('object is not the Follow (by id)');
+  if (idOf(accept.actor) !== idOf(follow.object)) problems.push('actor is not the followed');
+  if (typeof object !== 'object') problems.push('Follow not embedded (Misskey would fetch it)');
+  else {
+    if (object.type !== 'Follow') problems.push('embedded object is not a Follow');
+    if (idOf(object.actor) !== idOf(follow.actor)) problems.push('embedded Follow actor differs');
+    if (idOf(object.object) !== idOf(accept.actor)) problems.push('embedded Follow object differs');
+  }
+  return problems;
+}
+
+/**
+ * Pleroma/Akkoma lib/pleroma/web/activity_pub/activity_pub.ex `object_to_user_data`: the key is
+ * read only when `publicKey` is a map with a binary `publicKeyPem` (an array yields no key, and
+ * every signature then fails); `preferredUsername` becomes the nickname; `inbox` is required.
+ */
+export function pleromaActorProblems(actor: Json): string[] {
+  const problems: string[] = [];
+  const key = actor.publicKey;
+  if (!key || typeof key !== 'object' || Array.isArray(key))
+    problems.push('publicKey is not a map');
+  else if (!str((key as Json).publicKeyPem)) problems.push('publicKey has no publicKeyPem');
+  if (!str(actor.preferredUsername)) problems.push('no preferredUsername');
+  if (!str(actor.inbox)) problems.push('no inbox');
+  return problems;
+}
+
+/**
+ * PeerTube server/core/helpers/custom-validators/activitypub/actor.ts `isActorObjectValid`:
+ * id, type, inbox and url are ActivityPub URLs, preferredUsername matches
+ * `^[A-Za-z0-9\-_.:]+$`, `publicKey` is one object with id, owner and a SPKI PEM
+ * (`isActorPublicKeyObjectValid`), `endpoints.sharedInbox` (when present) is a URL.
+ */
+export function peertubeActorProblems(actor: Json): string[] {
+  const problems: string[] = [];
+  const url = (value: unknown) => str(value) && /^https?:\/\//.test(value);
+  if (!url(actor.id)) problems.push('id');
+  if (!ACTOR_TYPES.includes(String(actor.type))) problems.push('type');
+  if (!url(actor.inbox)) problems.push('inbox');
+  if (!url(asArray(actor.url)[0])) problems.push('url');
+  if (!(str(actor.preferredUsername) && /^[A-Za-z0-9\-_.:]+$/.test(actor.preferredUsername))) {
+    problems.push('preferredUsername');
+  }
+  const key = actor.publicKey as Json | undefined;
+  if (
+    !key ||
+    Array.isArray(key) ||
+    !url(key.id) ||
+    !url(idOf(key.owner)) ||
+    !str(key.publicKeyPem) ||
+    !key.publicKeyPem.startsWith('-----BEGIN PUBLIC KEY-----')
+  ) {
+    problems.push('publicKey');
+  }
+  const endpoints = actor.endpoints as Json | undefined;
+  if (endpoints && endpoints.sharedInbox !== undefined && !url(endpoints.sharedInbox)) {
+    problems.push('endpoints.sharedInbox');
+  }
+  return problems;
+}
+
+/**
+ * Lemmy crates/apub/src/protocol/objects/person.rs (serde): `type` Person or Service, `id`,
+ * `preferredUsername`, `inbox` and `publicKey` — one object with `id`, `owner`, `publicKeyPem` —
+ * are required; serde refuses an array where one PublicKey is declared.
+ */
+export function lemmyActorProblems(actor: Json): string[] {
+  const problems: string[] = [];
+  if (actor.type !== 'Person' && actor.type !== 'Service') problems.push(`type ${actor.type}`);
+  for (const field of ['id', 'preferredUsername', 'inbox']) {
+    if (!str(actor[field])) problems.push(`missing field ${field}`);
+  }
+  const key = actor.publicKey as Json | undefined;
+  if (!key || Array.isArray(key)) problems.push('publicKey is not one object');
+  else if (!str(key.id) || !str(idOf(key.owner)) || !str(key.publicKeyPem)) {
+    problems.push('publicKey lacks id, owner or publicKeyPem');
+  }
+  return problems;
+}
+
+/**
+ * Pixelfed app/Util/ActivityPub/Helpers.php `profileUpdateOrCreate`: needs `id`,
+ * `preferredUsername` (or `nickname`), `inbox`, and reads `$res['publicKey']['publicKeyPem']`
+ * and `['id']` — one object, not a list.
+ */
+export function pixelfedActorProblems(actor: Json): string[] {
+  const problems: string[] = [];
+  if (!str(actor.id)) problems.push('no id');
+  if (!str(actor.preferredUsername) && !str(actor.nickname)) problems.push('no preferredUsername');
+  if (!str(actor.inbox)) problems.push('no inbox');
+  const key = actor.publicKey as Json | undefined;
+  if (!key || Array.isArray(key) || !str(key.publicKeyPem) || !str(key.id)) {
+    problems.push("publicKey['publicKeyPem'] / ['id'] missing");
+  }
+  return problems;
+}
