@@ -7,6 +7,7 @@ import {
   EmojiReact,
   Follow,
   Like,
+  Move,
   Reject,
   Undo,
   Update,
@@ -21,6 +22,7 @@ import { onDelete } from './delete.handler';
 import { onFollow } from './follow.handler';
 import { BlockedDomainError, isBlocked, type HandlerOutcome, type InboxDeps } from './inbox-deps';
 import { onLike } from './like.handler';
+import { onMove } from './move.handler';
 import { onReject } from './reject.handler';
 import { onUndo } from './undo.handler';
 import { onUpdate } from './update.handler';
@@ -123,6 +125,7 @@ export function registerInboxListeners(
     .on(EmojiReact, handle('EmojiReact', onLike))
     .on(Announce, handle('Announce', onAnnounce))
     .on(Delete, handle('Delete', onDelete))
+    .on(Move, handle('Move', onMove))
     .onError((_ctx, error) => {
       options.logger?.warn(`inbox activity failed (will be retried): ${String(error)}`);
     });

@@ -17,6 +17,8 @@ export interface PeerFixture {
   actor: Json;
   /** Inbound activities by purpose; `{{status}}` is replaced by a local status URI. */
   activities: Record<string, Json>;
+  /** Further documents it serves (e.g. the account a `Move` points to), by their id. */
+  documents?: Json[];
   /** JSON-LD contexts the peer serves itself (path → document), e.g. Pleroma's litepub. */
   contexts?: Record<string, Json>;
   /** Names of the peer-rules checks FediFlow's outbound documents must pass for this peer. */
@@ -70,6 +72,11 @@ export class FixtureServer {
     // the actor's key stub; the others use a fragment of the actor's id.
     const keyPath = new URL(String((actor.publicKey as Json).id)).pathname;
     self.documents.set(keyPath, JSON.stringify(actor));
+    for (const document of fixture.documents ?? []) {
+      const moved = rewrite(document, fixture.origin, origin) as Json;
+      if (moved.publicKey) (moved.publicKey as Json).publicKeyPem = pem;
+      self.documents.set(new URL(String(moved.id)).pathname, JSON.stringify(moved));
+    }
     for (const [path, context] of Object.entries(fixture.contexts ?? {})) {
       self.documents.set(path, JSON.stringify(context));
     }

@@ -253,7 +253,59 @@ describe('interoperability with other fediverse implementations', () => {
           expect(await one(`SELECT 1 FROM statuses WHERE uri = $1`, [noteId])).toBeUndefined();
         });
 
-      const unsupported = ['video', 'page', 'move'].filter(has);
+      if (has('move'))
+        it('Move: members following the old account follow the new one (alsoKnownAs checked)', async () => {
+          const old = await account();
+          await db.query(
+            `INSERT INTO follows (account_id, target_account_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+            [aliceId, old!.id],
+          );
+          const move = server.activity('move');
+          await deliver(server, '/inbox', move);
+          expect(
+            await one(`SELECT 1 FROM follows WHERE account_id = $1 AND target_account_id = $2`, [
+              aliceId,
+              old!.id,
+            ]),
+          ).toBeUndefined();
+          const request = await one<{ uri: string }>(
+            `SELECT r.uri FROM follow_requests r JOIN accounts a ON a.id = r.target_account_id
+              WHERE r.account_id = $1 AND a.uri = $2`,
+            [aliceId, move.target],
+          );
+          expect(request?.uri).toMatch(/^https:\/\/fediflow\.test\/users\/alice#follows\/\d+$/);
+          const follow = await waitFor('the Follow of the new account', async () =>
+            server.received.find((r) => r.body.type === 'Follow' && r.body.id === request!.uri),
+          );
+          expect(follow.url).toBe(new URL(String(move.target)).pathname + '/inbox');
+          expect(follow.body.object).toBe(move.target);
+          // A Move to an account that does not name the old one (gargron3) moves nobody.
+          await db.query(`INSERT INTO follows (account_id, target_account_id) VALUES ($1, $2)`, [
+            aliceId,
+            old!.id,
+          ]);
+          const impostor = String(move.target).replace('gargron2', 'gargron3');
+          await deliver(server, '/inbox', {
+            ...move,
+            id: `${String(move.id)}-2`,
+            target: impostor,
+          });
+          expect(
+            await one(
+              `SELECT 1 AS n FROM follows WHERE account_id = $1 AND target_account_id = $2`,
+              [aliceId, old!.id],
+            ),
+          ).toEqual({ n: 1 });
+          expect(
+            await one(
+              `SELECT count(*)::int AS n FROM follow_requests r JOIN accounts a ON a.id = r.target_account_id
+                WHERE r.account_id = $1 AND a.uri = $2`,
+              [aliceId, impostor],
+            ),
+          ).toEqual({ n: 0 });
+        });
+
+      const unsupported = ['video', 'page'].filter(has);
       if (unsupported.length > 0)
         it(`what FediFlow does not support is ignored without harm: ${unsupported.join(', ')}`, async () => {
           const before = await one<{ n: number }>(`SELECT count(*)::int AS n FROM statuses`, []);
