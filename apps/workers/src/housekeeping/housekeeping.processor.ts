@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, type WorkersConfig } from '@fediflow/config';
 import {
   HOUSEKEEPING_QUEUE,
   HOUSEKEEPING_SCHEDULE,
@@ -26,6 +27,7 @@ export class HousekeepingProcessor implements JobProcessor {
     private readonly pruneJobRuns: PruneJobRuns,
     private readonly federation: FederationRuntime,
     private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: WorkersConfig,
   ) {}
 
   async process(job: Job): Promise<Exclude<JobOutcome, 'failed'>> {
@@ -43,6 +45,8 @@ export class HousekeepingProcessor implements JobProcessor {
         });
       case HousekeepingJob.ResendFollowRequests:
         return this.once(job, async () => {
+          // Paused federation delivers nothing: re-sending would only spend the request's tries.
+          if (!this.config.FEDERATION_ENABLED) return { resent: 0, paused: true };
           const { federation, origin } = this.federation;
           const ctx = federation.createContext(new URL(origin), undefined);
           return resendPendingFollows(this.db, ctx);
