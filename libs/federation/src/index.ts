@@ -17,7 +17,7 @@ export * from './instance-actor';
 export * from './remote-text';
 export * from './remote-lookup';
 export * from './federation-core.module';
-/** Test helper (a loopback remote server with a signing actor); inert unless used. */
-export * from './remote-server.testing';
-export * from './interop/peer-rules';
 export * from './follow-resends';
+/** Test helpers (a loopback remote server; other servers' parser rules); inert unless used. */
+export * from './remote-server.testing';
+export * from './interop/peer-rules.testing';

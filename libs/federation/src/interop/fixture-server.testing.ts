@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KeyObject } from 'node:crypto';
-import type { Json } from './peer-rules';
+import type { Json } from './peer-rules.testing';
 
 type KeyPair = Awaited<ReturnType<typeof generateCryptoKeyPair>>;
 

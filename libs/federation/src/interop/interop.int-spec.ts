@@ -21,7 +21,7 @@ import {
   pixelfedActorProblems,
   pleromaActorProblems,
   type Json,
-} from './peer-rules';
+} from './peer-rules.testing';
 
 const ORIGIN = 'https://fediflow.test';
 const ALICE = `${ORIGIN}/users/alice`;
