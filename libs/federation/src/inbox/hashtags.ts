@@ -31,12 +31,16 @@ export async function replaceStatusTags(
 ): Promise<void> {
   await manager.query(`DELETE FROM status_tags WHERE status_id = $1`, [statusId]);
   if (names.length === 0) return;
+  // lower() once more in SQL: `tags` checks name = lower(name) with the database's own rules,
+  // which a remote name must not be able to trip (the whole post would fail to store).
   await manager.query(
-    `INSERT INTO tags (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING`,
+    `INSERT INTO tags (name) SELECT DISTINCT lower(n) FROM unnest($1::text[]) AS n
+     ON CONFLICT (name) DO NOTHING`,
     [names],
   );
   await manager.query(
-    `INSERT INTO status_tags (status_id, tag_id) SELECT $1, id FROM tags WHERE name = ANY($2::text[])
+    `INSERT INTO status_tags (status_id, tag_id)
+     SELECT $1, id FROM tags WHERE name IN (SELECT lower(n) FROM unnest($2::text[]) AS n)
      ON CONFLICT DO NOTHING`,
     [statusId, names],
   );
