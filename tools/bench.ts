@@ -38,7 +38,7 @@ then load-tests GET /api/v1/timelines/home against a bare node:http baseline run
 indexed query for the same ${PAGE_SIZE} rows. Rounds alternate between the two; medians are reported.
 Then the federation benchmarks: signed inbox POSTs accepted per second by the federation service
 against a raw node:http inbox (same rounds), and post → last delivery for 10,000 remote followers
-on 100 loopback shared inboxes.
+on 1,000 loopback shared inboxes (--fanout-hosts).
 
 Options:
   --duration <s>      measured seconds per round            (default 10)
@@ -54,6 +54,7 @@ Options:
                       lambda (cold start and zip size of the serverless workers)
   --inbox-activities <n>  distinct signed activities for the inbox rounds (default 10000)
   --fanout-posts <n>  measured posts of the fan-out benchmark          (default 5)
+  --fanout-hosts <n>  loopback servers the 10,000 followers live on    (default 1000)
   --no-build          use dist/apps/* as they are
   --no-pin            do not pin servers / load generator to CPUs with taskset
   -h, --help          show this help
@@ -73,6 +74,7 @@ const { values } = parseArgs({
     only: { type: 'string', default: 'home,federation,lambda' },
     'inbox-activities': { type: 'string', default: '10000' },
     'fanout-posts': { type: 'string', default: '5' },
+    'fanout-hosts': { type: 'string', default: '1000' },
     'no-build': { type: 'boolean', default: false },
     'no-pin': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -100,6 +102,7 @@ const load: LoadOptions = {
 const rounds = wholeNumber('rounds', values.rounds, 1);
 const inboxActivities = wholeNumber('inbox-activities', values['inbox-activities'], 100);
 const fanoutPosts = wholeNumber('fanout-posts', values['fanout-posts'], 1);
+const fanoutHosts = wholeNumber('fanout-hosts', values['fanout-hosts'], 1);
 
 const SECTIONS = ['home', 'inbox', 'fanout', 'lambda'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -489,7 +492,7 @@ async function main(): Promise<void> {
   };
   if (sections.has('inbox')) await inboxBenchmark(context, inboxActivities, values.profile);
   if (sections.has('fanout'))
-    await fanoutBenchmark(context, { followers: 10_000, hosts: 100, posts: fanoutPosts });
+    await fanoutBenchmark(context, { followers: 10_000, hosts: fanoutHosts, posts: fanoutPosts });
   if (sections.has('lambda')) {
     step('Serverless workers: cold start and package size');
     const report = reportColdStarts(

@@ -5,12 +5,17 @@ import {
   deleteActivity,
   FederationCoreModule,
   FederationRuntime,
+  findLocalAccount,
   followActivity,
   followUri,
+  loadOutboundNote,
+  STATUS_SELECT,
   statusUri,
+  toPerson,
   undoFollowActivity,
   updateActivity,
-  type MentionedActor,
+  updatePersonActivity,
+  type OutboundNote,
   type OutboundStatusRow,
   type StatusVisibility,
 } from '@fediflow/federation';
@@ -189,10 +194,32 @@ export class FederationOutbox {
     statusId: string,
   ): Promise<PreparedDelivery | undefined> {
     return this.safely('Delete(Note)', () =>
-      this.prepareStatus(authorId, statusId, (ctx, row, mentions) =>
-        deleteActivity(ctx, row, mentions),
+      this.prepareStatus(authorId, statusId, (ctx, note) =>
+        deleteActivity(ctx, note.row, note.mentions),
       ),
     );
+  }
+
+  /** A profile change (update_credentials): `Update(Person)` to the member's remote followers. */
+  async profileUpdated(accountId: string, db: Queryable): Promise<void> {
+    await this.safely('Update(Person)', async () => {
+      const [me] = (await db.query(
+        `SELECT username FROM accounts WHERE id = $1 AND domain IS NULL`,
+        [accountId],
+      )) as { username: string }[];
+      const followers = await this.remoteFollowers(accountId, db);
+      if (!me || followers.length === 0) return;
+      const ctx = this.context();
+      const account = await findLocalAccount(db, me.username);
+      if (!account) return;
+      const person = toPerson(ctx, account, await ctx.getActorKeyPairs(account.username));
+      await this.relay.record(db, {
+        username: account.username,
+        recipients: followers.map(recipient),
+        sharedInbox: true,
+        build: (c) => updatePersonActivity(c, person),
+      });
+    });
   }
 
   /** A favourite of a remote status: `Like` to its author (stable id per favourite). */
@@ -294,14 +321,7 @@ export class FederationOutbox {
       author_shared_inbox: string | null;
     }[];
     if (!row) return undefined;
-    const followers = (await db.query(
-      `SELECT DISTINCT ON (coalesce(a.shared_inbox_url, a.inbox_url))
-              a.uri, a.inbox_url, a.shared_inbox_url, '' AS handle
-         FROM follows f JOIN accounts a ON a.id = f.account_id
-        WHERE f.target_account_id = $1 AND a.domain IS NOT NULL AND a.uri IS NOT NULL
-          AND coalesce(a.shared_inbox_url, a.inbox_url) IS NOT NULL`,
-      [accountId],
-    )) as RemoteRow[];
+    const followers = await this.remoteFollowers(accountId, db);
     const author =
       row.original_uri && row.author_uri
         ? [
@@ -352,18 +372,11 @@ export class FederationOutbox {
   private async prepareStatus(
     authorId: string,
     statusId: string,
-    build: (ctx: Context<void>, row: OutboundStatusRow, mentions: MentionedActor[]) => Activity,
+    build: (ctx: Context<void>, note: OutboundNote) => Activity,
     db: Queryable = this.db,
   ): Promise<PreparedDelivery | undefined> {
     const [row] = (await db.query(
-      `SELECT s.id::text AS id, a.username, s.content, s.spoiler_text, s.sensitive, s.visibility,
-              s.language, s.created_at, s.edited_at,
-              p.uri AS in_reply_to_uri, p.id::text AS in_reply_to_id,
-              pa.username AS in_reply_to_username
-         FROM statuses s
-         JOIN accounts a ON a.id = s.account_id AND a.domain IS NULL
-         LEFT JOIN statuses p ON p.id = s.in_reply_to_id
-         LEFT JOIN accounts pa ON pa.id = p.account_id AND pa.domain IS NULL
+      `${STATUS_SELECT}
         WHERE s.id = $1 AND s.account_id = $2 AND s.local AND s.reblog_of_id IS NULL`,
       [statusId, authorId],
     )) as OutboundStatusRow[];
@@ -375,14 +388,7 @@ export class FederationOutbox {
       [statusId],
     )) as RemoteRow[];
     const followers = reachesFollowers(row.visibility)
-      ? ((await db.query(
-          `SELECT DISTINCT ON (coalesce(a.shared_inbox_url, a.inbox_url))
-                  a.uri, a.inbox_url, a.shared_inbox_url, '' AS handle
-             FROM follows f JOIN accounts a ON a.id = f.account_id
-            WHERE f.target_account_id = $1 AND a.domain IS NOT NULL AND a.uri IS NOT NULL
-              AND coalesce(a.shared_inbox_url, a.inbox_url) IS NOT NULL`,
-          [authorId],
-        )) as RemoteRow[])
+      ? await this.remoteFollowers(authorId, db)
       : [];
     // A reply also goes to the remote author of the post it answers, mentioned or not (as
     // Mastodon), so the conversation is complete on their server.
@@ -399,13 +405,26 @@ export class FederationOutbox {
           )) as RemoteRow[]);
     const recipients = [...followers, ...mentioned, ...repliedTo].map(recipient);
     if (recipients.length === 0) return undefined;
-    const mentions = mentioned.map((m) => ({ uri: new URL(m.uri), handle: `@${m.handle}` }));
+    // The same Note (Mention and Hashtag tags, cc) as the object dispatcher and outbox serve.
+    const note = await loadOutboundNote(db, this.context(), row);
     return {
       username: row.username,
       recipients,
       sharedInbox: true,
-      build: (ctx) => build(ctx, row, mentions),
+      build: (ctx) => build(ctx, note),
     };
+  }
+
+  /** One row per remote server (shared inbox, else inbox) among the account's followers. */
+  private async remoteFollowers(accountId: string, db: Queryable = this.db): Promise<RemoteRow[]> {
+    return (await db.query(
+      `SELECT DISTINCT ON (coalesce(a.shared_inbox_url, a.inbox_url))
+              a.uri, a.inbox_url, a.shared_inbox_url, '' AS handle
+         FROM follows f JOIN accounts a ON a.id = f.account_id
+        WHERE f.target_account_id = $1 AND a.domain IS NOT NULL AND a.uri IS NOT NULL
+          AND coalesce(a.shared_inbox_url, a.inbox_url) IS NOT NULL`,
+      [accountId],
+    )) as RemoteRow[];
   }
 
   private context(): Context<void> {

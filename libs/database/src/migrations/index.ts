@@ -5,6 +5,7 @@ import { TimelineIndexes1764170000000 } from './1764170000000-timeline-indexes';
 import { CreateDomainBlocks1764180000000 } from './1764180000000-create-domain-blocks';
 import { CreateDeliveryFailures1764190000000 } from './1764190000000-create-delivery-failures';
 import { StatusInReplyToUri1764200000000 } from './1764200000000-status-in-reply-to-uri';
+import { FollowRequestResends1764212000000 } from './1764212000000-follow-request-resends';
 import { CreateFederationOutbox1764216000000 } from './1764216000000-create-federation-outbox';
 
 /** Every migration, oldest first. Listed explicitly because the services are bundled. */
@@ -16,5 +17,6 @@ export const migrations = [
   CreateDomainBlocks1764180000000,
   CreateDeliveryFailures1764190000000,
   StatusInReplyToUri1764200000000,
+  FollowRequestResends1764212000000,
   CreateFederationOutbox1764216000000,
 ];
