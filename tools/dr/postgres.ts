@@ -125,18 +125,19 @@ export class PgCluster {
 
   /** `port` is always passed on the command line, so a copied data directory gets its own. */
   async start(): Promise<void> {
-    await pgBinary('pg_ctl', [
-      '-D',
-      this.options.dataDir,
-      '-l',
-      this.options.logFile,
-      '-o',
-      `-p ${this.port}`,
-      '-w',
-      '-t',
-      '600',
-      'start',
-    ]);
+    try {
+      await pgBinary('pg_ctl', [
+        ...['-D', this.options.dataDir, '-l', this.options.logFile],
+        ...['-o', `-p ${this.port}`, '-w', '-t', '900', 'start'],
+      ]);
+    } catch (error) {
+      const log = existsSync(this.options.logFile)
+        ? readFileSync(this.options.logFile, 'utf8').trimEnd().split('\n').slice(-15).join('\n')
+        : '(no log)';
+      throw new Error(`${this.name} did not start: ${String(error)}\n--- ${this.options.logFile} ---\n${log}`, {
+        cause: error,
+      });
+    }
   }
 
   async stop(mode: 'fast' | 'immediate' = 'fast'): Promise<void> {

@@ -16,6 +16,8 @@ export class RemotePeer {
   /** Object ids of every `Create` delivered to this server (FediFlow's status URIs). */
   readonly deliveredObjects = new Set<string>();
   deliveries = 0;
+  /** GETs of its actor document (key fetches by FediFlow). */
+  actorFetches = 0;
   private sent = 0;
 
   private constructor(
@@ -120,6 +122,7 @@ export class RemotePeer {
     response: import('node:http').ServerResponse,
   ): void {
     if (method === 'GET' && url === new URL(this.actorId).pathname) {
+      this.actorFetches++;
       response.writeHead(200, { 'content-type': 'application/activity+json' });
       response.end(JSON.stringify(this.document()));
       return;
