@@ -69,9 +69,10 @@ if (values.help) {
   console.log(USAGE);
   process.exit(0);
 }
-const scenario = positionals[0] as Scenario | undefined;
-if (!scenario) usage('name a scenario');
-if (!SCENARIOS.includes(scenario)) usage(`unknown scenario "${scenario}"`);
+const named = positionals[0];
+if (!named) usage('name a scenario');
+if (!(SCENARIOS as readonly string[]).includes(named)) usage(`unknown scenario "${named}"`);
+const scenario = named as Scenario;
 if (positionals.length > 1) usage(`one scenario at a time (got ${positionals.join(', ')})`);
 
 function whole(name: string, raw: string, min: number): number {
@@ -88,7 +89,7 @@ const common = {
 };
 const fillerScale = whole('filler-scale', values['filler-scale'], 0);
 
-async function run(): Promise<DrillReport> {
+function run(): Promise<DrillReport> {
   switch (scenario) {
     case 'failover':
       return failoverDrill({
@@ -114,6 +115,8 @@ try {
   console.log(`\nReport: ${paths.markdown}, ${paths.json}`);
   process.exit(report.passed ? 0 : 1);
 } catch (error) {
-  console.error(`✖ drill aborted: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  console.error(
+    `✖ drill aborted: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
   process.exit(1);
 }

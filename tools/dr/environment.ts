@@ -79,7 +79,8 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Dri
   });
   const cleanups: (() => Promise<void> | void)[] = [];
   const teardown = async () => {
-    for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => {});
+    for (const cleanup of cleanups.reverse())
+      await Promise.resolve(cleanup()).catch(() => undefined);
     if (!options.keep) rmSync(workDir, { recursive: true, force: true });
   };
   try {

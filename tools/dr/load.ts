@@ -139,7 +139,12 @@ export class WriteLoad {
         const { status, uri } = await peer.sendNote(`${this.options.federationBase}/inbox`);
         if (status >= 200 && status < 300)
           this.ledger.acked.push({ kind: 'inbox-note', key: uri, sentAt, ackedAt: Date.now() });
-        else this.ledger.failed.push({ kind: 'inbox-note', at: Date.now(), outcome: `${status}` });
+        else
+          this.ledger.failed.push({
+            kind: 'inbox-note',
+            at: Date.now(),
+            outcome: `HTTP ${status}`,
+          });
       } catch (error) {
         this.ledger.failed.push({ kind: 'inbox-note', at: Date.now(), outcome: errorName(error) });
       }

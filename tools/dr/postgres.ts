@@ -35,7 +35,11 @@ export function makeOwnedDir(path: string): string {
  * Runs a PostgreSQL binary (as `postgres` when we are root); rejects with its output on failure.
  * Asynchronous on purpose: the drill's load generator and database endpoint share this process.
  */
-export function pgBinary(name: string, args: readonly string[], timeoutMs = 900_000): Promise<string> {
+export function pgBinary(
+  name: string,
+  args: readonly string[],
+  timeoutMs = 900_000,
+): Promise<string> {
   const binary = join(PG_BIN, name);
   const [command, commandArgs] = runningAsRoot()
     ? ['runuser', ['-u', RUN_AS, '--', binary, ...args]]
@@ -134,9 +138,12 @@ export class PgCluster {
       const log = existsSync(this.options.logFile)
         ? readFileSync(this.options.logFile, 'utf8').trimEnd().split('\n').slice(-15).join('\n')
         : '(no log)';
-      throw new Error(`${this.name} did not start: ${String(error)}\n--- ${this.options.logFile} ---\n${log}`, {
-        cause: error,
-      });
+      throw new Error(
+        `${this.name} did not start: ${String(error)}\n--- ${this.options.logFile} ---\n${log}`,
+        {
+          cause: error,
+        },
+      );
     }
   }
 

@@ -11,13 +11,7 @@ import { checkIntegrity } from '../integrity.ts';
 import { WriteLoad } from '../load.ts';
 import type { PgCluster } from '../postgres.ts';
 import { machine, type DrillReport, type Figure } from '../report.ts';
-import {
-  ledgerSummary,
-  outageWindow,
-  percentile,
-  seconds,
-  waitForInboxNotes,
-} from './common.ts';
+import { ledgerSummary, outageWindow, percentile, seconds, waitForInboxNotes } from './common.ts';
 
 export interface FailoverOptions {
   replication: 'async' | 'sync';
@@ -140,9 +134,11 @@ export async function failoverDrill(options: FailoverOptions): Promise<DrillRepo
         name: 'RPO (acknowledged API writes missing after failover)',
         value: missingApi,
         unit: 'writes',
-        target:
-          rpoTarget === 0 ? '0 (synchronous)' : '< 5 s of writes (asynchronous)',
-        ok: rpoTarget === 0 ? missingApi === 0 : missingApi === 0 || missingApi < 5 * writesPerSecond(ledger, steadyFrom, steadyTo),
+        target: rpoTarget === 0 ? '0 (synchronous)' : '< 5 s of writes (asynchronous)',
+        ok:
+          rpoTarget === 0
+            ? missingApi === 0
+            : missingApi === 0 || missingApi < 5 * writesPerSecond(ledger, steadyFrom, steadyTo),
       },
       { name: 'crash → primary declared dead', value: seconds(detectedAt - crashedAt), unit: 's' },
       { name: 'promote + endpoint switch', value: seconds(promotedAt - detectedAt), unit: 's' },
@@ -167,7 +163,10 @@ export async function failoverDrill(options: FailoverOptions): Promise<DrillRepo
     if (!(rtoMs < 30_000))
       findings.push({ check: 'RTO', detail: `writes did not recover within 30 s (${rtoMs} ms)` });
     if (rpoTarget === 0 && missingApi > 0)
-      findings.push({ check: 'RPO', detail: `${missingApi} acknowledged writes lost with synchronous replication` });
+      findings.push({
+        check: 'RPO',
+        detail: `${missingApi} acknowledged writes lost with synchronous replication`,
+      });
     return {
       scenario: `failover-${options.replication}`,
       startedAt,
@@ -206,6 +205,8 @@ function writesPerSecond(
   from: number,
   to: number,
 ): number {
-  const n = ledger.acked.filter((w) => w.kind !== 'inbox-note' && w.ackedAt >= from && w.ackedAt < to).length;
+  const n = ledger.acked.filter(
+    (w) => w.kind !== 'inbox-note' && w.ackedAt >= from && w.ackedAt < to,
+  ).length;
   return n / Math.max(1, (to - from) / 1_000);
 }

@@ -67,7 +67,9 @@ export async function pitrDrill(options: PitrOptions): Promise<DrillReport> {
     );
 
     const target = await env.clusterOptions('restored');
-    step(`restoring base backup + WAL to just before ${mistakeAt.toISOString()} (port ${target.port})`);
+    step(
+      `restoring base backup + WAL to just before ${mistakeAt.toISOString()} (port ${target.port})`,
+    );
     const restore = await restoreBackup({
       backupDir,
       target,
@@ -109,7 +111,13 @@ export async function pitrDrill(options: PitrOptions): Promise<DrillReport> {
         ok: integrity.findings.every((f) => f.check !== 'acknowledged writes'),
       },
       { name: 'writes after the mistake (lost by design)', value: lostByDesign, unit: 'writes' },
-      { name: 'integrity findings', value: integrity.findings.length, unit: '', target: '0', ok: integrity.findings.length === 0 },
+      {
+        name: 'integrity findings',
+        value: integrity.findings.length,
+        unit: '',
+        target: '0',
+        ok: integrity.findings.length === 0,
+      },
     ];
     const findings = [...integrity.findings];
     if (restore.totalMs >= restoreTargetMs)
@@ -136,7 +144,9 @@ export async function pitrDrill(options: PitrOptions): Promise<DrillReport> {
         `The mistake left ${left} statuses on the primary; the restored cluster has ${integrity.rowCounts['statuses'] ?? 0}.`,
         `Writes acknowledged after the recovery target (${lostByDesign}) are absent by design: an operator who restores to before the mistake gives them up, or replays them by hand from the old cluster.`,
         ...(options.fillerScale > 0
-          ? [`Size comes mostly from pgbench filler tables (scale ${options.fillerScale}) in the same database.`]
+          ? [
+              `Size comes mostly from pgbench filler tables (scale ${options.fillerScale}) in the same database.`,
+            ]
           : []),
       ],
       integrity,

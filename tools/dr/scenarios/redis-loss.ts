@@ -42,7 +42,9 @@ export async function redisLossDrill(options: RedisLossOptions): Promise<DrillRe
       },
       env.members,
     );
-    step(`steady load for ${options.loadSeconds} s (API writes + inbox; the peer follows every member)`);
+    step(
+      `steady load for ${options.loadSeconds} s (API writes + inbox; the peer follows every member)`,
+    );
     await sleep(options.loadSeconds * 1_000);
     const lostAt = Date.now();
     await env.redis.stop();
@@ -73,12 +75,16 @@ export async function redisLossDrill(options: RedisLossOptions): Promise<DrillRe
     const deadline = Date.now() + DRAIN_MS;
     while (undelivered().length > 0 && Date.now() < deadline) await sleep(500);
     const lost = undelivered();
-    step(`deliveries: ${posts.length - lost.length} of ${posts.length} acknowledged posts reached the peer`);
+    step(
+      `deliveries: ${posts.length - lost.length} of ${posts.length} acknowledged posts reached the peer`,
+    );
 
     const inboxUris = ledger.acked.filter((w) => w.kind === 'inbox-note').map((w) => w.key);
     const stored = await waitForInboxNotes(env.primary, inboxUris, 10_000);
     const home = await env.members[0]!.client.get<unknown[]>('/api/v1/timelines/home');
-    step(`home timeline after the loss: HTTP ${home.status}, ${Array.isArray(home.body) ? home.body.length : 0} posts`);
+    step(
+      `home timeline after the loss: HTTP ${home.status}, ${Array.isArray(home.body) ? home.body.length : 0} posts`,
+    );
 
     const integrity = await checkIntegrity({
       databaseUrl: env.primary.url(DATABASE),
@@ -104,7 +110,11 @@ export async function redisLossDrill(options: RedisLossOptions): Promise<DrillRe
       });
     const failedDuring = ledger.failed.filter((f) => f.at >= lostAt && f.at <= readyAt);
     const figures: Figure[] = [
-      { name: 'Redis down (kill → empty replacement up)', value: seconds(backAt - lostAt), unit: 's' },
+      {
+        name: 'Redis down (kill → empty replacement up)',
+        value: seconds(backAt - lostAt),
+        unit: 's',
+      },
       { name: 'replacement up → every service ready', value: seconds(readyAt - backAt), unit: 's' },
       {
         name: 'API writes failed during the loss',
@@ -118,7 +128,10 @@ export async function redisLossDrill(options: RedisLossOptions): Promise<DrillRe
       },
       {
         name: 'first failed → first acknowledged API write',
-        value: outage.firstFailure && outage.firstSuccess ? seconds(outage.firstSuccess - outage.firstFailure) : 0,
+        value:
+          outage.firstFailure && outage.firstSuccess
+            ? seconds(outage.firstSuccess - outage.firstFailure)
+            : 0,
         unit: 's',
       },
       {
@@ -161,7 +174,8 @@ export async function redisLossDrill(options: RedisLossOptions): Promise<DrillRe
         ledgerSummary(ledger),
         `Failure outcomes while Redis was down: ${[...new Set(failedDuring.map((f) => `${f.kind} ${f.outcome}`))].join(', ') || 'none'}.`,
         `Home timeline after the loss: HTTP ${home.status} (feeds are read from PostgreSQL, nothing to rebuild).`,
-        `The remote peer received ${env.peer.deliveries} deliveries in total; ${env.peer.actorFetches} fetches of its actor document (Fedify's key cache lives in Redis and is refilled on demand).`,
+        `The remote peer received ${env.peer.deliveries} deliveries in total and ${env.peer.actorFetches} fetches of its actor document.`,
+        "API writes issued while Redis was down wait in ioredis's offline queue and are sent once it is back; what was queued in Redis itself (accepted inbox activities, pending deliveries) is gone with it.",
       ],
       integrity,
       findings,
