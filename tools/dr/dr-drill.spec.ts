@@ -87,8 +87,6 @@ describe('integrity checks', () => {
     );
     const result = await checkIntegrity({
       databaseUrl: cluster.url(DATABASE),
-      port: cluster.port,
-      database: DATABASE,
       expected: [{ kind: 'status', key: '424242', sentAt: 0, ackedAt: 1 }],
     });
     expect(result.findings.map((f) => f.check).sort()).toEqual(['acknowledged writes', 'counters']);

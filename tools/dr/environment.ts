@@ -86,11 +86,7 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Dri
   try {
     const primary = new PgCluster('primary', await clusterOptions('primary'));
     step(`initdb primary (port ${primary.port}, WAL archive ${archiveDir})`);
-    await primary.init(
-      options.standby === 'sync'
-        ? { synchronous_standby_names: "'standby'", synchronous_commit: 'on' }
-        : {},
-    );
+    await primary.init();
     await primary.start();
     cleanups.push(() => primary.stop('immediate'));
     await primary.query(`CREATE DATABASE ${DATABASE}`, [], 'postgres');
@@ -107,6 +103,15 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Dri
       step(`pg_basebackup → ${options.standby} streaming standby (port ${standbyOptions.port})`);
       standby = await startStandby(primary, standbyOptions, 'standby');
       cleanups.push(() => standby?.stop('immediate'));
+      if (options.standby === 'sync') {
+        // Only now: with it set before a standby exists, every commit would wait forever.
+        await primary.query(
+          `ALTER SYSTEM SET synchronous_standby_names = 'standby'`,
+          [],
+          'postgres',
+        );
+        await primary.query('SELECT pg_reload_conf()', [], 'postgres');
+      }
       await waitForReplication(primary, options.standby);
     }
     const endpoint = await DatabaseEndpoint.start(primary.port);

@@ -89,10 +89,8 @@ const FOREIGN_KEYS_SQL = `
 const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 export async function checkIntegrity(options: {
-  /** URL of the recovered database. */
+  /** URL of the recovered database (pg_amcheck gets the same connection string). */
   databaseUrl: string;
-  port: number;
-  database: string;
   /** Writes that must be present. */
   expected: AckedWrite[];
 }): Promise<IntegrityResult> {
@@ -161,10 +159,7 @@ export async function checkIntegrity(options: {
     }
 
     try {
-      await pgBinary('pg_amcheck', [
-        ...['-h', '127.0.0.1', '-p', String(options.port), '-U', 'postgres'],
-        ...['-d', options.database, '--heapallindexed', '--install-missing'],
-      ]);
+      await pgBinary('pg_amcheck', ['--heapallindexed', '--install-missing', options.databaseUrl]);
     } catch (error) {
       findings.push({ check: 'pg_amcheck', detail: String(error).slice(0, 2_000) });
     }

@@ -119,8 +119,6 @@ export async function backupVerifyDrill(options: BackupVerifyOptions): Promise<D
     step(`restored into scratch cluster :${restore.cluster.port} in ${seconds(restore.totalMs)} s`);
     const integrity = await checkIntegrity({
       databaseUrl: restore.cluster.url(DATABASE),
-      port: restore.cluster.port,
-      database: DATABASE,
       expected: ledger.acked,
     });
     findings.push(...integrity.findings);

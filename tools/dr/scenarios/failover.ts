@@ -7,6 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { DATABASE, startEnvironment, type Progress } from '../environment.ts';
+import { measureCommitLatency, type CommitLatency } from '../commit-latency.ts';
 import { checkIntegrity } from '../integrity.ts';
 import { WriteLoad } from '../load.ts';
 import type { PgCluster } from '../postgres.ts';
@@ -56,6 +57,13 @@ export async function failoverDrill(options: FailoverOptions): Promise<DrillRepo
   });
   try {
     const standby = env.standby!;
+    let commitLatency: CommitLatency[] = [];
+    if (options.replication === 'sync') {
+      commitLatency = await measureCommitLatency(env.primary);
+      step(
+        `commit latency p50: ${commitLatency.map((c) => `synchronous_commit=${c.mode} ${c.p50Ms} ms`).join(', ')}`,
+      );
+    }
     const load = new WriteLoad(
       {
         apiBase: env.services.api.base,
@@ -105,8 +113,6 @@ export async function failoverDrill(options: FailoverOptions): Promise<DrillRepo
 
     const integrity = await checkIntegrity({
       databaseUrl: standby.url(DATABASE),
-      port: standby.port,
-      database: DATABASE,
       expected: ledger.acked,
     });
     step(`integrity checked in ${seconds(integrity.durationMs)} s`);
@@ -159,6 +165,16 @@ export async function failoverDrill(options: FailoverOptions): Promise<DrillRepo
         unit: 'writes/s',
       },
     ];
+    for (const c of commitLatency) {
+      figures.push(
+        {
+          name: `commit p50, synchronous_commit=${c.mode} (${c.commits} commits)`,
+          value: c.p50Ms,
+          unit: 'ms',
+        },
+        { name: `commit p95, synchronous_commit=${c.mode}`, value: c.p95Ms, unit: 'ms' },
+      );
+    }
     const findings = [...integrity.findings];
     if (!(rtoMs < 30_000))
       findings.push({ check: 'RTO', detail: `writes did not recover within 30 s (${rtoMs} ms)` });

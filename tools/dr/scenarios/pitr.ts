@@ -82,11 +82,17 @@ export async function pitrDrill(options: PitrOptions): Promise<DrillReport> {
     const expected = ledger.ackedBefore(mistakeAt.getTime());
     const integrity = await checkIntegrity({
       databaseUrl: restore.cluster.url(DATABASE),
-      port: restore.cluster.port,
-      database: DATABASE,
       expected,
     });
     step(`integrity checked in ${seconds(integrity.durationMs)} s`);
+    // Nothing written after the target may be there either (the restore went too far otherwise).
+    const after = ledger.acked
+      .filter((w) => w.kind === 'status' && w.sentAt > mistakeAt.getTime())
+      .map((w) => w.key);
+    const [{ n: overshoot } = { n: '0' }] = await restore.cluster.query<{ n: string }>(
+      'SELECT count(*) AS n FROM statuses WHERE id = ANY($1::bigint[])',
+      [after],
+    );
     const lostByDesign = ledger.acked.length - expected.length;
     const sizeMb = Number(bytes) / 1024 / 1024;
     // The target scales with size: 15 min for 1 GB on this machine.
@@ -112,6 +118,13 @@ export async function pitrDrill(options: PitrOptions): Promise<DrillReport> {
       },
       { name: 'writes after the mistake (lost by design)', value: lostByDesign, unit: 'writes' },
       {
+        name: 'statuses posted after the mistake present in the restore',
+        value: Number(overshoot),
+        unit: 'statuses',
+        target: '0',
+        ok: Number(overshoot) === 0,
+      },
+      {
         name: 'integrity findings',
         value: integrity.findings.length,
         unit: '',
@@ -120,6 +133,11 @@ export async function pitrDrill(options: PitrOptions): Promise<DrillReport> {
       },
     ];
     const findings = [...integrity.findings];
+    if (Number(overshoot) > 0)
+      findings.push({
+        check: 'recovery target',
+        detail: `${overshoot} statuses posted after the mistake are in the restored cluster`,
+      });
     if (restore.totalMs >= restoreTargetMs)
       findings.push({ check: 'restore time', detail: `${seconds(restore.totalMs)} s` });
     if (expected.filter((w) => w.kind === 'status').length === 0)

@@ -88,8 +88,6 @@ export async function redisLossDrill(options: RedisLossOptions): Promise<DrillRe
 
     const integrity = await checkIntegrity({
       databaseUrl: env.primary.url(DATABASE),
-      port: env.primary.port,
-      database: DATABASE,
       // Inbox notes are judged below (they were acknowledged into Redis, not into PostgreSQL).
       expected: ledger.acked.filter((w) => w.kind !== 'inbox-note'),
     });
