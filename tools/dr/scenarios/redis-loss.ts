@@ -23,6 +23,11 @@ export interface RedisLossOptions {
 
 /** How long Redis stays down before the empty replacement is up. */
 const OUTAGE_MS = 3_000;
+/**
+ * The workers are paused (SIGSTOP) this long before the loss, so that the queues hold a backlog
+ * when Redis goes, as they do under real load; without it the loss hits an empty queue by luck.
+ */
+const BACKLOG_MS = 2_000;
 const DRAIN_MS = 60_000;
 
 export async function redisLossDrill(options: RedisLossOptions): Promise<DrillReport> {
@@ -46,12 +51,18 @@ export async function redisLossDrill(options: RedisLossOptions): Promise<DrillRe
       `steady load for ${options.loadSeconds} s (API writes + inbox; the peer follows every member)`,
     );
     await sleep(options.loadSeconds * 1_000);
+    const workersPid = env.services.workers.process.pid;
+    if (workersPid === undefined) throw new Error('workers have no pid');
+    process.kill(workersPid, 'SIGSTOP');
+    step(`workers paused for ${BACKLOG_MS / 1000} s: the queues build a backlog`);
+    await sleep(BACKLOG_MS);
     const lostAt = Date.now();
     await env.redis.stop();
     step(`✖ redis-server killed (SIGKILL); back, empty, in ${OUTAGE_MS / 1000} s`);
     await sleep(OUTAGE_MS);
     await env.redis.start();
     const backAt = Date.now();
+    process.kill(workersPid, 'SIGCONT');
     step('redis-server restarted empty on the same port');
     await Promise.all(
       [env.services.api, env.services.federation, env.services.workers].map((s) =>
@@ -164,6 +175,7 @@ export async function redisLossDrill(options: RedisLossOptions): Promise<DrillRe
         members: options.members,
         writers: options.writers,
         outageMs: OUTAGE_MS,
+        backlogMs: BACKLOG_MS,
         redis: 'private redis-server, no persistence (comes back empty)',
       },
       figures,
