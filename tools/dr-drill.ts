@@ -42,8 +42,8 @@ Options:
   -h, --help           show this help
 
 Exit codes: 0 all targets met and no integrity findings, 1 a target missed or a finding, 2 usage.
-Needs /usr/lib/postgresql/15/bin (or PG_BIN) and redis-server; runs PostgreSQL as the postgres
-user when started as root.`;
+Needs PostgreSQL's server binaries (the newest /usr/lib/postgresql/<major>/bin, or PG_BIN) and
+redis-server; runs PostgreSQL as the postgres user when started as root.`;
 
 function usage(message: string): never {
   console.error(`✖ ${message}\n\n${USAGE}`);

@@ -5,13 +5,41 @@
  * runs as the `postgres` system user (runuser) and the drill's directories are handed to it.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 
-export const PG_BIN = process.env['PG_BIN'] ?? '/usr/lib/postgresql/15/bin';
+/**
+ * PG_BIN, else the newest Debian/Ubuntu PostgreSQL installed (/usr/lib/postgresql/<major>/bin:
+ * 15 on this machine's Debian, 16 on GitHub's ubuntu-24.04 runners).
+ */
+export function pgBin(): string {
+  return process.env['PG_BIN'] ?? newestDebianPostgres();
+}
+
+function newestDebianPostgres(): string {
+  const root = '/usr/lib/postgresql';
+  const majors = existsSync(root)
+    ? readdirSync(root)
+        .filter((name) => /^\d+$/.test(name) && existsSync(join(root, name, 'bin', 'initdb')))
+        .map(Number)
+        .sort((a, b) => b - a)
+    : [];
+  if (majors[0] === undefined)
+    throw new Error(
+      `no PostgreSQL server binaries in ${root}/<major>/bin; install postgresql or set PG_BIN`,
+    );
+  return join(root, String(majors[0]), 'bin');
+}
 const RUN_AS = 'postgres';
 
 const runningAsRoot = () => userInfo().uid === 0;
@@ -40,7 +68,7 @@ export function pgBinary(
   args: readonly string[],
   timeoutMs = 900_000,
 ): Promise<string> {
-  const binary = join(PG_BIN, name);
+  const binary = join(pgBin(), name);
   const [command, commandArgs] = runningAsRoot()
     ? ['runuser', ['-u', RUN_AS, '--', binary, ...args]]
     : [binary, [...args]];

@@ -1,7 +1,8 @@
 /** The drill report: one JSON document and the same as Markdown, plus the verdict. */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { pgBin } from './postgres.ts';
 import type { Finding, IntegrityResult } from './integrity.ts';
 
 export interface Figure {
@@ -29,7 +30,7 @@ export interface DrillReport {
 }
 
 export const machine = () =>
-  `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, PostgreSQL 15 (Debian)`;
+  `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, PostgreSQL ${basename(dirname(pgBin()))} (${pgBin()})`;
 
 export function renderMarkdown(report: DrillReport): string {
   const lines = [
