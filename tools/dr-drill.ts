@@ -110,7 +110,7 @@ function run(): Promise<DrillReport> {
 try {
   const report = await run();
   mkdirSync(values.out, { recursive: true });
-  const paths = writeReport(report, values.out);
+  const paths = await writeReport(report, values.out);
   console.log(`\n${renderMarkdown(report).split('## Timeline')[0]?.trimEnd()}`);
   console.log(`\nReport: ${paths.markdown}, ${paths.json}`);
   process.exit(report.passed ? 0 : 1);

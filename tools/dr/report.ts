@@ -1,5 +1,6 @@
 /** The drill report: one JSON document and the same as Markdown, plus the verdict. */
 import { writeFileSync } from 'node:fs';
+import { format, resolveConfig } from 'prettier';
 import { cpus } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pgBin } from './postgres.ts';
@@ -93,11 +94,19 @@ function formatValue(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(2);
 }
 
-/** Writes `<dir>/<scenario>.json` and `.md`; returns their paths. */
-export function writeReport(report: DrillReport, dir: string): { json: string; markdown: string } {
+/**
+ * Writes `<dir>/<scenario>.json` and `.md`, formatted by the repository's Prettier settings so
+ * that committed reports pass `prettier --check`; returns their paths.
+ */
+export async function writeReport(
+  report: DrillReport,
+  dir: string,
+): Promise<{ json: string; markdown: string }> {
   const json = join(dir, `${report.scenario}.json`);
   const markdown = join(dir, `${report.scenario}.md`);
-  writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(markdown, renderMarkdown(report));
+  const pretty = async (text: string, filepath: string) =>
+    format(text, { ...(await resolveConfig(filepath)), filepath });
+  writeFileSync(json, await pretty(JSON.stringify(report, null, 2), json));
+  writeFileSync(markdown, await pretty(renderMarkdown(report), markdown));
   return { json, markdown };
 }
