@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { progress } from './dr/environment.ts';
+import { progress, teardownAll } from './dr/environment.ts';
 import { renderMarkdown, writeReport, type DrillReport } from './dr/report.ts';
 import { backupVerifyDrill } from './dr/scenarios/backup-verify.ts';
 import { failoverDrill } from './dr/scenarios/failover.ts';
@@ -105,6 +105,14 @@ function run(): Promise<DrillReport> {
     case 'backup-verify':
       return backupVerifyDrill({ ...common, fillerScale });
   }
+}
+
+// Interrupted: stop the clusters, Redis and services this drill started, then exit.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n✖ ${signal}: stopping the drill's servers`);
+    void teardownAll().finally(() => process.exit(130));
+  });
 }
 
 try {

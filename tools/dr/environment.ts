@@ -41,6 +41,14 @@ export function progress(quiet = false): Progress {
   };
 }
 
+/** Teardowns of the environments still up, for an interrupted drill (Ctrl-C). */
+const active = new Set<() => Promise<void>>();
+
+/** Stops every server of every environment still up (clusters, Redis, services). */
+export async function teardownAll(): Promise<void> {
+  await Promise.all([...active].map((teardown) => teardown()));
+}
+
 export interface DrillEnvironment {
   workDir: string;
   archiveDir: string;
@@ -79,10 +87,12 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Dri
   });
   const cleanups: (() => Promise<void> | void)[] = [];
   const teardown = async () => {
+    active.delete(teardown);
     for (const cleanup of cleanups.reverse())
       await Promise.resolve(cleanup()).catch(() => undefined);
     if (!options.keep) rmSync(workDir, { recursive: true, force: true });
   };
+  active.add(teardown);
   try {
     const primary = new PgCluster('primary', await clusterOptions('primary'));
     step(`initdb primary (port ${primary.port}, WAL archive ${archiveDir})`);
