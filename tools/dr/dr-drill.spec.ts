@@ -41,20 +41,20 @@ describe('DR drills (short form)', () => {
     // The drill really caused an outage: writes failed, then succeeded on the promoted standby.
     expect(figure(report, 'failed API writes')?.value).toBeGreaterThan(0);
     expect(report.integrity?.acknowledged.status.checked).toBeGreaterThan(0);
-  }, 120_000);
+  }, 240_000);
 
   it('pitr: the restore stops just before DELETE FROM statuses and keeps every earlier write', async () => {
     const report = await pitrDrill({ ...short, fillerScale: 0, progress: progress(true) });
     expect(report.findings).toEqual([]);
     expect(report.integrity?.rowCounts['statuses']).toBeGreaterThan(0);
     expect(report.integrity?.acknowledged.status.missing).toBe(0);
-  }, 120_000);
+  }, 240_000);
 
   it('backup-verify: the latest backup restores and passes pg_verifybackup and the checks', async () => {
     const report = await backupVerifyDrill({ ...short, fillerScale: 0, progress: progress(true) });
     expect(report.findings).toEqual([]);
     expect(report.observations.join('\n')).toContain('fediflow_backup_verify_success 1');
-  }, 120_000);
+  }, 240_000);
 });
 
 describe('integrity checks', () => {
@@ -75,7 +75,7 @@ describe('integrity checks', () => {
     await cluster.start();
     await cluster.query(`CREATE DATABASE ${DATABASE}`, [], 'postgres');
     await migrate(cluster.url(DATABASE));
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => {
     await cluster?.stop('immediate');
     rmSync(dir, { recursive: true, force: true });

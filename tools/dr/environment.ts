@@ -161,7 +161,7 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Dri
 }
 
 async function waitForReplication(primary: PgCluster, mode: 'async' | 'sync'): Promise<void> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     const rows = await primary.query<{ sync_state: string; state: string }>(
       `SELECT sync_state, state FROM pg_stat_replication WHERE application_name = 'standby'`,
@@ -172,7 +172,7 @@ async function waitForReplication(primary: PgCluster, mode: 'async' | 'sync'): P
     if (row?.state === 'streaming' && (mode === 'async' || row.sync_state === 'sync')) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`the standby is not streaming (${mode}) after 30 s`);
+  throw new Error(`the standby is not streaming (${mode}) after 90 s`);
 }
 
 /**

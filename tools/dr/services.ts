@@ -83,7 +83,7 @@ export async function startServices(env: {
     });
     const base = `http://127.0.0.1:${listen}`;
     try {
-      await waitForStatus(`${base}/ready`, 200, 60_000);
+      await waitForStatus(`${base}/ready`, 200, 120_000);
     } catch (error) {
       await child.stop('SIGKILL');
       throw new Error(`${name} did not become ready: ${String(error)}\n${child.describe()}`, {
