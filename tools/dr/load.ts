@@ -81,10 +81,25 @@ export class WriteLoad {
     if (options.inboxRate > 0 && options.peer) this.loops.push(this.inbox(options.peer));
   }
 
+  /**
+   * Load for `seconds`, and on until at least `minWrites` API writes are acknowledged (a busy
+   * machine may need longer), at most `maxMs` in all: a fault must meet acknowledged data.
+   */
+  async runFor(seconds: number, minWrites = 10, maxMs = 180_000): Promise<void> {
+    const started = Date.now();
+    const before = this.apiAcks();
+    await sleep(seconds * 1_000);
+    while (this.apiAcks() - before < minWrites && Date.now() - started < maxMs) await sleep(200);
+  }
+
   async stop(): Promise<Ledger> {
     this.running = false;
     await Promise.all(this.loops);
     return this.ledger;
+  }
+
+  private apiAcks(): number {
+    return this.ledger.acked.filter((w) => w.kind !== 'inbox-note').length;
   }
 
   private async writer(): Promise<void> {

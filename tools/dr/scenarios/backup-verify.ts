@@ -6,7 +6,6 @@
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DATABASE, startEnvironment, type Progress } from '../environment.ts';
 import { checkIntegrity, type Finding } from '../integrity.ts';
 import { WriteLoad } from '../load.ts';
@@ -88,7 +87,7 @@ export async function backupVerifyDrill(options: BackupVerifyOptions): Promise<D
       },
       env.members,
     );
-    await sleep((options.loadSeconds * 1_000) / 2);
+    await load.runFor(options.loadSeconds / 2);
     const backupsDir = makeOwnedDir(join(env.workDir, 'backups'));
     const backupTakenAt = new Date();
     const backupDir = makeOwnedDir(
@@ -96,7 +95,7 @@ export async function backupVerifyDrill(options: BackupVerifyOptions): Promise<D
     );
     await baseBackup(env.primary, backupDir);
     step(`nightly base backup taken under load: ${backupDir}`);
-    await sleep((options.loadSeconds * 1_000) / 2);
+    await load.runFor(options.loadSeconds / 2);
     const ledger = await load.stop();
     const walfile = await archiveCurrentWal(env.primary);
     step(`load stopped (${ledgerSummary(ledger)}); WAL archived up to ${walfile}`);

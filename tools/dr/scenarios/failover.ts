@@ -78,7 +78,7 @@ export async function failoverDrill(options: FailoverOptions): Promise<DrillRepo
     );
     step(`steady load for ${options.loadSeconds} s (${options.writers} API writers + inbox)`);
     const steadyFrom = Date.now();
-    await sleep(options.loadSeconds * 1_000);
+    await load.runFor(options.loadSeconds);
     const steadyTo = Date.now();
 
     const crashedAt = Date.now();
@@ -103,7 +103,7 @@ export async function failoverDrill(options: FailoverOptions): Promise<DrillRepo
     while ((await window()).firstSuccess === undefined && Date.now() < recoverDeadline)
       await sleep(200);
     step('writes acknowledged again; load continues on the new primary');
-    await sleep(options.loadSeconds * 1_000);
+    await load.runFor(options.loadSeconds);
     const ledger = await load.stop();
     step(`load stopped: ${ledgerSummary(ledger)}`);
 

@@ -50,7 +50,7 @@ export async function pitrDrill(options: PitrOptions): Promise<DrillReport> {
       env.members,
     );
     step(`load for ${options.loadSeconds} s, then the mistake`);
-    await sleep(options.loadSeconds * 1_000);
+    await load.runFor(options.loadSeconds);
     const mistakeAt = new Date();
     await env.primary.query(MISTAKE);
     const [{ n: left } = { n: '?' }] = await env.primary.query<{ n: string }>(

@@ -50,7 +50,7 @@ export async function redisLossDrill(options: RedisLossOptions): Promise<DrillRe
     step(
       `steady load for ${options.loadSeconds} s (API writes + inbox; the peer follows every member)`,
     );
-    await sleep(options.loadSeconds * 1_000);
+    await load.runFor(options.loadSeconds);
     const workersPid = env.services.workers.process.pid;
     if (workersPid === undefined) throw new Error('workers have no pid');
     process.kill(workersPid, 'SIGSTOP');
@@ -71,7 +71,7 @@ export async function redisLossDrill(options: RedisLossOptions): Promise<DrillRe
     );
     const readyAt = Date.now();
     step(`every service ready again after ${seconds(readyAt - backAt)} s`);
-    await sleep(options.loadSeconds * 1_000);
+    await load.runFor(options.loadSeconds);
     const ledger = await load.stop();
     step(`load stopped: ${ledgerSummary(ledger)}`);
 
