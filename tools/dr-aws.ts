@@ -105,10 +105,6 @@ try {
       await execute(
         promotePlan({ region: required('region'), host: required('host'), desiredNodes: nodes }),
       );
-      if (!values['dry-run'])
-        console.log(
-          'Then: in the DR overlay, stop treating the database as read-only (see docs/infrastructure.md).',
-        );
       break;
     }
     case 'restore': {
