@@ -61,6 +61,8 @@ export interface DrillEnvironment {
   peer: RemotePeer;
   /** Options for another cluster in the work directory (a restore target). */
   clusterOptions(name: string): Promise<ClusterOptions>;
+  /** Stops `cluster` (e.g. a restored one) with the rest at teardown. */
+  adopt(cluster: PgCluster): PgCluster;
   teardown(): Promise<void>;
 }
 
@@ -152,6 +154,10 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Dri
       members,
       peer,
       clusterOptions,
+      adopt: (cluster) => {
+        cleanups.push(() => cluster.stop('immediate'));
+        return cluster;
+      },
       teardown,
     };
   } catch (error) {

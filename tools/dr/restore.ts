@@ -30,18 +30,22 @@ export interface RestoreResult {
 /**
  * Copies `backupDir` to `target.dataDir`, replays WAL from the archive up to `targetTime`
  * (exclusive) or to its end, promotes, and returns the serving cluster. The restored cluster does
- * not archive (it must not write into the archive it restores from).
+ * not archive (it must not write into the archive it restores from); `owner` stops it at teardown.
  */
-export async function restoreBackup(options: {
-  backupDir: string;
-  target: ClusterOptions;
-  name: string;
-  targetTime?: Date;
-}): Promise<RestoreResult> {
+export async function restoreBackup(
+  owner: { adopt(cluster: PgCluster): PgCluster },
+  options: {
+    backupDir: string;
+    target: ClusterOptions;
+    name: string;
+    targetTime?: Date;
+  },
+): Promise<RestoreResult> {
   const started = Date.now();
   await copyTree(options.backupDir, options.target.dataDir);
   const copied = Date.now();
-  const cluster = new PgCluster(options.name, options.target);
+  // Adopted before it starts, so a failed or slow recovery is stopped at teardown as well.
+  const cluster = owner.adopt(new PgCluster(options.name, options.target));
   cluster.configure({
     restore_command: `'cp ${options.target.archiveDir}/%f %p'`,
     archive_mode: 'off',

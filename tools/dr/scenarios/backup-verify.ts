@@ -110,7 +110,7 @@ export async function backupVerifyDrill(options: BackupVerifyOptions): Promise<D
     } catch (error) {
       findings.push({ check: 'pg_verifybackup', detail: String(error).slice(0, 2_000) });
     }
-    const restore = await restoreBackup({
+    const restore = await restoreBackup(env, {
       backupDir: latest,
       target: await env.clusterOptions('scratch'),
       name: 'scratch',

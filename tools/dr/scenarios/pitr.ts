@@ -70,7 +70,7 @@ export async function pitrDrill(options: PitrOptions): Promise<DrillReport> {
     step(
       `restoring base backup + WAL to just before ${mistakeAt.toISOString()} (port ${target.port})`,
     );
-    const restore = await restoreBackup({
+    const restore = await restoreBackup(env, {
       backupDir,
       target,
       name: 'restored',
