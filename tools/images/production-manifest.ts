@@ -6,8 +6,8 @@
  * the root lockfile but misplaces nested copies (typeorm's `cliui` and `wrap-ansi` need
  * string-width@7 in their own node_modules; Nx moves it under `yargs/`), so `npm ci` stops with
  * `Missing: string-width@7.2.0 from lock file`. Its package.json also omits `tslib`, which the
- * bundle requires (importHelpers). So: take the dependencies from Nx's package.json plus every
- * package the bundle `require`s, pin them as the root package.json (else the root lockfile)
+ * bundle requires (importHelpers), and it names packages only a dev tool uses. So: take the
+ * production dependencies from Nx's package.json plus every package the bundle `require`s, pin them as the root package.json (else the root lockfile)
  * does, and let npm itself prune the
  * root lockfile to them (`--package-lock-only --offline`: no network, same resolved versions).
  *
@@ -59,9 +59,14 @@ export function productionPackageJson(service: string, bundleDir: string): Packa
   const generated = readJson<PackageJson>(join(bundleDir, 'package.json'));
   const root = readJson<PackageJson>(join(workspaceRoot, 'package.json'));
   const dependencies: Record<string, string> = {};
+  const required = requiredPackages(bundleDir);
+  // Nx's list also names packages its graph merely reaches (esbuild through a tools file, 11 MB):
+  // keep those the root declares for production or the bundle loads.
   const names = new Set([
-    ...Object.keys(generated.dependencies ?? {}),
-    ...requiredPackages(bundleDir),
+    ...Object.keys(generated.dependencies ?? {}).filter(
+      (name) => root.dependencies?.[name] !== undefined || required.includes(name),
+    ),
+    ...required,
   ]);
   const locked = readJson<{ packages: Record<string, { version?: string }> }>(
     join(workspaceRoot, 'package-lock.json'),
