@@ -41,7 +41,7 @@ describe('platform configuration per cluster', () => {
       const objects = await kustomize(path.join(clustersDir, cluster));
       const stores = named(objects, 'ClusterSecretStore', 'fediflow-secrets');
       expect(stores).toHaveLength(1);
-      const provider = (stores[0]!['spec'] as { provider: Record<string, unknown> }).provider;
+      const provider = (stores[0]?.['spec'] as { provider: Record<string, unknown> }).provider;
       expect(Object.keys(provider)).toEqual([STORE_PROVIDER[cloudOf(cluster)]]);
       expect(named(objects, 'ClusterIssuer', 'letsencrypt')).toHaveLength(1);
       expect(named(objects, 'Certificate', 'fediflow-tls')).toHaveLength(1);

@@ -1,5 +1,7 @@
+import { azureRules } from './azure-rules.ts';
 import { dataRules } from './data-rules.ts';
 import { eksRules } from './eks-rules.ts';
+import { gcpRules } from './gcp-rules.ts';
 import { hygieneRules } from './hygiene-rules.ts';
 import { platformRules } from './platform-rules.ts';
 import type { PolicyInput, PolicyRule } from './rule.ts';
@@ -11,6 +13,8 @@ export const policyRules: PolicyRule[] = [
   ...eksRules,
   ...platformRules,
   ...dataRules,
+  ...azureRules,
+  ...gcpRules,
   ...hygieneRules,
 ];
 

@@ -29,7 +29,7 @@ export function supported(version: string, today: Date): boolean {
 }
 
 /** Versions a variable's validation admits, when it is `contains([...], var.x)`. */
-function validatedVersions(
+export function validatedVersions(
   raw: unknown,
   variables: Map<string, { body: Record<string, unknown> }>,
 ): string[] | undefined {
