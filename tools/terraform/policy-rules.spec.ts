@@ -396,6 +396,18 @@ describe('policy rules reject bad fixtures and accept good blocks', () => {
     ]);
   });
 
+  rule(
+    'TF-DATA-RESIDENCY',
+    'resources outside the declared regions, also through a module, or unresolvable',
+    async () => {
+      expect(await flagged('data-residency', 'TF-DATA-RESIDENCY')).toEqual([
+        'environments/eu/main.tf [resource.azurerm_resource_group.outside]',
+        'environments/eu/main.tf [resource.azurerm_resource_group.unknown]',
+        'modules/vault/main.tf [resource.azurerm_key_vault.this]',
+      ]);
+    },
+  );
+
   it('every policy rule has a rejecting test above', () => {
     expect([...tested].sort()).toEqual(policyRules.map((r) => r.id).sort());
   });

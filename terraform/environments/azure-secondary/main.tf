@@ -1,4 +1,8 @@
 locals {
+  # Data sovereignty: every resource of this environment stays in these regions (EU only;
+  # TF-DATA-RESIDENCY in tools/terraform refuses anything else).
+  data_residency = ["westeurope", "germanywestcentral", "northeurope"]
+
   environment = "azure-secondary"
   name        = "fediflow-secondary"
 

@@ -1,4 +1,8 @@
 locals {
+  # Data sovereignty: every resource of this environment stays in these regions (EU only;
+  # TF-DATA-RESIDENCY in tools/terraform refuses anything else).
+  data_residency = ["europe-west3", "europe-west4", "europe-west1"]
+
   environment = "gcp-dr"
   name        = "fediflow-dr"
 }

@@ -4,6 +4,7 @@ import { eksRules } from './eks-rules.ts';
 import { gcpRules } from './gcp-rules.ts';
 import { hygieneRules } from './hygiene-rules.ts';
 import { platformRules } from './platform-rules.ts';
+import { dataResidencyRule } from './residency-rules.ts';
 import type { PolicyInput, PolicyRule } from './rule.ts';
 import type { Violation } from '../types.ts';
 
@@ -15,6 +16,7 @@ export const policyRules: PolicyRule[] = [
   ...dataRules,
   ...azureRules,
   ...gcpRules,
+  dataResidencyRule,
   ...hygieneRules,
 ];
 
