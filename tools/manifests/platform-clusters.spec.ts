@@ -20,7 +20,13 @@ const STORE_PROVIDER: Record<string, string> = {
   onprem: 'kubernetes',
 };
 const cloudOf = (cluster: string): string =>
-  cluster.startsWith('azure-') ? 'azure' : cluster.startsWith('gcp-') ? 'gcp' : 'aws';
+  cluster.startsWith('azure-')
+    ? 'azure'
+    : cluster.startsWith('gcp-')
+      ? 'gcp'
+      : cluster === 'edge'
+        ? 'onprem'
+        : 'aws';
 
 const clusters = (await readdir(clustersDir, { withFileTypes: true }))
   .filter((entry) => entry.isDirectory())
@@ -30,8 +36,8 @@ const named = (objects: K8sObject[], kind: string, name: string) =>
   objects.filter((o) => o.kind === kind && o.metadata.name === name);
 
 describe('platform configuration per cluster', () => {
-  it('covers the AWS, Azure and Google Cloud clusters', () => {
-    expect(new Set(clusters.map(cloudOf))).toEqual(new Set(['aws', 'azure', 'gcp']));
+  it('covers the AWS, Azure, Google Cloud and on-premises clusters', () => {
+    expect(new Set(clusters.map(cloudOf))).toEqual(new Set(['aws', 'azure', 'gcp', 'onprem']));
   });
 
   it.each(clusters)(
