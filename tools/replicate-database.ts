@@ -7,12 +7,14 @@ import {
   DEFAULT_NAME,
   ReplicationError,
   cutOver,
+  promote,
   setUp,
   status,
   type Endpoints,
 } from './replication/logical-replication.ts';
 
 const HELP = `Usage: npx tsx tools/replicate-database.ts <setup|status|cutover> --primary <url> --subscriber <url> [options]
+       npx tsx tools/replicate-database.ts promote --subscriber <url> [--name <name>]
 
 Logical replication of FediFlow's database from the primary cloud's PostgreSQL (AWS RDS) to the
 secondary's (Azure Flexible Server, Cloud SQL). docs/infrastructure.md, "Cross-cloud replication".
@@ -23,6 +25,8 @@ Commands:
   status    lag of the subscriber in bytes of WAL and the primary's measured replay lag
   cutover   make the primary read-only, wait until the secondary has applied everything, copy
             sequence positions, compare row counts, drop the subscription (planned failover)
+  promote   the primary is lost: detach the subscription without it and move sequences past the
+            replicated rows (unplanned failover; loses what had not replicated yet)
 
 Options:
   --primary <url>     primary database URL, as the secondary's server reaches it (sslmode=require in clouds)
@@ -59,9 +63,30 @@ async function main(): Promise<number> {
     return 0;
   }
   const command = positionals[0];
-  if (!command || !['setup', 'status', 'cutover'].includes(command) || positionals.length > 1) {
-    console.error(`replicate-database: expected one command: setup, status or cutover\n\n${HELP}`);
+  if (
+    !command ||
+    !['setup', 'status', 'cutover', 'promote'].includes(command) ||
+    positionals.length > 1
+  ) {
+    console.error(
+      `replicate-database: expected one command: setup, status, cutover or promote\n\n${HELP}`,
+    );
     return 2;
+  }
+  const progress = (line: string) => console.log(`  ${line}`);
+  if (command === 'promote') {
+    if (!values.subscriber) {
+      console.error('replicate-database: --subscriber is required');
+      return 2;
+    }
+    try {
+      await promote(values.subscriber, { name: values.name }, progress);
+      return 0;
+    } catch (error) {
+      const code = error instanceof ReplicationError ? `${error.code}: ` : '';
+      console.error(`replicate-database: ${code}${(error as Error).message}`);
+      return 1;
+    }
   }
   if (!values.primary || !values.subscriber) {
     console.error('replicate-database: --primary and --subscriber are required');
@@ -77,7 +102,6 @@ async function main(): Promise<number> {
     subscriberUrl: values.subscriber,
     name: values.name,
   };
-  const progress = (line: string) => console.log(`  ${line}`);
   try {
     if (command === 'setup') await setUp(endpoints, progress);
     else if (command === 'status') {

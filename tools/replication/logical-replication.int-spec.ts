@@ -10,7 +10,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReplicationError, cutOver, setUp, status, type Endpoints } from './logical-replication.ts';
+import {
+  ReplicationError,
+  cutOver,
+  promote,
+  setUp,
+  status,
+  type Endpoints,
+} from './logical-replication.ts';
 
 const SCHEMA = `
   CREATE TABLE statuses (
@@ -186,5 +193,54 @@ describe('logical replication from a private primary to a private subscriber', (
     await expect(
       query(endpoints.primaryUrl, "INSERT INTO statuses (body) VALUES ('split brain')"),
     ).rejects.toThrow(/read-only/);
+  });
+});
+
+describe('unplanned failover: the primary is lost', () => {
+  let lostPrimary: PostgresClusterProcess | undefined;
+  let survivor: PostgresClusterProcess;
+
+  beforeAll(async () => {
+    [lostPrimary, survivor] = await Promise.all([
+      PostgresClusterProcess.start({ settings: { wal_level: 'logical' } }),
+      PostgresClusterProcess.start(),
+    ]);
+    for (const server of [lostPrimary, survivor]) await query(server.url(), SCHEMA);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all([survivor?.stop(), lostPrimary?.stop()]);
+  });
+
+  it('promotes the subscriber without the primary; new ids do not collide', async () => {
+    const primaryServer = lostPrimary;
+    if (!primaryServer) throw new Error('the primary did not start');
+    const pair: Endpoints = { primaryUrl: primaryServer.url(), subscriberUrl: survivor.url() };
+    await setUp(pair);
+    await query(
+      pair.primaryUrl,
+      `INSERT INTO statuses (body) SELECT 'replicated ' || n FROM generate_series(1, 50) n`,
+    );
+    await waitUntil('the rows on the subscriber', async () => {
+      const [row] = await query<{ n: number }>(
+        pair.subscriberUrl,
+        'SELECT count(*)::int AS n FROM statuses',
+      );
+      return row?.n === 50;
+    });
+    lostPrimary = undefined;
+    await primaryServer.stop();
+
+    const result = await promote(pair.subscriberUrl);
+    expect(result.sequencesAdvanced).toBe(1);
+    expect(await query(pair.subscriberUrl, 'SELECT subname FROM pg_subscription')).toEqual([]);
+    const [next] = await query<{ id: string }>(
+      pair.subscriberUrl,
+      "INSERT INTO statuses (body) VALUES ('after promotion') RETURNING id",
+    );
+    expect(Number(next?.id)).toBe(51);
+    await expect(promote(pair.subscriberUrl)).rejects.toMatchObject({
+      code: 'SUBSCRIPTION_MISSING',
+    });
   });
 });

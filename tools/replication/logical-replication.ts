@@ -249,3 +249,45 @@ export async function cutOver(
     }),
   );
 }
+
+/**
+ * Unplanned failover, when the primary is gone: detach the subscription without contacting the
+ * primary (its slot stays behind there), and move every sequence past the largest value its
+ * column holds, since sequence positions were never replicated. Writes the primary acknowledged
+ * but had not yet sent are lost: the RPO is the replication lag at the moment of loss.
+ */
+export async function promote(
+  subscriberUrl: string,
+  options: { name?: string } = {},
+  progress: Progress = () => undefined,
+): Promise<{ sequencesAdvanced: number }> {
+  const name = options.name ?? DEFAULT_NAME;
+  return withClient(subscriberUrl, async (subscriber) => {
+    const exists = await subscriber.query('SELECT 1 FROM pg_subscription WHERE subname = $1', [
+      name,
+    ]);
+    if (exists.rowCount === 0)
+      throw new ReplicationError(
+        'SUBSCRIPTION_MISSING',
+        `no subscription ${name} on the subscriber: nothing to promote`,
+      );
+    await subscriber.query(`ALTER SUBSCRIPTION ${ident(name)} DISABLE`);
+    await subscriber.query(`ALTER SUBSCRIPTION ${ident(name)} SET (slot_name = NONE)`);
+    await subscriber.query(`DROP SUBSCRIPTION ${ident(name)}`);
+    progress(`detached subscription ${name} (drop slot ${name} on the old primary if it returns)`);
+    const { rows } = await subscriber.query<{ seq: string; tbl: string; col: string }>(
+      `SELECT d.objid::regclass::text AS seq, d.refobjid::regclass::text AS tbl, quote_ident(a.attname) AS col
+         FROM pg_depend d
+         JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+         JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+        WHERE d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')`,
+    );
+    for (const row of rows)
+      await subscriber.query(
+        `SELECT setval($1::regclass, greatest((SELECT max(${row.col}) FROM ${row.tbl}), 1))`,
+        [row.seq],
+      );
+    progress(`advanced ${rows.length} sequences past their columns' largest values`);
+    return { sequencesAdvanced: rows.length };
+  });
+}
