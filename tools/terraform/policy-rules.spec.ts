@@ -89,6 +89,8 @@ describe('policy rules reject bad fixtures and accept good blocks', () => {
       expect(await flagged('secrets-write-only', 'TF-SECRETS-WRITE-ONLY')).toEqual([
         'main.tf [resource.aws_elasticache_replication_group.in_state]',
         'main.tf [resource.aws_secretsmanager_secret_version.in_state]',
+        'main.tf [resource.azurerm_key_vault_secret.in_state]',
+        'main.tf [resource.google_sql_user.in_state]',
         'main.tf [resource.random_password.in_state]',
       ]);
     },

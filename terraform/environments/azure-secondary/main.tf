@@ -59,6 +59,8 @@ module "postgresql" {
   resource_group_name   = module.network.resource_group_name
   delegated_subnet_id   = module.network.postgres_subnet_id
   private_dns_zone_id   = module.network.postgres_dns_zone_id
+  key_vault_id          = module.key_vault.key_vault_id
+  secret_prefix         = "fediflow-production"
   backup_retention_days = 14
   tags                  = local.tags
 }

@@ -43,11 +43,12 @@ module "gke" {
 module "cloud_sql" {
   source = "../../modules/gcp-cloud-sql"
 
-  name             = local.name
-  project_id       = var.project_id
-  region           = var.region
-  network_id       = module.network.network_id
-  retained_backups = 14
+  name               = local.name
+  project_id         = var.project_id
+  region             = var.region
+  network_id         = module.network.network_id
+  retained_backups   = 14
+  database_secret_id = module.secrets.ids["database-credentials"]
 }
 
 module "memorystore" {

@@ -38,6 +38,21 @@ resource "azurerm_postgresql_flexible_server" "this" {
   tags = var.tags
 }
 
+# The secret the workloads' ExternalSecret reads (property DATABASE_URL), written through a
+# write-only argument like the password itself: neither is in the state. The runner applying this
+# must reach the vault's private endpoint.
+resource "azurerm_key_vault_secret" "database_url" {
+  count = var.create ? 1 : 0
+
+  name         = "${var.secret_prefix}-database-credentials"
+  key_vault_id = var.key_vault_id
+  content_type = "application/json"
+  value_wo = jsonencode({
+    DATABASE_URL = "postgres://fediflow_admin:${ephemeral.random_password.admin[0].result}@${azurerm_postgresql_flexible_server.this[0].fqdn}:5432/fediflow?sslmode=require"
+  })
+  value_wo_version = var.admin_password_version
+}
+
 resource "azurerm_postgresql_flexible_server_configuration" "wal_level" {
   count = var.create ? 1 : 0
 

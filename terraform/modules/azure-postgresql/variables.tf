@@ -79,6 +79,21 @@ variable "admin_password_version" {
   default     = 1
 }
 
+variable "key_vault_id" {
+  description = "Key Vault that receives <secret_prefix>-database-credentials (property DATABASE_URL)."
+  type        = string
+}
+
+variable "secret_prefix" {
+  description = "Secret name prefix the ExternalSecrets read, e.g. fediflow-production."
+  type        = string
+
+  validation {
+    condition     = can(regex("^fediflow-(staging|production)$", var.secret_prefix))
+    error_message = "secret_prefix must be fediflow-staging or fediflow-production."
+  }
+}
+
 variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)

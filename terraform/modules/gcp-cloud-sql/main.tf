@@ -55,3 +55,15 @@ resource "google_sql_user" "admin" {
   password_wo         = ephemeral.random_password.admin[0].result
   password_wo_version = var.admin_password_version
 }
+
+# The secret the workloads' ExternalSecret reads (property DATABASE_URL), written through a
+# write-only argument like the password itself: neither is in the state.
+resource "google_secret_manager_secret_version" "database_url" {
+  count = var.create ? 1 : 0
+
+  secret = var.database_secret_id
+  secret_data_wo = jsonencode({
+    DATABASE_URL = "postgres://fediflow_admin:${ephemeral.random_password.admin[0].result}@${google_sql_database_instance.this[0].private_ip_address}:5432/fediflow?sslmode=require"
+  })
+  secret_data_wo_version = var.admin_password_version
+}

@@ -57,6 +57,11 @@ variable "retained_backups" {
   }
 }
 
+variable "database_secret_id" {
+  description = "Secret Manager secret (projects/.../secrets/...) that receives DATABASE_URL (gcp-secret-manager)."
+  type        = string
+}
+
 variable "admin_password_version" {
   description = "Bump to rotate the write-only admin password."
   type        = number

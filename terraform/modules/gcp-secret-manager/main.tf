@@ -1,6 +1,6 @@
 # The secrets one Google Cloud environment's workloads read through External Secrets
 # (fediflow-<environment>-<secret>), replicated to the chosen regions with a customer-managed key
-# each; values are added out of band (docs/infrastructure.md), never by Terraform.
+# each; gcp-cloud-sql writes database-credentials (write-only), an operator the others.
 resource "google_secret_manager_secret" "this" {
   for_each = var.create ? toset(var.secret_names) : toset([])
 
