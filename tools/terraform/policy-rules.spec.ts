@@ -293,12 +293,17 @@ describe('policy rules reject bad fixtures and accept good blocks', () => {
     },
   );
 
-  rule('TF-AKS-API-ACCESS', 'a public API server, by default or by variable', async () => {
-    expect(await flagged('aks-api-access', 'TF-AKS-API-ACCESS')).toEqual([
-      'main.tf [resource.azurerm_kubernetes_cluster.from_variable]',
-      'main.tf [resource.azurerm_kubernetes_cluster.unset]',
-    ]);
-  });
+  rule(
+    'TF-AKS-API-ACCESS',
+    'a public API server without authorised ranges, or open to 0.0.0.0/0',
+    async () => {
+      expect(await flagged('aks-api-access', 'TF-AKS-API-ACCESS')).toEqual([
+        'main.tf [resource.azurerm_kubernetes_cluster.from_variable]',
+        'main.tf [resource.azurerm_kubernetes_cluster.open_ranges]',
+        'main.tf [resource.azurerm_kubernetes_cluster.unset]',
+      ]);
+    },
+  );
 
   rule('TF-AKS-WORKLOAD-IDENTITY', 'no OIDC issuer, a local admin account', async () => {
     expect(await flagged('aks-workload-identity', 'TF-AKS-WORKLOAD-IDENTITY')).toEqual([

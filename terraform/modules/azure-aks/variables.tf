@@ -50,6 +50,12 @@ variable "api_authorized_ip_ranges" {
     condition     = !contains(var.api_authorized_ip_ranges, "0.0.0.0/0")
     error_message = "api_authorized_ip_ranges must not contain 0.0.0.0/0."
   }
+
+  # A public API server with no ranges admits every address.
+  validation {
+    condition     = var.private_cluster || length(var.api_authorized_ip_ranges) > 0
+    error_message = "api_authorized_ip_ranges must name at least one range when private_cluster is false."
+  }
 }
 
 variable "etcd_key_id" {

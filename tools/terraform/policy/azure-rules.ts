@@ -5,9 +5,18 @@
  * (Flexible Server and Redis always encrypt at rest with service-managed keys: nothing to check.)
  */
 import { UNKNOWN } from '../evaluate.ts';
-import { attributeRule, atLeast, equals, nonEmptyString } from './attribute-checks.ts';
+import {
+  MISSING,
+  attributeAt,
+  attributeRule,
+  atLeast,
+  equals,
+  nonEmptyString,
+} from './attribute-checks.ts';
 import { MIN_BACKUP_RETENTION_DAYS } from './data-rules.ts';
+import type { Violation } from '../types.ts';
 import type { PolicyRule } from './rule.ts';
+import { dedupe, describe, resourcesOf, violationAt } from './rule.ts';
 import { kubernetesVersionRule } from './version-rule.ts';
 
 /**
@@ -42,12 +51,38 @@ export const aksKmsRule = attributeRule(
   ],
 );
 
-export const aksApiAccessRule = attributeRule(
-  'TF-AKS-API-ACCESS',
-  'The AKS API server is private (reachable through the VNet and its peerings only).',
-  'azurerm_kubernetes_cluster',
-  [{ path: 'private_cluster_enabled', expect: 'true', ok: equals(true), default: false }],
-);
+const OPEN_RANGES = new Set(['0.0.0.0/0', '::/0', '*']);
+
+export const aksApiAccessRule: PolicyRule = {
+  id: 'TF-AKS-API-ACCESS',
+  description:
+    'The AKS API server is private, or public only to authorised ranges (never 0.0.0.0/0 or none).',
+  check({ instances }) {
+    const out: Violation[] = [];
+    for (const { resource, instance } of resourcesOf(instances, 'azurerm_kubernetes_cluster')) {
+      const priv = attributeAt(resource, 'private_cluster_enabled', instance);
+      if (priv === true) continue;
+      const ranges = attributeAt(
+        resource,
+        'api_server_access_profile.authorized_ip_ranges',
+        instance,
+      );
+      const ok =
+        Array.isArray(ranges) &&
+        ranges.length > 0 &&
+        ranges.every((range) => typeof range === 'string' && !OPEN_RANGES.has(range));
+      if (!ok)
+        out.push(
+          violationAt(
+            this.id,
+            resource,
+            `the API server is public (private_cluster_enabled ${priv === MISSING ? 'unset' : describe(priv)}) and api_server_access_profile.authorized_ip_ranges ${ranges === MISSING ? 'is unset (AKS then admits every address)' : `is ${describe(ranges)}`} (${instance.label})`,
+          ),
+        );
+    }
+    return dedupe(out);
+  },
+};
 
 export const aksWorkloadIdentityRule = attributeRule(
   'TF-AKS-WORKLOAD-IDENTITY',
