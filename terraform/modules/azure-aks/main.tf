@@ -73,12 +73,15 @@ resource "azurerm_kubernetes_cluster" "this" {
     }
   }
 
+  # Azure CNI Overlay with the Cilium data plane (enforces NetworkPolicies); egress through the
+  # standard load balancer.
   network_profile {
-    network_plugin     = "azure"
-    network_policy     = "cilium"
-    network_data_plane = "cilium"
-    load_balancer_sku  = "standard"
-    outbound_type      = "userDefinedRouting"
+    network_plugin      = "azure"
+    network_plugin_mode = "overlay"
+    network_policy      = "cilium"
+    network_data_plane  = "cilium"
+    load_balancer_sku   = "standard"
+    outbound_type       = "loadBalancer"
   }
 
   tags = var.tags
