@@ -7,6 +7,10 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    projects: ['apps/*/vitest*.config.mts', 'libs/*/vitest*.config.mts', 'tools/vitest.config.mts'],
+    projects: [
+      'apps/*/vitest*.config.mts',
+      'libs/*/vitest*.config.mts',
+      'tools/vitest*.config.mts',
+    ],
   },
 });

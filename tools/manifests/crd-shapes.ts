@@ -104,15 +104,38 @@ export interface ExternalSecret {
   };
 }
 
+/** CloudNativePG v1.25 `Cluster` (deploy/components/in-cluster-data). */
+export interface CnpgCluster {
+  apiVersion: 'postgresql.cnpg.io/v1';
+  kind: 'Cluster';
+  metadata: ObjectMeta;
+  spec: {
+    instances: number;
+    imageName?: string;
+    primaryUpdateStrategy?: 'unsupervised' | 'supervised';
+    storage: { size: string; storageClass?: string };
+    resources?: {
+      requests?: { cpu?: string; memory?: string };
+      limits?: { cpu?: string; memory?: string };
+    };
+    postgresql?: { parameters?: Record<string, string> };
+    bootstrap?: {
+      initdb?: { database?: string; owner?: string; secret?: { name: string } };
+    };
+  };
+}
+
 /** apiVersion/kind → the interface above that describes it. */
 export interface CrdShapes {
   'argoproj.io/v1alpha1/Rollout': Rollout;
   'argoproj.io/v1alpha1/AnalysisTemplate': AnalysisTemplate;
   'external-secrets.io/v1/ExternalSecret': ExternalSecret;
+  'postgresql.cnpg.io/v1/Cluster': CnpgCluster;
 }
 
 export const CRD_SHAPE_KEYS: ReadonlyArray<keyof CrdShapes> = [
   'argoproj.io/v1alpha1/Rollout',
   'argoproj.io/v1alpha1/AnalysisTemplate',
   'external-secrets.io/v1/ExternalSecret',
+  'postgresql.cnpg.io/v1/Cluster',
 ];

@@ -68,13 +68,17 @@ describe('rendered tree', () => {
       'argocd/staging',
       'component/blue-green',
       'component/external-secrets',
+      'component/flat-secret-names',
+      'component/in-cluster-data',
       'component/mesh',
       'component/monitoring',
       'component/network-policies',
       'component/serverless-workers',
       'overlay/dev',
       'overlay/dr',
+      'overlay/edge',
       'overlay/production',
+      'overlay/secondary-cloud',
       'overlay/staging',
     ]);
     for (const rendered of targets)

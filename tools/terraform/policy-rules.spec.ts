@@ -89,6 +89,8 @@ describe('policy rules reject bad fixtures and accept good blocks', () => {
       expect(await flagged('secrets-write-only', 'TF-SECRETS-WRITE-ONLY')).toEqual([
         'main.tf [resource.aws_elasticache_replication_group.in_state]',
         'main.tf [resource.aws_secretsmanager_secret_version.in_state]',
+        'main.tf [resource.azurerm_key_vault_secret.in_state]',
+        'main.tf [resource.google_sql_user.in_state]',
         'main.tf [resource.random_password.in_state]',
       ]);
     },
@@ -227,11 +229,17 @@ describe('policy rules reject bad fixtures and accept good blocks', () => {
     },
   );
 
-  rule('TF-STATE-LOCKING', 'an S3 backend without locking', async () => {
+  rule('TF-STATE-LOCKING', 'an S3 backend without locking, a local backend', async () => {
     const violations = (await violationsIn('state-locking')).filter(
       (v) => v.ruleId === 'TF-STATE-LOCKING',
     );
+    // azurerm and gcs lock on every run: accepted.
     expect(violations).toEqual([
+      expect.objectContaining({
+        file: 'environments/local/versions.tf',
+        block: 'terraform.backend',
+        message: expect.stringContaining('is not s3, azurerm or gcs'),
+      }),
       expect.objectContaining({
         file: 'environments/prod/versions.tf',
         block: 'terraform.backend',
@@ -341,6 +349,139 @@ describe('policy rules reject bad fixtures and accept good blocks', () => {
     expect(byRule('TF-RDS-BACKUP-RETENTION')).toEqual(['module.rds_defaults']);
     expect(byRule('TF-RDS-ENCRYPTED')).toEqual([]);
   });
+
+  rule(
+    'TF-AKS-KMS',
+    'clusters without a Key Vault key for etcd, or reaching it publicly',
+    async () => {
+      expect(await flagged('aks-kms', 'TF-AKS-KMS')).toEqual([
+        'main.tf [resource.azurerm_kubernetes_cluster.no_kms]',
+        'main.tf [resource.azurerm_kubernetes_cluster.public_vault]',
+      ]);
+    },
+  );
+
+  rule(
+    'TF-AKS-API-ACCESS',
+    'a public API server without authorised ranges, or open to 0.0.0.0/0',
+    async () => {
+      expect(await flagged('aks-api-access', 'TF-AKS-API-ACCESS')).toEqual([
+        'main.tf [resource.azurerm_kubernetes_cluster.from_variable]',
+        'main.tf [resource.azurerm_kubernetes_cluster.open_ranges]',
+        'main.tf [resource.azurerm_kubernetes_cluster.unset]',
+      ]);
+    },
+  );
+
+  rule('TF-AKS-WORKLOAD-IDENTITY', 'no OIDC issuer, a local admin account', async () => {
+    expect(await flagged('aks-workload-identity', 'TF-AKS-WORKLOAD-IDENTITY')).toEqual([
+      'main.tf [resource.azurerm_kubernetes_cluster.local_admin]',
+      'main.tf [resource.azurerm_kubernetes_cluster.no_oidc]',
+    ]);
+  });
+
+  rule('TF-AKS-AUTOSCALING', 'fixed-size default and extra node pools', async () => {
+    expect(await flagged('aks-autoscaling', 'TF-AKS-AUTOSCALING')).toEqual([
+      'main.tf [resource.azurerm_kubernetes_cluster.fixed]',
+      'main.tf [resource.azurerm_kubernetes_cluster_node_pool.fixed]',
+    ]);
+  });
+
+  rule('TF-AKS-VERSION', 'unset, expired and stale validated versions', async () => {
+    expect(await flagged('aks-version', 'TF-AKS-VERSION')).toEqual([
+      'main.tf [resource.azurerm_kubernetes_cluster.expired]',
+      'main.tf [resource.azurerm_kubernetes_cluster.stale_variable]',
+      'main.tf [resource.azurerm_kubernetes_cluster.unset]',
+    ]);
+  });
+
+  rule('TF-AZURE-PG-PRIVATE', 'a public server, one outside the VNet', async () => {
+    expect(await flagged('azure-pg-private', 'TF-AZURE-PG-PRIVATE')).toEqual([
+      'main.tf [resource.azurerm_postgresql_flexible_server.no_vnet]',
+      'main.tf [resource.azurerm_postgresql_flexible_server.public]',
+    ]);
+  });
+
+  rule('TF-AZURE-PG-BACKUP', 'no HA, same-zone HA, short local-only backups', async () => {
+    expect(await flagged('azure-pg-backup', 'TF-AZURE-PG-BACKUP')).toEqual([
+      'main.tf [resource.azurerm_postgresql_flexible_server.local_backups]',
+      'main.tf [resource.azurerm_postgresql_flexible_server.no_ha]',
+      'main.tf [resource.azurerm_postgresql_flexible_server.same_zone]',
+    ]);
+  });
+
+  rule('TF-AZURE-REDIS-TLS', 'the plaintext port, TLS 1.0, public access', async () => {
+    expect(await flagged('azure-redis-tls', 'TF-AZURE-REDIS-TLS')).toEqual([
+      'main.tf [resource.azurerm_redis_cache.old_tls]',
+      'main.tf [resource.azurerm_redis_cache.plaintext_port]',
+      'main.tf [resource.azurerm_redis_cache.public]',
+    ]);
+  });
+
+  rule(
+    'TF-GKE-SECRETS-ENCRYPTION',
+    'no or disabled application-layer secrets encryption',
+    async () => {
+      expect(await flagged('gke-secrets-encryption', 'TF-GKE-SECRETS-ENCRYPTION')).toEqual([
+        'main.tf [resource.google_container_cluster.decrypted]',
+        'main.tf [resource.google_container_cluster.unset]',
+      ]);
+    },
+  );
+
+  rule('TF-GKE-PRIVATE', 'public nodes, a control plane without authorised networks', async () => {
+    expect(await flagged('gke-private', 'TF-GKE-PRIVATE')).toEqual([
+      'main.tf [resource.google_container_cluster.open_control_plane]',
+      'main.tf [resource.google_container_cluster.public_nodes]',
+    ]);
+  });
+
+  rule('TF-GKE-WORKLOAD-IDENTITY', 'no workload pool', async () => {
+    expect(await flagged('gke-workload-identity', 'TF-GKE-WORKLOAD-IDENTITY')).toEqual([
+      'main.tf [resource.google_container_cluster.no_pool]',
+    ]);
+  });
+
+  rule('TF-GKE-VERSION', 'unset and expired versions', async () => {
+    expect(await flagged('gke-version', 'TF-GKE-VERSION')).toEqual([
+      'main.tf [resource.google_container_cluster.expired]',
+      'main.tf [resource.google_container_cluster.unset]',
+    ]);
+  });
+
+  rule('TF-CLOUDSQL-PRIVATE', 'a public IP, unencrypted connections', async () => {
+    expect(await flagged('cloudsql-private', 'TF-CLOUDSQL-PRIVATE')).toEqual([
+      'main.tf [resource.google_sql_database_instance.plaintext]',
+      'main.tf [resource.google_sql_database_instance.public_ip]',
+    ]);
+  });
+
+  rule('TF-CLOUDSQL-BACKUP', 'zonal, no point-in-time recovery, three backups', async () => {
+    expect(await flagged('cloudsql-backup', 'TF-CLOUDSQL-BACKUP')).toEqual([
+      'main.tf [resource.google_sql_database_instance.few_backups]',
+      'main.tf [resource.google_sql_database_instance.no_pitr]',
+      'main.tf [resource.google_sql_database_instance.zonal]',
+    ]);
+  });
+
+  rule('TF-MEMORYSTORE-TLS', 'plaintext transit, the BASIC tier', async () => {
+    expect(await flagged('memorystore-tls', 'TF-MEMORYSTORE-TLS')).toEqual([
+      'main.tf [resource.google_redis_instance.basic]',
+      'main.tf [resource.google_redis_instance.plaintext]',
+    ]);
+  });
+
+  rule(
+    'TF-DATA-RESIDENCY',
+    'resources outside the declared regions, also through a module, or unresolvable',
+    async () => {
+      expect(await flagged('data-residency', 'TF-DATA-RESIDENCY')).toEqual([
+        'environments/eu/main.tf [resource.azurerm_resource_group.outside]',
+        'environments/eu/main.tf [resource.azurerm_resource_group.unknown]',
+        'modules/vault/main.tf [resource.azurerm_key_vault.this]',
+      ]);
+    },
+  );
 
   it('every policy rule has a rejecting test above', () => {
     expect([...tested].sort()).toEqual(policyRules.map((r) => r.id).sort());

@@ -10,3 +10,4 @@ export * from './tcp-proxy';
 export * from './mastodon-client';
 export * from './form-session';
 export * from './sqs-test-server';
+export * from './postgres-cluster-process';

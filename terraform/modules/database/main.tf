@@ -66,6 +66,14 @@ resource "aws_db_parameter_group" "this" {
     value = "1"
   }
 
+  # Logical decoding, so Azure Flexible Server / Cloud SQL can subscribe (tools/replicate-database.ts).
+  # Static parameter: takes effect at the next reboot.
+  parameter {
+    name         = "rds.logical_replication"
+    value        = "1"
+    apply_method = "pending-reboot"
+  }
+
   lifecycle {
     create_before_destroy = true
   }

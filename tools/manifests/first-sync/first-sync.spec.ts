@@ -243,7 +243,7 @@ describe('each rule rejects its defect reintroduced', () => {
       );
       return cluster;
     },
-    /ClusterSecretStore aws-secrets-manager does not exist/,
+    /ClusterSecretStore fediflow-secrets does not exist/,
     'ExternalSecret/fediflow-production/database-credentials',
   );
   rejects(

@@ -246,10 +246,12 @@ export const modulePinnedRule: PolicyRule = {
   },
 };
 
+const NATIVELY_LOCKING_BACKENDS = ['azurerm', 'gcs'];
+
 export const stateLockingRule: PolicyRule = {
   id: 'TF-STATE-LOCKING',
   description:
-    'Environment roots keep remote state in S3 with locking (use_lockfile or a DynamoDB table).',
+    'Environment roots keep remote, locked state: S3 with use_lockfile or a DynamoDB table, or azurerm / gcs (which always lock).',
   check({ tree }) {
     const out: Violation[] = [];
     for (const dir of tfDirs(tree.dirs.values())) {
@@ -278,10 +280,12 @@ export const stateLockingRule: PolicyRule = {
         block: 'terraform.backend',
       };
       const s3 = firstBody(first.backend['s3']);
+      // azurerm (blob lease) and gcs (lock object) lock on every operation; only s3 needs a setting.
+      if (NATIVELY_LOCKING_BACKENDS.some((name) => first.backend[name] !== undefined)) continue;
       if (!s3)
         out.push({
           ...where,
-          message: `backend ${Object.keys(first.backend).join(', ')} is not s3`,
+          message: `backend ${Object.keys(first.backend).join(', ')} is not s3, azurerm or gcs`,
         });
       else if (s3['use_lockfile'] !== true && typeof s3['dynamodb_table'] !== 'string') {
         out.push({

@@ -1,8 +1,11 @@
+import { azureRules } from './azure-rules.ts';
 import { dataRules } from './data-rules.ts';
 import { eksRules } from './eks-rules.ts';
+import { gcpRules } from './gcp-rules.ts';
 import { hygieneRules } from './hygiene-rules.ts';
 import { platformRules } from './platform-rules.ts';
 import { lambdaRules } from './lambda-rules.ts';
+import { dataResidencyRule } from './residency-rules.ts';
 import type { PolicyInput, PolicyRule } from './rule.ts';
 import type { Violation } from '../types.ts';
 
@@ -12,6 +15,9 @@ export const policyRules: PolicyRule[] = [
   ...eksRules,
   ...platformRules,
   ...dataRules,
+  ...azureRules,
+  ...gcpRules,
+  dataResidencyRule,
   ...hygieneRules,
   ...lambdaRules,
 ];

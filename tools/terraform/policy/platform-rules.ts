@@ -29,7 +29,7 @@ export function supported(version: string, today: Date): boolean {
 }
 
 /** Versions a variable's validation admits, when it is `contains([...], var.x)`. */
-function validatedVersions(
+export function validatedVersions(
   raw: unknown,
   variables: Map<string, { body: Record<string, unknown> }>,
 ): string[] | undefined {
@@ -144,12 +144,16 @@ const STATEFUL_SECRETS: Record<string, Record<string, string>> = {
   aws_rds_cluster: { master_password: 'master_password_wo' },
   aws_secretsmanager_secret_version: { secret_string: 'secret_string_wo' },
   aws_ssm_parameter: { value: 'value_wo' },
+  azurerm_key_vault_secret: { value: 'value_wo' },
+  azurerm_postgresql_flexible_server: { administrator_password: 'administrator_password_wo' },
+  google_secret_manager_secret_version: { secret_data: 'secret_data_wo' },
+  google_sql_user: { password: 'password_wo' },
 };
 
 export const secretsOutOfStateRule: PolicyRule = {
   id: 'TF-SECRETS-WRITE-ONLY',
   description:
-    'Generated secrets are ephemeral and reach AWS through write-only arguments, never the state.',
+    'Generated secrets are ephemeral and reach the cloud through write-only arguments, never the state.',
   check({ instances }) {
     const out: Violation[] = [];
     for (const instance of instances)

@@ -1,0 +1,76 @@
+locals {
+  # Data sovereignty: every resource of this environment stays in these regions (EU only;
+  # TF-DATA-RESIDENCY in tools/terraform refuses anything else).
+  data_residency = ["westeurope", "germanywestcentral", "northeurope"]
+
+  environment = "azure-secondary"
+  name        = "fediflow-secondary"
+
+  # The secondary runs the production workloads (deploy/overlays/secondary-cloud): its secrets are
+  # fediflow-production-<secret> in its own Key Vault.
+  tags = {
+    Project     = "fediflow"
+    Environment = local.environment
+    ManagedBy   = "terraform"
+  }
+}
+
+module "network" {
+  source = "../../modules/azure-network"
+
+  name          = local.name
+  location      = var.location
+  address_space = var.address_space
+  tags          = local.tags
+}
+
+module "key_vault" {
+  source = "../../modules/azure-key-vault"
+
+  name                       = "${local.name}-kv"
+  location                   = var.location
+  resource_group_name        = module.network.resource_group_name
+  private_endpoint_subnet_id = module.network.endpoint_subnet_id
+  tags                       = local.tags
+}
+
+module "aks" {
+  source = "../../modules/azure-aks"
+
+  name                = "fediflow-${local.environment}"
+  location            = var.location
+  resource_group_name = module.network.resource_group_name
+  kubernetes_version  = var.kubernetes_version
+  private_cluster     = true
+  etcd_key_id         = module.key_vault.etcd_key_id
+  key_vault_id        = module.key_vault.key_vault_id
+  node_subnet_id      = module.network.node_subnet_id
+  workload_min_count  = 3
+  workload_max_count  = 12
+  tags                = local.tags
+}
+
+# Subscriber of the AWS primary through logical replication (tools/replicate-database.ts).
+module "postgresql" {
+  source = "../../modules/azure-postgresql"
+
+  name                  = local.name
+  location              = var.location
+  resource_group_name   = module.network.resource_group_name
+  delegated_subnet_id   = module.network.postgres_subnet_id
+  private_dns_zone_id   = module.network.postgres_dns_zone_id
+  key_vault_id          = module.key_vault.key_vault_id
+  secret_prefix         = "fediflow-production"
+  backup_retention_days = 14
+  tags                  = local.tags
+}
+
+module "redis" {
+  source = "../../modules/azure-redis"
+
+  name                       = local.name
+  location                   = var.location
+  resource_group_name        = module.network.resource_group_name
+  private_endpoint_subnet_id = module.network.endpoint_subnet_id
+  tags                       = local.tags
+}

@@ -1,0 +1,24 @@
+output "cluster_name" {
+  description = "AKS cluster name."
+  value       = module.aks.cluster_name
+}
+
+output "vault_uri" {
+  description = "Key Vault URL (deploy/platform/clusters/azure-secondary)."
+  value       = module.key_vault.vault_uri
+}
+
+output "external_secrets_client_id" {
+  description = "Client id for the external-secrets ServiceAccount annotation."
+  value       = module.aks.external_secrets_client_id
+}
+
+output "postgresql_fqdn" {
+  description = "Private FQDN of the subscriber database."
+  value       = module.postgresql.fqdn
+}
+
+output "redis_hostname" {
+  description = "Hostname of the cache (TLS 6380)."
+  value       = module.redis.hostname
+}

@@ -1,0 +1,35 @@
+variable "subscription_id" {
+  description = "Azure subscription of the secondary environment."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", var.subscription_id))
+    error_message = "subscription_id must be a subscription GUID."
+  }
+}
+
+variable "location" {
+  description = "Azure region of the secondary environment."
+  type        = string
+
+  validation {
+    condition     = contains(["westeurope", "germanywestcentral", "northeurope"], var.location)
+    error_message = "location must be an EU region (data residency: westeurope, germanywestcentral or northeurope)."
+  }
+}
+
+variable "address_space" {
+  description = "VNet CIDR, distinct from the AWS VPCs (10.10-10.30) and Google Cloud (10.50)."
+  type        = string
+}
+
+variable "kubernetes_version" {
+  description = "AKS Kubernetes minor (keep equal to the AWS clusters)."
+  type        = string
+}
+
+variable "api_authorized_ip_ranges" {
+  description = "Unused while the API server is private; kept for a break-glass public API."
+  type        = list(string)
+  default     = []
+}

@@ -1,0 +1,70 @@
+locals {
+  # Data sovereignty: every resource of this environment stays in these regions (EU only;
+  # TF-DATA-RESIDENCY in tools/terraform refuses anything else).
+  data_residency = ["europe-west3", "europe-west4", "europe-west1"]
+
+  environment = "gcp-dr"
+  name        = "fediflow-dr"
+}
+
+module "network" {
+  source = "../../modules/gcp-network"
+
+  name          = local.name
+  project_id    = var.project_id
+  region        = var.region
+  address_space = var.address_space
+}
+
+module "kms" {
+  source = "../../modules/gcp-kms"
+
+  name       = local.name
+  project_id = var.project_id
+  region     = var.region
+}
+
+module "gke" {
+  source = "../../modules/gcp-gke"
+
+  name                    = "fediflow-${local.environment}"
+  project_id              = var.project_id
+  region                  = var.region
+  kubernetes_version      = var.kubernetes_version
+  network_id              = module.network.network_id
+  subnetwork_id           = module.network.subnetwork_id
+  master_authorized_cidrs = var.master_authorized_cidrs
+  secrets_kms_key_id      = module.kms.gke_secrets_key_id
+  min_nodes               = 3
+  max_nodes               = 12
+}
+
+# Subscriber of the AWS primary through logical replication (tools/replicate-database.ts).
+module "cloud_sql" {
+  source = "../../modules/gcp-cloud-sql"
+
+  name               = local.name
+  project_id         = var.project_id
+  region             = var.region
+  network_id         = module.network.network_id
+  retained_backups   = 14
+  database_secret_id = module.secrets.ids["database-credentials"]
+}
+
+module "memorystore" {
+  source = "../../modules/gcp-memorystore"
+
+  name       = local.name
+  project_id = var.project_id
+  region     = var.region
+  network_id = module.network.network_id
+}
+
+module "secrets" {
+  source = "../../modules/gcp-secret-manager"
+
+  project_id             = var.project_id
+  prefix                 = "fediflow-production"
+  replica_kms_keys       = { (var.region) = module.kms.secret_manager_key_id }
+  reader_service_account = module.gke.external_secrets_service_account
+}

@@ -1,0 +1,19 @@
+output "cluster_name" {
+  description = "GKE cluster name."
+  value       = module.gke.cluster_name
+}
+
+output "external_secrets_service_account" {
+  description = "Google service account for the external-secrets ServiceAccount annotation."
+  value       = module.gke.external_secrets_service_account
+}
+
+output "cloud_sql_private_ip" {
+  description = "Private IP of the subscriber database."
+  value       = module.cloud_sql.private_ip_address
+}
+
+output "memorystore_host" {
+  description = "Private IP of the cache (TLS 6378)."
+  value       = module.memorystore.host
+}

@@ -1,0 +1,29 @@
+variable "project_id" {
+  description = "Google Cloud project of the DR environment."
+  type        = string
+}
+
+variable "region" {
+  description = "Region of the DR environment."
+  type        = string
+
+  validation {
+    condition     = startswith(var.region, "europe-")
+    error_message = "region must be a europe-* region (data residency)."
+  }
+}
+
+variable "address_space" {
+  description = "CIDR the network is cut from, distinct from AWS (10.10-10.30) and Azure (10.40)."
+  type        = string
+}
+
+variable "kubernetes_version" {
+  description = "GKE Kubernetes minor (keep equal to the AWS clusters)."
+  type        = string
+}
+
+variable "master_authorized_cidrs" {
+  description = "Ranges allowed to reach the GKE control plane (the VPN from the operators' network)."
+  type        = list(string)
+}

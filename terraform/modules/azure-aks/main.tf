@@ -1,0 +1,135 @@
+# AKS with the same guarantees as terraform/modules/eks: secrets encrypted in etcd with a Key Vault
+# key (KMS v2), an API server that is private or limited to named ranges, Entra ID workload
+# identity (OIDC issuer + federated credentials) instead of node credentials, autoscaling pools.
+resource "azurerm_user_assigned_identity" "control_plane" {
+  count = var.create ? 1 : 0
+
+  name                = "${var.name}-control-plane"
+  location            = var.location
+  resource_group_name = var.resource_group_name
+  tags                = var.tags
+}
+
+# The control plane unwraps the etcd encryption key with its own identity.
+resource "azurerm_role_assignment" "kms" {
+  count = var.create ? 1 : 0
+
+  scope                = var.key_vault_id
+  role_definition_name = "Key Vault Crypto User"
+  principal_id         = azurerm_user_assigned_identity.control_plane[0].principal_id
+}
+
+resource "azurerm_kubernetes_cluster" "this" {
+  count = var.create ? 1 : 0
+
+  name                = var.name
+  location            = var.location
+  resource_group_name = var.resource_group_name
+  dns_prefix          = var.name
+  kubernetes_version  = var.kubernetes_version
+  sku_tier            = "Standard"
+
+  automatic_upgrade_channel = "patch"
+  node_os_upgrade_channel   = "NodeImage"
+
+  private_cluster_enabled = var.private_cluster
+  dynamic "api_server_access_profile" {
+    for_each = var.private_cluster ? [] : [1]
+    content {
+      authorized_ip_ranges = var.api_authorized_ip_ranges
+    }
+  }
+
+  oidc_issuer_enabled       = true
+  workload_identity_enabled = true
+  local_account_disabled    = true
+  azure_active_directory_role_based_access_control {
+    azure_rbac_enabled = true
+  }
+
+  identity {
+    type         = "UserAssigned"
+    identity_ids = [azurerm_user_assigned_identity.control_plane[0].id]
+  }
+
+  key_management_service {
+    key_vault_key_id         = var.etcd_key_id
+    key_vault_network_access = "Private"
+  }
+
+  default_node_pool {
+    name                 = "system"
+    vm_size              = var.system_vm_size
+    vnet_subnet_id       = var.node_subnet_id
+    zones                = ["1", "2", "3"]
+    auto_scaling_enabled = true
+    min_count            = 2
+    max_count            = 3
+    os_sku               = "AzureLinux"
+
+    only_critical_addons_enabled = true
+    upgrade_settings {
+      max_surge = "33%"
+    }
+  }
+
+  # Azure CNI Overlay with the Cilium data plane (enforces NetworkPolicies); egress through the
+  # standard load balancer.
+  network_profile {
+    network_plugin      = "azure"
+    network_plugin_mode = "overlay"
+    network_policy      = "cilium"
+    network_data_plane  = "cilium"
+    load_balancer_sku   = "standard"
+    outbound_type       = "loadBalancer"
+  }
+
+  tags = var.tags
+
+  depends_on = [azurerm_role_assignment.kms]
+}
+
+# FediFlow's workloads: spread over three zones, scaled by the cluster autoscaler.
+resource "azurerm_kubernetes_cluster_node_pool" "workloads" {
+  count = var.create ? 1 : 0
+
+  name                  = "workloads"
+  kubernetes_cluster_id = azurerm_kubernetes_cluster.this[0].id
+  vm_size               = var.workload_vm_size
+  vnet_subnet_id        = var.node_subnet_id
+  zones                 = ["1", "2", "3"]
+  auto_scaling_enabled  = true
+  min_count             = var.workload_min_count
+  max_count             = var.workload_max_count
+  os_sku                = "AzureLinux"
+  tags                  = var.tags
+}
+
+# External Secrets reads Key Vault as its own ServiceAccount (deploy/platform/components/azure).
+resource "azurerm_user_assigned_identity" "external_secrets" {
+  count = var.create ? 1 : 0
+
+  name                = "${var.name}-external-secrets"
+  location            = var.location
+  resource_group_name = var.resource_group_name
+  tags                = var.tags
+}
+
+resource "azurerm_federated_identity_credential" "external_secrets" {
+  count = var.create ? 1 : 0
+
+  name                = "external-secrets"
+  resource_group_name = var.resource_group_name
+  parent_id           = azurerm_user_assigned_identity.external_secrets[0].id
+  issuer              = azurerm_kubernetes_cluster.this[0].oidc_issuer_url
+  subject             = "system:serviceaccount:external-secrets:external-secrets"
+  audience            = ["api://AzureADTokenExchange"]
+}
+
+resource "azurerm_role_assignment" "external_secrets" {
+  count = var.create ? 1 : 0
+
+  scope                = var.key_vault_id
+  role_definition_name = "Key Vault Secrets User"
+  principal_id         = azurerm_user_assigned_identity.external_secrets[0].principal_id
+}
