@@ -5,6 +5,7 @@ import { TimelineIndexes1764170000000 } from './1764170000000-timeline-indexes';
 import { CreateDomainBlocks1764180000000 } from './1764180000000-create-domain-blocks';
 import { CreateDeliveryFailures1764190000000 } from './1764190000000-create-delivery-failures';
 import { StatusInReplyToUri1764200000000 } from './1764200000000-status-in-reply-to-uri';
+import { AccountFields1764210000000 } from './1764210000000-account-fields';
 
 /** Every migration, oldest first. Listed explicitly because the services are bundled. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   CreateDomainBlocks1764180000000,
   CreateDeliveryFailures1764190000000,
   StatusInReplyToUri1764200000000,
+  AccountFields1764210000000,
 ];
