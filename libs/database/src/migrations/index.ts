@@ -6,6 +6,7 @@ import { CreateDomainBlocks1764180000000 } from './1764180000000-create-domain-b
 import { CreateDeliveryFailures1764190000000 } from './1764190000000-create-delivery-failures';
 import { StatusInReplyToUri1764200000000 } from './1764200000000-status-in-reply-to-uri';
 import { AccountFields1764210000000 } from './1764210000000-account-fields';
+import { CreateTagFollows1764220000000 } from './1764220000000-create-tag-follows';
 
 /** Every migration, oldest first. Listed explicitly because the services are bundled. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   CreateDeliveryFailures1764190000000,
   StatusInReplyToUri1764200000000,
   AccountFields1764210000000,
+  CreateTagFollows1764220000000,
 ];
