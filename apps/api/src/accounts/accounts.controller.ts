@@ -142,8 +142,16 @@ export class AccountsController {
     const account = await this.mustFind(id);
     const options = parseInput(statusesQuery, query);
     const page = parsePage(query);
-    if (options.pinned || options.only_media) return []; // no pins or media yet
+    if (options.only_media) return []; // no media yet
     const params: unknown[] = [token?.accountId ?? null, account.id];
+    if (options.pinned) {
+      // At most MAX_PINS (status-marks.service.ts), so all on one page, newest first.
+      return this.statuses.page(
+        `SELECT s.id FROM status_pins p JOIN statuses s ON s.id = p.status_id
+          WHERE p.account_id = $2 AND ${VISIBLE_TO_VIEWER}`,
+        params,
+      );
+    }
     const { where, ascending } = pageConditions('s.id', page, params);
     const filters = [
       options.exclude_replies ? 's.in_reply_to_id IS NULL' : 'TRUE',

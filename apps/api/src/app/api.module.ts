@@ -15,6 +15,8 @@ import { NotificationsController } from '../notifications/notifications.controll
 import { OAuthModule } from '../oauth/oauth.module';
 import { SearchModule } from '../search/search.controller';
 import { StatusInteractionsController } from '../statuses/status-interactions.controller';
+import { StatusMarksController } from '../statuses/status-marks.controller';
+import { StatusMarksService } from '../statuses/status-marks.service';
 import { StatusesController } from '../statuses/statuses.controller';
 import { TagView } from '../tags/tag.view';
 import { TagsController } from '../tags/tags.controller';
@@ -33,11 +35,12 @@ class AccountsModule {}
   controllers: [
     StatusesController,
     StatusInteractionsController,
+    StatusMarksController,
     TimelinesController,
     NotificationsController,
     TagsController,
   ],
-  providers: [StatusesService, TagView],
+  providers: [StatusesService, StatusMarksService, TagView],
 })
 class StatusesModule {}
 

@@ -36,8 +36,6 @@ export class ClientStartupController {
     'v1/lists',
     'v1/blocks',
     'v1/mutes',
-    'v1/bookmarks',
-    'v1/favourites',
     'v1/conversations',
     'v1/domain_blocks',
     'v1/endorsements',

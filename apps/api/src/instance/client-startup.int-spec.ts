@@ -117,12 +117,58 @@ describe('client start-up endpoints', () => {
     expect((await anonymous.get('/api/v1/statuses/999999/history')).status).toBe(404);
   });
 
+  it('bookmarks and pins statuses, and lists bookmarks and favourites newest mark first', async () => {
+    const post = async (member: Member, status: string, visibility = 'public') =>
+      (await member.client.post<{ id: string }>('/api/v1/statuses', { status, visibility })).body
+        .id;
+    const first = await post(bob, 'first');
+    const second = await post(bob, 'second');
+    await alice.client.post(`/api/v1/statuses/${second}/bookmark`);
+    const marked = await alice.client.post<{ bookmarked: boolean }>(
+      `/api/v1/statuses/${first}/bookmark`,
+    );
+    expect(marked.body.bookmarked).toBe(true);
+    const bookmarks = await alice.client.get<{ id: string }[]>('/api/v1/bookmarks');
+    expect(bookmarks.body.map((s) => s.id)).toEqual([first, second]);
+    await alice.client.post(`/api/v1/statuses/${first}/unbookmark`);
+    expect((await alice.client.get<{ id: string }[]>('/api/v1/bookmarks')).body).toHaveLength(1);
+    expect((await bob.client.get<unknown[]>('/api/v1/bookmarks')).body).toEqual([]);
+
+    await alice.client.post(`/api/v1/statuses/${second}/favourite`);
+    await alice.client.post(`/api/v1/statuses/${first}/favourite`);
+    const favourites = await alice.client.get<{ id: string; favourited: boolean }[]>(
+      '/api/v1/favourites?limit=1',
+    );
+    expect(favourites.body.map((s) => [s.id, s.favourited])).toEqual([[first, true]]);
+    expect(favourites.headers.get('link')).toMatch(/rel="next"/);
+
+    const pinned = await bob.client.post<{ pinned: boolean }>(`/api/v1/statuses/${first}/pin`);
+    expect([pinned.status, pinned.body.pinned]).toEqual([200, true]);
+    const profilePins = await anonymous.get<{ id: string }[]>(
+      `/api/v1/accounts/${bob.accountId}/statuses?pinned=true`,
+    );
+    expect(profilePins.body.map((s) => s.id)).toEqual([first]);
+    // Mastodon's rules: not someone else's, not followers-only, at most five.
+    expect((await alice.client.post(`/api/v1/statuses/${second}/pin`)).status).toBe(422);
+    const privateOne = await post(bob, 'private', 'private');
+    expect((await bob.client.post(`/api/v1/statuses/${privateOne}/pin`)).status).toBe(422);
+    for (const n of [1, 2, 3, 4]) {
+      expect(
+        (await bob.client.post(`/api/v1/statuses/${await post(bob, `p${n}`)}/pin`)).status,
+      ).toBe(200);
+    }
+    const sixth = await bob.client.post<{ error: string }>(`/api/v1/statuses/${second}/pin`);
+    expect([sixth.status, sixth.body.error]).toEqual([422, expect.stringMatching(/maximum/)]);
+    const unpinned = await bob.client.post<{ pinned: boolean }>(`/api/v1/statuses/${first}/unpin`);
+    expect(unpinned.body.pinned).toBe(false);
+    expect((await bob.client.post(`/api/v1/statuses/${second}/pin`)).status).toBe(200);
+  });
+
   it('answers the features a member has none of as Mastodon does', async () => {
     for (const path of [
       '/api/v1/lists',
       '/api/v1/blocks',
       '/api/v1/mutes',
-      '/api/v1/bookmarks',
       '/api/v1/conversations',
       '/api/v1/domain_blocks',
       '/api/v1/featured_tags',
