@@ -57,11 +57,11 @@ export class StatusMarksService {
           'Validation failed: Only public and unlisted posts of your own can be pinned',
         );
       }
-      const [{ count }]: { count: number }[] = await manager.query(
+      const [pins]: { count: number }[] = await manager.query(
         `SELECT count(*)::int AS count FROM status_pins WHERE account_id = $1 AND status_id <> $2`,
         [accountId, statusId],
       );
-      if (count >= MAX_PINS) {
+      if ((pins?.count ?? 0) >= MAX_PINS) {
         throw new ApiError(
           ErrorCode.Unprocessable,
           'Validation failed: You have already pinned the maximum number of posts',
