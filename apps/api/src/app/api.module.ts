@@ -22,6 +22,7 @@ import { TagView } from '../tags/tag.view';
 import { TagsController } from '../tags/tags.controller';
 import { StatusesService } from '../statuses/statuses.service';
 import { TimelinesController } from '../timelines/timelines.controller';
+import { PublicPagesController } from '../web/public-pages.controller';
 
 @Module({
   imports: [ApiCommonModule, OAuthModule, AccountDirectoryModule],
@@ -51,6 +52,7 @@ class StatusesModule {}
     ClientStartupController,
     MarkersController,
     DefaultImagesController,
+    PublicPagesController,
   ],
 })
 class InstanceModule {}
