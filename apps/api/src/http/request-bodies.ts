@@ -29,7 +29,23 @@ export class UploadedFile {
 
 const FORM = 'application/x-www-form-urlencoded';
 
+/** Limits and our own 422s keep their answer; busboy's parse errors carry no status of their own. */
+function isClientError(error: unknown): boolean {
+  if (error instanceof ApiError) return true;
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
 async function multipartEntries(request: FastifyRequest): Promise<[string, unknown][]> {
+  try {
+    return await readParts(request);
+  } catch (error) {
+    if (isClientError(error)) throw error;
+    throw ApiError.invalid('request', 'is not a readable multipart/form-data body');
+  }
+}
+
+async function readParts(request: FastifyRequest): Promise<[string, unknown][]> {
   const entries: [string, unknown][] = [];
   for await (const part of request.parts()) {
     if (part.type === 'file') {
