@@ -24,7 +24,7 @@ describe('request bodies', () => {
     await api?.close();
   });
 
-  const patch = (body: BodyInit, contentType?: string) =>
+  const patch = (body: string | FormData, contentType?: string) =>
     fetch(`${api.base}/api/v1/accounts/update_credentials`, {
       method: 'PATCH',
       headers: {
