@@ -105,6 +105,52 @@ describe('Mastodon client libraries against the built api', () => {
     ).rejects.toMatchObject({ statusCode: 422 });
   });
 
+  it('masto.js: the start-up and status endpoints a client calls answer as Mastodon does', async () => {
+    const { token } = await appToken();
+    const asApp = createRestAPIClient({ url: api.base, accessToken: token });
+    const signup = await asApp.v1.accounts.create({
+      username: 'startup_user',
+      email: 'startup@example.test',
+      password: 'correct-horse-battery',
+      agreement: true,
+      locale: 'en',
+    });
+    const member = createRestAPIClient({ url: api.base, accessToken: signup.accessToken });
+    const status = await member.v1.statuses.create({ status: 'startup #MastoTag' });
+
+    expect(await member.v1.tags.$select('mastotag').fetch()).toMatchObject({
+      name: 'mastotag',
+      following: false,
+    });
+    expect(await member.v1.tags.$select('mastotag').follow()).toMatchObject({ following: true });
+    expect((await member.v1.followedTags.list()).map((tag) => tag.name)).toEqual(['mastotag']);
+
+    expect(await member.v1.statuses.$select(status.id).bookmark()).toMatchObject({
+      bookmarked: true,
+    });
+    expect((await member.v1.bookmarks.list()).map((s) => s.id)).toEqual([status.id]);
+    expect(await member.v1.statuses.$select(status.id).pin()).toMatchObject({ pinned: true });
+    await member.v1.statuses.$select(status.id).favourite();
+    const fans = await member.v1.statuses.$select(status.id).favouritedBy.list();
+    expect(fans.map((account) => account.username)).toEqual(['startup_user']);
+    expect(await member.v1.statuses.$select(status.id).rebloggedBy.list()).toEqual([]);
+    const history = await member.v1.statuses.$select(status.id).history.list();
+    expect(history).toHaveLength(1);
+    expect(history[0]?.content).toContain('startup');
+
+    for (const list of [
+      member.v1.lists.list(),
+      member.v1.blocks.list(),
+      member.v1.mutes.list(),
+      member.v1.domainBlocks.list(),
+      member.v1.conversations.list(),
+      member.v1.featuredTags.list(),
+      member.v2.suggestions.list(),
+    ]) {
+      expect(await list).toEqual([]);
+    }
+  });
+
   it('rejects an oversized multipart upload with 413 instead of reading it all', async () => {
     const { token } = await appToken();
     const form = new FormData();
