@@ -24,6 +24,7 @@ import {
 } from './bench/processes.ts';
 import { fanoutBenchmark } from './bench/federation-fanout.ts';
 import { inboxBenchmark } from './bench/federation-inbox.ts';
+import { lambdaColdStarts, reportColdStarts } from './bench/lambda-cold-start.ts';
 import { summariseProfile } from './bench/profile.ts';
 import { BASELINE_QUERY, PAGE_SIZE, TOKEN_QUERY, VIEW_QUERY } from './bench/queries.ts';
 import { DEFAULT_SHAPE, seconds, seed } from './bench/seed.ts';
@@ -37,7 +38,7 @@ then load-tests GET /api/v1/timelines/home against a bare node:http baseline run
 indexed query for the same ${PAGE_SIZE} rows. Rounds alternate between the two; medians are reported.
 Then the federation benchmarks: signed inbox POSTs accepted per second by the federation service
 against a raw node:http inbox (same rounds), and post → last delivery for 10,000 remote followers
-on 100 loopback shared inboxes.
+on 1,000 loopback shared inboxes (--fanout-hosts).
 
 Options:
   --duration <s>      measured seconds per round            (default 10)
@@ -49,9 +50,11 @@ Options:
   --api-node-args <a> extra node arguments for the api, e.g. "--max-semi-space-size=4"
   --sql <statement>   extra SQL after seeding (repeatable), to try a fix, e.g. an index
   --keep-db           keep the database (and print its URL) instead of dropping it
-  --only <sections>   run only these, comma-separated: home, inbox, fanout, federation (= inbox,fanout)
+  --only <sections>   run only these, comma-separated: home, inbox, fanout, federation (= inbox,fanout),
+                      lambda (cold start and zip size of the serverless workers)
   --inbox-activities <n>  distinct signed activities for the inbox rounds (default 10000)
   --fanout-posts <n>  measured posts of the fan-out benchmark          (default 5)
+  --fanout-hosts <n>  loopback servers the 10,000 followers live on    (default 1000)
   --no-build          use dist/apps/* as they are
   --no-pin            do not pin servers / load generator to CPUs with taskset
   -h, --help          show this help
@@ -68,9 +71,10 @@ const { values } = parseArgs({
     'api-node-args': { type: 'string', default: '' },
     sql: { type: 'string', multiple: true, default: [] },
     'keep-db': { type: 'boolean', default: false },
-    only: { type: 'string', default: 'home,federation' },
+    only: { type: 'string', default: 'home,federation,lambda' },
     'inbox-activities': { type: 'string', default: '10000' },
     'fanout-posts': { type: 'string', default: '5' },
+    'fanout-hosts': { type: 'string', default: '1000' },
     'no-build': { type: 'boolean', default: false },
     'no-pin': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -98,8 +102,9 @@ const load: LoadOptions = {
 const rounds = wholeNumber('rounds', values.rounds, 1);
 const inboxActivities = wholeNumber('inbox-activities', values['inbox-activities'], 100);
 const fanoutPosts = wholeNumber('fanout-posts', values['fanout-posts'], 1);
+const fanoutHosts = wholeNumber('fanout-hosts', values['fanout-hosts'], 1);
 
-const SECTIONS = ['home', 'inbox', 'fanout'] as const;
+const SECTIONS = ['home', 'inbox', 'fanout', 'lambda'] as const;
 type Section = (typeof SECTIONS)[number];
 const sections = new Set<Section>(
   values.only.split(',').flatMap((raw): Section[] => {
@@ -111,8 +116,13 @@ const sections = new Set<Section>(
   }),
 );
 // The home timeline needs only the api; federation needs all three services.
+// The serverless workers are bundled by the lambda section itself.
 const projects =
-  sections.has('inbox') || sections.has('fanout') ? ['api', 'federation', 'workers'] : ['api'];
+  sections.has('inbox') || sections.has('fanout')
+    ? ['api', 'federation', 'workers']
+    : sections.has('home')
+      ? ['api']
+      : [];
 
 const TARGET_RATIO = 0.5;
 const DEFECT_RATIO = 0.3;
@@ -198,6 +208,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 // Steps.
 
 function build(): void {
+  if (projects.length === 0) return;
   if (values['no-build']) {
     for (const project of projects)
       if (!existsSync(join(root, `dist/apps/${project}/main.js`)))
@@ -459,8 +470,11 @@ async function main(): Promise<void> {
   build();
   if (pin) pinSelf(1);
 
-  step('Database');
-  await createDatabase();
+  // The lambda section only connects (an empty batch, mail off): the admin database will do.
+  if (projects.length > 0) {
+    step('Database');
+    await createDatabase();
+  }
 
   if (sections.has('home')) await homeTimeline(pin);
   const context: BenchContext = {
@@ -478,7 +492,18 @@ async function main(): Promise<void> {
   };
   if (sections.has('inbox')) await inboxBenchmark(context, inboxActivities, values.profile);
   if (sections.has('fanout'))
-    await fanoutBenchmark(context, { followers: 10_000, hosts: 100, posts: fanoutPosts });
+    await fanoutBenchmark(context, { followers: 10_000, hosts: fanoutHosts, posts: fanoutPosts });
+  if (sections.has('lambda')) {
+    step('Serverless workers: cold start and package size');
+    const report = reportColdStarts(
+      await lambdaColdStarts({
+        databaseUrl: projects.length > 0 ? databaseUrl : adminUrl,
+        redisUrl,
+        runs: 5,
+      }),
+    );
+    for (const line of report.lines) info(line);
+  }
 
   console.log(`\nbench took ${seconds(benchStarted)}`);
 }

@@ -279,8 +279,16 @@ const serviceEnv: NodeJS.ProcessEnv = {
   PUBLIC_ORIGIN: env['PUBLIC_ORIGIN'] ?? origin,
   DATABASE_URL: databaseUrl,
   REDIS_URL: redisUrl,
-  // The embedded server takes 8 connections in all: 2 per service leaves room for psql.
-  ...(embedded ? { DATABASE_POOL_SIZE: '2' } : {}),
+  // The embedded server takes 8 connections in all: 2 per service leaves room for psql. It runs
+  // one transaction at a time, so queries (and pooled connections) may wait longer than the 1 s
+  // a real server needs.
+  ...(embedded
+    ? {
+        DATABASE_POOL_SIZE: '2',
+        DATABASE_QUERY_TIMEOUT_MS: '10000',
+        DATABASE_CONNECT_TIMEOUT_MS: '10000',
+      }
+    : {}),
   // Ctrl-C should not wait for long-polling clients locally.
   SHUTDOWN_GRACE_MS: env['SHUTDOWN_GRACE_MS'] ?? '5000',
 };

@@ -1,7 +1,7 @@
 /**
  * Fan-out (issue 4): the time from `POST /api/v1/statuses` to the last shared-inbox delivery
  * acknowledged, for a member whose followers (10,000 by default) are remote accounts spread over
- * loopback hosts (100 by default), each host one shared inbox. Built api + workers on their own
+ * loopback hosts (1,000 by default), each host one shared inbox. Built api + workers on their own
  * Redis prefix; the followers are inserted with set-based SQL. See docs/benchmarks.md.
  */
 import { registerApp, registerMember } from '@fediflow/testing';
@@ -11,7 +11,8 @@ import { freePort } from './processes.ts';
 import { type BenchContext, fmt, startBuiltService } from './services.ts';
 import { SharedInboxes } from './shared-inboxes.ts';
 
-const TARGET_MS = 2_000;
+/** Issue 12: one post to 10,000 followers on 1,000 hosts, last delivery within 3 s. */
+const TARGET_MS = 3_000;
 const TIMEOUT_MS = 60_000;
 
 export interface FanoutOptions {

@@ -71,6 +71,7 @@ describe('rendered tree', () => {
       'component/mesh',
       'component/monitoring',
       'component/network-policies',
+      'component/serverless-workers',
       'overlay/dev',
       'overlay/dr',
       'overlay/production',

@@ -260,6 +260,74 @@ describe('policy rules reject bad fixtures and accept good blocks', () => {
     ]);
   });
 
+  rule('TF-LAMBDA-RUNTIME', 'Node.js functions on a runtime other than nodejs24.x', async () => {
+    expect(await flagged('lambda', 'TF-LAMBDA-RUNTIME')).toEqual([
+      'main.tf [resource.aws_lambda_function.old_runtime]',
+    ]);
+  });
+
+  rule(
+    'TF-LAMBDA-SQS-PARTIAL-BATCH',
+    'SQS event sources without ReportBatchItemFailures or with batches over 10',
+    async () => {
+      const violations = (await violationsIn('lambda')).filter(
+        (v) => v.ruleId === 'TF-LAMBDA-SQS-PARTIAL-BATCH',
+      );
+      expect(violations.map((v) => v.block)).toEqual([
+        'resource.aws_lambda_event_source_mapping.whole_batch_retried',
+        'resource.aws_lambda_event_source_mapping.whole_batch_retried',
+      ]);
+      expect(violations.map((v) => v.message).join('\n')).toMatch(
+        /ReportBatchItemFailures[\s\S]*batch_size/,
+      );
+    },
+  );
+
+  rule(
+    'TF-LAMBDA-NO-SECRET-ENV',
+    'a secret variable as a value in a function environment',
+    async () => {
+      const violations = (await violationsIn('lambda')).filter(
+        (v) => v.ruleId === 'TF-LAMBDA-NO-SECRET-ENV',
+      );
+      expect(violations.map((v) => v.message)).toEqual([
+        "DATABASE_URL is set in a function's environment: pass DATABASE_URL_SSM_PARAMETER instead",
+      ]);
+    },
+  );
+
+  rule('TF-LAMBDA-VPC', 'functions outside the VPC', async () => {
+    expect(await flagged('lambda', 'TF-LAMBDA-VPC')).toEqual([
+      'main.tf [resource.aws_lambda_function.no_vpc]',
+    ]);
+  });
+
+  rule('TF-LAMBDA-ALARMS', 'functions without throttle and dead-letter-queue alarms', async () => {
+    const violations = (await violationsIn('lambda')).filter(
+      (v) => v.ruleId === 'TF-LAMBDA-ALARMS',
+    );
+    expect(violations.map((v) => v.message)).toEqual([
+      'no CloudWatch alarm on Throttles, ApproximateNumberOfMessagesVisible',
+    ]);
+  });
+
+  rule(
+    'TF-SQS-REDRIVE',
+    'queues without a dead-letter queue (a dead-letter queue itself is fine)',
+    async () => {
+      expect(await flagged('lambda', 'TF-SQS-REDRIVE')).toEqual([
+        'main.tf [resource.aws_sqs_queue.no_dlq]',
+      ]);
+    },
+  );
+
+  it('the serverless-workers module and its environments pass every Lambda rule', async () => {
+    const violations = (
+      await validateTerraform(join(import.meta.dirname, '../../terraform'), { fmt: false })
+    ).violations;
+    expect(violations.filter((v) => /^TF-(LAMBDA|SQS)-/.test(v.ruleId))).toEqual([]);
+  });
+
   it('community modules are judged by their defaults', async () => {
     const violations = await violationsIn('community-modules');
     const byRule = (id: string) =>

@@ -1,5 +1,12 @@
 import { loadConfig } from '@fediflow/config';
-import { FEDERATION_QUEUE_NAME, FederationRuntime, RemoteServer } from '@fediflow/federation';
+import {
+  FEDERATION_QUEUE_NAME,
+  FederationRuntime,
+  gotosocialActorProblems,
+  mastodonActorProblems,
+  misskeyActorProblems,
+  RemoteServer,
+} from '@fediflow/federation';
 import { waitFor } from '@fediflow/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -99,16 +106,22 @@ describe('federation service', () => {
       endpoints: { sharedInbox: `${TEST_ORIGIN}/inbox` },
       summary: '<p>Teacher &lt;3<br>maths</p>',
     });
-    const publicKeys = [body.publicKey].flat();
-    expect(publicKeys[0]).toMatchObject({
+    // ONE publicKey object (RSA) with a string id, as Misskey requires; every key, Ed25519
+    // included, in assertionMethod.
+    expect(Array.isArray(body.publicKey)).toBe(false);
+    expect(body.publicKey).toMatchObject({
       id: `${TEST_ORIGIN}/users/alice#main-key`,
       owner: `${TEST_ORIGIN}/users/alice`,
     });
-    expect(publicKeys[0].publicKeyPem).toContain('BEGIN PUBLIC KEY');
-    const assertion = [body.assertionMethod].flat();
-    expect(
-      assertion.map((key: { publicKeyMultibase: string }) => key.publicKeyMultibase),
-    ).toHaveLength(2);
+    expect(body.publicKey.publicKeyPem).toContain('BEGIN PUBLIC KEY');
+    const assertion = [body.assertionMethod].flat() as { id: string; publicKeyMultibase: string }[];
+    expect(assertion).toHaveLength(2);
+    // z6Mk… is the multibase prefix of an Ed25519 key (FEP-521a); the RSA key comes first.
+    expect(assertion[0]!.publicKeyMultibase).not.toMatch(/^z6Mk/);
+    expect(assertion[1]!.publicKeyMultibase).toMatch(/^z6Mk/);
+    expect(misskeyActorProblems(body, `${TEST_ORIGIN}/users/alice`)).toEqual([]);
+    expect(mastodonActorProblems(body)).toEqual([]);
+    expect(gotosocialActorProblems(body)).toEqual([]);
     expect(JSON.stringify(body)).not.toContain('privateKey');
 
     const again = await getJson(`${service.base}/users/alice`);

@@ -69,8 +69,15 @@ describe('workers against real PostgreSQL and Redis', () => {
     expect(succeeded.detail).toEqual({ deleted: 0 });
     const schedulers = await service.app.get(Queues).get(HOUSEKEEPING_QUEUE).getJobSchedulers();
     expect(schedulers.map((scheduler) => scheduler.key).sort()).toEqual(
-      [HousekeepingJob.PruneDeliveryFailures, HousekeepingJob.PruneJobRuns].sort(),
+      Object.values(HousekeepingJob).sort(),
     );
+    // The follow re-send pass runs too (nothing pending here).
+    const resend = await waitFor('the follow re-send run', async () =>
+      (await jobRuns()).find(
+        (run) => run.job === HousekeepingJob.ResendFollowRequests && run.outcome === 'succeeded',
+      ),
+    );
+    expect(resend.detail).toEqual({ resent: 0 });
 
     // The same interval delivered again (another replica, a retry) is skipped, not re-run.
     await service.app

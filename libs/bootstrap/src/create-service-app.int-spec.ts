@@ -1,6 +1,6 @@
 import { Controller, Get, Module, Query } from '@nestjs/common';
 import { loadConfig, type ApiConfig } from '@fediflow/config';
-import { createDataSource, runMigrations } from '@fediflow/database';
+import { createDataSource, DatabaseConnector, runMigrations } from '@fediflow/database';
 import {
   isolatedInfrastructure,
   startTcpProxy,
@@ -49,13 +49,17 @@ describe('a service started by createServiceApp, against real PostgreSQL and Red
     return { ...loaded, PORT: 0, METRICS_PORT: 0 };
   }
 
-  async function start(overrides?: Record<string, string>) {
+  /** Starts the service; unless told not to, waits until PostgreSQL is connected (not 503). */
+  async function start(overrides?: Record<string, string>, options = { connected: true }) {
     service = await createServiceApp({
       config: config(overrides),
       imports: [SlowModule],
       host: '127.0.0.1',
     });
     const { port, metricsPort } = await service.listen();
+    const connector = service.app.get(DatabaseConnector);
+    if (options.connected)
+      await waitFor('PostgreSQL connected', async () => connector.available || undefined);
     return { base: `http://127.0.0.1:${port}`, metrics: `http://127.0.0.1:${metricsPort}` };
   }
 
@@ -111,7 +115,7 @@ describe('a service started by createServiceApp, against real PostgreSQL and Red
     );
     url.hostname = '127.0.0.1';
     url.port = String(proxy.port);
-    const { base } = await start({ DATABASE_URL: url.toString() });
+    const { base } = await start({ DATABASE_URL: url.toString() }, { connected: false });
 
     expect((await fetch(`${base}/health`)).status).toBe(200);
     const down = await waitForStatus(`${base}/ready`, 503);

@@ -1,16 +1,21 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { CommonConfig, ServiceName } from '@fediflow/config';
+import { DatabaseConnector } from '@fediflow/database';
 import { ShutdownState } from '@fediflow/health';
 import {
   createLogger,
   createMetricsRegistry,
   HttpMetrics,
   PinoNestLogger,
+  routeLogTapeToPino,
   startMetricsServer,
   type MetricsServer,
 } from '@fediflow/observability';
-import type { Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
+import { DependencyUnavailableError } from './errors/dependency-unavailable';
+import { ServiceExceptionFilter } from './errors/service-exception.filter';
+import { installInputLimits } from './input/input-limits';
 import { serviceModule, type ServiceModuleOptions } from './service-module';
 
 /** Probes and scrapes are not traffic: they would drown the access log. */
@@ -33,12 +38,18 @@ export async function createServiceApp(
   options: Omit<ServiceModuleOptions, 'registry' | 'config'> & {
     config: CommonConfig & { readonly service: ServiceName };
     host?: string;
+    /** Where log lines go (stdout when unset); tests read them here. */
+    logDestination?: DestinationStream;
     /** Service-specific HTTP set-up (Fastify plugins) before the app initialises. */
     configure?: (app: NestFastifyApplication) => Promise<void>;
   },
 ): Promise<ServiceApp> {
   const { config } = options;
-  const logger = createLogger({ service: config.service, level: config.LOG_LEVEL });
+  const logger = createLogger(
+    { service: config.service, level: config.LOG_LEVEL },
+    options.logDestination,
+  );
+  routeLogTapeToPino(logger);
   const registry = createMetricsRegistry(config.service);
   const httpMetrics = new HttpMetrics(registry);
 
@@ -52,6 +63,17 @@ export async function createServiceApp(
     trustProxy: (_address: string, hop: number) => hop < config.TRUST_PROXY_HOPS,
   });
   const fastify = adapter.getInstance();
+  // During a PostgreSQL outage every request but the probes answers 503 at once (the connector's
+  // heartbeat knows), instead of each waiting for its own query to time out.
+  let databaseAvailable = () => false;
+  // A handler-stage hook, after the request hooks (CORS headers, rate limits), so a browser can
+  // read the 503 too; CORS pre-flights are answered before it and need no database.
+  fastify.addHook('preHandler', async (request) => {
+    const path = request.url.split('?', 1)[0] ?? '';
+    if (!QUIET_ROUTES.has(path) && !databaseAvailable()) {
+      throw new DependencyUnavailableError('database');
+    }
+  });
   let draining = false;
   // While draining, every response closes its keep-alive connection, so the listener can close
   // as soon as in-flight requests finish instead of waiting for idle sockets to time out.
@@ -82,6 +104,15 @@ export async function createServiceApp(
     adapter,
     { logger: new PinoNestLogger(logger), abortOnError: false },
   );
+  installInputLimits(app);
+  // Scopes a service registers on Fastify directly (`configure`, e.g. the inboxes) are created
+  // before Nest installs its error handler on the root, so they get the same mapper themselves.
+  const errors = app.get(ServiceExceptionFilter);
+  fastify.addHook('onRegister', (scope) => {
+    scope.setErrorHandler((error, request, reply) => errors.reply(error, request, reply));
+  });
+  const connector = app.get(DatabaseConnector);
+  databaseAvailable = () => connector.available;
   await options.configure?.(app);
   const shutdownState = app.get(ShutdownState);
   let metricsServer: MetricsServer | undefined;

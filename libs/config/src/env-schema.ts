@@ -21,6 +21,13 @@ const commonEnv = z.object({
   PUBLIC_ORIGIN: urlWithProtocols(/^https?$/, 'http(s)'),
   DATABASE_URL: urlWithProtocols(/^postgres(ql)?$/, 'postgres://'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * Longest a query may take (server and client side): a dead or black-holed PostgreSQL costs a
+   * request at most this long before it answers 503. The workers allow longer batch queries.
+   */
+  DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(1_000),
+  /** Longest wait for a new PostgreSQL connection or a free pooled one. */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   REDIS_URL: urlWithProtocols(/^rediss?$/, 'redis:// or rediss://'),
   /** Namespaces every Redis key (and BullMQ queue) so environments can share one Redis safely. */
   REDIS_KEY_PREFIX: z
@@ -43,6 +50,32 @@ const commonEnv = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: urlWithProtocols(/^https?$/, 'http(s)').optional(),
 });
 
+/**
+ * Where the federation service queues inbound activities: Redis (the workers' Fedify queue, as
+ * before) or SQS (consumed by the activityProcessor Lambda). Outbound deliveries stay on Redis.
+ */
+const inboundQueueEnv = {
+  INBOUND_QUEUE: z.enum(['redis', 'sqs']).default('redis'),
+  /** The SQS queue's URL; required with `INBOUND_QUEUE=sqs`. */
+  INBOUND_QUEUE_URL: urlWithProtocols(/^https?$/, 'http(s)').optional(),
+  /** An SQS-compatible endpoint other than AWS's (local emulators, tests); AWS's when unset. */
+  SQS_ENDPOINT_URL: urlWithProtocols(/^https?$/, 'http(s)').optional(),
+};
+
+/** `INBOUND_QUEUE=sqs` needs the queue's URL: refused at boot rather than at the first inbox POST. */
+function requireQueueUrl(
+  config: { INBOUND_QUEUE: 'redis' | 'sqs'; INBOUND_QUEUE_URL?: string | undefined },
+  context: z.RefinementCtx,
+): void {
+  if (config.INBOUND_QUEUE === 'sqs' && config.INBOUND_QUEUE_URL === undefined) {
+    context.addIssue({
+      code: 'custom',
+      path: ['INBOUND_QUEUE_URL'],
+      message: 'must be set when INBOUND_QUEUE=sqs',
+    });
+  }
+}
+
 export const envSchemas = {
   api: commonEnv.extend({
     /** Whether anyone may sign up through the API (institutions usually invite instead). */
@@ -53,19 +86,26 @@ export const envSchemas = {
     /** Account lookup and search resolve remote actors: tests only (SSRF guard), as below. */
     FEDERATION_ALLOW_PRIVATE_ADDRESSES: flag.default(false),
   }),
-  federation: commonEnv.extend({
-    /** Let Fedify fetch from and deliver to private/loopback addresses: tests only (SSRF guard). */
-    FEDERATION_ALLOW_PRIVATE_ADDRESSES: flag.default(false),
-    /** Published as NodeInfo's `openRegistrations`: set it as the api's, which enforces it. */
-    REGISTRATIONS_OPEN: registrationsOpen,
-  }),
-  workers: commonEnv.extend({
-    /** Let Fedify fetch from and deliver to private/loopback addresses: tests only (SSRF guard). */
-    FEDERATION_ALLOW_PRIVATE_ADDRESSES: flag.default(false),
-    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
-    /** Outgoing mail (email digest); mail is not sent when unset. */
-    SMTP_URL: urlWithProtocols(/^smtps?$/, 'smtp:// or smtps://').optional(),
-  }),
+  federation: commonEnv
+    .extend({
+      /** Let Fedify fetch from and deliver to private/loopback addresses: tests only (SSRF guard). */
+      FEDERATION_ALLOW_PRIVATE_ADDRESSES: flag.default(false),
+      /** Published as NodeInfo's `openRegistrations`: set it as the api's, which enforces it. */
+      REGISTRATIONS_OPEN: registrationsOpen,
+      ...inboundQueueEnv,
+    })
+    .superRefine(requireQueueUrl),
+  workers: commonEnv
+    .extend({
+      /** Let Fedify fetch from and deliver to private/loopback addresses: tests only (SSRF guard). */
+      FEDERATION_ALLOW_PRIVATE_ADDRESSES: flag.default(false),
+      WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+      DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+      /** Outgoing mail (email digest); mail is not sent when unset. */
+      SMTP_URL: urlWithProtocols(/^smtps?$/, 'smtp:// or smtps://').optional(),
+      ...inboundQueueEnv,
+    })
+    .superRefine(requireQueueUrl),
   /** The one-shot schema migration (`node dist/apps/api/migrate.js`, a pre-rollout Job). */
   migrate: commonEnv.pick({ NODE_ENV: true, LOG_LEVEL: true, DATABASE_URL: true }),
 } satisfies Record<ServiceName | 'migrate', z.ZodObject>;

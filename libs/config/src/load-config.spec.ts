@@ -82,4 +82,21 @@ describe('loadConfig', () => {
       'WORKER_CONCURRENCY',
     );
   });
+
+  it('queues inbound activities on Redis unless INBOUND_QUEUE=sqs, which needs the queue URL', () => {
+    expect(loadConfig('federation', valid).INBOUND_QUEUE).toBe('redis');
+    expect(() => loadConfig('federation', { ...valid, INBOUND_QUEUE: 'sqs' })).toThrow(
+      'INBOUND_QUEUE_URL is required but not set',
+    );
+    const url = 'https://sqs.eu-west-1.amazonaws.com/123456789012/fediflow-activity-processor';
+    const config = loadConfig('workers', {
+      ...valid,
+      INBOUND_QUEUE: 'sqs',
+      INBOUND_QUEUE_URL: url,
+    });
+    expect(config).toMatchObject({ INBOUND_QUEUE: 'sqs', INBOUND_QUEUE_URL: url });
+    expect(() => loadConfig('federation', { ...valid, INBOUND_QUEUE: 'kafka' })).toThrow(
+      /INBOUND_QUEUE Invalid option/,
+    );
+  });
 });

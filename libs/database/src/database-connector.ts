@@ -1,43 +1,78 @@
 import { Logger } from '@nestjs/common';
+import type { Pool, PoolClient, QueryConfig } from 'pg';
 import type { DataSource } from 'typeorm';
 
 const MAX_RETRY_DELAY_MS = 5_000;
 
+export interface DatabaseConnectorOptions {
+  /** How often a connected service checks that PostgreSQL still answers. */
+  heartbeatIntervalMs?: number;
+  /** A heartbeat slower than this marks PostgreSQL unavailable (a black-holed server). */
+  heartbeatTimeoutMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
 /**
  * Connects a DataSource in the background and keeps trying until it succeeds, so a service starts
  * (and reports itself not ready) while PostgreSQL is unreachable instead of crash-looping. Once
- * connected, the pg pool replaces broken connections by itself.
+ * connected, a heartbeat tells whether PostgreSQL answers *now* (`available`): request paths
+ * answer 503 at once during an outage instead of each waiting for its own query to time out.
  */
 export class DatabaseConnector {
   private readonly logger = new Logger(DatabaseConnector.name);
+  private readonly heartbeatIntervalMs: number;
+  private readonly heartbeatTimeoutMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
   private stopped = false;
   private attempt: Promise<void> | undefined;
+  private heartbeat: Promise<void> | undefined;
+  private wakeHeartbeat: (() => void) | undefined;
   private lastError: string | undefined;
+  private answering = true;
 
   constructor(
     readonly dataSource: DataSource,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
-      new Promise((resolve) => setTimeout(resolve, ms).unref()),
-  ) {}
+    options: DatabaseConnectorOptions = {},
+  ) {
+    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 500;
+    this.heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 1_000;
+    this.sleep =
+      options.sleep ??
+      ((ms) =>
+        new Promise((resolve) => {
+          this.wakeHeartbeat = resolve;
+          setTimeout(resolve, ms).unref();
+        }));
+  }
 
+  /** The first connection succeeded (the DataSource is usable, though PostgreSQL may be down). */
   get connected(): boolean {
     return this.dataSource.isInitialized;
   }
 
-  /** Why the last attempt failed, for readiness details. */
+  /** Connected, and the latest heartbeat was answered in time. */
+  get available(): boolean {
+    return this.connected && this.answering;
+  }
+
+  /** Why the last attempt or heartbeat failed, for readiness details and 503 logs. */
   get lastConnectError(): string | undefined {
     return this.lastError;
   }
 
   /** Starts connecting (idempotent); the promise settles once connected or stopped. */
   start(): Promise<void> {
-    this.attempt ??= this.connectUntilStopped();
+    this.attempt ??= this.connectUntilStopped().then(() => {
+      if (!this.stopped) this.heartbeat = this.beatUntilStopped();
+    });
     return this.attempt;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.wakeHeartbeat?.();
     await this.attempt;
+    await this.heartbeat;
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 
@@ -46,6 +81,7 @@ export class DatabaseConnector {
       try {
         await this.dataSource.initialize();
         this.lastError = undefined;
+        dropStuckConnections(this.pool());
         if (failures > 0)
           this.logger.log(`connected to PostgreSQL after ${failures} failed attempts`);
         return;
@@ -58,4 +94,41 @@ export class DatabaseConnector {
       }
     }
   }
+
+  private async beatUntilStopped(): Promise<void> {
+    while (!this.stopped) {
+      await this.sleep(this.heartbeatIntervalMs);
+      if (this.stopped) return;
+      try {
+        // pg honours a per-query `query_timeout` (its types do not declare it).
+        const probe = { text: 'SELECT 1', query_timeout: this.heartbeatTimeoutMs } as QueryConfig;
+        await this.pool().query(probe);
+        if (!this.answering) this.logger.log('PostgreSQL answers again');
+        this.answering = true;
+        this.lastError = undefined;
+      } catch (error) {
+        this.lastError = error instanceof Error ? error.message : String(error);
+        if (this.answering) this.logger.warn(`PostgreSQL not answering: ${this.lastError}`);
+        this.answering = false;
+      }
+    }
+  }
+
+  private pool(): Pool {
+    return (this.dataSource.driver as unknown as { master: Pool }).master;
+  }
+}
+
+/**
+ * A pooled connection whose query timed out client-side still waits for that answer, and every
+ * later query on it queues behind it; after a network partition that answer may never come.
+ * Such a connection is closed when it returns to the pool instead of being handed out again.
+ */
+function dropStuckConnections(pool: Pool): void {
+  pool.on('release', (error: Error | undefined, client: PoolClient) => {
+    const internals = client as unknown as { _activeQuery?: unknown };
+    // end() marks the client as ending at once (the pool then removes it) and, with a query
+    // still in flight, destroys the socket rather than waiting for it.
+    if (!error && internals._activeQuery) void client.end().catch(() => undefined);
+  });
 }

@@ -21,12 +21,17 @@ import { DatabaseConnector } from './database-connector';
           url: config.DATABASE_URL,
           applicationName: `fediflow-${config.service}`,
           poolSize: config.DATABASE_POOL_SIZE,
+          queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS,
+          connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
         }),
     },
     {
       provide: DatabaseConnector,
-      inject: [DataSource],
-      useFactory: (dataSource: DataSource) => new DatabaseConnector(dataSource),
+      inject: [DataSource, APP_CONFIG],
+      // A heartbeat slower than a query may be marks PostgreSQL down (a slow embedded server
+      // with a long query timeout is not mistaken for an outage).
+      useFactory: (dataSource: DataSource, config: CommonConfig) =>
+        new DatabaseConnector(dataSource, { heartbeatTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS }),
     },
   ],
   exports: [DataSource, DatabaseConnector],

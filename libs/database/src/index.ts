@@ -6,3 +6,4 @@ export * from './entities';
 export * from './run-migrations';
 export { migrations } from './migrations';
 export * from './sql-results';
+export * from './database-errors';

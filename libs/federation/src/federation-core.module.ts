@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type CommonConfig, type ServiceName } from '@fediflow/config';
 import { createRedisConnection } from '@fediflow/redis';
+import type { MessageQueue } from '@fedify/fedify';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ActorKeyStore } from './actor-keys';
@@ -11,6 +12,7 @@ import { federationKeyPrefix } from './federation-keys';
 import { installOutboundHttp } from './outbound-http';
 import { RedisKvStore } from './redis-kv.store';
 import { RedisMessageQueue } from './redis-message.queue';
+import { SqsMessageQueue } from './sqs-message.queue';
 import { fediflowVersion } from './software-version';
 
 /** What the federation and workers services both configure. */
@@ -19,6 +21,10 @@ export type FederationRuntimeConfig = CommonConfig & {
   readonly FEDERATION_ALLOW_PRIVATE_ADDRESSES?: boolean;
   /** Announced in NodeInfo (the api enforces it; the workers do not read it). */
   readonly REGISTRATIONS_OPEN?: boolean;
+  /** `sqs`: inbound activities are queued on SQS for the activityProcessor Lambda. */
+  readonly INBOUND_QUEUE?: 'redis' | 'sqs';
+  readonly INBOUND_QUEUE_URL?: string;
+  readonly SQS_ENDPOINT_URL?: string;
 };
 
 /** The name of Fedify's queue (inbox and outbox) below the federation key prefix. */
@@ -39,6 +45,8 @@ export class FederationRuntime implements OnApplicationShutdown {
   /** The admin domain-block list: no inbound from, no delivery to these domains. */
   readonly domainBlocks: DomainBlocks;
   readonly queue: RedisMessageQueue;
+  /** Where inbound activities are queued: `queue`, or SQS with `INBOUND_QUEUE=sqs`. */
+  readonly inboxQueue: MessageQueue;
   /** Fedify's key-value store (remote documents, public keys, idempotence). */
   readonly kv: RedisKvStore;
   /** Per-host circuits of outgoing deliveries (Redis, shared by every worker). */
@@ -77,12 +85,21 @@ export class FederationRuntime implements OnApplicationShutdown {
     this.domainBlocks = new DomainBlocks(db);
     this.queue = new RedisMessageQueue({
       redis: this.queueRedis,
+      // Web nodes enqueue on request paths: fail fast (503) rather than wait for Redis.
+      producer: config.service === 'workers' ? undefined : this.kvRedis,
       keyPrefix,
       name: FEDERATION_QUEUE_NAME,
       // Deliveries mostly wait on remote servers: one worker keeps many in flight.
       concurrency: FEDERATION_QUEUE_CONCURRENCY,
       logger,
     });
+    this.inboxQueue =
+      config.INBOUND_QUEUE === 'sqs' && config.INBOUND_QUEUE_URL
+        ? new SqsMessageQueue({
+            queueUrl: config.INBOUND_QUEUE_URL,
+            endpoint: config.SQS_ENDPOINT_URL,
+          })
+        : this.queue;
     this.kv = new RedisKvStore({ redis: this.kvRedis, keyPrefix });
     this.circuits = new CircuitBreaker(this.queueRedis, { keyPrefix });
     this.deliveryFailures = new DeliveryFailures(db);
@@ -98,6 +115,7 @@ export class FederationRuntime implements OnApplicationShutdown {
       keys: this.keys,
       kv: this.kv,
       queue: this.queue,
+      ...(this.inboxQueue === this.queue ? {} : { inboxQueue: this.inboxQueue }),
       allowPrivateAddress,
       domainBlocks: this.domainBlocks,
       openRegistrations: config.REGISTRATIONS_OPEN ?? false,

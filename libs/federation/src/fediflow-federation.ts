@@ -5,7 +5,7 @@ import {
   type KvStore,
   type MessageQueue,
 } from '@fedify/fedify';
-import { Endpoints, Note, Person, type Activity, type Recipient } from '@fedify/fedify/vocab';
+import { Note, type Activity, type Recipient } from '@fedify/fedify/vocab';
 import type { DataSource } from 'typeorm';
 import type { ActorKeyStore } from './actor-keys';
 import type { DeliveryGate } from './delivery/delivery-gate';
@@ -19,8 +19,8 @@ import {
   type LocalStatusRow,
 } from './local-actors';
 import { createActivity, toNote } from './outbound-activities';
-import { textToHtml } from './remote-text';
-import { instant } from './temporal';
+import { loadOutboundNote, loadOutboundNotes } from './outbound-notes';
+import { toPerson } from './local-person';
 
 /** Fedify carries no per-request data here: every handler reads PostgreSQL itself. */
 export type FediflowFederation = Federation<void>;
@@ -36,6 +36,8 @@ export interface FediflowFederationOptions {
   keys: ActorKeyStore;
   kv: KvStore;
   queue: MessageQueue;
+  /** Inbound activities go here instead of `queue` (SQS for the Lambda); deliveries stay on `queue`. */
+  inboxQueue?: MessageQueue;
   /** Tests only: fetch from and deliver to loopback/private addresses. */
   allowPrivateAddress: boolean;
   /** `version` of NodeInfo's software. */
@@ -57,15 +59,17 @@ export interface FediflowFederationOptions {
  */
 export function createFediflowFederation(options: FediflowFederationOptions): FediflowFederation {
   const { db, keys } = options;
+  const delivery = options.delivery?.federationOptions(options.queue);
+  const queue = delivery?.queue ?? options.queue;
   const federation = createFederation<void>({
     kv: options.kv,
-    queue: options.queue,
     manuallyStartQueue: true,
     origin: options.origin,
     allowPrivateAddress: options.allowPrivateAddress,
     firstKnock: 'draft-cavage-http-signatures-12',
     userAgent: { software: `FediFlow/${options.softwareVersion ?? '0.0.0'}` },
-    ...options.delivery?.federationOptions(options.queue),
+    ...delivery,
+    queue: options.inboxQueue ? { inbox: options.inboxQueue, outbox: queue, fanout: queue } : queue,
   });
 
   // Unknown owners get no first page, so Fedify asks the dispatcher, which answers 404.
@@ -77,25 +81,7 @@ export function createFediflowFederation(options: FediflowFederationOptions): Fe
       const account = await findLocalAccount(db, identifier);
       // Identifiers are exact: `/users/Alice` is not alice's URI.
       if (!account || account.username !== identifier) return null;
-      const pairs = await ctx.getActorKeyPairs(identifier);
-      return new Person({
-        id: ctx.getActorUri(identifier),
-        preferredUsername: account.username,
-        name: account.display_name || account.username,
-        summary: account.note ? textToHtml(account.note) : null,
-        url: new URL(`/@${account.username}`, options.origin),
-        published: instant(account.created_at),
-        manuallyApprovesFollowers: account.locked,
-        discoverable: account.discoverable,
-        inbox: ctx.getInboxUri(identifier),
-        endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
-        outbox: ctx.getOutboxUri(identifier),
-        followers: ctx.getFollowersUri(identifier),
-        following: ctx.getFollowingUri(identifier),
-        // RSA first: Mastodon reads (and verifies with) the first key only.
-        publicKeys: pairs.map((pair) => pair.cryptographicKey),
-        assertionMethods: pairs.map((pair) => pair.multikey),
-      });
+      return toPerson(ctx, account, await ctx.getActorKeyPairs(identifier));
     })
     .mapHandle(async (_ctx, username) => (await findLocalAccount(db, username))?.username ?? null)
     .setKeyPairsDispatcher(async (_ctx, identifier) => {
@@ -153,7 +139,8 @@ export function createFediflowFederation(options: FediflowFederationOptions): Fe
           ORDER BY s.id DESC LIMIT ${PAGE_SIZE + 1}`,
         [account.id, cursor === FIRST_CURSOR ? null : cursor],
       )) as LocalStatusRow[];
-      return page(rows, (row): Activity => createActivity(ctx, row));
+      const notes = await loadOutboundNotes(db, ctx, rows);
+      return page(rows, (_row, index): Activity => createActivity(ctx, notes[index]!));
     })
     .setCounter(async (_ctx, identifier) => {
       const account = await findExact(db, identifier);
@@ -171,7 +158,7 @@ export function createFediflowFederation(options: FediflowFederationOptions): Fe
   federation.setObjectDispatcher(Note, STATUS_PATH, async (ctx, values) => {
     const status = await findPublicStatus(db, values.identifier, values.id);
     if (!status || status.username !== values.identifier) return null;
-    return toNote(ctx, status);
+    return toNote(ctx, await loadOutboundNote(db, ctx, status));
   });
 
   federation.setNodeInfoDispatcher('/nodeinfo/2.1', async () => {
@@ -241,7 +228,7 @@ async function count(db: DataSource, fromWhere: string, id: string): Promise<num
 }
 
 /** Keyset pages, newest first; the cursor is the last row's id. */
-function page<R extends { id: string }, T>(rows: R[], map: (row: R) => T) {
+function page<R extends { id: string }, T>(rows: R[], map: (row: R, index: number) => T) {
   const more = rows.length > PAGE_SIZE;
   const shown = more ? rows.slice(0, PAGE_SIZE) : rows;
   return { items: shown.map(map), nextCursor: more ? shown[shown.length - 1]!.id : null };

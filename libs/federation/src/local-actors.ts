@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 /** A member of this instance as federation shows it. */
 export interface LocalAccountRow {
@@ -10,6 +10,7 @@ export interface LocalAccountRow {
   bot: boolean;
   discoverable: boolean;
   created_at: Date;
+  updated_at: Date;
 }
 
 export interface LocalStatusRow {
@@ -28,7 +29,7 @@ export interface LocalStatusRow {
 }
 
 const ACCOUNT_COLUMNS = `a.id::text AS id, a.username, a.display_name, a.note, a.locked, a.bot,
-  a.discoverable, a.created_at`;
+  a.discoverable, a.created_at, a.updated_at`;
 
 /** Columns of a local public/unlisted status with what its Note needs of its parent. */
 export const STATUS_SELECT = `
@@ -42,7 +43,7 @@ export const STATUS_SELECT = `
 
 /** Local accounts by username (case-insensitive, as WebFinger handles are). */
 export async function findLocalAccount(
-  db: DataSource,
+  db: Pick<EntityManager, 'query'>,
   username: string,
 ): Promise<LocalAccountRow | undefined> {
   const rows = (await db.query(

@@ -3,6 +3,7 @@ import {
   Create,
   Delete,
   Follow,
+  Hashtag,
   Mention,
   Note,
   PUBLIC_COLLECTION,
@@ -36,20 +37,32 @@ export interface MentionedActor {
   handle: string;
 }
 
+/** A local status with what its Note tags: the accounts it mentions and its hashtags. */
+export interface OutboundNote {
+  row: OutboundStatusRow;
+  mentions: readonly MentionedActor[];
+  /** Lower-cased names without `#`, as `tags.name` stores them. */
+  hashtags: readonly string[];
+}
+
+/** Where a hashtag's page is (the same path the API links in content). */
+export function tagUri(ctx: Context<void>, name: string): URL {
+  return new URL(`/tags/${encodeURIComponent(name)}`, ctx.canonicalOrigin);
+}
+
 export function statusUri(ctx: Context<void>, username: string, id: string): URL {
   return ctx.getObjectUri(Note, { identifier: username, id });
 }
 
 /**
- * The Note of a local status. Addressing follows Mastodon: public → to Public, cc followers;
- * unlisted → to followers, cc Public; private → to followers; direct → to the mentioned only.
- * Mentioned actors are always addressed (cc, or to for direct) and tagged.
+ * The Note of a local status, the one renderer behind deliveries, the object dispatcher and the
+ * outbox collection. Addressing follows Mastodon: public → to Public, cc followers; unlisted → to
+ * followers, cc Public; private → to followers; direct → to the mentioned only. Mentioned actors
+ * are always addressed (cc, or to for direct) and tagged (`Mention`); hashtags are `Hashtag` tags,
+ * the only place Mastodon and Misskey index them from.
  */
-export function toNote(
-  ctx: Context<void>,
-  row: OutboundStatusRow,
-  mentions: readonly MentionedActor[] = [],
-): Note {
+export function toNote(ctx: Context<void>, note: OutboundNote): Note {
+  const { row, mentions, hashtags } = note;
   const actor = ctx.getActorUri(row.username);
   const followers = ctx.getFollowersUri(row.username);
   const mentioned = mentions.map((m) => m.uri);
@@ -65,13 +78,16 @@ export function toNote(
     content: row.content,
     summary: row.spoiler_text || null,
     sensitive: row.sensitive,
-    url: new URL(`/@${row.username}/${row.id}`, ctx.origin),
+    url: new URL(`/@${row.username}/${row.id}`, ctx.canonicalOrigin),
     published: instant(row.created_at),
     updated: row.edited_at ? instant(row.edited_at) : null,
     replyTarget: inReplyTo,
     tos,
     ccs,
-    tags: mentions.map((m) => new Mention({ href: m.uri, name: m.handle })),
+    tags: [
+      ...mentions.map((m) => new Mention({ href: m.uri, name: m.handle })),
+      ...hashtags.map((name) => new Hashtag({ href: tagUri(ctx, name), name: `#${name}` })),
+    ],
   });
 }
 
@@ -92,15 +108,11 @@ function addressing(
   }
 }
 
-export function createActivity(
-  ctx: Context<void>,
-  row: OutboundStatusRow,
-  mentions: readonly MentionedActor[] = [],
-): Create {
-  const note = toNote(ctx, row, mentions);
+export function createActivity(ctx: Context<void>, outbound: OutboundNote): Create {
+  const note = toNote(ctx, outbound);
   return new Create({
     id: new URL(`${note.id!.href}/activity`),
-    actor: ctx.getActorUri(row.username),
+    actor: note.attributionId,
     published: note.published,
     tos: note.toIds,
     ccs: note.ccIds,
@@ -109,16 +121,12 @@ export function createActivity(
 }
 
 /** An edit: the Note as it now is; the id is unique per edit (its time). */
-export function updateActivity(
-  ctx: Context<void>,
-  row: OutboundStatusRow,
-  mentions: readonly MentionedActor[] = [],
-): Update {
-  const note = toNote(ctx, row, mentions);
-  const at = row.edited_at ? row.edited_at.getTime() : Date.now();
+export function updateActivity(ctx: Context<void>, outbound: OutboundNote): Update {
+  const note = toNote(ctx, outbound);
+  const at = outbound.row.edited_at ? outbound.row.edited_at.getTime() : Date.now();
   return new Update({
     id: new URL(`${note.id!.href}#updates/${at}`),
-    actor: ctx.getActorUri(row.username),
+    actor: note.attributionId,
     published: note.updated,
     tos: note.toIds,
     ccs: note.ccIds,

@@ -5,6 +5,7 @@ import type {
   MessageQueueListenOptions,
 } from '@fedify/fedify';
 import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+import { assertRedisReady } from '@fediflow/redis';
 import type { Redis } from 'ioredis';
 import { DEFAULT_FEDERATION_KEY_PREFIX } from './federation-keys';
 import { assertUnprefixed, durationMs } from './lua-script';
@@ -29,6 +30,12 @@ export interface QueueLogger {
 export interface RedisMessageQueueOptions {
   /** A connection without an ioredis `keyPrefix`. Give each consumer process its own. */
   redis: Redis;
+  /**
+   * The connection `enqueue` uses, when it is not `redis`. Web nodes pass a request-path
+   * (`command`) connection, so an enqueue fails at once while Redis is down instead of waiting
+   * for it in the offline queue of a consumer connection; the request then answers 503.
+   */
+  producer?: Redis;
   /** Usually `federationKeyPrefix(REDIS_KEY_PREFIX)`; the queue lives below `<keyPrefix>mq:`. */
   keyPrefix?: string;
   /** Several queues (e.g. inbox and outbox) may share a prefix under different names. */
@@ -105,6 +112,7 @@ const CLAIM_SCAN_LIMIT = 100;
 export class RedisMessageQueue implements MessageQueue {
   readonly nativeRetrial: boolean;
   private readonly redis: Redis;
+  private readonly producer: Redis;
   private readonly keys: string[];
   /** Published to on every immediate enqueue; idle listeners (any process) wake up. */
   private readonly wakeChannel: string;
@@ -120,6 +128,8 @@ export class RedisMessageQueue implements MessageQueue {
   constructor(options: RedisMessageQueueOptions) {
     assertUnprefixed(options.redis, 'RedisMessageQueue');
     this.redis = options.redis;
+    if (options.producer) assertUnprefixed(options.producer, 'RedisMessageQueue producer');
+    this.producer = options.producer ?? options.redis;
     const keys = queueKeys(
       options.keyPrefix ?? DEFAULT_FEDERATION_KEY_PREFIX,
       options.name ?? 'default',
@@ -135,6 +145,14 @@ export class RedisMessageQueue implements MessageQueue {
     positive(this.retry.maxAttempts, 'retry.maxAttempts');
     this.deadLetterLimit = positive(options.deadLetterLimit ?? 1_000, 'deadLetterLimit');
     this.logger = options.logger ?? console;
+  }
+
+  /**
+   * Throws `RedisUnavailableError` at once while a fail-fast `producer` is not connected, so a
+   * request path can answer 503 before doing any work. Without one, enqueues wait for Redis.
+   */
+  assertProducerReady(): void {
+    if (this.producer !== this.redis) assertRedisReady(this.producer, 'enqueue');
   }
 
   enqueue(message: unknown, options?: MessageQueueEnqueueOptions): Promise<void> {
@@ -154,8 +172,9 @@ export class RedisMessageQueue implements MessageQueue {
     for (const message of messages) {
       args.push(JSON.stringify({ message, trace } satisfies Envelope), orderingMarker);
     }
+    this.assertProducerReady();
     // An immediate message is announced on the wake-up channel in the same script.
-    await ENQUEUE.run(this.redis, [...this.keys, this.wakeChannel], args);
+    await ENQUEUE.run(this.producer, [...this.keys, this.wakeChannel], args);
     // Consumers of this instance need not even wait for the announcement.
     if (delayMs === 0) this.wakeSleepers();
   }

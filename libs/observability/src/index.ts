@@ -4,3 +4,4 @@ export * from './metrics/metrics-registry';
 export * from './metrics/metrics-server';
 export * from './metrics/metrics.module';
 export * from './tracing/start-tracing';
+export * from './logging/logtape-to-pino';

@@ -4,6 +4,7 @@ import { QueueName } from './queue-names';
 export const HousekeepingJob = {
   PruneJobRuns: 'prune-job-runs',
   PruneDeliveryFailures: 'prune-delivery-failures',
+  ResendFollowRequests: 'resend-follow-requests',
 } as const;
 export type HousekeepingJob = (typeof HousekeepingJob)[keyof typeof HousekeepingJob];
 
@@ -16,12 +17,15 @@ export interface HousekeepingJobData {
     /** Failed-delivery records whose last failure is older than this are deleted. */
     retentionDays: number;
   };
+  [HousekeepingJob.ResendFollowRequests]: Record<string, never>;
 }
 
 /** How often each housekeeping job is scheduled (one run per interval across all replicas). */
 export const HOUSEKEEPING_SCHEDULE: Record<HousekeepingJob, { everyMs: number }> = {
   [HousekeepingJob.PruneJobRuns]: { everyMs: 15 * 60_000 },
   [HousekeepingJob.PruneDeliveryFailures]: { everyMs: 60 * 60_000 },
+  // The shortest re-send delay is an hour (libs/federation follow-resends): a quarter is plenty.
+  [HousekeepingJob.ResendFollowRequests]: { everyMs: 15 * 60_000 },
 };
 
 export const HOUSEKEEPING_QUEUE = QueueName.Housekeeping;

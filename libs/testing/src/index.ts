@@ -9,3 +9,4 @@ export * from './wait-for';
 export * from './tcp-proxy';
 export * from './mastodon-client';
 export * from './form-session';
+export * from './sqs-test-server';

@@ -1,38 +1,70 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
+/** What the proxy does with traffic: forward it, drop connections at once, or swallow it. */
+export type TcpProxyMode = 'forward' | 'refuse' | 'blackhole';
+
 export interface TcpProxy {
   readonly port: number;
-  /** Starts forwarding; until then connections are accepted and dropped at once. */
+  /** Starts (or resumes) forwarding. */
   resume(): void;
+  /** A lost server: open connections are reset and new ones are dropped at once. */
+  cut(): void;
+  /**
+   * A server that vanished without a word (a network partition): open connections stay open but
+   * nothing passes any more, and new connections are accepted and never answered.
+   */
+  blackhole(): void;
   close(): Promise<void>;
+}
+
+interface Link {
+  client: Socket;
+  upstream: Socket | undefined;
 }
 
 /**
  * Forwards a loopback port to `target`, so a test can make a server "appear" on an address a
- * service was already configured with (or vanish again by closing the proxy). Started `paused`,
- * it holds the port (no other process can take it) while the server still looks unreachable.
+ * service was already configured with, or fail it in the ways networks do (`cut`, `blackhole`).
+ * Started `paused`, it holds the port (no other process can take it) while the server still
+ * looks unreachable.
  */
 export async function startTcpProxy(
   target: { host: string; port: number },
   options: { port?: number; paused?: boolean } = {},
 ): Promise<TcpProxy> {
-  const sockets = new Set<Socket>();
-  let forwarding = !options.paused;
+  const links = new Set<Link>();
+  let mode: TcpProxyMode = options.paused ? 'refuse' : 'forward';
+
+  const destroy = (link: Link) => {
+    link.client.destroy();
+    link.upstream?.destroy();
+    links.delete(link);
+  };
+
   const server: Server = createServer((client) => {
-    if (!forwarding) {
+    if (mode === 'refuse') {
       client.destroy();
       return;
     }
-    const upstream = connect(target.port, target.host);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      socket.on('error', () => {
-        client.destroy();
-        upstream.destroy();
-      });
+    const link: Link = { client, upstream: undefined };
+    links.add(link);
+    client.on('error', () => destroy(link));
+    client.on('close', () => destroy(link));
+    if (mode === 'blackhole') {
+      client.resume(); // read and discard, never answer
+      return;
     }
-    client.pipe(upstream).pipe(client);
+    const upstream = connect(target.port, target.host);
+    link.upstream = upstream;
+    upstream.on('error', () => destroy(link));
+    upstream.on('close', () => destroy(link));
+    // Data is forwarded only while forwarding: a black hole drops it in both directions.
+    client.on('data', (chunk) => {
+      if (mode === 'forward') upstream.write(chunk);
+    });
+    upstream.on('data', (chunk) => {
+      if (mode === 'forward') client.write(chunk);
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -42,11 +74,21 @@ export async function startTcpProxy(
   return {
     port: typeof address === 'object' && address ? address.port : (options.port ?? 0),
     resume: () => {
-      forwarding = true;
+      mode = 'forward';
+    },
+    cut: () => {
+      mode = 'refuse';
+      for (const link of [...links]) {
+        link.client.resetAndDestroy();
+        destroy(link);
+      }
+    },
+    blackhole: () => {
+      mode = 'blackhole';
     },
     close: () =>
       new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
+        for (const link of [...links]) destroy(link);
         server.close(() => resolve());
       }),
   };

@@ -88,8 +88,7 @@ module "workload_identity" {
   cluster_name       = module.eks.cluster_name
   app_namespace      = "fediflow-${local.workload_environment}"
   secret_name_prefix = local.secret_prefix
-  queue_arns         = [module.queue.queue_arn, module.queue.dlq_arn]
-  ses_identity_arns  = [module.mail.identity_arn]
+  queue_arns         = [module.queue.queue_arn]
   dns_zone_name      = var.domain
 }
 

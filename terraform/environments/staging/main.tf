@@ -80,9 +80,27 @@ module "workload_identity" {
   cluster_name       = module.eks.cluster_name
   app_namespace      = "fediflow-${local.environment}"
   secret_name_prefix = local.secret_prefix
-  queue_arns         = [module.queue.queue_arn, module.queue.dlq_arn]
-  ses_identity_arns  = [module.mail.identity_arn]
+  queue_arns         = [module.queue.queue_arn]
   dns_zone_name      = var.domain
+}
+
+module "serverless_workers" {
+  source = "../../modules/serverless-workers"
+
+  create                         = var.workers_runtime == "lambda"
+  name                           = local.name
+  public_origin                  = var.public_origin
+  activity_processor_zip         = "${path.root}/../../../dist/lambda/activityProcessor.zip"
+  email_sender_zip               = "${path.root}/../../../dist/lambda/emailSender.zip"
+  queue_arn                      = module.queue.queue_arn
+  queue_url                      = module.queue.queue_url
+  dlq_name                       = module.queue.dlq_name
+  vpc_id                         = module.network.vpc_id
+  subnet_ids                     = module.network.private_subnet_ids
+  database_security_group_id     = module.database.security_group_id
+  cache_security_group_id        = module.cache.security_group_id
+  parameters_extension_layer_arn = var.parameters_extension_layer_arn
+  tags                           = local.tags
 }
 
 module "argocd" {

@@ -5,3 +5,5 @@ node_desired_size  = 2
 db_instance_class  = "db.t4g.medium"
 redis_node_type    = "cache.t4g.small"
 admin_role_names   = ["fediflow-platform-admin"]
+public_origin      = "https://staging.fediflow.example"
+workers_runtime    = "kubernetes"

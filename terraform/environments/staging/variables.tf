@@ -64,3 +64,25 @@ variable "gitops_target_revision" {
   type        = string
   default     = "main"
 }
+
+variable "workers_runtime" {
+  description = "Where inbound activities and the email digest run: kubernetes (the workers) or lambda (modules/serverless-workers; the overlay must then set INBOUND_QUEUE=sqs)."
+  type        = string
+  default     = "kubernetes"
+
+  validation {
+    condition     = contains(["kubernetes", "lambda"], var.workers_runtime)
+    error_message = "workers_runtime must be kubernetes or lambda."
+  }
+}
+
+variable "public_origin" {
+  description = "PUBLIC_ORIGIN of the environment, as in its Kustomize overlay."
+  type        = string
+}
+
+variable "parameters_extension_layer_arn" {
+  description = "AWS Parameters and Secrets Lambda Extension layer (arm64) of the region (TF_VAR_parameters_extension_layer_arn in CI); needed with workers_runtime = lambda."
+  type        = string
+  default     = null
+}

@@ -17,3 +17,8 @@ output "dlq_url" {
   description = "URL of the dead-letter queue."
   value       = try(aws_sqs_queue.dlq[0].url, null)
 }
+
+output "dlq_name" {
+  description = "Name of the dead-letter queue (the CloudWatch dimension of its depth alarm)."
+  value       = try(aws_sqs_queue.dlq[0].name, null)
+}

@@ -19,10 +19,11 @@ locals {
       service_account = "fluent-bit"
       policy          = data.aws_iam_policy_document.fluent_bit.json
     }
-    workers = {
+    # INBOUND_QUEUE=sqs: the federation service queues inbound activities for the Lambda.
+    federation = {
       namespace       = var.app_namespace
-      service_account = "workers"
-      policy          = data.aws_iam_policy_document.workers.json
+      service_account = "federation"
+      policy          = data.aws_iam_policy_document.federation.json
     }
     aws-load-balancer-controller = {
       namespace       = "kube-system"
@@ -73,27 +74,13 @@ data "aws_iam_policy_document" "fluent_bit" {
   }
 }
 
-data "aws_iam_policy_document" "workers" {
+# SendMessageBatch is authorised by sqs:SendMessage. The Kubernetes workers need no AWS access:
+# they consume Redis and send mail over SMTP; the serverless workers have their own roles.
+data "aws_iam_policy_document" "federation" {
   statement {
-    sid = "ActivityQueue"
-    actions = [
-      "sqs:ChangeMessageVisibility",
-      "sqs:DeleteMessage",
-      "sqs:GetQueueAttributes",
-      "sqs:GetQueueUrl",
-      "sqs:ReceiveMessage",
-      "sqs:SendMessage",
-    ]
+    sid       = "EnqueueInboundActivities"
+    actions   = ["sqs:SendMessage"]
     resources = var.queue_arns
-  }
-
-  dynamic "statement" {
-    for_each = length(var.ses_identity_arns) > 0 ? [1] : []
-    content {
-      sid       = "SendMail"
-      actions   = ["ses:SendEmail", "ses:SendRawEmail"]
-      resources = var.ses_identity_arns
-    }
   }
 }
 

@@ -1,5 +1,5 @@
 output "role_arns" {
-  description = "IAM role ARN per workload (external-secrets, fluent-bit, workers)."
+  description = "IAM role ARN per workload (external-secrets, fluent-bit, federation)."
   value       = { for key, role in aws_iam_role.this : key => role.arn }
 }
 

@@ -45,19 +45,13 @@ variable "secret_name_prefix" {
 }
 
 variable "queue_arns" {
-  description = "SQS queues the workers consume and produce (activity processor and its DLQ)."
+  description = "SQS queues the federation service enqueues inbound activities to (the activity-processor queue)."
   type        = list(string)
 
   validation {
-    condition     = alltrue([for arn in var.queue_arns : can(regex("^arn:aws[a-z-]*:sqs:", arn))]) || length(var.queue_arns) == 0
-    error_message = "queue_arns must be SQS queue ARNs."
+    condition     = length(var.queue_arns) > 0 && alltrue([for arn in var.queue_arns : can(regex("^arn:aws[a-z-]*:sqs:", arn))])
+    error_message = "queue_arns must be SQS queue ARNs (at least one: an empty list would grant nothing a policy can hold)."
   }
-}
-
-variable "ses_identity_arns" {
-  description = "SES identities the workers may send mail from."
-  type        = list(string)
-  default     = []
 }
 
 variable "external_secrets_namespace" {

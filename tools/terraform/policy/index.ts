@@ -2,6 +2,7 @@ import { dataRules } from './data-rules.ts';
 import { eksRules } from './eks-rules.ts';
 import { hygieneRules } from './hygiene-rules.ts';
 import { platformRules } from './platform-rules.ts';
+import { lambdaRules } from './lambda-rules.ts';
 import type { PolicyInput, PolicyRule } from './rule.ts';
 import type { Violation } from '../types.ts';
 
@@ -12,6 +13,7 @@ export const policyRules: PolicyRule[] = [
   ...platformRules,
   ...dataRules,
   ...hygieneRules,
+  ...lambdaRules,
 ];
 
 export function runPolicyRules(input: PolicyInput, rules: PolicyRule[] = policyRules): Violation[] {

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { ApiError, ErrorCode } from '../common/api-error';
 import type { AccessToken } from '../common/auth/access-token';
 import { hashPassword, randomSecret } from '../common/secrets';
+import { FederationOutbox } from '../federation-outbox/federation-outbox';
 import { OAuthService, type TokenJson } from '../oauth/oauth.service';
 
 export interface Registration {
@@ -34,6 +35,7 @@ export class AccountsService {
     private readonly db: DataSource,
     private readonly oauth: OAuthService,
     @Inject(APP_CONFIG) private readonly config: ApiConfig,
+    private readonly outbox: FederationOutbox,
   ) {}
 
   /**
@@ -74,10 +76,14 @@ export class AccountsService {
     if (columns.length === 0) return;
     // Column names come from the fixed ProfileChanges keys, values are parameters.
     const assignments = columns.map(([column], index) => `${column} = $${index + 2}`).join(', ');
-    await this.db.query(`UPDATE accounts SET ${assignments}, updated_at = now() WHERE id = $1`, [
-      accountId,
-      ...columns.map(([, value]) => value),
-    ]);
+    await this.db.transaction(async (manager) => {
+      await manager.query(`UPDATE accounts SET ${assignments}, updated_at = now() WHERE id = $1`, [
+        accountId,
+        ...columns.map(([, value]) => value),
+      ]);
+      // Followers' servers show the profile as it now is (recorded with the change: the outbox).
+      await this.outbox.profileUpdated(accountId, manager);
+    });
   }
 
   async setDigest(userId: string, enabled: boolean): Promise<void> {

@@ -23,34 +23,45 @@ export class FollowsService {
       throw new ApiError(ErrorCode.Unprocessable, 'You cannot follow yourself');
     }
     await this.db.transaction(async (manager) => {
-      const [existing] = await manager.query(
-        `SELECT 1 FROM follows WHERE account_id = $1 AND target_account_id = $2`,
+      await this.followInTransaction(manager, followerId, target);
+      if (target.domain !== null)
+        await this.outbox.followed(followerId, String(target.id), manager);
+    });
+  }
+
+  /** The follow itself, or a request waiting for approval (locked or remote account). */
+  private async followInTransaction(
+    manager: EntityManager,
+    followerId: string,
+    target: AccountRow,
+  ): Promise<void> {
+    const [existing] = await manager.query(
+      `SELECT 1 FROM follows WHERE account_id = $1 AND target_account_id = $2`,
+      [followerId, target.id],
+    );
+    if (existing) return;
+    if (target.locked || target.domain !== null) {
+      const inserted: unknown[] = await manager.query(
+        `INSERT INTO follow_requests (account_id, target_account_id) VALUES ($1, $2)
+         ON CONFLICT DO NOTHING RETURNING id`,
         [followerId, target.id],
       );
-      if (existing) return;
-      if (target.locked || target.domain !== null) {
-        const inserted: unknown[] = await manager.query(
-          `INSERT INTO follow_requests (account_id, target_account_id) VALUES ($1, $2)
-           ON CONFLICT DO NOTHING RETURNING id`,
-          [followerId, target.id],
-        );
-        if (inserted.length > 0) {
-          await this.notifier.notify(manager, {
-            accountId: target.id,
-            fromAccountId: followerId,
-            type: 'follow_request',
-          });
-        }
-        return;
+      if (inserted.length > 0) {
+        await this.notifier.notify(manager, {
+          accountId: target.id,
+          fromAccountId: followerId,
+          type: 'follow_request',
+        });
       }
-      await this.createFollow(manager, followerId, String(target.id));
-    });
-    if (target.domain !== null) await this.outbox.followed(followerId, String(target.id));
+      return;
+    }
+    await this.createFollow(manager, followerId, String(target.id));
   }
 
   async unfollow(followerId: string, targetId: string): Promise<void> {
     const undo = await this.outbox.prepareUnfollow(followerId, targetId);
     await this.db.transaction(async (manager) => {
+      await this.outbox.deliver(undo, manager);
       await manager.query(
         `DELETE FROM follow_requests WHERE account_id = $1 AND target_account_id = $2`,
         [followerId, targetId],
@@ -63,7 +74,6 @@ export class FollowsService {
       );
       if (removed > 0) await this.moveCounters(manager, followerId, targetId, -1);
     });
-    await this.outbox.deliver(undo);
   }
 
   /** Accepts a pending request (the target approving it); returns false when there was none. */
@@ -84,9 +94,9 @@ export class FollowsService {
       );
       // A remote Follow's id, so that its later Undo (often by URI alone) finds this follow.
       await this.createFollow(manager, requesterId, targetId, request.uri);
+      await this.outbox.deliver(accept, manager);
       return true;
     });
-    if (done) await this.outbox.deliver(accept);
     return done;
   }
 
@@ -103,9 +113,9 @@ export class FollowsService {
         `DELETE FROM notifications WHERE account_id = $1 AND from_account_id = $2 AND type = 'follow_request'`,
         [targetId, requesterId],
       );
+      if (removed > 0) await this.outbox.deliver(rejection, manager);
       return removed > 0;
     });
-    if (done) await this.outbox.deliver(rejection);
     return done;
   }
 

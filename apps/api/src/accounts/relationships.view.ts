@@ -14,6 +14,11 @@ export interface RelationshipJson {
   muting: false;
   muting_notifications: false;
   requested: boolean;
+  /**
+   * FediFlow extension: when the viewer's pending follow request was sent (null when none), so
+   * a client can show how long a remote server has left it unanswered.
+   */
+  requested_at: string | null;
   requested_by: boolean;
   domain_blocking: false;
   endorsed: false;
@@ -30,13 +35,13 @@ export class RelationshipsView {
       id: string;
       following: boolean;
       followed_by: boolean;
-      requested: boolean;
+      requested_at: Date | null;
       requested_by: boolean;
     }[] = await this.db.query(
       `SELECT t.id::text AS id,
                 EXISTS (SELECT 1 FROM follows WHERE account_id = $1 AND target_account_id = t.id) AS following,
                 EXISTS (SELECT 1 FROM follows WHERE account_id = t.id AND target_account_id = $1) AS followed_by,
-                EXISTS (SELECT 1 FROM follow_requests WHERE account_id = $1 AND target_account_id = t.id) AS requested,
+                (SELECT created_at FROM follow_requests WHERE account_id = $1 AND target_account_id = t.id) AS requested_at,
                 EXISTS (SELECT 1 FROM follow_requests WHERE account_id = t.id AND target_account_id = $1) AS requested_by
            FROM unnest($2::bigint[]) AS t(id)`,
       [viewerId, targetIds],
@@ -52,7 +57,8 @@ export class RelationshipsView {
       blocked_by: false,
       muting: false,
       muting_notifications: false,
-      requested: row.requested,
+      requested: row.requested_at !== null,
+      requested_at: row.requested_at?.toISOString() ?? null,
       requested_by: row.requested_by,
       domain_blocking: false,
       endorsed: false,

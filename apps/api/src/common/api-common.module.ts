@@ -1,15 +1,18 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
+import { DOMAIN_ERROR_MAPPER } from '@fediflow/bootstrap';
 import { AccountView } from '../accounts/account.view';
 import { RelationshipsView } from '../accounts/relationships.view';
 import { Notifier } from '../notifications/notifier';
 import { StatusView } from '../statuses/status.view';
-import { ApiExceptionFilter } from './api-exception.filter';
+import { mapApiError } from './api-error-mapper';
 import { AccessTokenGuard } from './auth/access-token.guard';
-import { DatabaseAvailableGuard } from './database-available.guard';
 import { PublicUrls } from './public-urls';
 
-/** What every feature of the API shares: URLs, the read views, notifications, auth and errors. */
+/**
+ * What every feature of the API shares: URLs, the read views, notifications, auth, and its domain
+ * errors for the service's exception filter (a PostgreSQL outage is answered before any guard).
+ */
 @Global()
 @Module({
   providers: [
@@ -18,11 +21,9 @@ import { PublicUrls } from './public-urls';
     StatusView,
     RelationshipsView,
     Notifier,
-    // Order matters: no token lookup is attempted without a database.
-    { provide: APP_GUARD, useClass: DatabaseAvailableGuard },
     { provide: APP_GUARD, useClass: AccessTokenGuard },
-    { provide: APP_FILTER, useClass: ApiExceptionFilter },
+    { provide: DOMAIN_ERROR_MAPPER, useValue: mapApiError },
   ],
-  exports: [PublicUrls, AccountView, StatusView, RelationshipsView, Notifier],
+  exports: [PublicUrls, AccountView, StatusView, RelationshipsView, Notifier, DOMAIN_ERROR_MAPPER],
 })
 export class ApiCommonModule {}

@@ -1,5 +1,5 @@
 /**
- * Domain errors with stable codes. Services throw these; `ApiExceptionFilter` is the one place
+ * Domain errors with stable codes. Services throw these; `mapApiError` (for the service's one filter) is the place
  * that maps them to HTTP statuses and Mastodon's `{ "error": "..." }` body.
  */
 export const ErrorCode = {

@@ -29,12 +29,21 @@ export const formBoolean = z.preprocess((value) => {
   return value;
 }, z.boolean());
 
-/** Mastodon ids: decimal strings of a 64-bit integer. Anything else is a 404, not a 500. */
-export const snowflakeId = z.string().regex(/^\d{1,19}$/, 'must be an id');
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+
+/** Whether `value` is a decimal id PostgreSQL's bigint can hold. */
+function isBigintId(value: string): boolean {
+  return /^\d{1,19}$/.test(value) && BigInt(value) <= MAX_BIGINT;
+}
+
+/**
+ * Mastodon ids: decimal strings of a 64-bit integer. In a query (`max_id=…`) anything else is a
+ * 422 naming the parameter; in a path, `parseId` makes it a 404. Never a 500 from PostgreSQL.
+ */
+export const snowflakeId = z.string().refine(isBigintId, 'must be an id (a 64-bit integer)');
 
 export function parseId(value: string, what = 'Record'): string {
-  if (!/^\d{1,19}$/.test(value) || BigInt(value) > 9_223_372_036_854_775_807n)
-    throw ApiError.notFound(what);
+  if (!isBigintId(value)) throw ApiError.notFound(what);
   return value;
 }
 

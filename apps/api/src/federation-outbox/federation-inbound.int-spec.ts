@@ -202,6 +202,43 @@ describe('federation inbound posts (inbox → queue → home timeline)', () => {
     expect(post.edited_at).not.toBeNull();
   });
 
+  it('stores a remote post’s Hashtag tags, so the tag timeline shows it; an edit moves it', async () => {
+    const tagged = (name: string) => ({
+      type: 'Hashtag',
+      href: `${remote.origin}/tags/${name.toLowerCase()}`,
+      name: `#${name}`,
+    });
+    const object = note(31, {
+      content: '<p>on <a href="x" class="hashtag" rel="tag">#<span>Interop</span></a></p>',
+      // Misskey sends names with `#` as written; a name without `#` is still a tag (Mastodon).
+      tag: [tagged('Interop'), { type: 'Hashtag', name: 'NoHash' }, tagged('bad tag!')],
+    });
+    // `Hashtag` is not an ActivityStreams term: senders define it in their context (Mastodon's).
+    const context = [AS, { Hashtag: 'as:Hashtag' }];
+    expect(await deliver('/inbox', { '@context': context, ...create(object) })).toBe(202);
+    const timeline = async (tag: string) =>
+      (await alice.client.get<StatusJson[]>(`/api/v1/timelines/tag/${tag}`)).body.map((s) => s.uri);
+    await waitFor('the post on #interop', async () =>
+      (await timeline('interop')).includes(object.id) ? true : undefined,
+    );
+    expect(await timeline('nohash')).toEqual([object.id]);
+    const edited = note(31, { content: '<p>now #Moved</p>', tag: [tagged('Moved')] });
+    expect(
+      await deliver('/inbox', {
+        '@context': context,
+        id: `${edited.id}#updates/2`,
+        type: 'Update',
+        actor: remote.actorId.href,
+        to: edited.to,
+        object: edited,
+      }),
+    ).toBe(202);
+    await waitFor('the post on #moved', async () =>
+      (await timeline('moved')).includes(object.id) ? true : undefined,
+    );
+    expect(await timeline('interop')).toEqual([]);
+  });
+
   it('Like and Undo(Like) of a local status: favourite, count, notification, withdrawn', async () => {
     const { body: mine } = await alice.client.post<StatusJson>('/api/v1/statuses', {
       status: 'like me',

@@ -1,10 +1,27 @@
 import { loadConfig } from '@fediflow/config';
-import { FederationRuntime, RemoteServer, type ReceivedRequest } from '@fediflow/federation';
+import {
+  FederationRuntime,
+  gotosocialActorProblems,
+  listPendingFollowRequests,
+  gotosocialStatusProblems,
+  mastodonActorProblems,
+  mastodonCreateProblems,
+  mastodonHashtags,
+  mentionHrefs,
+  misskeyActorProblems,
+  misskeyHashtags,
+  RemoteServer,
+  resendPendingFollows,
+  type Json,
+  type ReceivedRequest,
+} from '@fediflow/federation';
 import { registerApp, registerMembers, waitFor, type Member } from '@fediflow/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusJson } from '../statuses/status.view';
 import { startApi, TEST_ORIGIN, type ApiHarness } from '../testing/api-harness.testing';
 import { startFederatedApi, type FederatedApi } from './federated-api.testing';
+
+const AS_PUBLIC = 'https://www.w3.org/ns/activitystreams#Public';
 
 interface Delivered {
   request: ReceivedRequest;
@@ -302,6 +319,125 @@ describe('federation outbox (api → queue → remote inbox)', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(remote.received.slice(before).map((r) => r.body)).toEqual([]);
+  });
+
+  /** A document as the object dispatcher or outbox collection serves it (no @context). */
+  const served = async (url: string): Promise<Json> => {
+    const response = await worker.federation.fetch(
+      new Request(url, { headers: { accept: 'application/activity+json' } }),
+      { contextData: undefined },
+    );
+    expect(response.status).toBe(200);
+    const { '@context': _context, ...body } = (await response.json()) as Json;
+    return body;
+  };
+
+  it('one Note everywhere: Mention and Hashtag tags and the mentioned in cc, delivered and served', async () => {
+    await api.db.query(
+      `INSERT INTO follows (account_id, target_account_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+      [bobId, alice.accountId],
+    );
+    const host = new URL(remote.origin).host;
+    const posted = await alice.client.post<StatusJson>('/api/v1/statuses', {
+      status: `hello @bob@${host} #FediFlow #Café`,
+      visibility: 'public',
+    });
+    expect(posted.status).toBe(200);
+    const noteId = `${TEST_ORIGIN}/users/alice/statuses/${posted.body.id}`;
+    const create = await arrival('the Create', (d) => d.activity.id === `${noteId}/activity`);
+    const delivered = create.activity.object as Json;
+    const tags = [
+      { type: 'Mention', href: remote.actorId.href, name: `@bob@${host}` },
+      { type: 'Hashtag', href: `${TEST_ORIGIN}/tags/caf%C3%A9`, name: '#café' },
+      { type: 'Hashtag', href: `${TEST_ORIGIN}/tags/fediflow`, name: '#fediflow' },
+    ];
+    expect(delivered.tag).toEqual(tags);
+    expect([delivered.cc].flat()).toContain(remote.actorId.href);
+    // As Mastodon's and Misskey's parsers read them.
+    expect(mastodonHashtags(delivered)).toEqual(['café', 'fediflow']);
+    expect(misskeyHashtags(delivered)).toEqual(['café', 'fediflow']);
+    expect(mentionHrefs(delivered)).toEqual([remote.actorId.href]);
+    expect(mastodonCreateProblems(create.activity)).toEqual([]);
+    expect(gotosocialStatusProblems(delivered)).toEqual([]);
+
+    // The object dispatcher and the outbox collection render the very same Note.
+    const note = await served(noteId);
+    expect(note.tag).toEqual(tags);
+    // Fedify compacts Public to `as:Public` in served documents; every parser here reads both.
+    const audience = (value: unknown) =>
+      [value].flat().map((uri) => (uri === 'as:Public' ? `${AS_PUBLIC}` : uri));
+    expect(audience(note.cc)).toEqual(audience(delivered.cc));
+    expect(audience(note.to)).toEqual(audience(delivered.to));
+    const outbox = await served(`${TEST_ORIGIN}/users/alice/outbox`);
+    const page = await served(String(outbox.first));
+    const item = (page.orderedItems as Json[]).find((i) => i.id === `${noteId}/activity`);
+    expect((item?.object as Json | undefined)?.tag).toEqual(tags);
+    expect(audience((item?.object as Json).cc)).toEqual(audience(delivered.cc));
+  });
+
+  it('a profile change sends Update(Person) that Misskey, Mastodon and GoToSocial accept', async () => {
+    const changed = await alice.client.patch('/api/v1/accounts/update_credentials', {
+      display_name: 'Alice A.',
+      note: 'new bio',
+      bot: 'true',
+    });
+    expect(changed.status).toBe(200);
+    const update = await arrival(
+      'the Update(Person)',
+      (d) =>
+        d.activity.type === 'Update' &&
+        (d.activity.object as Json).id === `${TEST_ORIGIN}/users/alice`,
+    );
+    expect(update.request.url).toBe('/inbox');
+    const actor = update.activity.object as Json;
+    expect(actor).toMatchObject({
+      type: 'Service',
+      name: 'Alice A.',
+      summary: '<p>new bio</p>',
+      publicKey: { id: `${TEST_ORIGIN}/users/alice#main-key` },
+    });
+    expect(update.activity.actor).toBe(`${TEST_ORIGIN}/users/alice`);
+    expect(misskeyActorProblems(actor, `${TEST_ORIGIN}/users/alice`)).toEqual([]);
+    expect(mastodonActorProblems(actor)).toEqual([]);
+    expect(gotosocialActorProblems(actor)).toEqual([]);
+  });
+
+  it('an unanswered Follow shows its age and is re-sent with backoff, then given up', async () => {
+    await api.db.query(`DELETE FROM follows WHERE account_id = $1`, [alice.accountId]);
+    expect((await alice.client.post(`/api/v1/accounts/${bobId}/follow`)).status).toBe(200);
+    const [request] = (await api.db.query(
+      `SELECT uri, created_at FROM follow_requests WHERE account_id = $1`,
+      [alice.accountId],
+    )) as { uri: string; created_at: Date }[];
+    const { body } = await alice.client.get<{ requested: boolean; requested_at: string }[]>(
+      `/api/v1/accounts/relationships?id[]=${bobId}`,
+    );
+    expect(body[0]).toMatchObject({
+      requested: true,
+      requested_at: request!.created_at.toISOString(),
+    });
+    const sent = () => delivered().filter((d) => d.activity.id === request!.uri);
+    await arrival('the Follow', (d) => d.activity.id === request!.uri);
+
+    const ctx = worker.federation.createContext(new URL(worker.origin), undefined);
+    const hours = (h: number) => new Date(request!.created_at.getTime() + h * 3_600_000);
+    // Quiet for less than an hour: nothing yet. Then 1 h, 6 h, 24 h, 72 h after each send.
+    expect(await resendPendingFollows(api.db, ctx, hours(0.9))).toEqual({ resent: 0 });
+    let at = 1;
+    for (const delay of [0, 6, 24, 72]) {
+      at += delay;
+      expect(await resendPendingFollows(api.db, ctx, hours(at + 0.01))).toEqual({ resent: 1 });
+      // The same moment again (another replica, say): not sent twice.
+      expect(await resendPendingFollows(api.db, ctx, hours(at + 0.01))).toEqual({ resent: 0 });
+    }
+    await waitFor('the re-sent Follows', async () => (sent().length === 5 ? true : undefined));
+    expect(sent().map((d) => d.request.url)).toEqual(Array(5).fill('/users/bob/inbox'));
+    expect(sent()[4]!.activity).toMatchObject({ type: 'Follow', object: remote.actorId.href });
+    // Given up: no more re-sends, still pending, and operators see it so.
+    expect(await resendPendingFollows(api.db, ctx, hours(10_000))).toEqual({ resent: 0 });
+    expect(await listPendingFollowRequests(api.db, 10)).toMatchObject([
+      { follower: 'alice', resends: 4, nextResendAt: null },
+    ]);
   });
 });
 

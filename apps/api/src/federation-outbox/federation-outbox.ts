@@ -5,12 +5,17 @@ import {
   deleteActivity,
   FederationCoreModule,
   FederationRuntime,
+  findLocalAccount,
   followActivity,
   followUri,
+  loadOutboundNote,
+  STATUS_SELECT,
   statusUri,
+  toPerson,
   undoFollowActivity,
   updateActivity,
-  type MentionedActor,
+  updatePersonActivity,
+  type OutboundNote,
   type OutboundStatusRow,
   type StatusVisibility,
 } from '@fediflow/federation';
@@ -27,15 +32,13 @@ import {
   type Recipient,
 } from '@fedify/fedify/vocab';
 import { DataSource } from 'typeorm';
+import { OutboxRelay, type OutboxDelivery, type Queryable } from './outbox-relay';
 
-/** A delivery prepared before a transaction (whose rows it needs) and sent after it commits. */
-export interface PreparedDelivery {
-  readonly username: string;
-  readonly recipients: Recipient[];
-  /** Follows go to the actor's own inbox; posts to shared inboxes (one request per server). */
-  readonly sharedInbox: boolean;
-  build(ctx: Context<void>): Activity;
-}
+/**
+ * A delivery prepared before a transaction whose rows it needs (a deletion), recorded in the
+ * outbox by that transaction.
+ */
+export type PreparedDelivery = OutboxDelivery;
 
 interface RemoteRow {
   uri: string;
@@ -45,11 +48,11 @@ interface RemoteRow {
 }
 
 /**
- * Sends what members do to the remote servers concerned, after the action's transaction has
- * committed. On the API, Fedify's `sendActivity` only enqueues (the federation is built with
- * `manuallyStartQueue`); the workers sign and deliver. A failure to enqueue is logged and never
- * fails the member's request: the action itself is done. With FEDERATION_ENABLED=false nothing
- * is sent.
+ * Sends what members do to the remote servers concerned: each method takes the action's
+ * transaction (`db`) and records the activity in the transactional outbox there, which the
+ * relay hands to Fedify's queue once committed (`OutboxRelay`); the workers sign and deliver.
+ * A failure to build an activity is logged and never fails the member's request. With
+ * FEDERATION_ENABLED=false nothing is sent.
  */
 @Injectable()
 export class FederationOutbox {
@@ -59,12 +62,13 @@ export class FederationOutbox {
     private readonly runtime: FederationRuntime,
     private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: ApiConfig,
+    private readonly relay: OutboxRelay,
   ) {}
 
   /** A follow of a remote account: a `Follow` with the request's stable URI (stored on it). */
-  async followed(followerId: string, targetId: string): Promise<void> {
+  async followed(followerId: string, targetId: string, db: Queryable): Promise<void> {
     await this.safely('Follow', async () => {
-      const [row] = (await this.db.query(
+      const [row] = (await db.query(
         `SELECT r.id::text AS id, r.uri, me.username, t.uri AS target_uri, t.inbox_url,
                 t.shared_inbox_url, t.username || '@' || t.domain AS handle
            FROM follow_requests r
@@ -82,12 +86,12 @@ export class FederationOutbox {
       const ctx = this.context();
       const id = row.uri ? new URL(row.uri) : followUri(ctx, row.username, row.id);
       if (!row.uri) {
-        await this.db.query(`UPDATE follow_requests SET uri = $2 WHERE id = $1 AND uri IS NULL`, [
+        await db.query(`UPDATE follow_requests SET uri = $2 WHERE id = $1 AND uri IS NULL`, [
           row.id,
           id.href,
         ]);
       }
-      await this.send(ctx, {
+      await this.relay.record(db, {
         username: row.username,
         recipients: [recipient({ ...row, uri: row.target_uri })],
         sharedInbox: false,
@@ -169,18 +173,18 @@ export class FederationOutbox {
   }
 
   /** A new status: `Create(Note)` to the author's remote followers and the remote mentioned. */
-  async statusCreated(authorId: string, statusId: string): Promise<void> {
+  async statusCreated(authorId: string, statusId: string, db: Queryable): Promise<void> {
     await this.safely('Create(Note)', async () => {
-      const prepared = await this.prepareStatus(authorId, statusId, createActivity);
-      if (prepared) await this.send(this.context(), prepared);
+      const prepared = await this.prepareStatus(authorId, statusId, createActivity, db);
+      if (prepared) await this.relay.record(db, prepared);
     });
   }
 
   /** An edited status: `Update(Note)` to the same audience. */
-  async statusEdited(authorId: string, statusId: string): Promise<void> {
+  async statusEdited(authorId: string, statusId: string, db: Queryable): Promise<void> {
     await this.safely('Update(Note)', async () => {
-      const prepared = await this.prepareStatus(authorId, statusId, updateActivity);
-      if (prepared) await this.send(this.context(), prepared);
+      const prepared = await this.prepareStatus(authorId, statusId, updateActivity, db);
+      if (prepared) await this.relay.record(db, prepared);
     });
   }
 
@@ -190,17 +194,39 @@ export class FederationOutbox {
     statusId: string,
   ): Promise<PreparedDelivery | undefined> {
     return this.safely('Delete(Note)', () =>
-      this.prepareStatus(authorId, statusId, (ctx, row, mentions) =>
-        deleteActivity(ctx, row, mentions),
+      this.prepareStatus(authorId, statusId, (ctx, note) =>
+        deleteActivity(ctx, note.row, note.mentions),
       ),
     );
   }
 
+  /** A profile change (update_credentials): `Update(Person)` to the member's remote followers. */
+  async profileUpdated(accountId: string, db: Queryable): Promise<void> {
+    await this.safely('Update(Person)', async () => {
+      const [me] = (await db.query(
+        `SELECT username FROM accounts WHERE id = $1 AND domain IS NULL`,
+        [accountId],
+      )) as { username: string }[];
+      const followers = await this.remoteFollowers(accountId, db);
+      if (!me || followers.length === 0) return;
+      const ctx = this.context();
+      const account = await findLocalAccount(db, me.username);
+      if (!account) return;
+      const person = toPerson(ctx, account, await ctx.getActorKeyPairs(account.username));
+      await this.relay.record(db, {
+        username: account.username,
+        recipients: followers.map(recipient),
+        sharedInbox: true,
+        build: (c) => updatePersonActivity(c, person),
+      });
+    });
+  }
+
   /** A favourite of a remote status: `Like` to its author (stable id per favourite). */
-  async favourited(accountId: string, statusId: string): Promise<void> {
+  async favourited(accountId: string, statusId: string, db: Queryable): Promise<void> {
     await this.safely('Like', async () => {
-      const prepared = await this.prepareLike(accountId, statusId, false);
-      if (prepared) await this.send(this.context(), prepared);
+      const prepared = await this.prepareLike(accountId, statusId, false, db);
+      if (prepared) await this.relay.record(db, prepared);
     });
   }
 
@@ -213,10 +239,10 @@ export class FederationOutbox {
   }
 
   /** A reblog: `Announce` to the member's remote followers and the original's remote author. */
-  async reblogged(accountId: string, statusId: string): Promise<void> {
+  async reblogged(accountId: string, statusId: string, db: Queryable): Promise<void> {
     await this.safely('Announce', async () => {
-      const prepared = await this.prepareAnnounce(accountId, statusId, false);
-      if (prepared) await this.send(this.context(), prepared);
+      const prepared = await this.prepareAnnounce(accountId, statusId, false, db);
+      if (prepared) await this.relay.record(db, prepared);
     });
   }
 
@@ -232,8 +258,9 @@ export class FederationOutbox {
     accountId: string,
     statusId: string,
     undo: boolean,
+    db: Queryable = this.db,
   ): Promise<PreparedDelivery | undefined> {
-    const [row] = (await this.db.query(
+    const [row] = (await db.query(
       `SELECT f.id::text AS favourite_id, me.username, o.uri AS status_uri, au.uri, au.inbox_url,
               au.shared_inbox_url, '' AS handle
          FROM statuses s
@@ -267,8 +294,9 @@ export class FederationOutbox {
     accountId: string,
     statusId: string,
     undo: boolean,
+    db: Queryable = this.db,
   ): Promise<PreparedDelivery | undefined> {
-    const [row] = (await this.db.query(
+    const [row] = (await db.query(
       `SELECT r.id::text AS reblog_id, r.visibility, me.username, o.id::text AS original_id,
               o.uri AS original_uri, oa.username AS original_username,
               oa.uri AS author_uri, oa.inbox_url AS author_inbox,
@@ -293,14 +321,7 @@ export class FederationOutbox {
       author_shared_inbox: string | null;
     }[];
     if (!row) return undefined;
-    const followers = (await this.db.query(
-      `SELECT DISTINCT ON (coalesce(a.shared_inbox_url, a.inbox_url))
-              a.uri, a.inbox_url, a.shared_inbox_url, '' AS handle
-         FROM follows f JOIN accounts a ON a.id = f.account_id
-        WHERE f.target_account_id = $1 AND a.domain IS NOT NULL AND a.uri IS NOT NULL
-          AND coalesce(a.shared_inbox_url, a.inbox_url) IS NOT NULL`,
-      [accountId],
-    )) as RemoteRow[];
+    const followers = await this.remoteFollowers(accountId, db);
     const author =
       row.original_uri && row.author_uri
         ? [
@@ -342,52 +363,39 @@ export class FederationOutbox {
     };
   }
 
-  /** Sends what was prepared before the transaction (nothing when there is nothing). */
-  async deliver(prepared: PreparedDelivery | undefined): Promise<void> {
+  /** Records what was prepared before the transaction, in it (nothing when there is nothing). */
+  async deliver(prepared: PreparedDelivery | undefined, db: Queryable): Promise<void> {
     if (!prepared) return;
-    await this.safely('a prepared activity', () => this.send(this.context(), prepared));
+    await this.safely('a prepared activity', () => this.relay.record(db, prepared));
   }
 
   private async prepareStatus(
     authorId: string,
     statusId: string,
-    build: (ctx: Context<void>, row: OutboundStatusRow, mentions: MentionedActor[]) => Activity,
+    build: (ctx: Context<void>, note: OutboundNote) => Activity,
+    db: Queryable = this.db,
   ): Promise<PreparedDelivery | undefined> {
-    const [row] = (await this.db.query(
-      `SELECT s.id::text AS id, a.username, s.content, s.spoiler_text, s.sensitive, s.visibility,
-              s.language, s.created_at, s.edited_at,
-              p.uri AS in_reply_to_uri, p.id::text AS in_reply_to_id,
-              pa.username AS in_reply_to_username
-         FROM statuses s
-         JOIN accounts a ON a.id = s.account_id AND a.domain IS NULL
-         LEFT JOIN statuses p ON p.id = s.in_reply_to_id
-         LEFT JOIN accounts pa ON pa.id = p.account_id AND pa.domain IS NULL
+    const [row] = (await db.query(
+      `${STATUS_SELECT}
         WHERE s.id = $1 AND s.account_id = $2 AND s.local AND s.reblog_of_id IS NULL`,
       [statusId, authorId],
     )) as OutboundStatusRow[];
     if (!row) return undefined;
-    const mentioned = (await this.db.query(
+    const mentioned = (await db.query(
       `SELECT a.uri, a.inbox_url, a.shared_inbox_url, a.username || '@' || a.domain AS handle
          FROM mentions m JOIN accounts a ON a.id = m.account_id
         WHERE m.status_id = $1 AND a.domain IS NOT NULL AND a.uri IS NOT NULL`,
       [statusId],
     )) as RemoteRow[];
     const followers = reachesFollowers(row.visibility)
-      ? ((await this.db.query(
-          `SELECT DISTINCT ON (coalesce(a.shared_inbox_url, a.inbox_url))
-                  a.uri, a.inbox_url, a.shared_inbox_url, '' AS handle
-             FROM follows f JOIN accounts a ON a.id = f.account_id
-            WHERE f.target_account_id = $1 AND a.domain IS NOT NULL AND a.uri IS NOT NULL
-              AND coalesce(a.shared_inbox_url, a.inbox_url) IS NOT NULL`,
-          [authorId],
-        )) as RemoteRow[])
+      ? await this.remoteFollowers(authorId, db)
       : [];
     // A reply also goes to the remote author of the post it answers, mentioned or not (as
     // Mastodon), so the conversation is complete on their server.
     const repliedTo =
       row.visibility === 'direct'
         ? []
-        : ((await this.db.query(
+        : ((await db.query(
             `SELECT pa.uri, pa.inbox_url, pa.shared_inbox_url, '' AS handle
                FROM statuses s
                JOIN statuses p ON p.id = s.in_reply_to_id
@@ -397,32 +405,30 @@ export class FederationOutbox {
           )) as RemoteRow[]);
     const recipients = [...followers, ...mentioned, ...repliedTo].map(recipient);
     if (recipients.length === 0) return undefined;
-    const mentions = mentioned.map((m) => ({ uri: new URL(m.uri), handle: `@${m.handle}` }));
+    // The same Note (Mention and Hashtag tags, cc) as the object dispatcher and outbox serve.
+    const note = await loadOutboundNote(db, this.context(), row);
     return {
       username: row.username,
       recipients,
       sharedInbox: true,
-      build: (ctx) => build(ctx, row, mentions),
+      build: (ctx) => build(ctx, note),
     };
+  }
+
+  /** One row per remote server (shared inbox, else inbox) among the account's followers. */
+  private async remoteFollowers(accountId: string, db: Queryable = this.db): Promise<RemoteRow[]> {
+    return (await db.query(
+      `SELECT DISTINCT ON (coalesce(a.shared_inbox_url, a.inbox_url))
+              a.uri, a.inbox_url, a.shared_inbox_url, '' AS handle
+         FROM follows f JOIN accounts a ON a.id = f.account_id
+        WHERE f.target_account_id = $1 AND a.domain IS NOT NULL AND a.uri IS NOT NULL
+          AND coalesce(a.shared_inbox_url, a.inbox_url) IS NOT NULL`,
+      [accountId],
+    )) as RemoteRow[];
   }
 
   private context(): Context<void> {
     return this.runtime.federation.createContext(new URL(this.runtime.origin), undefined);
-  }
-
-  private async send(ctx: Context<void>, prepared: PreparedDelivery): Promise<void> {
-    await ctx.sendActivity(
-      { identifier: prepared.username },
-      prepared.recipients,
-      prepared.build(ctx),
-      {
-        preferSharedInbox: prepared.sharedInbox,
-        excludeBaseUris: [new URL(this.runtime.origin)],
-        // A member's activities reach each server in the order they were made (a Delete never
-        // overtakes its Create) while deliveries to different servers run in parallel.
-        orderingKey: ctx.getActorUri(prepared.username).href,
-      },
-    );
   }
 
   private async safely<T>(what: string, run: () => Promise<T>): Promise<T | undefined> {
@@ -452,7 +458,7 @@ function recipient(row: RemoteRow): Recipient {
 @Global()
 @Module({
   imports: [FederationCoreModule],
-  providers: [FederationOutbox],
-  exports: [FederationOutbox],
+  providers: [FederationOutbox, OutboxRelay],
+  exports: [FederationOutbox, OutboxRelay],
 })
 export class FederationOutboxModule {}

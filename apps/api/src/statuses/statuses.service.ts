@@ -102,9 +102,9 @@ export class StatusesService {
           [authorId, draft.idempotencyKey, statusId],
         );
       }
+      await this.outbox.statusCreated(authorId, statusId, manager);
       return statusId;
     });
-    await this.outbox.statusCreated(authorId, statusId);
     return statusId;
   }
 
@@ -146,8 +146,8 @@ export class StatusesService {
           statusId,
         });
       }
+      await this.outbox.statusEdited(authorId, statusId, manager);
     });
-    await this.outbox.statusEdited(authorId, statusId);
   }
 
   /** Deletes an own status (and the reblogs of it), keeping every counter right. */
@@ -184,12 +184,12 @@ export class StatusesService {
           [status.in_reply_to_id],
         );
       }
+      await this.outbox.deliver(deletion, manager);
     });
-    await this.outbox.deliver(deletion);
   }
 
   async favourite(accountId: string, statusId: string): Promise<void> {
-    const liked = await this.db.transaction(async (manager) => {
+    await this.db.transaction(async (manager) => {
       const status = await this.visibleOriginal(manager, accountId, statusId);
       const inserted: unknown[] = await manager.query(
         `INSERT INTO favourites (account_id, status_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id`,
@@ -206,14 +206,15 @@ export class StatusesService {
         type: 'favourite',
         statusId: status.id,
       });
+      await this.outbox.favourited(accountId, statusId, manager);
       return true;
     });
-    if (liked) await this.outbox.favourited(accountId, statusId);
   }
 
   async unfavourite(accountId: string, statusId: string): Promise<void> {
     const undo = await this.outbox.prepareUnfavourite(accountId, statusId);
     await this.db.transaction(async (manager) => {
+      await this.outbox.deliver(undo, manager);
       const status = await this.visibleOriginal(manager, accountId, statusId);
       const removed = affectedCount(
         await manager.query(`DELETE FROM favourites WHERE account_id = $1 AND status_id = $2`, [
@@ -233,7 +234,6 @@ export class StatusesService {
         statusId: status.id,
       });
     });
-    await this.outbox.deliver(undo);
   }
 
   /** Returns the id of the member's reblog of the (original) status. */
@@ -242,7 +242,7 @@ export class StatusesService {
     statusId: string,
     visibility: Visibility = 'public',
   ): Promise<string> {
-    const { id, created } = await this.db.transaction(async (manager) => {
+    const { id } = await this.db.transaction(async (manager) => {
       const status = await this.visibleOriginal(manager, accountId, statusId);
       if (status.visibility !== 'public' && status.visibility !== 'unlisted') {
         throw new ApiError(ErrorCode.Unprocessable, 'This status cannot be reblogged');
@@ -266,6 +266,7 @@ export class StatusesService {
           type: 'reblog',
           statusId: status.id,
         });
+        await this.outbox.reblogged(accountId, statusId, manager);
         return { id: String(inserted[0].id), created: true };
       }
       const [existing]: { id: string }[] = await manager.query(
@@ -274,7 +275,6 @@ export class StatusesService {
       );
       return { id: String(existing!.id), created: false };
     });
-    if (created) await this.outbox.reblogged(accountId, statusId);
     return id;
   }
 
@@ -282,6 +282,7 @@ export class StatusesService {
   async unreblog(accountId: string, statusId: string): Promise<string> {
     const undo = await this.outbox.prepareUnreblog(accountId, statusId);
     const original = await this.db.transaction(async (manager) => {
+      await this.outbox.deliver(undo, manager);
       const status = await this.visibleOriginal(manager, accountId, statusId);
       const removed = affectedCount(
         await manager.query(`DELETE FROM statuses WHERE account_id = $1 AND reblog_of_id = $2`, [
@@ -307,7 +308,6 @@ export class StatusesService {
       }
       return status.id;
     });
-    await this.outbox.deliver(undo);
     return original;
   }
 

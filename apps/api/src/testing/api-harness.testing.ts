@@ -3,8 +3,10 @@ import { loadConfig } from '@fediflow/config';
 import { createDataSource, runMigrations } from '@fediflow/database';
 import {
   isolatedInfrastructure,
+  startTcpProxy,
   waitForStatus,
   type IsolatedInfrastructure,
+  type TcpProxy,
 } from '@fediflow/testing';
 import type { DataSource } from 'typeorm';
 import { ApiModule } from '../app/api.module';
@@ -17,6 +19,8 @@ export interface ApiHarness {
   db: DataSource;
   infra: IsolatedInfrastructure;
   service: ServiceApp;
+  /** With `databaseProxy`: the TCP proxy between the API and PostgreSQL, to fail it. */
+  proxy?: TcpProxy;
   close(): Promise<void>;
 }
 
@@ -27,17 +31,27 @@ export interface ApiHarness {
 export async function startApi(
   label: string,
   env: Record<string, string> = {},
+  options: { databaseProxy?: boolean } = {},
 ): Promise<ApiHarness> {
   const infra = await isolatedInfrastructure(label);
   const db = createDataSource({ url: infra.database.url, applicationName: `${label}-test` });
   await db.initialize();
   await runMigrations(db);
+  const databaseUrl = new URL(infra.database.url);
+  const proxy = options.databaseProxy
+    ? await startTcpProxy({ host: databaseUrl.hostname, port: Number(databaseUrl.port || 5432) })
+    : undefined;
+  if (proxy) {
+    databaseUrl.hostname = '127.0.0.1';
+    databaseUrl.port = String(proxy.port);
+  }
   const config = loadConfig('api', {
     PUBLIC_ORIGIN: TEST_ORIGIN,
     LOG_LEVEL: 'silent',
     REGISTRATIONS_OPEN: 'true',
     RATE_LIMIT_ENABLED: 'false',
     ...infra.env,
+    DATABASE_URL: databaseUrl.toString(),
     ...env,
   });
   const service = await createServiceApp({
@@ -54,8 +68,10 @@ export async function startApi(
     db,
     infra,
     service,
+    proxy,
     close: async () => {
       await service.shutdown('test over');
+      await proxy?.close();
       await db.destroy();
       await infra.release();
     },

@@ -5,6 +5,7 @@ import {
   FederationRuntime,
   INSTANCE_ACTOR_PATH,
   instanceActorDocument,
+  SqsEnqueueError,
 } from '@fediflow/federation';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { Readable } from 'node:stream';
@@ -130,22 +131,32 @@ export async function configureFederationHttp(app: NestFastifyApplication): Prom
     keepRawBodies(scope);
     const fastPath = new SignedInboxFastPath({
       kv: runtime.kv,
-      queue: runtime.queue,
+      queue: runtime.inboxQueue,
       origin,
     });
     registerInboxRoutes(scope, {
       metrics,
       federation: {
         isBlocked: (hostOrUrl) => domainBlocks.isBlocked(hostOrUrl),
+        assertQueueAvailable: () => runtime.queue.assertProducerReady(),
         deliver: async (request, reply, activity) => {
           const body = Buffer.isBuffer(request.body) ? request.body : undefined;
-          // The shared inbox takes most traffic; anything the fast path does not vouch for
-          // (and every member inbox, which also needs its recipient looked up) goes to Fedify.
-          if (request.url === '/inbox' && body) {
-            const post = { url: request.url, headers: request.headers, body, activity };
-            if (await fastPath.tryAccept(post)) return reply.code(202).send();
+          try {
+            // The shared inbox takes most traffic; anything the fast path does not vouch for
+            // (and every member inbox, which also needs its recipient looked up) goes to Fedify.
+            if (request.url === '/inbox' && body) {
+              const post = { url: request.url, headers: request.headers, body, activity };
+              if (await fastPath.tryAccept(post)) return reply.code(202).send();
+            }
+            return await toFedify(request, reply);
+          } catch (error) {
+            // INBOUND_QUEUE=sqs and SQS did not take it: the sender retries later.
+            if (!(error instanceof SqsEnqueueError)) throw error;
+            return reply
+              .code(503)
+              .header('retry-after', '30')
+              .send({ error: 'The inbound queue is unavailable; retry later' });
           }
-          return toFedify(request, reply);
         },
       },
     });

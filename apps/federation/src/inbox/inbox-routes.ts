@@ -11,6 +11,17 @@ export const INBOX_ROUTES = ['/inbox', '/users/:username/inbox'];
  */
 export const INBOX_BODY_LIMIT = 1_048_576;
 
+/**
+ * Media types of activities (ActivityPub §5.1/§7): `application/ld+json` (with the
+ * ActivityStreams profile, which is not insisted on) and `application/activity+json`.
+ */
+const ACTIVITY_MEDIA_TYPE = /^application\/(activity\+json|ld\+json)\s*(;|$)/i;
+
+/** Whether a Content-Type names an ActivityPub activity. */
+export function isActivityContentType(value: string | undefined): boolean {
+  return value !== undefined && ACTIVITY_MEDIA_TYPE.test(value.trim());
+}
+
 /** Fedify's answer to a screened request, as a verdict (202 also for an already seen activity). */
 function verdictOf(status: number): InboxVerdict {
   if (status >= 200 && status < 300) return 'accepted';
@@ -25,6 +36,8 @@ export interface InboxRouteOptions {
   metrics: InboxMetrics;
   /** undefined when FEDERATION_ENABLED=false: every inbox answers 404 and counts as disabled. */
   federation?: InboxScreenOptions & {
+    /** Throws (answered 503) while the queue cannot take an activity, before any work. */
+    assertQueueAvailable(): void;
     /** Hands a screened request (and its parsed activity) on to be verified and queued. */
     deliver(
       request: FastifyRequest,
@@ -57,6 +70,13 @@ export function registerInboxRoutes(scope: FastifyInstance, options: InboxRouteO
           verdicts.set(request, 'disabled');
           return reply.code(404).send({ error: 'Federation is disabled on this server' });
         }
+        if (!isActivityContentType(request.headers['content-type'])) {
+          verdicts.set(request, 'malformed');
+          return reply.code(415).send({
+            error: 'activities must be sent as application/activity+json or application/ld+json',
+          });
+        }
+        federation.assertQueueAvailable();
         const body = Buffer.isBuffer(request.body) ? request.body : undefined;
         const screened = await screenInboxRequest(request.headers, body, federation);
         if ('status' in screened) {

@@ -71,4 +71,33 @@ describe('screenInboxRequest', () => {
       ),
     ).toEqual({ activity: JSON.parse(activity.toString('utf8')) });
   });
+
+  it('refuses signature values that are not base64 (both schemes) with 401', async () => {
+    for (const headers of [
+      { signature: 'keyId="https://remote.example/k",signature="not*base64"' },
+      {
+        signature: 'sig1=:%%%:',
+        'signature-input': 'sig1=("@method" "content-digest");keyid="https://remote.example/k"',
+      },
+    ]) {
+      expect(await screenInboxRequest(headers, activity, noneBlocked)).toMatchObject({
+        status: 401,
+        verdict: 'invalid_signature',
+        reason: 'the signature value is not base64',
+      });
+    }
+  });
+
+  it('refuses bodies nested deeper than 64 levels before parsing them', async () => {
+    const deep = Buffer.from(
+      `{"type":"Create","actor":"https://r.example/a","object":${'['.repeat(65)}${']'.repeat(65)}}`,
+    );
+    expect(
+      await screenInboxRequest(
+        { signature: 'keyId="https://remote.example/k"' },
+        deep,
+        noneBlocked,
+      ),
+    ).toMatchObject({ status: 400, reason: 'the body is nested deeper than 64 levels' });
+  });
 });

@@ -1,3 +1,4 @@
+import { findNul, jsonDepthExceeds, MAX_JSON_DEPTH } from '@fediflow/bootstrap';
 import type { InboxVerdict } from './inbox-metrics';
 import { actorIds, header, type RawHeaders } from './inbox-request';
 
@@ -55,6 +56,21 @@ function signatureInputs(headers: RawHeaders): SignatureInput[] {
   return inputs;
 }
 
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * Whether every signature value the request carries is base64, as both schemes require:
+ * draft-cavage `signature="…"`, RFC 9421 `label=:…:` byte sequences.
+ */
+function signaturesAreBase64(headers: RawHeaders): boolean {
+  const value = header(headers, 'signature');
+  if (!value) return true;
+  const values = header(headers, 'signature-input')
+    ? [...value.matchAll(/[\w*.-]+\s*=\s*:([^:]*):/g)].map((match) => match[1] ?? '')
+    : [...value.matchAll(/(?:^|,)\s*signature\s*=\s*"([^"]*)"/gi)].map((match) => match[1] ?? '');
+  return values.every((signature) => BASE64.test(signature));
+}
+
 async function firstBlocked(
   urls: readonly string[],
   isBlocked: InboxScreenOptions['isBlocked'],
@@ -77,8 +93,9 @@ function hostOf(url: string): string {
  * Checks an inbox POST before Fedify verifies it, for what Fedify would not refuse, would refuse
  * only after fetching the signer's key, or would refuse without saying why:
  * a signer or actor on a blocked domain (403, before any fetch to that domain), a body that is
- * not a JSON activity with an actor (400), no signature at all (401), and an RFC 9421 signature
- * that does not cover `content-digest` (401: Fedify would then accept any body under it).
+ * not a JSON activity with an actor, nests too deep or holds a NUL (400), no signature at all or
+ * one that is not base64 (401), and an RFC 9421 signature that does not cover `content-digest`
+ * (401: Fedify would then accept any body under it).
  * Otherwise returns the parsed activity, for Fedify (or the shared inbox's fast path) to decide.
  */
 export async function screenInboxRequest(
@@ -99,9 +116,18 @@ export async function screenInboxRequest(
   if (!body || body.length === 0) {
     return { status: 400, verdict: 'malformed', reason: 'the body is empty' };
   }
+  const text = body.toString('utf8');
+  // Checked before parsing: JSON-LD processing further on would overflow the stack.
+  if (jsonDepthExceeds(text)) {
+    return {
+      status: 400,
+      verdict: 'malformed',
+      reason: `the body is nested deeper than ${MAX_JSON_DEPTH} levels`,
+    };
+  }
   let activity: unknown;
   try {
-    activity = JSON.parse(body.toString('utf8'));
+    activity = JSON.parse(text);
   } catch {
     return { status: 400, verdict: 'malformed', reason: 'the body is not JSON' };
   }
@@ -109,6 +135,10 @@ export async function screenInboxRequest(
     return { status: 400, verdict: 'malformed', reason: 'the body is not a JSON object' };
   }
   const fields = activity as Record<string, unknown>;
+  const nul = findNul(fields);
+  if (nul) {
+    return { status: 400, verdict: 'malformed', reason: `${nul} contains a NUL character` };
+  }
   if (typeof fields['type'] !== 'string' && !Array.isArray(fields['type'])) {
     return { status: 400, verdict: 'malformed', reason: 'the body is not an activity (no type)' };
   }
@@ -130,6 +160,13 @@ export async function screenInboxRequest(
       status: 401,
       verdict: 'unsigned',
       reason: 'inbox deliveries must carry an HTTP Signature (draft-cavage or RFC 9421)',
+    };
+  }
+  if (!signaturesAreBase64(headers)) {
+    return {
+      status: 401,
+      verdict: 'invalid_signature',
+      reason: 'the signature value is not base64',
     };
   }
   const uncovered = signatureInputs(headers).some(

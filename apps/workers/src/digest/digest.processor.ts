@@ -26,18 +26,28 @@ export class DigestProcessor implements JobProcessor {
       // An unknown name is a deploy skew or a bug; failing keeps the job for inspection.
       throw new Error(`unknown digest job "${job.name}"`);
     }
+    return this.runScheduled(job.timestamp);
+  }
+
+  /**
+   * The digest run of the interval `scheduledAt` falls in, claimed in `job_runs`: the BullMQ
+   * schedule of the Kubernetes workers and the emailSender Lambda's schedule share the claim, so
+   * one interval is sent by one of them only.
+   */
+  async runScheduled(scheduledAt: number): Promise<Exclude<JobOutcome, 'failed'>> {
+    const name = DigestJob.SendDigests;
     if (!this.mailer.enabled) {
       this.logger.log({ msg: 'email digest skipped: SMTP_URL is not set' });
       return 'skipped';
     }
     const result = await this.claims.runOncePerInterval(
-      job.name,
-      job.timestamp,
-      { everyMs: DIGEST_SCHEDULE[DigestJob.SendDigests].everyMs, leaseMs: CLAIM_LEASE_MS },
+      name,
+      scheduledAt,
+      { everyMs: DIGEST_SCHEDULE[name].everyMs, leaseMs: CLAIM_LEASE_MS },
       async () => ({ ...(await this.digests.run()) }),
     );
     if (!result.ran) return 'skipped';
-    this.logger.log({ msg: `${job.name} done`, ...result.detail });
+    this.logger.log({ msg: `${name} done`, ...result.detail });
     return 'completed';
   }
 }

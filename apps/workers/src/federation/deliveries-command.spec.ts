@@ -1,4 +1,8 @@
-import type { OpenCircuit, RecordedDeliveryFailure } from '@fediflow/federation';
+import type {
+  OpenCircuit,
+  PendingFollowRequest,
+  RecordedDeliveryFailure,
+} from '@fediflow/federation';
 import { describe, expect, it } from 'vitest';
 import { runDeliveriesCommand, UsageError, type DeliveriesSources } from './deliveries-command';
 
@@ -23,6 +27,27 @@ const circuit: OpenCircuit = {
   probing: false,
 };
 
+const pending: PendingFollowRequest[] = [
+  {
+    id: '1',
+    follower: 'alice',
+    target: 'bob@misskey.example',
+    requestedAt: new Date('2026-11-25T09:00:00Z'),
+    lastSentAt: new Date('2026-11-26T09:00:00Z'),
+    resends: 4,
+    nextResendAt: null,
+  },
+  {
+    id: '2',
+    follower: 'carol',
+    target: 'dan@slow.example',
+    requestedAt: new Date('2026-11-26T10:15:00Z'),
+    lastSentAt: new Date('2026-11-26T10:15:00Z'),
+    resends: 0,
+    nextResendAt: new Date('2026-11-26T11:15:00Z'),
+  },
+];
+
 function sources(): DeliveriesSources & { asked: unknown[] } {
   const asked: unknown[] = [];
   return {
@@ -32,6 +57,10 @@ function sources(): DeliveriesSources & { asked: unknown[] } {
       return [failure];
     },
     openCircuits: async () => [circuit],
+    pendingFollows: async (options) => {
+      asked.push(options);
+      return pending;
+    },
   };
 }
 
@@ -59,6 +88,20 @@ describe('deliveries command', () => {
         retryAt: circuit.retryAt.toISOString(),
       },
     ]);
+  });
+
+  it('lists unanswered follow requests with their age, re-sends and what comes next', async () => {
+    const from = sources();
+    const now = new Date('2026-11-26T11:00:00Z');
+    const output = await runDeliveriesCommand(['follows', '--limit', '10'], from, now);
+    expect(from.asked).toEqual([{ limit: 10 }]);
+    const [header, first, second] = output.split('\n');
+    expect(header).toMatch(/^requested\s+age\s+follower\s+target\s+re-sent\s+last sent/);
+    expect(first).toMatch(/\s1d 2h\s+alice\s+bob@misskey\.example\s+4\s.*gave up$/);
+    expect(second).toMatch(/\s45m\s+carol\s+dan@slow\.example\s+0\s.*2026-11-26T11:15:00\.000Z$/);
+    await expect(runDeliveriesCommand(['follows', '--host', 'x'], sources())).rejects.toThrow(
+      /no --host/,
+    );
   });
 
   it('rejects unknown commands and bad limits', async () => {

@@ -1,12 +1,18 @@
 import { loadConfigOrExit } from '@fediflow/config';
 import { createDataSource } from '@fediflow/database';
-import { CircuitBreaker, DeliveryFailures, federationKeyPrefix } from '@fediflow/federation';
+import {
+  CircuitBreaker,
+  DeliveryFailures,
+  federationKeyPrefix,
+  listPendingFollowRequests,
+} from '@fediflow/federation';
 import { createRedisConnection } from '@fediflow/redis';
 import { DELIVERIES_USAGE, runDeliveriesCommand, UsageError } from './deliveries-command';
 
 /**
  * Operator command built into the workers image: `node dist/apps/workers/deliveries.js failed
- * --host mastodon.example` lists recorded delivery failures, `… circuits` the hosts held back.
+ * --host mastodon.example` lists recorded delivery failures, `… circuits` the hosts held back,
+ * `… follows` members' follow requests that remote servers have left unanswered.
  * Reads the workers' own environment (DATABASE_URL, REDIS_URL, REDIS_KEY_PREFIX).
  */
 async function main(): Promise<void> {
@@ -41,6 +47,10 @@ async function main(): Promise<void> {
         // A command connection queues nothing while offline: connect before asking.
         if (redis.status === 'wait') await redis.connect();
         return circuits.listOpen();
+      },
+      pendingFollows: async ({ limit }) => {
+        if (!db.isInitialized) await db.initialize();
+        return listPendingFollowRequests(db, limit);
       },
     });
     process.stdout.write(`${output}\n`);

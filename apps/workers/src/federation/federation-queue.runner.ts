@@ -32,7 +32,11 @@ export class FederationQueueRunner implements OnApplicationBootstrap, OnModuleDe
     if (!this.config.FEDERATION_ENABLED) return;
     this.controller = new AbortController();
     this.running = this.runtime.federation
-      .startQueue(undefined, { signal: this.controller.signal })
+      // With inbound activities on SQS the Lambda handles them; only deliveries are run here.
+      .startQueue(undefined, {
+        signal: this.controller.signal,
+        ...(this.config.INBOUND_QUEUE === 'sqs' ? { queue: 'outbox' as const } : {}),
+      })
       .catch((error: unknown) => {
         this.logger.error(`federation queue stopped: ${String(error)}`);
       });

@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, type WorkersConfig } from '@fediflow/config';
 import {
   HOUSEKEEPING_QUEUE,
   HOUSEKEEPING_SCHEDULE,
@@ -6,7 +7,8 @@ import {
   type HousekeepingJobData,
   type JobOutcome,
 } from '@fediflow/queue';
-import { FederationRuntime } from '@fediflow/federation';
+import { FederationRuntime, resendPendingFollows } from '@fediflow/federation';
+import { DataSource } from 'typeorm';
 import type { Job } from 'bullmq';
 import type { JobProcessor } from '../consumers/job-processor';
 import { JobRunClaims } from '../scheduling/job-run-claims';
@@ -24,6 +26,8 @@ export class HousekeepingProcessor implements JobProcessor {
     private readonly claims: JobRunClaims,
     private readonly pruneJobRuns: PruneJobRuns,
     private readonly federation: FederationRuntime,
+    private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: WorkersConfig,
   ) {}
 
   async process(job: Job): Promise<Exclude<JobOutcome, 'failed'>> {
@@ -38,6 +42,14 @@ export class HousekeepingProcessor implements JobProcessor {
           const data =
             job.data as HousekeepingJobData[typeof HousekeepingJob.PruneDeliveryFailures];
           return this.federation.deliveryFailures.prune(data.retentionDays);
+        });
+      case HousekeepingJob.ResendFollowRequests:
+        return this.once(job, async () => {
+          // Paused federation delivers nothing: re-sending would only spend the request's tries.
+          if (!this.config.FEDERATION_ENABLED) return { resent: 0, paused: true };
+          const { federation, origin } = this.federation;
+          const ctx = federation.createContext(new URL(origin), undefined);
+          return resendPendingFollows(this.db, ctx);
         });
       default:
         // An unknown name is a deploy skew or a bug; failing keeps the job for inspection.

@@ -14,6 +14,7 @@ const DELIVERY_FAILURE_RETENTION_DAYS = 30;
 const JOB_DATA: HousekeepingJobData = {
   [HousekeepingJob.PruneJobRuns]: { retentionDays: JOB_RUN_RETENTION_DAYS },
   [HousekeepingJob.PruneDeliveryFailures]: { retentionDays: DELIVERY_FAILURE_RETENTION_DAYS },
+  [HousekeepingJob.ResendFollowRequests]: {},
 };
 
 /**

@@ -5,6 +5,8 @@ import { TimelineIndexes1764170000000 } from './1764170000000-timeline-indexes';
 import { CreateDomainBlocks1764180000000 } from './1764180000000-create-domain-blocks';
 import { CreateDeliveryFailures1764190000000 } from './1764190000000-create-delivery-failures';
 import { StatusInReplyToUri1764200000000 } from './1764200000000-status-in-reply-to-uri';
+import { FollowRequestResends1764212000000 } from './1764212000000-follow-request-resends';
+import { CreateFederationOutbox1764216000000 } from './1764216000000-create-federation-outbox';
 import { AccountFields1764218000000 } from './1764218000000-account-fields';
 import { CreateTagFollows1764220000000 } from './1764220000000-create-tag-follows';
 import { CreateBookmarksAndPins1764230000000 } from './1764230000000-create-bookmarks-and-pins';
@@ -18,6 +20,8 @@ export const migrations = [
   CreateDomainBlocks1764180000000,
   CreateDeliveryFailures1764190000000,
   StatusInReplyToUri1764200000000,
+  FollowRequestResends1764212000000,
+  CreateFederationOutbox1764216000000,
   AccountFields1764218000000,
   CreateTagFollows1764220000000,
   CreateBookmarksAndPins1764230000000,

@@ -4,8 +4,10 @@ import {
   Announce,
   Create,
   Delete,
+  EmojiReact,
   Follow,
   Like,
+  Move,
   Reject,
   Undo,
   Update,
@@ -20,6 +22,7 @@ import { onDelete } from './delete.handler';
 import { onFollow } from './follow.handler';
 import { BlockedDomainError, isBlocked, type HandlerOutcome, type InboxDeps } from './inbox-deps';
 import { onLike } from './like.handler';
+import { onMove } from './move.handler';
 import { onReject } from './reject.handler';
 import { onUndo } from './undo.handler';
 import { onUpdate } from './update.handler';
@@ -118,8 +121,11 @@ export function registerInboxListeners(
     .on(Create, handle('Create', onCreate))
     .on(Update, handle('Update', onUpdate))
     .on(Like, handle('Like', onLike))
+    // Pleroma/Akkoma (and Misskey forks) react with EmojiReact: a favourite to Mastodon clients.
+    .on(EmojiReact, handle('EmojiReact', onLike))
     .on(Announce, handle('Announce', onAnnounce))
     .on(Delete, handle('Delete', onDelete))
+    .on(Move, handle('Move', onMove))
     .onError((_ctx, error) => {
       options.logger?.warn(`inbox activity failed (will be retried): ${String(error)}`);
     });

@@ -1,15 +1,18 @@
 import type { InboxContext } from '@fedify/fedify';
-import type { Like } from '@fedify/fedify/vocab';
+import type { EmojiReact, Like } from '@fedify/fedify/vocab';
 import { fetchOptions, type HandlerOutcome, type InboxDeps } from './inbox-deps';
 import { localStatus, remoteAccountId } from './lookups';
 import { notify } from './notifications';
 import { upsertRemoteActor } from './remote-actors';
 
-/** A remote favourite of a local status (one its author lets the liker see). */
+/**
+ * A remote favourite of a local status (one its author lets the liker see). Misskey's reactions
+ * arrive as `Like` (with `_misskey_reaction`), Pleroma's as `EmojiReact`: both are favourites.
+ */
 export async function onLike(
   deps: InboxDeps,
   ctx: InboxContext<void>,
-  like: Like,
+  like: Like | EmojiReact,
 ): Promise<HandlerOutcome> {
   const { db } = deps;
   if (!like.actorId || !like.objectId) return 'ignored';

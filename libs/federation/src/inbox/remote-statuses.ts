@@ -1,6 +1,7 @@
 import type { InboxContext } from '@fedify/fedify';
 import {
   Article,
+  Hashtag,
   isActor,
   Mention,
   Note,
@@ -10,6 +11,7 @@ import {
 import type { DataSource } from 'typeorm';
 import { sanitizeRemoteHtml } from '../remote-html';
 import { sanitizeRemoteText } from '../remote-text';
+import { addHashtag, replaceStatusTags } from './hashtags';
 import { fetchOptions, isBlocked, type InboxDeps } from './inbox-deps';
 import { linkHref, localActor, localStatus, remoteAccountId, type Visibility } from './lookups';
 import { notify } from './notifications';
@@ -97,6 +99,7 @@ export async function resolveStatus(
     mentions: await collectMentions(deps, ctx, fetched).catch(() => ({
       local: new Map<string, string>(),
       remote: new Set<string>(),
+      hashtags: new Set<string>(),
     })),
   });
   return id ? { id, account_id: authorId, visibility } : knownStatus(deps.db, ctx, uri);
@@ -185,6 +188,7 @@ export async function storeRemotePost(
         [statusId, mentioned],
       );
     }
+    await replaceStatusTags(manager, statusId, [...options.mentions.hashtags]);
     if (options.notifyMentions) {
       for (const accountId of localMentions.keys()) {
         await notify(manager, accountId, authorId, 'mention', statusId);
@@ -199,17 +203,23 @@ export interface Mentions {
   local: Map<string, string>;
   /** Remote accounts we already know (ids). */
   remote: Set<string>;
+  /** Names of its `Hashtag` tags, normalised as `tags.name` stores them. */
+  hashtags: Set<string>;
 }
 
-/** The accounts a post's Mention tags name that we have (no account is fetched for a mention). */
+/**
+ * The accounts a post's Mention tags name that we have (no account is fetched for a mention),
+ * and its hashtags.
+ */
 export async function collectMentions(
   deps: InboxDeps,
   ctx: InboxContext<void>,
   post: APObject,
 ): Promise<Mentions> {
-  const mentions: Mentions = { local: new Map(), remote: new Set() };
+  const mentions: Mentions = { local: new Map(), remote: new Set(), hashtags: new Set() };
   const tags = post.getTags(fetchOptions(deps, ctx));
   for await (const tag of tags) {
+    if (tag instanceof Hashtag) addHashtag(mentions.hashtags, tag);
     if (!(tag instanceof Mention) || !tag.href) continue;
     const local = await localActor(deps.db, ctx, tag.href);
     if (local) mentions.local.set(local.id, local.username);

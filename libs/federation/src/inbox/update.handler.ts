@@ -3,14 +3,16 @@ import {
   Application,
   Article,
   Group,
+  Hashtag,
   Note,
   Person,
   Service,
   type Update,
 } from '@fedify/fedify/vocab';
-import { affectedCount } from '@fediflow/database';
+import { modifiedRows } from '@fediflow/database';
 import { sanitizeRemoteHtml } from '../remote-html';
 import { sanitizeRemoteText } from '../remote-text';
+import { addHashtag, replaceStatusTags } from './hashtags';
 import { fetchOptions, type HandlerOutcome, type InboxDeps } from './inbox-deps';
 import { remoteAccountId } from './lookups';
 import { upsertRemoteActor } from './remote-actors';
@@ -42,19 +44,29 @@ export async function onUpdate(
   if (!(object instanceof Note || object instanceof Article) || !object.id) return 'ignored';
   if (object.attributionId && object.attributionId.href !== update.actorId.href) return 'ignored';
   const spoiler = sanitizeRemoteText(object.summary?.toString() ?? '').slice(0, 1_000);
-  const updated = affectedCount(
-    await db.query(
-      `UPDATE statuses s SET content = $3, spoiler_text = $4, sensitive = $5, edited_at = now()
+  const hashtags = new Set<string>();
+  for await (const tag of object.getTags(fetchOptions(deps, ctx))) {
+    if (tag instanceof Hashtag) addHashtag(hashtags, tag);
+  }
+  return db.transaction(async (manager) => {
+    const [row] = modifiedRows<{ id: string }>(
+      await manager.query(
+        `UPDATE statuses s SET content = $3, spoiler_text = $4, sensitive = $5, edited_at = now()
          FROM accounts a
-        WHERE s.uri = $1 AND NOT s.local AND a.id = s.account_id AND a.uri = $2`,
-      [
-        object.id.href,
-        update.actorId.href,
-        sanitizeRemoteHtml(object.content?.toString() ?? '').slice(0, 100_000),
-        spoiler,
-        (object.sensitive ?? false) || spoiler !== '',
-      ],
-    ),
-  );
-  return updated > 0 ? 'applied' : 'ignored';
+        WHERE s.uri = $1 AND NOT s.local AND a.id = s.account_id AND a.uri = $2
+        RETURNING s.id::text AS id`,
+        [
+          object.id!.href,
+          update.actorId!.href,
+          sanitizeRemoteHtml(object.content?.toString() ?? '').slice(0, 100_000),
+          spoiler,
+          (object.sensitive ?? false) || spoiler !== '',
+        ],
+      ),
+    );
+    if (!row) return 'ignored';
+    // An edit may add or drop hashtags: the tag timelines follow it.
+    await replaceStatusTags(manager, row.id, [...hashtags]);
+    return 'applied';
+  });
 }

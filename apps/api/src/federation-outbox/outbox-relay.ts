@@ -1,0 +1,205 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { APP_CONFIG, type ApiConfig } from '@fediflow/config';
+import { DatabaseConnector } from '@fediflow/database';
+import { FederationRuntime } from '@fediflow/federation';
+import { isRedisUnavailable } from '@fediflow/redis';
+import type { Context } from '@fedify/fedify';
+import { Activity, type Recipient } from '@fedify/fedify/vocab';
+import { DataSource, type EntityManager } from 'typeorm';
+
+/** Anything that runs SQL: the DataSource, or a transaction's EntityManager. */
+export type Queryable = Pick<EntityManager, 'query'>;
+
+/** An activity to send and to whom, as the outbox builds it (see `FederationOutbox`). */
+export interface OutboxDelivery {
+  readonly username: string;
+  readonly recipients: Recipient[];
+  /** Follows go to the actor's own inbox; posts to shared inboxes (one request per server). */
+  readonly sharedInbox: boolean;
+  build(ctx: Context<void>): Activity;
+}
+
+interface StoredRecipient {
+  id: string | null;
+  inbox: string | null;
+  sharedInbox: string | null;
+}
+
+interface OutboxRow {
+  id: string;
+  username: string;
+  activity: unknown;
+  recipients: StoredRecipient[];
+  shared_inbox: boolean;
+  attempts: number;
+}
+
+/** Passes between sweeps when nothing prompted one (a relay that crashed, another pod's rows). */
+const SWEEP_INTERVAL_MS = 1_000;
+/** A prompt pass shortly after a row was written, once its transaction has usually committed. */
+const PROMPT_DELAY_MS = 25;
+const BATCH_SIZE = 50;
+/** A row that cannot be relayed (not a Redis outage) this often is dropped, loudly. */
+const MAX_ATTEMPTS = 10;
+/** One relay at a time across all API pods, so a member's activities keep their order. */
+const RELAY_LOCK = 0x0f_ed_0b_0c;
+
+const url = (value: string | null) => (value ? new URL(value) : null);
+
+/**
+ * The transactional outbox of federation. `record` writes the activity (expanded JSON-LD) and
+ * its recipients in the caller's transaction, so it commits or rolls back with the member's
+ * action; the relay then hands committed rows to Fedify's queue (`sendActivity` only enqueues
+ * on the API) and deletes them. A crash between commit and enqueue loses nothing: the row waits
+ * for the next pass, by this or any other API process. Delivery is at least once — a crash after
+ * an enqueue and before its row's deletion commits sends it again — and receivers deduplicate by
+ * the activity id.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private timer: NodeJS.Timeout | undefined;
+  private pass: Promise<unknown> | undefined;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly runtime: FederationRuntime,
+    private readonly db: DataSource,
+    private readonly connector: DatabaseConnector,
+    @Inject(APP_CONFIG) private readonly config: ApiConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.FEDERATION_ENABLED) this.schedule(SWEEP_INTERVAL_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.pass;
+  }
+
+  /** Writes a delivery into the outbox, in the transaction `db` belongs to. */
+  async record(db: Queryable, delivery: OutboxDelivery): Promise<void> {
+    const ctx = this.context();
+    const activity = await delivery
+      .build(ctx)
+      .toJsonLd({ format: 'expand', contextLoader: ctx.contextLoader });
+    const recipients: StoredRecipient[] = delivery.recipients.map((recipient) => ({
+      id: recipient.id?.href ?? null,
+      inbox: recipient.inboxId?.href ?? null,
+      sharedInbox: recipient.endpoints?.sharedInbox?.href ?? null,
+    }));
+    await db.query(
+      `INSERT INTO federation_outbox (username, activity, recipients, shared_inbox)
+       VALUES ($1, $2, $3, $4)`,
+      [
+        delivery.username,
+        JSON.stringify(activity),
+        JSON.stringify(recipients),
+        delivery.sharedInbox,
+      ],
+    );
+    this.schedule(PROMPT_DELAY_MS);
+  }
+
+  /** One pass over the committed rows, oldest first; resolves with how many were enqueued. */
+  async relayPending(): Promise<number> {
+    return this.db.transaction(async (manager) => {
+      const [lock] = (await manager.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [
+        RELAY_LOCK,
+      ])) as { locked: boolean }[];
+      if (!lock?.locked) return 0;
+      const rows = (await manager.query(
+        `SELECT id::text AS id, username, activity, recipients, shared_inbox, attempts
+           FROM federation_outbox ORDER BY id LIMIT $1`,
+        [BATCH_SIZE],
+      )) as OutboxRow[];
+      let relayed = 0;
+      for (const row of rows) {
+        try {
+          await this.enqueue(row);
+        } catch (error) {
+          // Redis down: keep the row (and the order) for a later pass.
+          if (isRedisUnavailable(error)) break;
+          await this.noteFailure(manager, row, error);
+          continue;
+        }
+        await manager.query(`DELETE FROM federation_outbox WHERE id = $1`, [row.id]);
+        relayed++;
+      }
+      if (rows.length === BATCH_SIZE && relayed > 0) this.again = true;
+      return relayed;
+    });
+  }
+
+  private async enqueue(row: OutboxRow): Promise<void> {
+    const ctx = this.context();
+    const activity = await Activity.fromJsonLd(row.activity, {
+      contextLoader: ctx.contextLoader,
+      documentLoader: ctx.documentLoader,
+    });
+    const recipients: Recipient[] = row.recipients.map((recipient) => ({
+      id: url(recipient.id),
+      inboxId: url(recipient.inbox),
+      endpoints: recipient.sharedInbox ? { sharedInbox: new URL(recipient.sharedInbox) } : null,
+    }));
+    await ctx.sendActivity({ identifier: row.username }, recipients, activity, {
+      preferSharedInbox: row.shared_inbox,
+      excludeBaseUris: [new URL(this.runtime.origin)],
+      // A member's activities reach each server in the order they were made (a Delete never
+      // overtakes its Create) while deliveries to different servers run in parallel.
+      orderingKey: ctx.getActorUri(row.username).href,
+    });
+  }
+
+  private async noteFailure(manager: Queryable, row: OutboxRow, error: unknown): Promise<void> {
+    if (row.attempts + 1 >= MAX_ATTEMPTS) {
+      this.logger.error({
+        msg: `federation outbox: dropping row ${row.id} after ${MAX_ATTEMPTS} failed relays`,
+        err: error,
+      });
+      await manager.query(`DELETE FROM federation_outbox WHERE id = $1`, [row.id]);
+      return;
+    }
+    this.logger.warn({ msg: `federation outbox: could not relay row ${row.id}`, err: error });
+    await manager.query(`UPDATE federation_outbox SET attempts = attempts + 1 WHERE id = $1`, [
+      row.id,
+    ]);
+  }
+
+  /** Runs a pass after `delayMs` unless one is due sooner; passes never overlap. */
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.run(), delayMs);
+    this.timer.unref();
+  }
+
+  private async run(): Promise<void> {
+    if (this.pass) {
+      this.again = true;
+      return;
+    }
+    this.again = false;
+    if (this.connector.available) {
+      this.pass = this.relayPending().catch((error: unknown) =>
+        this.logger.warn({ msg: 'federation outbox: relay pass failed', err: error }),
+      );
+      await this.pass;
+      this.pass = undefined;
+    }
+    this.schedule(this.again ? 0 : SWEEP_INTERVAL_MS);
+  }
+
+  private context(): Context<void> {
+    return this.runtime.federation.createContext(new URL(this.runtime.origin), undefined);
+  }
+}

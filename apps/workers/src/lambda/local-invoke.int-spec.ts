@@ -1,0 +1,153 @@
+import { createDataSource, runMigrations } from '@fediflow/database';
+import { RemoteServer } from '@fediflow/federation';
+import { isolatedInfrastructure, type IsolatedInfrastructure } from '@fediflow/testing';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccount, createMember, notify } from '../digest/digest-fixtures.testing';
+import { SmtpTestServer } from '../digest/smtp-test-server.testing';
+
+const root = join(import.meta.dirname, '../../../..');
+
+/** `npm run lambda:invoke`: the shipped bundle, run locally against PostgreSQL, Redis and SMTP. */
+describe('lambda:invoke', () => {
+  let infra: IsolatedInfrastructure;
+  let db: DataSource;
+  let smtp: SmtpTestServer;
+  let dir: string;
+  let remote: RemoteServer;
+
+  beforeAll(async () => {
+    infra = await isolatedInfrastructure('lambda-invoke');
+    db = createDataSource({ url: infra.database.url, applicationName: 'lambda-invoke-test' });
+    await db.initialize();
+    await runMigrations(db);
+    smtp = await SmtpTestServer.start();
+    dir = mkdtempSync(join(tmpdir(), 'lambda-invoke-'));
+    remote = await RemoteServer.start();
+  });
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await remote?.close();
+    await smtp?.close();
+    await db?.destroy();
+    await infra?.release();
+  });
+
+  /** Asynchronously: the SMTP test server answers from this process meanwhile. */
+  function invoke(name: string, eventFile: string) {
+    return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        join(root, 'node_modules/.bin/tsx'),
+        ['tools/invoke-lambda.ts', name, '--event', eventFile],
+        {
+          cwd: root,
+          timeout: 120_000,
+          env: {
+            PATH: process.env['PATH'],
+            ...infra.env,
+            PUBLIC_ORIGIN: 'http://social.test',
+            LOG_LEVEL: 'silent',
+            SMTP_URL: smtp.url,
+            INBOUND_QUEUE: 'sqs',
+            INBOUND_QUEUE_URL: 'https://sqs.eu-central-1.amazonaws.com/000000000000/local',
+          },
+        },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr }),
+      );
+    });
+  }
+
+  it('runs emailSender with the sample scheduled event and sends the digest', async () => {
+    const alice = await createMember(db, { username: 'alice' });
+    await notify(db, {
+      to: alice,
+      from: await createAccount(db, { username: 'bob', domain: 'x.test' }),
+      type: 'follow',
+    });
+    const result = await invoke('emailSender', 'tools/lambda/events/scheduled.json');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      outcome: 'completed',
+      scheduledFor: '2026-12-02T06:00:00.000Z',
+    });
+    expect(smtp.to(alice.email)).toHaveLength(1);
+  }, 120_000);
+
+  it('applies an inbound activity with the bundle as it ships (Fedify, inbox handlers, PostgreSQL)', async () => {
+    await db.query(`INSERT INTO accounts (username) VALUES ('carol')`);
+    const note = `${remote.origin}/notes/bundled`;
+    // Fedify's inbox message, as the federation service queues it after verifying the signature.
+    const message = {
+      type: 'inbox',
+      id: 'b5d6c8f0-1c1e-4b7a-9d4e-3f2a1b0c9d8e',
+      baseUrl: 'http://social.test',
+      activity: {
+        '@context': 'https://www.w3.org/ns/activitystreams',
+        id: `${note}/activity`,
+        type: 'Create',
+        actor: remote.actorId.href,
+        to: ['http://social.test/users/carol'],
+        object: {
+          id: note,
+          type: 'Note',
+          attributedTo: remote.actorId.href,
+          to: ['http://social.test/users/carol'],
+          content: '<p>@carol hello from the bundle</p>',
+          tag: [{ type: 'Mention', href: 'http://social.test/users/carol', name: '@carol' }],
+        },
+      },
+      identifier: null,
+      attempt: 0,
+      started: new Date().toISOString(),
+      traceContext: {},
+    };
+    const event = join(dir, 'create.json');
+    writeFileSync(
+      event,
+      JSON.stringify({
+        Records: [
+          {
+            messageId: 'create-1',
+            body: JSON.stringify(message),
+            eventSource: 'aws:sqs',
+            attributes: { ApproximateReceiveCount: '1' },
+          },
+        ],
+      }),
+    );
+    const result = await invoke('activityProcessor', event);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ batchItemFailures: [] });
+    const rows = (await db.query(`SELECT uri FROM statuses WHERE uri = $1`, [note])) as unknown[];
+    expect(rows).toHaveLength(1);
+  }, 120_000);
+
+  it('exits 1 and prints the batch item failures when activityProcessor reports some', async () => {
+    const event = join(dir, 'poison.json');
+    writeFileSync(
+      event,
+      JSON.stringify({
+        Records: [
+          {
+            messageId: 'poison-1',
+            body: 'not json',
+            eventSource: 'aws:sqs',
+            attributes: { ApproximateReceiveCount: '1' },
+          },
+        ],
+      }),
+    );
+    const result = await invoke('activityProcessor', event);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'poison-1' }],
+    });
+  }, 120_000);
+});

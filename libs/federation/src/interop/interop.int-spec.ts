@@ -1,0 +1,352 @@
+import { loadConfig } from '@fediflow/config';
+import { createDataSource, runMigrations } from '@fediflow/database';
+import { isolatedInfrastructure, waitFor, type IsolatedInfrastructure } from '@fediflow/testing';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FederationRuntime } from '../federation-core.module';
+import { FixtureServer, type PeerFixture } from './fixture-server.testing';
+import {
+  acceptProblems,
+  gotosocialActorProblems,
+  gotosocialStatusProblems,
+  lemmyActorProblems,
+  mastodonActorProblems,
+  mastodonCreateProblems,
+  mastodonHashtags,
+  misskeyActorProblems,
+  misskeyHashtags,
+  peertubeActorProblems,
+  pixelfedActorProblems,
+  pleromaActorProblems,
+  type Json,
+} from './peer-rules.testing';
+
+const ORIGIN = 'https://fediflow.test';
+const ALICE = `${ORIGIN}/users/alice`;
+const FIXTURES = join(import.meta.dirname, 'fixtures');
+const fixtures = readdirSync(FIXTURES)
+  .filter((name) => name.endsWith('.json'))
+  .map((name) => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as PeerFixture);
+
+/** What FediFlow sends, as each peer's rules read it. */
+interface Outbound {
+  actor: Json;
+  note: Json;
+  create: Json;
+  accept?: Json;
+  follow?: Json;
+}
+
+const sameTags = (names: string[]) => (names.join() === 'fediflow' ? [] : [`tags ${names}`]);
+const RULES: Record<string, (out: Outbound) => string[]> = {
+  mastodonActor: (out) => mastodonActorProblems(out.actor),
+  mastodonCreate: (out) => mastodonCreateProblems(out.create),
+  mastodonHashtags: (out) => sameTags(mastodonHashtags(out.note)),
+  mastodonAccept: (out) => acceptProblems(out.accept!, out.follow!),
+  misskeyActor: (out) => misskeyActorProblems(out.actor, ALICE),
+  misskeyHashtags: (out) => sameTags(misskeyHashtags(out.note)),
+  misskeyAccept: (out) => acceptProblems(out.accept!, out.follow!),
+  gotosocialActor: (out) => gotosocialActorProblems(out.actor),
+  gotosocialStatus: (out) => gotosocialStatusProblems(out.note),
+  pleromaActor: (out) => pleromaActorProblems(out.actor),
+  peertubeActor: (out) => peertubeActorProblems(out.actor),
+  lemmyActor: (out) => lemmyActorProblems(out.actor),
+  pixelfedActor: (out) => pixelfedActorProblems(out.actor),
+};
+
+/**
+ * Real documents of other implementations (fixtures/*.json, each citing where its shape comes
+ * from) delivered signed to FediFlow's inboxes and processed by the queue against PostgreSQL and
+ * Redis; and FediFlow's own documents checked against each implementation's parser rules.
+ */
+describe('interoperability with other fediverse implementations', () => {
+  let infra: IsolatedInfrastructure;
+  let db: DataSource;
+  let runtime: FederationRuntime;
+  const stop = new AbortController();
+  let running: Promise<void>;
+  let aliceId: string;
+  let statusUri: string;
+
+  const fetchJson = async (url: string): Promise<Json> => {
+    const response = await runtime.federation.fetch(
+      new Request(url, { headers: { accept: 'application/activity+json' } }),
+      { contextData: undefined },
+    );
+    expect(response.status).toBe(200);
+    return (await response.json()) as Json;
+  };
+  const drained = () =>
+    waitFor('the queue to drain', async () => {
+      const stats = await runtime.queue.stats();
+      return stats.ready + stats.delayed + stats.inFlight === 0 ? stats : undefined;
+    });
+  const deliver = async (server: FixtureServer, path: string, activity: Json) => {
+    const response = await runtime.federation.fetch(
+      await server.signedPost(`${ORIGIN}${path}`, activity),
+      { contextData: undefined },
+    );
+    expect(response.status).toBe(202);
+    await drained();
+  };
+  const one = async <T>(sql: string, params: unknown[]): Promise<T | undefined> =>
+    ((await db.query(sql, params)) as T[])[0];
+
+  beforeAll(async () => {
+    infra = await isolatedInfrastructure('federation-interop');
+    db = createDataSource({ url: infra.database.url, applicationName: 'interop-test' });
+    await db.initialize();
+    await runMigrations(db);
+    runtime = new FederationRuntime(
+      loadConfig('workers', { ...infra.env, PUBLIC_ORIGIN: ORIGIN, LOG_LEVEL: 'silent' }),
+      db,
+    );
+    running = runtime.federation.startQueue(undefined, { signal: stop.signal });
+    const [alice] = (await db.query(
+      `INSERT INTO accounts (username, display_name, note) VALUES ('alice', 'Alice', 'hi')
+       RETURNING id::text AS id`,
+    )) as { id: string }[];
+    aliceId = alice!.id;
+    const [status] = (await db.query(
+      `INSERT INTO statuses (account_id, local, text, content, visibility)
+       VALUES ($1, true, 'hello', '<p>hello</p>', 'public') RETURNING id::text AS id`,
+      [aliceId],
+    )) as { id: string }[];
+    statusUri = `${ALICE}/statuses/${status!.id}`;
+  });
+  afterAll(async () => {
+    stop.abort();
+    await running;
+    await runtime?.onApplicationShutdown();
+    await db?.destroy();
+    await infra?.release();
+  });
+
+  it('has fixtures of at least the eight implementations, each citing its sources', () => {
+    const names = fixtures.map((f) => f.implementation).join(' | ');
+    for (const name of ['Mastodon', 'Misskey', 'Sharkey', 'Firefish', 'GoToSocial', 'Pleroma']) {
+      expect(names).toContain(name);
+    }
+    for (const name of ['Akkoma', 'PeerTube', 'Lemmy', 'Pixelfed', 'Threads']) {
+      expect(names).toContain(name);
+    }
+    for (const fixture of fixtures) {
+      expect(Object.keys(fixture.sources).length).toBeGreaterThan(0);
+      expect(fixture.outboundRules.every((rule) => rule in RULES)).toBe(true);
+    }
+  });
+
+  describe.each(fixtures.map((fixture) => [fixture.implementation, fixture] as const))(
+    '%s',
+    (_name, fixture) => {
+      const has = (name: string) => name in fixture.activities;
+      let server: FixtureServer;
+      const out: Partial<Outbound> = {};
+      const account = () =>
+        one<{ id: string; display_name: string; inbox_url: string; shared_inbox_url: string }>(
+          `SELECT id::text AS id, display_name, inbox_url, shared_inbox_url FROM accounts
+            WHERE uri = $1`,
+          [server.actorId],
+        );
+
+      beforeAll(async () => {
+        server = await FixtureServer.start(fixture);
+      });
+      afterAll(async () => {
+        await server?.close();
+      });
+
+      // Lemmy users follow communities, not people: its fixture has no Follow.
+      if (has('follow'))
+        it('Follow: its actor is stored and the follow accepted (Accept sent to its inbox)', async () => {
+          const follow = server.activity('follow');
+          await deliver(server, '/users/alice/inbox', follow);
+          const stored = await account();
+          expect(stored?.inbox_url).toBe(server.actor.inbox);
+          const sharedInbox =
+            (server.actor.endpoints as Json | undefined)?.sharedInbox ?? server.actor.sharedInbox;
+          expect(stored?.shared_inbox_url ?? null).toBe(sharedInbox ?? null);
+          expect(
+            await one(`SELECT uri FROM follows WHERE account_id = $1 AND target_account_id = $2`, [
+              stored!.id,
+              aliceId,
+            ]),
+          ).toEqual({ uri: follow.id });
+          const accept = await waitFor('the Accept', async () =>
+            server.received.find((r) => r.body.type === 'Accept'),
+          );
+          expect(accept.url).toBe(new URL(String(server.actor.inbox)).pathname);
+          out.accept = accept.body;
+          out.follow = follow;
+        });
+
+      it('Create(Note): stored with its mention, hashtags and content warning', async () => {
+        const create = server.activity('note');
+        const note = create.object as Json;
+        await deliver(server, '/inbox', create);
+        const status = await one<{ id: string; spoiler_text: string; content: string }>(
+          `SELECT id::text AS id, spoiler_text, content FROM statuses WHERE uri = $1`,
+          [note.id],
+        );
+        expect(status, 'the post is stored').toBeDefined();
+        expect(status!.content).not.toContain('<script');
+        expect(status!.spoiler_text).toBe(String(note.summary ?? ''));
+        expect(
+          await one(`SELECT 1 AS n FROM mentions WHERE status_id = $1 AND account_id = $2`, [
+            status!.id,
+            aliceId,
+          ]),
+        ).toEqual({ n: 1 });
+        expect(
+          await one(
+            `SELECT 1 AS n FROM notifications WHERE account_id = $1 AND type = 'mention'
+                AND status_id = $2`,
+            [aliceId, status!.id],
+          ),
+        ).toEqual({ n: 1 });
+        // As Mastodon reads Hashtag tags (name without '#', lower-cased; NFKC here).
+        const expected = mastodonHashtags(note).map((n) => n.normalize('NFKC'));
+        const tags = (await db.query(
+          `SELECT t.name FROM status_tags st JOIN tags t ON t.id = st.tag_id
+            WHERE st.status_id = $1 ORDER BY t.name`,
+          [status!.id],
+        )) as { name: string }[];
+        expect(tags.map((t) => t.name)).toEqual([...expected].sort());
+      });
+
+      if (has('reaction'))
+        it('a like or reaction of a local status becomes a favourite', async () => {
+          await deliver(server, '/inbox', server.activity('reaction', statusUri));
+          const liker = await account();
+          expect(
+            await one(`SELECT count(*)::int AS n FROM favourites WHERE account_id = $1`, [
+              liker!.id,
+            ]),
+          ).toEqual({ n: 1 });
+        });
+
+      if (has('announce'))
+        it('Announce of a local status becomes a reblog', async () => {
+          await deliver(server, '/inbox', server.activity('announce', statusUri));
+          const booster = await account();
+          expect(
+            await one(
+              `SELECT count(*)::int AS n FROM statuses WHERE account_id = $1 AND reblog_of_id IS NOT NULL`,
+              [booster!.id],
+            ),
+          ).toEqual({ n: 1 });
+        });
+
+      if (has('update'))
+        it('Update(Person) refreshes the stored profile', async () => {
+          await deliver(server, '/inbox', server.activity('update'));
+          expect((await account())?.display_name).toMatch(/\(updated\)$/);
+        });
+
+      if (has('delete'))
+        it('Delete of its post removes it', async () => {
+          const del = server.activity('delete');
+          await deliver(server, '/inbox', del);
+          const noteId = typeof del.object === 'string' ? del.object : (del.object as Json).id;
+          expect(await one(`SELECT 1 FROM statuses WHERE uri = $1`, [noteId])).toBeUndefined();
+        });
+
+      if (has('move'))
+        it('Move: members following the old account follow the new one (alsoKnownAs checked)', async () => {
+          const old = await account();
+          await db.query(
+            `INSERT INTO follows (account_id, target_account_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+            [aliceId, old!.id],
+          );
+          const move = server.activity('move');
+          await deliver(server, '/inbox', move);
+          expect(
+            await one(`SELECT 1 FROM follows WHERE account_id = $1 AND target_account_id = $2`, [
+              aliceId,
+              old!.id,
+            ]),
+          ).toBeUndefined();
+          const request = await one<{ uri: string }>(
+            `SELECT r.uri FROM follow_requests r JOIN accounts a ON a.id = r.target_account_id
+              WHERE r.account_id = $1 AND a.uri = $2`,
+            [aliceId, move.target],
+          );
+          expect(request?.uri).toMatch(/^https:\/\/fediflow\.test\/users\/alice#follows\/\d+$/);
+          const follow = await waitFor('the Follow of the new account', async () =>
+            server.received.find((r) => r.body.type === 'Follow' && r.body.id === request!.uri),
+          );
+          expect(follow.url).toBe(new URL(String(move.target)).pathname + '/inbox');
+          expect(follow.body.object).toBe(move.target);
+          // A Move to an account that does not name the old one (gargron3) moves nobody.
+          await db.query(`INSERT INTO follows (account_id, target_account_id) VALUES ($1, $2)`, [
+            aliceId,
+            old!.id,
+          ]);
+          const impostor = String(move.target).replace('gargron2', 'gargron3');
+          await deliver(server, '/inbox', {
+            ...move,
+            id: `${String(move.id)}-2`,
+            target: impostor,
+          });
+          expect(
+            await one(
+              `SELECT 1 AS n FROM follows WHERE account_id = $1 AND target_account_id = $2`,
+              [aliceId, old!.id],
+            ),
+          ).toEqual({ n: 1 });
+          expect(
+            await one(
+              `SELECT count(*)::int AS n FROM follow_requests r JOIN accounts a ON a.id = r.target_account_id
+                WHERE r.account_id = $1 AND a.uri = $2`,
+              [aliceId, impostor],
+            ),
+          ).toEqual({ n: 0 });
+        });
+
+      const unsupported = ['video', 'page'].filter(has);
+      if (unsupported.length > 0)
+        it(`what FediFlow does not support is ignored without harm: ${unsupported.join(', ')}`, async () => {
+          const before = await one<{ n: number }>(`SELECT count(*)::int AS n FROM statuses`, []);
+          const followers = await one<{ n: number }>(`SELECT count(*)::int AS n FROM follows`, []);
+          for (const name of unsupported) await deliver(server, '/inbox', server.activity(name));
+          expect(await one(`SELECT count(*)::int AS n FROM statuses`, [])).toEqual(before);
+          expect(await one(`SELECT count(*)::int AS n FROM follows`, [])).toEqual(followers);
+        });
+
+      it(`FediFlow's actor, Note, Create and Accept pass ${fixture.implementation}'s rules`, async () => {
+        const peer = await account();
+        const [status] = (await db.query(
+          `INSERT INTO statuses (account_id, local, text, content, visibility)
+           VALUES ($1, true, 'hi #FediFlow', '<p>hi #FediFlow</p>', 'public')
+           RETURNING id::text AS id`,
+          [aliceId],
+        )) as { id: string }[];
+        await db.query(`INSERT INTO mentions (status_id, account_id) VALUES ($1, $2)`, [
+          status!.id,
+          peer!.id,
+        ]);
+        await db.query(`INSERT INTO tags (name) VALUES ('fediflow') ON CONFLICT DO NOTHING`);
+        await db.query(
+          `INSERT INTO status_tags (status_id, tag_id) SELECT $1, id FROM tags WHERE name = 'fediflow'`,
+          [status!.id],
+        );
+        const noteUri = `${ALICE}/statuses/${status!.id}`;
+        const outbox = await fetchJson(`${ALICE}/outbox`);
+        const page = await fetchJson(String(outbox.first));
+        const documents: Outbound = {
+          ...out,
+          actor: await fetchJson(ALICE),
+          note: await fetchJson(noteUri),
+          create: (page.orderedItems as Json[]).find((item) => item.id === `${noteUri}/activity`)!,
+        };
+        expect([documents.note.cc].flat()).toContain(server.actorId);
+        for (const rule of fixture.outboundRules) {
+          if (rule.endsWith('Accept') && !documents.accept) continue;
+          expect(RULES[rule]!(documents), rule).toEqual([]);
+        }
+      });
+    },
+  );
+});

@@ -1,0 +1,424 @@
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
+
+locals {
+  arn_suffix           = "${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}"
+  parameter_arn_prefix = "arn:${data.aws_partition.current.partition}:ssm:${local.arn_suffix}:parameter"
+
+  # The seed's settings (docs/deployment.md#serverless-workers).
+  functions = {
+    activity-processor = {
+      zip         = var.activity_processor_zip
+      timeout     = 30
+      memory_size = 512
+      reserved    = var.activity_reserved_concurrency
+      parameters  = [var.database_url_parameter, var.redis_url_parameter]
+      environment = {
+        INBOUND_QUEUE     = "sqs"
+        INBOUND_QUEUE_URL = var.queue_url
+      }
+    }
+    email-sender = {
+      zip         = var.email_sender_zip
+      timeout     = 60
+      memory_size = 256
+      # One run at a time: a slow run is never overlapped by the next interval's.
+      reserved   = 1
+      parameters = [var.database_url_parameter, var.redis_url_parameter, var.smtp_url_parameter]
+      environment = {
+        SMTP_URL_SSM_PARAMETER = var.smtp_url_parameter
+      }
+    }
+  }
+
+  # Secrets reach the functions as parameter names; the values are read at init (never in state).
+  common_environment = {
+    NODE_ENV                   = "production"
+    LOG_LEVEL                  = "info"
+    PUBLIC_ORIGIN              = var.public_origin
+    REDIS_KEY_PREFIX           = var.redis_key_prefix
+    DATABASE_POOL_SIZE         = "2"
+    DATABASE_URL_SSM_PARAMETER = var.database_url_parameter
+    REDIS_URL_SSM_PARAMETER    = var.redis_url_parameter
+  }
+}
+
+# ---------------------------------------------------------------- network
+
+resource "aws_security_group" "this" {
+  count = var.create ? 1 : 0
+
+  name_prefix = "${var.name}-serverless-workers-"
+  description = "FediFlow serverless workers: PostgreSQL and Redis of the environment, HTTP(S) out (SQS, SSM, remote servers)."
+  vpc_id      = var.vpc_id
+  tags        = var.tags
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "https" {
+  count = var.create ? 1 : 0
+
+  security_group_id = aws_security_group.this[0].id
+  description       = "HTTPS: SQS, SSM, CloudWatch and remote ActivityPub servers (the SSRF guard is in the code)"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_egress_rule" "http" {
+  count = var.create ? 1 : 0
+
+  security_group_id = aws_security_group.this[0].id
+  description       = "HTTP: remote ActivityPub servers that still serve plain http actor documents"
+  ip_protocol       = "tcp"
+  from_port         = 80
+  to_port           = 80
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+locals {
+  # Each data store lets the functions in, and the functions reach only those.
+  data_stores = {
+    postgres = { port = 5432, security_group_id = var.database_security_group_id }
+    redis    = { port = 6379, security_group_id = var.cache_security_group_id }
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "data_store" {
+  for_each = var.create ? local.data_stores : {}
+
+  security_group_id            = aws_security_group.this[0].id
+  description                  = "${each.key} of the environment"
+  ip_protocol                  = "tcp"
+  from_port                    = each.value.port
+  to_port                      = each.value.port
+  referenced_security_group_id = each.value.security_group_id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "data_store" {
+  for_each = var.create ? local.data_stores : {}
+
+  security_group_id            = each.value.security_group_id
+  description                  = "FediFlow serverless workers"
+  ip_protocol                  = "tcp"
+  from_port                    = each.value.port
+  to_port                      = each.value.port
+  referenced_security_group_id = aws_security_group.this[0].id
+}
+
+# ---------------------------------------------------------------- IAM: one role per function
+
+data "aws_iam_policy_document" "assume_lambda" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "function" {
+  for_each = local.functions
+
+  statement {
+    sid       = "WriteOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["arn:${data.aws_partition.current.partition}:logs:${local.arn_suffix}:log-group:/aws/lambda/${var.name}-${each.key}:*"]
+  }
+
+  statement {
+    sid       = "ReadOwnParameters"
+    actions   = ["ssm:GetParameter"]
+    resources = [for parameter in each.value.parameters : "${local.parameter_arn_prefix}${parameter}"]
+  }
+
+  dynamic "statement" {
+    for_each = var.parameters_kms_key_arn == null ? [] : [var.parameters_kms_key_arn]
+    content {
+      sid       = "DecryptParametersThroughSsm"
+      actions   = ["kms:Decrypt"]
+      resources = [statement.value]
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["ssm.${data.aws_region.current.region}.amazonaws.com"]
+      }
+    }
+  }
+
+  # Lambda's VPC networking: ENI actions cannot be scoped to resources (AWS documents "*").
+  statement {
+    sid = "VpcNetworkInterfaces"
+    actions = [
+      "ec2:CreateNetworkInterface",
+      "ec2:DescribeNetworkInterfaces",
+      "ec2:DescribeSubnets",
+      "ec2:DeleteNetworkInterface",
+      "ec2:AssignPrivateIpAddresses",
+      "ec2:UnassignPrivateIpAddresses",
+    ]
+    resources = ["*"]
+  }
+
+  dynamic "statement" {
+    for_each = each.key == "activity-processor" ? [var.queue_arn] : []
+    content {
+      sid       = "ConsumeActivityQueue"
+      actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"]
+      resources = [statement.value]
+    }
+  }
+}
+
+resource "aws_iam_role" "function" {
+  for_each = var.create ? local.functions : {}
+
+  name_prefix        = "${var.name}-${each.key}-"
+  assume_role_policy = data.aws_iam_policy_document.assume_lambda.json
+  tags               = var.tags
+}
+
+resource "aws_iam_role_policy" "function" {
+  for_each = var.create ? local.functions : {}
+
+  name   = each.key
+  role   = aws_iam_role.function[each.key].id
+  policy = data.aws_iam_policy_document.function[each.key].json
+}
+
+# ---------------------------------------------------------------- functions
+
+resource "aws_cloudwatch_log_group" "function" {
+  for_each = var.create ? local.functions : {}
+
+  name              = "/aws/lambda/${var.name}-${each.key}"
+  retention_in_days = var.log_retention_days
+  tags              = var.tags
+}
+
+resource "aws_lambda_function" "activity_processor" {
+  count = var.create ? 1 : 0
+
+  function_name                  = "${var.name}-activity-processor"
+  description                    = "FediFlow activityProcessor: inbound ActivityPub activities from SQS (the workers' inbox handlers)."
+  role                           = aws_iam_role.function["activity-processor"].arn
+  runtime                        = var.runtime
+  architectures                  = ["arm64"]
+  handler                        = "index.handler"
+  filename                       = local.functions["activity-processor"].zip
+  source_code_hash               = filebase64sha256(local.functions["activity-processor"].zip)
+  timeout                        = local.functions["activity-processor"].timeout
+  memory_size                    = local.functions["activity-processor"].memory_size
+  reserved_concurrent_executions = local.functions["activity-processor"].reserved
+  layers                         = [var.parameters_extension_layer_arn]
+
+  environment {
+    variables = merge(local.common_environment, local.functions["activity-processor"].environment)
+  }
+
+  vpc_config {
+    subnet_ids         = var.subnet_ids
+    security_group_ids = [aws_security_group.this[0].id]
+  }
+
+  logging_config {
+    log_format = "Text"
+    log_group  = aws_cloudwatch_log_group.function["activity-processor"].name
+  }
+
+  tags       = var.tags
+  depends_on = [aws_iam_role_policy.function]
+}
+
+resource "aws_lambda_event_source_mapping" "activity_queue" {
+  count = var.create ? 1 : 0
+
+  event_source_arn                   = var.queue_arn
+  function_name                      = aws_lambda_function.activity_processor[0].arn
+  enabled                            = var.activity_processing_enabled
+  batch_size                         = 10
+  maximum_batching_window_in_seconds = 5
+  function_response_types            = ["ReportBatchItemFailures"]
+
+  # Below the reserved concurrency: the poller never invokes into throttles (which would count
+  # as receives and push healthy messages toward the dead-letter queue).
+  scaling_config {
+    maximum_concurrency = var.activity_reserved_concurrency
+  }
+}
+
+resource "aws_lambda_function" "email_sender" {
+  count = var.create ? 1 : 0
+
+  function_name                  = "${var.name}-email-sender"
+  description                    = "FediFlow emailSender: the email digest run every 5 minutes (single-run claim shared with the workers)."
+  role                           = aws_iam_role.function["email-sender"].arn
+  runtime                        = var.runtime
+  architectures                  = ["arm64"]
+  handler                        = "index.handler"
+  filename                       = local.functions["email-sender"].zip
+  source_code_hash               = filebase64sha256(local.functions["email-sender"].zip)
+  timeout                        = local.functions["email-sender"].timeout
+  memory_size                    = local.functions["email-sender"].memory_size
+  reserved_concurrent_executions = local.functions["email-sender"].reserved
+  layers                         = [var.parameters_extension_layer_arn]
+
+  environment {
+    variables = merge(local.common_environment, local.functions["email-sender"].environment)
+  }
+
+  vpc_config {
+    subnet_ids         = var.subnet_ids
+    security_group_ids = [aws_security_group.this[0].id]
+  }
+
+  logging_config {
+    log_format = "Text"
+    log_group  = aws_cloudwatch_log_group.function["email-sender"].name
+  }
+
+  tags       = var.tags
+  depends_on = [aws_iam_role_policy.function]
+}
+
+# ---------------------------------------------------------------- schedule
+
+data "aws_iam_policy_document" "assume_scheduler" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["scheduler.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "scheduler" {
+  count = var.create ? 1 : 0
+
+  name_prefix        = "${var.name}-email-schedule-"
+  assume_role_policy = data.aws_iam_policy_document.assume_scheduler.json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "invoke_email_sender" {
+  count = var.create ? 1 : 0
+
+  statement {
+    sid       = "InvokeEmailSender"
+    actions   = ["lambda:InvokeFunction"]
+    resources = [aws_lambda_function.email_sender[0].arn]
+  }
+}
+
+resource "aws_iam_role_policy" "scheduler" {
+  count = var.create ? 1 : 0
+
+  name   = "invoke-email-sender"
+  role   = aws_iam_role.scheduler[0].id
+  policy = data.aws_iam_policy_document.invoke_email_sender[0].json
+}
+
+resource "aws_scheduler_schedule" "email_sender" {
+  count = var.create ? 1 : 0
+
+  name                = "${var.name}-email-sender"
+  description         = "The email digest run every 5 minutes."
+  schedule_expression = "rate(5 minutes)"
+
+  flexible_time_window {
+    mode = "OFF"
+  }
+
+  target {
+    arn      = aws_lambda_function.email_sender[0].arn
+    role_arn = aws_iam_role.scheduler[0].arn
+    # The handler claims the interval of `time`: a retry within it sends nothing twice.
+    input = jsonencode({
+      source        = "aws.scheduler"
+      "detail-type" = "Scheduled Event"
+      id            = "<aws.scheduler.execution-id>"
+      time          = "<aws.scheduler.scheduled-time>"
+    })
+
+    retry_policy {
+      maximum_event_age_in_seconds = 240
+      maximum_retry_attempts       = 2
+    }
+  }
+}
+
+# ---------------------------------------------------------------- alarms
+
+resource "aws_cloudwatch_metric_alarm" "dlq_depth" {
+  count = var.create ? 1 : 0
+
+  alarm_name          = "${var.name}-activity-dlq-not-empty"
+  alarm_description   = "Inbound activities failed maxReceiveCount times: list and redrive them with `npm run lambda:dlq`."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = var.dlq_name }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "errors" {
+  for_each = var.create ? local.functions : {}
+
+  alarm_name          = "${var.name}-${each.key}-errors"
+  alarm_description   = "Invocations of ${each.key} failed as a whole (not single records) for 15 minutes."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  dimensions          = { FunctionName = "${var.name}-${each.key}" }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 3
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "throttles" {
+  for_each = var.create ? local.functions : {}
+
+  alarm_name          = "${var.name}-${each.key}-throttles"
+  alarm_description   = "${each.key} is throttled: raise its reserved concurrency or look for a backlog."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  dimensions          = { FunctionName = "${var.name}-${each.key}" }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = var.tags
+}
