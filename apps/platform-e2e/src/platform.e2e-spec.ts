@@ -7,6 +7,7 @@ import {
   type IsolatedInfrastructure,
 } from '@fediflow/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { HousekeepingJob } from '@fediflow/queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rssMiB, runBundle, SERVICES, startService, type RunningService } from './built-services';
 
@@ -114,7 +115,7 @@ describe('FediFlow services, built and running', () => {
       new RegExp(
         `queue_jobs_processed_total\\{queue="housekeeping",job="${job}",outcome="completed",service="workers"\\} 1\\b`,
       );
-    const jobs = ['prune-job-runs', 'prune-delivery-failures'];
+    const jobs = Object.values(HousekeepingJob);
     let body = '';
     for (let i = 0; i < 100 && !jobs.every((job) => completed(job).test(body)); i++) {
       body = await (await fetch(metrics)).text();
