@@ -40,15 +40,17 @@ describe('Mastodon client libraries against the built api', () => {
       redirectUris: REDIRECT,
       scopes: 'read write follow',
     });
+    const { clientId, clientSecret } = app;
+    if (!clientId || !clientSecret) throw new Error('apps.create returned no client credentials');
     const oauth = createOAuthAPIClient({ url: api.base });
     const token = await oauth.token.create({
       grantType: 'client_credentials',
       redirectUri: REDIRECT,
-      clientId: app.clientId!,
-      clientSecret: app.clientSecret!,
+      clientId,
+      clientSecret,
       scope: 'read write follow',
     });
-    return { clientId: app.clientId!, clientSecret: app.clientSecret!, token: token.accessToken };
+    return { clientId, clientSecret, token: token.accessToken };
   }
 
   it('masto.js: signs up and edits the profile with multipart bodies', async () => {

@@ -121,7 +121,7 @@ describe('public pages in Chromium against the built api', () => {
     expect((await link.getAttribute('rel'))?.split(' ')).toContain('me');
     const avatar = page.locator('.profile img');
     expect(await avatar.getAttribute('alt')).toBe('Avatar of Alice <Liddell>');
-    const avatarResponse = await page.request.get((await avatar.getAttribute('src'))!);
+    const avatarResponse = await page.request.get((await avatar.getAttribute('src')) ?? '');
     expect(avatarResponse.headers()['content-type']).toBe('image/png');
     expect(await page.locator('article.status').count()).toBe(1);
   });
