@@ -1,12 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { renderStatusText } from '../common/content/status-text';
+import { renderFieldValue, renderStatusText } from '../common/content/status-text';
 import { PublicUrls } from '../common/public-urls';
 
 /** The columns every account query selects (`a` is the alias); ids as text, also inside JSON. */
 export const ACCOUNT_COLUMNS = `a.id::text AS id, a.username, a.domain, a.display_name, a.note, a.locked, a.bot,
   a.discoverable, a.uri, a.url, a.followers_count, a.following_count, a.statuses_count,
-  a.last_status_at, a.created_at`;
+  a.last_status_at, a.created_at, a.fields`;
+
+/** A profile field as stored: plain text for local accounts. */
+export interface ProfileField {
+  name: string;
+  value: string;
+}
 
 export interface AccountRow {
   id: string;
@@ -24,6 +30,8 @@ export interface AccountRow {
   statuses_count: number;
   last_status_at: Date | string | null;
   created_at: Date | string;
+  /** Absent where a query builds rows without it (treated as none). */
+  fields?: ProfileField[];
 }
 
 /** Mastodon's Account entity. */
@@ -49,7 +57,7 @@ export interface AccountJson {
   statuses_count: number;
   last_status_at: string | null;
   emojis: never[];
-  fields: never[];
+  fields: { name: string; value: string; verified_at: null }[];
 }
 
 const toIso = (value: Date | string) => new Date(value).toISOString();
@@ -95,7 +103,16 @@ export class AccountView {
       statuses_count: row.statuses_count,
       last_status_at: row.last_status_at ? toIso(row.last_status_at).slice(0, 10) : null,
       emojis: [],
-      fields: [],
+      fields: (row.fields ?? []).map((field) => ({
+        name: field.name,
+        value: local
+          ? renderFieldValue(field.value, {
+              mention: () => undefined,
+              tagUrl: (name) => this.urls.tag(name),
+            })
+          : field.value,
+        verified_at: null,
+      })),
     };
   }
 

@@ -45,6 +45,19 @@ const profileSchema = z.object({
   locked: formBoolean.optional(),
   bot: formBoolean.optional(),
   discoverable: formBoolean.optional(),
+  /**
+   * Profile metadata, Mastodon's limits (4 pairs of 255 characters); pairs left blank on both
+   * sides are dropped, as Mastodon drops them.
+   */
+  fields_attributes: z
+    .array(
+      z.object({
+        name: z.string().max(255).optional().default(''),
+        value: z.string().max(255).optional().default(''),
+      }),
+    )
+    .max(4)
+    .optional(),
   /** FediFlow extension: the notification e-mail digest. */
   email_digest: formBoolean.optional(),
 });
@@ -87,8 +100,12 @@ export class AccountsController {
   @Patch('update_credentials')
   @Auth({ require: 'member', scope: 'write:accounts' })
   async updateCredentials(@Token() token: MemberToken, @Body() body: unknown) {
-    const { email_digest, ...changes } = parseInput(profileSchema, body);
-    await this.accounts.updateProfile(token.accountId, changes);
+    const { email_digest, fields_attributes, ...changes } = parseInput(profileSchema, body);
+    const fields = fields_attributes?.filter((field) => field.name.trim() || field.value.trim());
+    await this.accounts.updateProfile(token.accountId, {
+      ...changes,
+      fields: fields && JSON.stringify(fields),
+    });
     if (email_digest !== undefined) await this.accounts.setDigest(token.userId, email_digest);
     return this.credentialAccount(token);
   }
@@ -125,8 +142,16 @@ export class AccountsController {
     const account = await this.mustFind(id);
     const options = parseInput(statusesQuery, query);
     const page = parsePage(query);
-    if (options.pinned || options.only_media) return []; // no pins or media yet
+    if (options.only_media) return []; // no media yet
     const params: unknown[] = [token?.accountId ?? null, account.id];
+    if (options.pinned) {
+      // At most MAX_PINS (status-marks.service.ts), so all on one page, newest first.
+      return this.statuses.page(
+        `SELECT s.id FROM status_pins p JOIN statuses s ON s.id = p.status_id
+          WHERE p.account_id = $2 AND ${VISIBLE_TO_VIEWER}`,
+        params,
+      );
+    }
     const { where, ascending } = pageConditions('s.id', page, params);
     const filters = [
       options.exclude_replies ? 's.in_reply_to_id IS NULL' : 'TRUE',
@@ -206,7 +231,7 @@ export class AccountsController {
         sensitive: false,
         language: null,
         note: account.note,
-        fields: [],
+        fields: (account.fields ?? []).map((field) => ({ ...field, verified_at: null })),
         follow_requests_count: settings?.requests ?? 0,
         email_digest: settings?.digest_enabled ?? false,
       },

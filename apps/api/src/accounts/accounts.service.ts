@@ -20,6 +20,8 @@ export interface ProfileChanges {
   locked?: boolean;
   bot?: boolean;
   discoverable?: boolean;
+  /** Stored as JSON text in the `fields` jsonb column. */
+  fields?: string;
 }
 
 function uniqueViolation(error: unknown): string | undefined {

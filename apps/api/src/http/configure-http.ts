@@ -6,15 +6,17 @@ import { REDIS } from '@fediflow/redis';
 import { createHash } from 'node:crypto';
 import { ApiError, ErrorCode } from '../common/api-error';
 import type { Redis } from 'ioredis';
+import { registerRequestBodies } from './request-bodies';
 
 /**
- * HTTP concerns of the member API (Nest already parses the form bodies most clients post): CORS
- * (Mastodon's policy, libs/bootstrap) and Redis-backed rate limits per token (or per IP for
- * anonymous calls) with Mastodon's headers.
+ * HTTP concerns of the member API: request bodies as Mastodon accepts them (JSON, forms and
+ * multipart with Rails-style names), CORS (Mastodon's policy, libs/bootstrap) and Redis-backed
+ * rate limits per token (or per IP for anonymous calls) with Mastodon's headers.
  */
 export async function configureApiHttp(app: NestFastifyApplication): Promise<void> {
   const config = app.get<ApiConfig>(APP_CONFIG);
   await registerCors(app);
+  await registerRequestBodies(app);
   if (!config.RATE_LIMIT_ENABLED) return;
 
   await app.register(rateLimit, {

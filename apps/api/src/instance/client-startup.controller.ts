@@ -1,9 +1,12 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiError } from '../common/api-error';
 import { Auth } from '../common/auth/auth.decorators';
+import { parseId } from '../common/validation';
 
 /**
  * Endpoints Mastodon clients call on start-up for features FediFlow does not have yet. They
- * answer empty but valid, so clients start cleanly instead of showing errors.
+ * answer what Mastodon answers for a member who has none of them (empty lists; 404 for a list
+ * id, since no list exists), so clients start cleanly instead of showing errors.
  */
 @Controller('/api')
 export class ClientStartupController {
@@ -33,14 +36,36 @@ export class ClientStartupController {
     'v1/lists',
     'v1/blocks',
     'v1/mutes',
-    'v1/bookmarks',
-    'v1/favourites',
     'v1/conversations',
-    'v1/followed_tags',
+    'v1/domain_blocks',
+    'v1/endorsements',
+    'v1/featured_tags',
+    'v1/featured_tags/suggestions',
+    'v1/suggestions',
+    'v2/suggestions',
   ])
   @Auth({ require: 'member', scope: 'read' })
   emptyCollections(): never[] {
     return [];
+  }
+
+  @Get('v1/accounts/:id/featured_tags')
+  accountFeaturedTags(@Param('id') id: string): never[] {
+    parseId(id, 'Account');
+    return [];
+  }
+
+  @Get('v1/accounts/:id/lists')
+  @Auth({ require: 'member', scope: 'read:lists' })
+  accountLists(@Param('id') id: string): never[] {
+    parseId(id, 'Account');
+    return [];
+  }
+
+  @Get(['v1/lists/:id', 'v1/lists/:id/accounts', 'v1/timelines/list/:id'])
+  @Auth({ require: 'member', scope: 'read:lists' })
+  list(): never {
+    throw ApiError.notFound();
   }
 
   @Get('v1/preferences')

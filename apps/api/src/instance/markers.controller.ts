@@ -43,18 +43,8 @@ export class MarkersController {
   @HttpCode(200)
   @Auth({ require: 'member', scope: 'write:statuses' })
   async save(@Token() token: MemberToken, @Body() body: unknown) {
-    const raw = (body ?? {}) as Record<string, unknown>;
-    // Form posts arrive flat: home[last_read_id]=…
-    const normalized = Object.fromEntries(
-      TIMELINES.map((timeline) => [
-        timeline,
-        raw[timeline] ??
-          (raw[`${timeline}[last_read_id]`]
-            ? { last_read_id: raw[`${timeline}[last_read_id]`] }
-            : undefined),
-      ]),
-    );
-    const input = parseInput(saveSchema, normalized);
+    // Form posts (`home[last_read_id]=…`) arrive nested already (http/request-bodies.ts).
+    const input = parseInput(saveSchema, body);
     const rows: MarkerRow[] = [];
     for (const timeline of TIMELINES) {
       const marker = input[timeline];

@@ -27,7 +27,7 @@ export interface SignedInMember {
   displayName: string;
 }
 
-const STYLE = `
+export const PAGE_STYLE = `
   :root { color-scheme: light dark; --fg: #1f2328; --muted: #4d5562; --bg: #f3f4f8; --card: #fff;
           --line: #d0d4dd; --accent: #563acc; --accent-fg: #fff; --danger: #a4161a; }
   @media (prefers-color-scheme: dark) {
@@ -82,7 +82,7 @@ function layout(
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <meta name="referrer" content="same-origin">
   <title>${escapeHtml(title)} · ${escapeHtml(context.instanceName)}</title>
-  <style>${STYLE}</style>
+  <style>${PAGE_STYLE}</style>
 </head>
 <body>
   <header>

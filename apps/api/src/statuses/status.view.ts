@@ -47,6 +47,8 @@ interface StatusRow {
   tags: string[];
   favourited: boolean | null;
   reblogged: boolean | null;
+  bookmarked: boolean | null;
+  pinned: boolean | null;
 }
 
 export interface StatusJson {
@@ -122,7 +124,11 @@ export class StatusView {
               CASE WHEN $1::bigint IS NULL THEN NULL ELSE EXISTS (
                 SELECT 1 FROM favourites f WHERE f.status_id = s.id AND f.account_id = $1) END AS favourited,
               CASE WHEN $1::bigint IS NULL THEN NULL ELSE EXISTS (
-                SELECT 1 FROM statuses r WHERE r.reblog_of_id = s.id AND r.account_id = $1) END AS reblogged
+                SELECT 1 FROM statuses r WHERE r.reblog_of_id = s.id AND r.account_id = $1) END AS reblogged,
+              CASE WHEN $1::bigint IS NULL THEN NULL ELSE EXISTS (
+                SELECT 1 FROM bookmarks b WHERE b.status_id = s.id AND b.account_id = $1) END AS bookmarked,
+              CASE WHEN $1::bigint IS NULL THEN NULL ELSE EXISTS (
+                SELECT 1 FROM status_pins p WHERE p.status_id = s.id AND p.account_id = $1) END AS pinned
          FROM statuses s JOIN wanted USING (id)`,
       params,
     );
@@ -209,8 +215,8 @@ export class StatusView {
         favourited: row.favourited,
         reblogged: row.reblogged ?? false,
         muted: false,
-        bookmarked: false,
-        pinned: false,
+        bookmarked: row.bookmarked ?? false,
+        pinned: row.pinned ?? false,
       });
     }
     return json;

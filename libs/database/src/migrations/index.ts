@@ -7,6 +7,9 @@ import { CreateDeliveryFailures1764190000000 } from './1764190000000-create-deli
 import { StatusInReplyToUri1764200000000 } from './1764200000000-status-in-reply-to-uri';
 import { FollowRequestResends1764212000000 } from './1764212000000-follow-request-resends';
 import { CreateFederationOutbox1764216000000 } from './1764216000000-create-federation-outbox';
+import { AccountFields1764218000000 } from './1764218000000-account-fields';
+import { CreateTagFollows1764220000000 } from './1764220000000-create-tag-follows';
+import { CreateBookmarksAndPins1764230000000 } from './1764230000000-create-bookmarks-and-pins';
 
 /** Every migration, oldest first. Listed explicitly because the services are bundled. */
 export const migrations = [
@@ -19,4 +22,7 @@ export const migrations = [
   StatusInReplyToUri1764200000000,
   FollowRequestResends1764212000000,
   CreateFederationOutbox1764216000000,
+  AccountFields1764218000000,
+  CreateTagFollows1764220000000,
+  CreateBookmarksAndPins1764230000000,
 ];

@@ -83,6 +83,11 @@ function renderLine(line: string, options: RenderOptions): string {
   return html + escapeHtml(line.slice(last));
 }
 
+/** A profile field's value: one line, links made clickable, as Mastodon renders it (no `<p>`). */
+export function renderFieldValue(text: string, options: RenderOptions): string {
+  return renderLine(text.replace(/\s+/g, ' ').trim(), options);
+}
+
 /** Paragraphs on blank lines, `<br>` on single line breaks, as Mastodon renders local posts. */
 export function renderStatusText(text: string, options: RenderOptions): string {
   const paragraphs = text

@@ -1,0 +1,102 @@
+import multipart from '@fastify/multipart';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
+import { ApiError } from '../common/api-error';
+import { nestParameters } from './rails-params';
+
+/**
+ * Multipart limits. Mastodon accepts images up to 16 MiB; no form field Mastodon defines comes
+ * near 100 KiB. Beyond a limit the request fails with 413 (Fastify's multipart errors keep their
+ * status through `ApiExceptionFilter`).
+ */
+export const MULTIPART_LIMITS = {
+  fileSize: 16 * 1024 * 1024,
+  files: 4,
+  fields: 200,
+  fieldSize: 100 * 1024,
+  parts: 220,
+} as const;
+
+/** A file part of a multipart body, read while streaming within `MULTIPART_LIMITS.fileSize`. */
+export class UploadedFile {
+  constructor(
+    readonly fieldName: string,
+    readonly filename: string,
+    readonly mimetype: string,
+    readonly data: Buffer,
+  ) {}
+}
+
+const FORM = 'application/x-www-form-urlencoded';
+
+/** Limits and our own 422s keep their answer; busboy's parse errors carry no status of their own. */
+function isClientError(error: unknown): boolean {
+  if (error instanceof ApiError) return true;
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+async function multipartEntries(request: FastifyRequest): Promise<[string, unknown][]> {
+  try {
+    return await readParts(request);
+  } catch (error) {
+    if (isClientError(error)) throw error;
+    throw ApiError.invalid('request', 'is not a readable multipart/form-data body');
+  }
+}
+
+async function readParts(request: FastifyRequest): Promise<[string, unknown][]> {
+  const entries: [string, unknown][] = [];
+  for await (const part of request.parts()) {
+    if (part.type === 'file') {
+      const data = await part.toBuffer();
+      // Browsers send an empty file part for a file input left empty: no file.
+      if (part.filename === '' && data.length === 0) continue;
+      entries.push([
+        part.fieldname,
+        new UploadedFile(part.fieldname, part.filename, part.mimetype, data),
+      ]);
+    } else {
+      if (part.valueTruncated) {
+        throw ApiError.invalid(
+          part.fieldname,
+          `is longer than ${MULTIPART_LIMITS.fieldSize} bytes`,
+        );
+      }
+      entries.push([part.fieldname, part.value]);
+    }
+  }
+  return entries;
+}
+
+/** Fastify's form parser gives repeated names as arrays; Rails semantics want them in order. */
+function formEntries(body: Record<string, unknown>): [string, unknown][] {
+  return Object.entries(body).flatMap(([name, value]) =>
+    Array.isArray(value) ? value.map((item): [string, unknown] => [name, item]) : [[name, value]],
+  );
+}
+
+/**
+ * The one place the member API turns request bodies into parameters, so every write endpoint
+ * accepts what Mastodon accepts: JSON as sent, and form-urlencoded or multipart/form-data fields
+ * with Rails-style names (`media_ids[]`, `fields_attributes[0][name]`, `poll[options][]`) nested
+ * as Rails nests them. Multipart bodies are streamed part by part within `MULTIPART_LIMITS`.
+ */
+export async function registerRequestBodies(app: NestFastifyApplication): Promise<void> {
+  // The Nest adapter owns the plugin's registration (once, at the root); these are its options.
+  await app.register(multipart, { limits: MULTIPART_LIMITS, throwFileSizeLimit: true });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('preValidation', async (request) => {
+      if (request.isMultipart()) {
+        request.body = nestParameters(await multipartEntries(request));
+      } else if (
+        request.headers['content-type']?.split(';')[0]?.trim().toLowerCase() === FORM &&
+        typeof request.body === 'object' &&
+        request.body !== null
+      ) {
+        request.body = nestParameters(formEntries(request.body as Record<string, unknown>));
+      }
+    });
+}

@@ -1,0 +1,159 @@
+import {
+  freePort,
+  isolatedInfrastructure,
+  registerApp,
+  registerMembers,
+  type IsolatedInfrastructure,
+  type Member,
+} from '@fediflow/testing';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runBundle, startService, type RunningService } from './built-services';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = join(import.meta.dirname, '../../../tmp/test-output/public-pages');
+
+/**
+ * What a visitor's browser sees at the instance's address, a member's profile link and a post
+ * link: server-rendered HTML with link-preview tags, read in Chromium with JavaScript off.
+ */
+describe('public pages in Chromium against the built api', () => {
+  let infra: IsolatedInfrastructure;
+  let api: RunningService;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let alice: Member;
+  let publicId: string;
+  let privateId: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`${CHROMIUM} is missing: the browser tests need Debian's chromium`);
+    }
+    infra = await isolatedInfrastructure('public-pages');
+    const port = await freePort();
+    const env = {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      // The browser follows the pages' own absolute links (avatars), so the origin is loopback.
+      PUBLIC_ORIGIN: `http://127.0.0.1:${port}`,
+      REGISTRATIONS_OPEN: 'true',
+      ...infra.env,
+    };
+    const migration = await runBundle('api', 'migrate.js', env);
+    expect(migration.status.code).toBe(0);
+    api = await startService('api', env, { port, metricsPort: await freePort() });
+    [alice] = await registerMembers(api.base, await registerApp(api.base), ['alice']);
+    await alice.client.patch('/api/v1/accounts/update_credentials', {
+      display_name: 'Alice <Liddell>',
+      note: 'Curiouser and curiouser.',
+      fields_attributes: [{ name: 'Site', value: 'https://alice.example' }],
+    });
+    publicId = (
+      await alice.client.post<{ id: string }>('/api/v1/statuses', {
+        status: 'Down the rabbit hole #wonderland',
+      })
+    ).body.id;
+    privateId = (
+      await alice.client.post<{ id: string }>('/api/v1/statuses', {
+        status: 'only for followers',
+        visibility: 'private',
+      })
+    ).body.id;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+    });
+    context = await browser.newContext({ javaScriptEnabled: false });
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await api?.process.stop('SIGTERM');
+    await infra?.release();
+  });
+
+  beforeEach(async () => {
+    page = await context.newPage();
+  });
+  afterEach(async ({ task }) => {
+    if (task.result?.state === 'fail') {
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      const file = join(SCREENSHOTS, `${task.name.replace(/[^a-z0-9]+/gi, '-')}.png`);
+      await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+      console.error(`screenshot of the failed page: ${file} (at ${page.url()})`);
+    }
+    await page.close();
+  });
+
+  const meta = (property: string) =>
+    page.locator(`meta[property="${property}"]`).getAttribute('content');
+
+  it('shows the front page: about, sign-up, recent public posts only', async () => {
+    const response = await page.goto(`${api.base}/`);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-type']).toMatch(/^text\/html/);
+    expect(await page.title()).toBe('FediFlow');
+    await expect(page.locator('h1').textContent()).resolves.toBe('FediFlow');
+    expect(await page.locator('main').textContent()).toContain('Registrations are open');
+    const posts = page.locator('article.status');
+    expect(await posts.count()).toBe(1);
+    expect(await posts.first().textContent()).toContain('Down the rabbit hole');
+    expect(await meta('og:type')).toBe('website');
+  });
+
+  it('shows a profile with preview tags, rel="me" links and an avatar that loads', async () => {
+    const response = await page.goto(`${api.base}/@alice`);
+    expect(response?.status()).toBe(200);
+    // The display name is text, never markup.
+    expect(await page.locator('h1').textContent()).toBe('Alice <Liddell>');
+    expect(await page.title()).toBe(`Alice <Liddell> (@alice@127.0.0.1:${new URL(api.base).port})`);
+    expect(await meta('og:type')).toBe('profile');
+    expect(await meta('og:description')).toBe('Curiouser and curiouser.');
+    expect(await meta('og:url')).toBe(`${api.base}/@alice`);
+    expect(await page.locator('meta[name="twitter:card"]').getAttribute('content')).toBe('summary');
+    const link = page.locator('dl.fields a');
+    expect(await link.getAttribute('href')).toBe('https://alice.example');
+    expect((await link.getAttribute('rel'))?.split(' ')).toContain('me');
+    const avatar = page.locator('.profile img');
+    expect(await avatar.getAttribute('alt')).toBe('Avatar of Alice <Liddell>');
+    const avatarResponse = await page.request.get((await avatar.getAttribute('src')) ?? '');
+    expect(avatarResponse.headers()['content-type']).toBe('image/png');
+    expect(await page.locator('article.status').count()).toBe(1);
+  });
+
+  it('shows a public post with preview tags, and 404 pages for hidden or unknown ones', async () => {
+    const response = await page.goto(`${api.base}/@alice/${publicId}`);
+    expect(response?.status()).toBe(200);
+    expect(await meta('og:type')).toBe('article');
+    expect(await meta('og:description')).toBe('Down the rabbit hole #wonderland');
+    expect(await page.locator('article.status .content').textContent()).toContain(
+      'Down the rabbit hole',
+    );
+    expect(await page.locator('article.status a.hashtag').getAttribute('href')).toBe(
+      `${api.base}/tags/wonderland`,
+    );
+
+    for (const path of [`/@alice/${privateId}`, '/@nobody', `/@nobody/${publicId}`, '/@alice/x']) {
+      const missing = await page.goto(`${api.base}${path}`);
+      expect(missing?.status(), path).toBe(404);
+      expect(missing?.headers()['content-type'], path).toMatch(/^text\/html/);
+      expect(await page.locator('h1').textContent(), path).toBe('This page does not exist');
+    }
+  });
+
+  it('sends ActivityPub clients at the same addresses to the actor and the object', async () => {
+    const headers = { accept: 'application/activity+json' };
+    const profile = await fetch(`${api.base}/@alice`, { headers, redirect: 'manual' });
+    expect([profile.status, profile.headers.get('location')]).toEqual([
+      302,
+      `${api.base}/users/alice`,
+    ]);
+    const post = await fetch(`${api.base}/@alice/${publicId}`, { headers, redirect: 'manual' });
+    expect(post.headers.get('location')).toBe(`${api.base}/users/alice/statuses/${publicId}`);
+  });
+});
