@@ -1,6 +1,7 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
 import { SqsTestServer } from '@fediflow/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { duration } from './duration.testing';
 import { SqsEnqueueError, SqsMessageQueue } from './sqs-message.queue';
 
@@ -69,26 +70,60 @@ describe('SqsMessageQueue', () => {
     expect(reason.message).toMatch(/SQS did not take the batch: .*does not exist/);
   });
 
+  it('refuses to listen: the Lambda consumes the queue', async () => {
+    const queue = new SqsMessageQueue({ queueUrl: sqs.urlOf('x'), client });
+    await expect(queue.listen()).rejects.toThrow(/activityProcessor Lambda/);
+  });
+});
+
+// The producer's requests as the SDK's command inputs (aws-sdk-client-mock: no network at all).
+describe('SqsMessageQueue requests', () => {
+  const url = 'https://sqs.eu-west-1.amazonaws.com/123456789012/fediflow-activities';
+  // Mocking one client instance leaves the SDK of the suite above untouched.
+  const client = new SQSClient({ region: 'eu-west-1' });
+  const sqs = mockClient(client);
+  afterEach(() => sqs.reset());
+
+  it('sends one SendMessageBatch with an entry per message: id, body as JSON, delay in seconds', async () => {
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    const queue = new SqsMessageQueue({ queueUrl: url, client, lingerMs: 5 });
+    await Promise.all([
+      queue.enqueue({ type: 'inbox', id: 'a' }),
+      queue.enqueue({ type: 'inbox', id: 'b' }, { delay: duration({ seconds: 30 }) }),
+    ]);
+    const calls = sqs.commandCalls(SendMessageBatchCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.args[0].input).toEqual({
+      QueueUrl: url,
+      Entries: [
+        { Id: '0', MessageBody: JSON.stringify({ type: 'inbox', id: 'a' }) },
+        { Id: '1', MessageBody: JSON.stringify({ type: 'inbox', id: 'b' }), DelaySeconds: 30 },
+      ],
+    });
+  });
+
   it('reports entries SQS failed one by one', async () => {
-    const url = sqs.createQueue('inbound-partial');
-    const failing = {
-      send: async () => ({
-        Successful: [{ Id: '0', MessageId: 'a', MD5OfMessageBody: '' }],
-        Failed: [{ Id: '1', SenderFault: true, Code: 'InvalidMessageContents', Message: 'bad' }],
-      }),
-    } as unknown as SQSClient;
-    const queue = new SqsMessageQueue({ queueUrl: url, client: failing, lingerMs: 20 });
+    sqs.on(SendMessageBatchCommand).resolves({
+      Successful: [{ Id: '0', MessageId: 'm0', MD5OfMessageBody: '' }],
+      Failed: [{ Id: '1', SenderFault: true, Code: 'InvalidMessageContents', Message: 'bad' }],
+    });
+    const queue = new SqsMessageQueue({ queueUrl: url, client, lingerMs: 5 });
     const [first, second] = await Promise.allSettled([
       queue.enqueue({ a: 1 }),
       queue.enqueue({ b: 2 }),
     ]);
     expect(first.status).toBe('fulfilled');
     expect(second.status).toBe('rejected');
-    expect((second as PromiseRejectedResult).reason).toBeInstanceOf(SqsEnqueueError);
+    const reason = (second as PromiseRejectedResult).reason as Error;
+    expect(reason).toBeInstanceOf(SqsEnqueueError);
+    expect(reason.message).toMatch(/InvalidMessageContents: bad/);
   });
 
-  it('refuses to listen: the Lambda consumes the queue', async () => {
-    const queue = new SqsMessageQueue({ queueUrl: sqs.urlOf('x'), client });
-    await expect(queue.listen()).rejects.toThrow(/activityProcessor Lambda/);
+  it('rejects every enqueue of the batch when the request fails (e.g. throttled)', async () => {
+    sqs.on(SendMessageBatchCommand).rejects(new Error('Rate exceeded'));
+    const queue = new SqsMessageQueue({ queueUrl: url, client, lingerMs: 5 });
+    const results = await Promise.allSettled([queue.enqueue({ a: 1 }), queue.enqueue({ b: 2 })]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    expect((results[0] as PromiseRejectedResult).reason).toBeInstanceOf(SqsEnqueueError);
   });
 });
