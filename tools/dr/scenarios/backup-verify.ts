@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { DATABASE, startEnvironment, type Progress } from '../environment.ts';
 import { checkIntegrity, type Finding } from '../integrity.ts';
 import { WriteLoad } from '../load.ts';
-import { baseBackup, makeOwnedDir, pgBinary } from '../postgres.ts';
+import { makePostgresOwnedDir } from '@fediflow/testing';
+import { baseBackup, pgBinary } from '../postgres.ts';
 import { machine, type DrillReport, type Figure } from '../report.ts';
 import { archiveCurrentWal, restoreBackup } from '../restore.ts';
 import { ledgerSummary, seconds } from './common.ts';
@@ -88,9 +89,9 @@ export async function backupVerifyDrill(options: BackupVerifyOptions): Promise<D
       env.members,
     );
     await load.runFor(options.loadSeconds / 2);
-    const backupsDir = makeOwnedDir(join(env.workDir, 'backups'));
+    const backupsDir = makePostgresOwnedDir(join(env.workDir, 'backups'));
     const backupTakenAt = new Date();
-    const backupDir = makeOwnedDir(
+    const backupDir = makePostgresOwnedDir(
       join(backupsDir, backupTakenAt.toISOString().replaceAll(':', '')),
     );
     await baseBackup(env.primary, backupDir);

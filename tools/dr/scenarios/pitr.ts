@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { DATABASE, startEnvironment, type Progress } from '../environment.ts';
 import { checkIntegrity } from '../integrity.ts';
 import { WriteLoad } from '../load.ts';
-import { baseBackup, makeOwnedDir } from '../postgres.ts';
+import { makePostgresOwnedDir } from '@fediflow/testing';
+import { baseBackup } from '../postgres.ts';
 import { machine, type DrillReport, type Figure } from '../report.ts';
 import { archiveCurrentWal, restoreBackup } from '../restore.ts';
 import { ledgerSummary, seconds } from './common.ts';
@@ -32,7 +33,7 @@ export async function pitrDrill(options: PitrOptions): Promise<DrillReport> {
   const env = await startEnvironment({ ...options, progress: options.progress });
   try {
     const backupDir = join(env.workDir, 'base-backup');
-    makeOwnedDir(backupDir);
+    makePostgresOwnedDir(backupDir);
     const backupStarted = Date.now();
     await baseBackup(env.primary, backupDir);
     const backupMs = Date.now() - backupStarted;
