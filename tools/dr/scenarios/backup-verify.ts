@@ -8,12 +8,11 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATABASE, startEnvironment, type Progress } from '../environment.ts';
 import { checkIntegrity, type Finding } from '../integrity.ts';
-import { WriteLoad } from '../load.ts';
 import { makePostgresOwnedDir } from '@fediflow/testing';
 import { baseBackup, pgBinary } from '../postgres.ts';
 import { machine, type DrillReport, type Figure } from '../report.ts';
 import { archiveCurrentWal, restoreBackup } from '../restore.ts';
-import { ledgerSummary, seconds } from './common.ts';
+import { ledgerSummary, seconds, writeLoadOn } from './common.ts';
 
 export interface BackupVerifyOptions {
   loadSeconds: number;
@@ -77,17 +76,7 @@ export async function backupVerifyDrill(options: BackupVerifyOptions): Promise<D
   const startedAt = new Date().toISOString();
   const env = await startEnvironment({ ...options, progress: options.progress });
   try {
-    const load = new WriteLoad(
-      {
-        apiBase: env.services.api.base,
-        federationBase: env.services.federation.base,
-        members: options.members,
-        writers: options.writers,
-        pauseMs: 20,
-        inboxRate: 0,
-      },
-      env.members,
-    );
+    const load = writeLoadOn(env, options, 0);
     await load.runFor(options.loadSeconds / 2);
     const backupsDir = makePostgresOwnedDir(join(env.workDir, 'backups'));
     const backupTakenAt = new Date();
