@@ -6,21 +6,16 @@
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATABASE, startEnvironment, type Progress } from '../environment.ts';
+import { DATABASE, startEnvironment } from '../environment.ts';
 import { checkIntegrity, type Finding } from '../integrity.ts';
 import { makePostgresOwnedDir } from '@fediflow/testing';
 import { baseBackup, pgBinary } from '../postgres.ts';
 import { machine, type DrillReport, type Figure } from '../report.ts';
 import { archiveCurrentWal, restoreBackup } from '../restore.ts';
-import { ledgerSummary, seconds, writeLoadOn } from './common.ts';
+import { ledgerSummary, seconds, writeLoadOn, type DrillOptions } from './common.ts';
 
-export interface BackupVerifyOptions {
-  loadSeconds: number;
-  members: number;
-  writers: number;
+export interface BackupVerifyOptions extends DrillOptions {
   fillerScale: number;
-  keep: boolean;
-  progress: Progress;
   /** Where the metrics file goes (default: the work directory). */
   metricsFile?: string;
 }

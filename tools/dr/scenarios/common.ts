@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PgCluster } from '../postgres.ts';
 import { WriteLoad, type Ledger } from '../load.ts';
-import { DATABASE, type DrillEnvironment } from '../environment.ts';
+import { DATABASE, type DrillEnvironment, type Progress } from '../environment.ts';
 
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return Number.NaN;
@@ -49,10 +49,20 @@ export async function waitForInboxNotes(
   }
 }
 
+/** What every drill is told: how long and how hard to load, and whether to keep its files. */
+export interface DrillOptions {
+  /** Seconds of write load the drill runs. */
+  loadSeconds: number;
+  members: number;
+  writers: number;
+  keep: boolean;
+  progress: Progress;
+}
+
 /** The drills' write load on `env`: API writers 20 ms apart, and `inboxRate` peer notes a second. */
 export function writeLoadOn(
   env: DrillEnvironment,
-  options: { members: number; writers: number },
+  options: Pick<DrillOptions, 'members' | 'writers'>,
   inboxRate: number,
 ): WriteLoad {
   return new WriteLoad(

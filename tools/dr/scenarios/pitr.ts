@@ -7,21 +7,16 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
-import { DATABASE, startEnvironment, type Progress } from '../environment.ts';
+import { DATABASE, startEnvironment } from '../environment.ts';
 import { checkIntegrity } from '../integrity.ts';
 import { makePostgresOwnedDir } from '@fediflow/testing';
 import { baseBackup } from '../postgres.ts';
 import { machine, type DrillReport, type Figure } from '../report.ts';
 import { archiveCurrentWal, restoreBackup } from '../restore.ts';
-import { ledgerSummary, seconds, writeLoadOn } from './common.ts';
+import { ledgerSummary, seconds, writeLoadOn, type DrillOptions } from './common.ts';
 
-export interface PitrOptions {
-  loadSeconds: number;
-  members: number;
-  writers: number;
+export interface PitrOptions extends DrillOptions {
   fillerScale: number;
-  keep: boolean;
-  progress: Progress;
 }
 
 const MISTAKE = 'DELETE FROM statuses';

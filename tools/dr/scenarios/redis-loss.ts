@@ -7,18 +7,19 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { waitForStatus } from '@fediflow/testing';
-import { DATABASE, startEnvironment, type Progress } from '../environment.ts';
+import { DATABASE, startEnvironment } from '../environment.ts';
 import { checkIntegrity, type Finding } from '../integrity.ts';
 import { machine, type DrillReport, type Figure } from '../report.ts';
-import { ledgerSummary, outageWindow, seconds, waitForInboxNotes, writeLoadOn } from './common.ts';
+import {
+  ledgerSummary,
+  outageWindow,
+  seconds,
+  waitForInboxNotes,
+  writeLoadOn,
+  type DrillOptions,
+} from './common.ts';
 
-export interface RedisLossOptions {
-  loadSeconds: number;
-  members: number;
-  writers: number;
-  keep: boolean;
-  progress: Progress;
-}
+export type RedisLossOptions = DrillOptions;
 
 /** How long Redis stays down before the empty replacement is up. */
 const OUTAGE_MS = 3_000;
