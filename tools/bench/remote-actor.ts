@@ -7,10 +7,8 @@ import { once } from 'node:events';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createNoteBody, remoteActorDocument } from './activity-documents.ts';
 import { signedPostHeaders } from './http-signature.ts';
-
-const AS = 'https://www.w3.org/ns/activitystreams';
-const PUBLIC = `${AS}#Public`;
 
 export interface SignedPost {
   headers: Record<string, string>;
@@ -62,40 +60,17 @@ export class RemoteActor {
 
   /** The actor document as Mastodon serves it (the parts a verifier reads). */
   document(): unknown {
-    return {
-      '@context': [AS, 'https://w3id.org/security/v1'],
-      id: this.actorId,
-      type: 'Person',
-      preferredUsername: 'remote',
-      inbox: `${this.actorId}/inbox`,
-      outbox: `${this.actorId}/outbox`,
-      followers: `${this.actorId}/followers`,
-      endpoints: { sharedInbox: `${this.origin}/inbox` },
-      publicKey: { id: this.keyId, owner: this.actorId, publicKeyPem: this.publicKeyPem },
-    };
+    return remoteActorDocument(this.origin, this.publicKeyPem);
   }
 
   /** A public `Create(Note)` with its own ids (number `n`), as its JSON body. */
   createNote(n: number, published: string): string {
-    const note = `${this.actorId}/statuses/${n}`;
-    return JSON.stringify({
-      '@context': AS,
-      id: `${note}/activity`,
-      type: 'Create',
-      actor: this.actorId,
+    return createNoteBody({
+      actorId: this.actorId,
+      noteUri: `${this.actorId}/statuses/${n}`,
+      content: `<p>Benchmark note number ${n}: federation should keep up with a busy timeline.</p>`,
       published,
-      to: [PUBLIC],
-      cc: [`${this.actorId}/followers`],
-      object: {
-        id: note,
-        type: 'Note',
-        attributedTo: this.actorId,
-        content: `<p>Benchmark note number ${n}: federation should keep up with a busy timeline.</p>`,
-        published,
-        url: `${this.origin}/@remote/${n}`,
-        to: [PUBLIC],
-        cc: [`${this.actorId}/followers`],
-      },
+      url: `${this.origin}/@remote/${n}`,
     });
   }
 

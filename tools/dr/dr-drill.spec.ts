@@ -8,11 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@fediflow/testing';
+import { freePort, makePostgresOwnedDir } from '@fediflow/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE, progress } from './environment.ts';
 import { checkIntegrity } from './integrity.ts';
-import { makeOwnedDir, PgCluster } from './postgres.ts';
+import { PgCluster } from './postgres.ts';
 import type { DrillReport } from './report.ts';
 import { backupVerifyDrill } from './scenarios/backup-verify.ts';
 import { failoverDrill } from './scenarios/failover.ts';
@@ -64,11 +64,11 @@ describe('integrity checks', () => {
   beforeAll(async () => {
     ensureBuilt(() => undefined);
     dir = mkdtempSync(join(tmpdir(), 'fediflow-dr-spec-'));
-    makeOwnedDir(dir);
+    makePostgresOwnedDir(dir);
     cluster = new PgCluster('spec', {
       dataDir: join(dir, 'data'),
       port: await freePort(),
-      archiveDir: makeOwnedDir(join(dir, 'archive')),
+      archiveDir: makePostgresOwnedDir(join(dir, 'archive')),
       logFile: join(dir, 'pg.log'),
     });
     await cluster.init();

@@ -7,17 +7,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, RedisServerProcess, type Member } from '@fediflow/testing';
+import { freePort, makePostgresOwnedDir, RedisServerProcess, type Member } from '@fediflow/testing';
 import pg from 'pg';
 import { DatabaseEndpoint } from './endpoint.ts';
 import { registerDrillMembers } from './load.ts';
-import {
-  makeOwnedDir,
-  PgCluster,
-  pgBinary,
-  startStandby,
-  type ClusterOptions,
-} from './postgres.ts';
+import { PgCluster, pgBinary, startStandby, type ClusterOptions } from './postgres.ts';
 import { RemotePeer } from './remote-peer.ts';
 import { ensureBuilt, migrate, startServices, type Services } from './services.ts';
 
@@ -79,8 +73,8 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Dri
   const { step } = options.progress;
   ensureBuilt(step);
   const workDir = mkdtempSync(join(tmpdir(), 'fediflow-dr-'));
-  makeOwnedDir(workDir);
-  const archiveDir = makeOwnedDir(join(workDir, 'wal-archive'));
+  makePostgresOwnedDir(workDir);
+  const archiveDir = makePostgresOwnedDir(join(workDir, 'wal-archive'));
   const clusterOptions = async (name: string): Promise<ClusterOptions> => ({
     dataDir: join(workDir, name),
     port: await freePort(),

@@ -4,18 +4,10 @@
  * a base backup. PostgreSQL refuses to run as root, so when the drill runs as root every binary
  * runs as the `postgres` system user (runuser) and the drill's directories are handed to it.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import {
-  chownSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  writeFileSync,
-} from 'node:fs';
-import { userInfo } from 'node:os';
+import { chownSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { makePostgresOwnedDir, postgresOwner, runPostgresBinary } from '@fediflow/testing';
 import pg from 'pg';
 
 /**
@@ -40,52 +32,21 @@ function newestDebianPostgres(): string {
     );
   return join(root, String(majors[0]), 'bin');
 }
-const RUN_AS = 'postgres';
-
-const runningAsRoot = () => userInfo().uid === 0;
-
-/** The uid/gid PostgreSQL's files must belong to (the current user unless we are root). */
-function owner(): { uid: number; gid: number } {
-  if (!runningAsRoot()) return { uid: userInfo().uid, gid: userInfo().gid };
-  const id = (flag: string) => Number(execFileSync('id', [flag, RUN_AS], { encoding: 'utf8' }));
-  return { uid: id('-u'), gid: id('-g') };
-}
-
-/** mkdir -p, owned by the user PostgreSQL runs as. */
-export function makeOwnedDir(path: string): string {
-  mkdirSync(path, { recursive: true, mode: 0o700 });
-  const { uid, gid } = owner();
-  chownSync(path, uid, gid);
-  return path;
-}
 
 /**
- * Runs a PostgreSQL binary (as `postgres` when we are root); rejects with its output on failure.
- * Asynchronous on purpose: the drill's load generator and database endpoint share this process.
+ * Runs a PostgreSQL binary from pgBin() (as `postgres` when we are root); rejects with its output
+ * on failure. Asynchronous on purpose: the drill's load generator and database endpoint share this
+ * process.
  */
 export function pgBinary(
   name: string,
   args: readonly string[],
   timeoutMs = 900_000,
 ): Promise<string> {
-  const binary = join(pgBin(), name);
-  const [command, commandArgs] = runningAsRoot()
-    ? ['runuser', ['-u', RUN_AS, '--', binary, ...args]]
-    : [binary, [...args]];
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, commandArgs, {
-      timeout: timeoutMs,
-      env: { ...process.env, LC_ALL: 'C.UTF-8', TZ: 'UTC' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      if (code === 0) resolve(output);
-      else reject(new Error(`${name} ${args.join(' ')} failed (${code ?? signal})\n${output}`));
-    });
+  return runPostgresBinary(name, args, {
+    binDir: pgBin(),
+    timeoutMs,
+    env: { LC_ALL: 'C.UTF-8', TZ: 'UTC' },
   });
 }
 
@@ -115,7 +76,7 @@ export class PgCluster {
 
   /** initdb with data checksums (pg_amcheck and pg_checksums can then find torn pages). */
   async init(settings: Record<string, string> = {}): Promise<void> {
-    makeOwnedDir(this.options.dataDir);
+    makePostgresOwnedDir(this.options.dataDir);
     await pgBinary('initdb', [
       '-D',
       this.options.dataDir,
@@ -286,7 +247,7 @@ export async function startStandby(
   options: ClusterOptions,
   name: string,
 ): Promise<PgCluster> {
-  makeOwnedDir(options.dataDir);
+  makePostgresOwnedDir(options.dataDir);
   await baseBackup(primary, options.dataDir);
   const standby = new PgCluster(name, options);
   standby.configure({
@@ -295,7 +256,8 @@ export async function startStandby(
     restore_command: `'cp ${primary.options.archiveDir}/%f %p'`,
   });
   writeFileSync(join(options.dataDir, 'standby.signal'), '');
-  chownSync(join(options.dataDir, 'standby.signal'), owner().uid, owner().gid);
+  const { uid, gid } = postgresOwner();
+  chownSync(join(options.dataDir, 'standby.signal'), uid, gid);
   await standby.start();
   return standby;
 }

@@ -7,10 +7,8 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createNoteBody, remoteActorDocument } from '../bench/activity-documents.ts';
 import { signedPostHeaders } from '../bench/http-signature.ts';
-
-const AS = 'https://www.w3.org/ns/activitystreams';
-const PUBLIC = `${AS}#Public`;
 
 export class RemotePeer {
   /** Object ids of every `Create` delivered to this server (FediFlow's status URIs). */
@@ -74,23 +72,11 @@ export class RemotePeer {
     const n = ++this.sent;
     const published = new Date().toISOString();
     const uri = this.noteUri(n);
-    const body = JSON.stringify({
-      '@context': AS,
-      id: `${uri}/activity`,
-      type: 'Create',
-      actor: this.actorId,
+    const body = createNoteBody({
+      actorId: this.actorId,
+      noteUri: uri,
+      content: `<p>Drill note ${n} from the remote server.</p>`,
       published,
-      to: [PUBLIC],
-      cc: [`${this.actorId}/followers`],
-      object: {
-        id: uri,
-        type: 'Note',
-        attributedTo: this.actorId,
-        content: `<p>Drill note ${n} from the remote server.</p>`,
-        published,
-        to: [PUBLIC],
-        cc: [`${this.actorId}/followers`],
-      },
     });
     const url = new URL(inboxUrl);
     const headers = signedPostHeaders({
@@ -124,7 +110,7 @@ export class RemotePeer {
     if (method === 'GET' && url === new URL(this.actorId).pathname) {
       this.actorFetches++;
       response.writeHead(200, { 'content-type': 'application/activity+json' });
-      response.end(JSON.stringify(this.document()));
+      response.end(JSON.stringify(remoteActorDocument(this.origin, this.publicKeyPem)));
       return;
     }
     if (method === 'POST' && (url === '/inbox' || url === `/users/remote/inbox`)) {
@@ -143,23 +129,5 @@ export class RemotePeer {
       return;
     }
     response.writeHead(404).end();
-  }
-
-  private document(): unknown {
-    return {
-      '@context': [AS, 'https://w3id.org/security/v1'],
-      id: this.actorId,
-      type: 'Person',
-      preferredUsername: 'remote',
-      inbox: `${this.actorId}/inbox`,
-      outbox: `${this.actorId}/outbox`,
-      followers: `${this.actorId}/followers`,
-      endpoints: { sharedInbox: `${this.origin}/inbox` },
-      publicKey: {
-        id: `${this.actorId}#main-key`,
-        owner: this.actorId,
-        publicKeyPem: this.publicKeyPem,
-      },
-    };
   }
 }

@@ -1,22 +1,16 @@
-import {
-  freePort,
-  isolatedInfrastructure,
-  MastodonClient,
-  registerApp,
-  registerMembers,
-  type IsolatedInfrastructure,
-  type Member,
-} from '@fediflow/testing';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { MastodonClient, registerApp, registerMembers, type Member } from '@fediflow/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runBundle, startService, type RunningService } from './built-services';
-
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = join(import.meta.dirname, '../../../tmp/test-output/browser');
+import {
+  startMigratedApi,
+  type ApiOnIsolatedInfrastructure,
+  type RunningService,
+} from './built-services';
+import { CHROMIUM, CHROMIUM_ARGS, requireChromium, screenshotIfFailed } from './chromium';
 
 /** A web client's page: served from its own origin (another port), calling the API with fetch. */
 function startClientSite(): Promise<{ server: Server; origin: string }> {
@@ -52,7 +46,7 @@ interface BrowserResponse {
  * changes and filtered notifications through CORS, and the OAuth sign-in → consent → redirect.
  */
 describe('a web client in Chromium against the built api', () => {
-  let infra: IsolatedInfrastructure;
+  let server: ApiOnIsolatedInfrastructure;
   let api: RunningService;
   let site: { server: Server; origin: string };
   let context: BrowserContext;
@@ -63,23 +57,12 @@ describe('a web client in Chromium against the built api', () => {
   let clientApp: { client_id: string; client_secret: string };
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} is missing: the browser tests need Debian's chromium (apt-get install chromium); .ci/run installs it`,
-      );
-    }
-    infra = await isolatedInfrastructure('browser');
-    const env = {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
+    requireChromium();
+    server = await startMigratedApi('browser', {
       PUBLIC_ORIGIN: 'https://browser.test',
-      REGISTRATIONS_OPEN: 'true',
       RATE_LIMIT_ENABLED: 'true',
-      ...infra.env,
-    };
-    const migration = await runBundle('api', 'migrate.js', env);
-    expect(migration.status.code).toBe(0);
-    api = await startService('api', env, { port: await freePort(), metricsPort: await freePort() });
+    });
+    api = server.api;
     site = await startClientSite();
     const app = await registerApp(api.base);
     [alice, bob] = await registerMembers(api.base, app, ['alice', 'bob']);
@@ -95,35 +78,21 @@ describe('a web client in Chromium against the built api', () => {
     context = await chromium.launchPersistentContext(profileDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: ['--headless', ...CHROMIUM_ARGS],
     });
   });
   afterAll(async () => {
     await context?.close();
     if (profileDir) rmSync(profileDir, { recursive: true, force: true });
     await new Promise((resolve) => (site?.server ? site.server.close(resolve) : resolve(null)));
-    await api?.process.stop('SIGTERM');
-    await infra?.release();
+    await server?.stop();
   });
 
   beforeEach(async () => {
     page = await context.newPage();
   });
   afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') {
-      mkdirSync(SCREENSHOTS, { recursive: true });
-      const file = join(SCREENSHOTS, `${task.name.replace(/[^a-z0-9]+/gi, '-')}.png`);
-      await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-      console.error(`screenshot of the failed page: ${file} (at ${page.url()})`);
-    }
+    await screenshotIfFailed(page, task, 'browser');
     await page.close();
   });
 

@@ -1,6 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ManagedProcess, waitForStatus } from '@fediflow/testing';
+import {
+  freePort,
+  isolatedInfrastructure,
+  ManagedProcess,
+  waitForStatus,
+  type IsolatedInfrastructure,
+} from '@fediflow/testing';
+import { expect } from 'vitest';
 
 export const SERVICES = ['api', 'federation', 'workers'] as const;
 export type Service = (typeof SERVICES)[number];
@@ -71,6 +78,51 @@ export async function startService(
     metrics: `http://127.0.0.1:${ports.metricsPort}/metrics`,
     startToReadyMs: Date.now() - started,
   };
+}
+
+/** The built api on its own isolated database and Redis, migrated; `stop` ends both. */
+export interface ApiOnIsolatedInfrastructure {
+  readonly infra: IsolatedInfrastructure;
+  readonly api: RunningService;
+  stop(): Promise<void>;
+}
+
+/**
+ * Claims isolated infrastructure named `label`, runs the api's migrations on it and starts the
+ * built api with open registrations plus `settings` (PUBLIC_ORIGIN, ...), on `port` if given.
+ */
+export async function startMigratedApi(
+  label: string,
+  settings: Record<string, string>,
+  port?: number,
+): Promise<ApiOnIsolatedInfrastructure> {
+  const infra = await isolatedInfrastructure(label);
+  try {
+    const env = {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      REGISTRATIONS_OPEN: 'true',
+      ...settings,
+      ...infra.env,
+    };
+    const migration = await runBundle('api', 'migrate.js', env);
+    expect(migration.status.code).toBe(0);
+    const api = await startService('api', env, {
+      port: port ?? (await freePort()),
+      metricsPort: await freePort(),
+    });
+    return {
+      infra,
+      api,
+      async stop() {
+        await api.process.stop('SIGTERM');
+        await infra.release();
+      },
+    };
+  } catch (error) {
+    await infra.release();
+    throw error;
+  }
 }
 
 /** Resident set size of a process in MiB, read from /proc (Linux). */

@@ -1,8 +1,11 @@
-import { freePort, isolatedInfrastructure, type IsolatedInfrastructure } from '@fediflow/testing';
 import { createOAuthAPIClient, createRestAPIClient } from 'masto';
 import generator from 'megalodon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBundle, startService, type RunningService } from './built-services';
+import {
+  startMigratedApi,
+  type ApiOnIsolatedInfrastructure,
+  type RunningService,
+} from './built-services';
 
 const REDIRECT = 'urn:ietf:wg:oauth:2.0:oob';
 
@@ -12,25 +15,15 @@ const REDIRECT = 'urn:ietf:wg:oauth:2.0:oob';
  * Rails-style field names, megalodon sends JSON.
  */
 describe('Mastodon client libraries against the built api', () => {
-  let infra: IsolatedInfrastructure;
+  let server: ApiOnIsolatedInfrastructure;
   let api: RunningService;
 
   beforeAll(async () => {
-    infra = await isolatedInfrastructure('client-libs');
-    const env = {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      PUBLIC_ORIGIN: 'https://libraries.test',
-      REGISTRATIONS_OPEN: 'true',
-      ...infra.env,
-    };
-    const migration = await runBundle('api', 'migrate.js', env);
-    expect(migration.status.code).toBe(0);
-    api = await startService('api', env, { port: await freePort(), metricsPort: await freePort() });
+    server = await startMigratedApi('client-libs', { PUBLIC_ORIGIN: 'https://libraries.test' });
+    api = server.api;
   });
   afterAll(async () => {
-    await api?.process.stop('SIGTERM');
-    await infra?.release();
+    await server?.stop();
   });
 
   async function appToken(): Promise<{ clientId: string; clientSecret: string; token: string }> {

@@ -1,14 +1,11 @@
-import {
-  freePort,
-  isolatedInfrastructure,
-  MastodonClient,
-  registerMember,
-  signInAndAuthorize,
-  type IsolatedInfrastructure,
-} from '@fediflow/testing';
+import { MastodonClient, registerMember, signInAndAuthorize } from '@fediflow/testing';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBundle, startService, type RunningService } from './built-services';
+import {
+  startMigratedApi,
+  type ApiOnIsolatedInfrastructure,
+  type RunningService,
+} from './built-services';
 
 const REDIRECT = 'https://client.example/callback';
 
@@ -23,25 +20,15 @@ interface Status {
  * api service: app → sign-in with PKCE → token → post → follow → home timeline → notification.
  */
 describe('member journey against the built api', () => {
-  let infra: IsolatedInfrastructure;
+  let server: ApiOnIsolatedInfrastructure;
   let api: RunningService;
 
   beforeAll(async () => {
-    infra = await isolatedInfrastructure('journey');
-    const env = {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      PUBLIC_ORIGIN: 'https://journey.test',
-      REGISTRATIONS_OPEN: 'true',
-      ...infra.env,
-    };
-    const migration = await runBundle('api', 'migrate.js', env);
-    expect(migration.status.code).toBe(0);
-    api = await startService('api', env, { port: await freePort(), metricsPort: await freePort() });
+    server = await startMigratedApi('journey', { PUBLIC_ORIGIN: 'https://journey.test' });
+    api = server.api;
   });
   afterAll(async () => {
-    await api?.process.stop('SIGTERM');
-    await infra?.release();
+    await server?.stop();
   });
 
   it('goes from registration to a populated home timeline and a notification', async () => {

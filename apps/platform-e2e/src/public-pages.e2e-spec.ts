@@ -1,26 +1,19 @@
-import {
-  freePort,
-  isolatedInfrastructure,
-  registerApp,
-  registerMembers,
-  type IsolatedInfrastructure,
-  type Member,
-} from '@fediflow/testing';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { freePort, registerApp, registerMembers, type Member } from '@fediflow/testing';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runBundle, startService, type RunningService } from './built-services';
-
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = join(import.meta.dirname, '../../../tmp/test-output/public-pages');
+import {
+  startMigratedApi,
+  type ApiOnIsolatedInfrastructure,
+  type RunningService,
+} from './built-services';
+import { CHROMIUM, CHROMIUM_ARGS, requireChromium, screenshotIfFailed } from './chromium';
 
 /**
  * What a visitor's browser sees at the instance's address, a member's profile link and a post
  * link: server-rendered HTML with link-preview tags, read in Chromium with JavaScript off.
  */
 describe('public pages in Chromium against the built api', () => {
-  let infra: IsolatedInfrastructure;
+  let server: ApiOnIsolatedInfrastructure;
   let api: RunningService;
   let browser: Browser;
   let context: BrowserContext;
@@ -30,22 +23,15 @@ describe('public pages in Chromium against the built api', () => {
   let privateId: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: the browser tests need Debian's chromium`);
-    }
-    infra = await isolatedInfrastructure('public-pages');
+    requireChromium();
     const port = await freePort();
-    const env = {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      // The browser follows the pages' own absolute links (avatars), so the origin is loopback.
-      PUBLIC_ORIGIN: `http://127.0.0.1:${port}`,
-      REGISTRATIONS_OPEN: 'true',
-      ...infra.env,
-    };
-    const migration = await runBundle('api', 'migrate.js', env);
-    expect(migration.status.code).toBe(0);
-    api = await startService('api', env, { port, metricsPort: await freePort() });
+    // The browser follows the pages' own absolute links (avatars), so the origin is loopback.
+    server = await startMigratedApi(
+      'public-pages',
+      { PUBLIC_ORIGIN: `http://127.0.0.1:${port}` },
+      port,
+    );
+    api = server.api;
     [alice] = await registerMembers(api.base, await registerApp(api.base), ['alice']);
     await alice.client.patch('/api/v1/accounts/update_credentials', {
       display_name: 'Alice <Liddell>',
@@ -66,27 +52,21 @@ describe('public pages in Chromium against the built api', () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+      args: CHROMIUM_ARGS,
     });
     context = await browser.newContext({ javaScriptEnabled: false });
   });
   afterAll(async () => {
     await context?.close();
     await browser?.close();
-    await api?.process.stop('SIGTERM');
-    await infra?.release();
+    await server?.stop();
   });
 
   beforeEach(async () => {
     page = await context.newPage();
   });
   afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') {
-      mkdirSync(SCREENSHOTS, { recursive: true });
-      const file = join(SCREENSHOTS, `${task.name.replace(/[^a-z0-9]+/gi, '-')}.png`);
-      await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-      console.error(`screenshot of the failed page: ${file} (at ${page.url()})`);
-    }
+    await screenshotIfFailed(page, task, 'public-pages');
     await page.close();
   });
 

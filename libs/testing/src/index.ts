@@ -10,4 +10,5 @@ export * from './tcp-proxy';
 export * from './mastodon-client';
 export * from './form-session';
 export * from './sqs-test-server';
+export * from './postgres-binaries';
 export * from './postgres-cluster-process';

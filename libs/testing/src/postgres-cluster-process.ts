@@ -1,11 +1,8 @@
-import { execFile } from 'node:child_process';
-import { chown, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { freePort } from './free-port';
-
-const run = promisify(execFile);
+import { makePostgresOwnedDir, runPostgresBinary } from './postgres-binaries';
 
 /** Debian's PostgreSQL 15 server binaries. */
 export const DEFAULT_POSTGRES_BIN_DIR = '/usr/lib/postgresql/15/bin';
@@ -13,15 +10,14 @@ export const DEFAULT_POSTGRES_BIN_DIR = '/usr/lib/postgresql/15/bin';
 /**
  * A private PostgreSQL cluster (initdb + pg_ctl) in a temporary directory on a spare loopback
  * port, for tests that need server settings the shared server must not change (wal_level =
- * logical) or that start several servers. PostgreSQL refuses to run as root: as root, the cluster
- * belongs to the `postgres` system user and every binary runs through `runuser`.
+ * logical) or that start several servers. As root, it belongs to the `postgres` system user
+ * (see postgres-binaries).
  */
 export class PostgresClusterProcess {
   private constructor(
     readonly port: number,
     private readonly dir: string,
     private readonly binDir: string,
-    private readonly asUser: string | undefined,
   ) {}
 
   static async start(
@@ -29,13 +25,8 @@ export class PostgresClusterProcess {
   ): Promise<PostgresClusterProcess> {
     const binDir = options.binDir ?? DEFAULT_POSTGRES_BIN_DIR;
     const dir = await mkdtemp(path.join(tmpdir(), 'fediflow-pg-'));
-    const asUser = process.getuid?.() === 0 ? 'postgres' : undefined;
-    if (asUser) {
-      const { stdout: uid } = await run('id', ['-u', asUser]);
-      const { stdout: gid } = await run('id', ['-g', asUser]);
-      await chown(dir, Number(uid.trim()), Number(gid.trim()));
-    }
-    const cluster = new PostgresClusterProcess(await freePort(), dir, binDir, asUser);
+    makePostgresOwnedDir(dir);
+    const cluster = new PostgresClusterProcess(await freePort(), dir, binDir);
     try {
       await cluster.exec('initdb', [
         '-D',
@@ -96,8 +87,6 @@ export class PostgresClusterProcess {
   }
 
   private async exec(binary: string, args: string[]): Promise<void> {
-    const command = path.join(this.binDir, binary);
-    if (this.asUser) await run('runuser', ['-u', this.asUser, '--', command, ...args]);
-    else await run(command, args);
+    await runPostgresBinary(binary, args, { binDir: this.binDir });
   }
 }

@@ -6,21 +6,16 @@
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATABASE, startEnvironment, type Progress } from '../environment.ts';
+import { DATABASE, startEnvironment } from '../environment.ts';
 import { checkIntegrity, type Finding } from '../integrity.ts';
-import { WriteLoad } from '../load.ts';
-import { baseBackup, makeOwnedDir, pgBinary } from '../postgres.ts';
+import { makePostgresOwnedDir } from '@fediflow/testing';
+import { baseBackup, pgBinary } from '../postgres.ts';
 import { machine, type DrillReport, type Figure } from '../report.ts';
 import { archiveCurrentWal, restoreBackup } from '../restore.ts';
-import { ledgerSummary, seconds } from './common.ts';
+import { ledgerSummary, seconds, writeLoadOn, type DrillOptions } from './common.ts';
 
-export interface BackupVerifyOptions {
-  loadSeconds: number;
-  members: number;
-  writers: number;
+export interface BackupVerifyOptions extends DrillOptions {
   fillerScale: number;
-  keep: boolean;
-  progress: Progress;
   /** Where the metrics file goes (default: the work directory). */
   metricsFile?: string;
 }
@@ -76,21 +71,11 @@ export async function backupVerifyDrill(options: BackupVerifyOptions): Promise<D
   const startedAt = new Date().toISOString();
   const env = await startEnvironment({ ...options, progress: options.progress });
   try {
-    const load = new WriteLoad(
-      {
-        apiBase: env.services.api.base,
-        federationBase: env.services.federation.base,
-        members: options.members,
-        writers: options.writers,
-        pauseMs: 20,
-        inboxRate: 0,
-      },
-      env.members,
-    );
+    const load = writeLoadOn(env, options, 0);
     await load.runFor(options.loadSeconds / 2);
-    const backupsDir = makeOwnedDir(join(env.workDir, 'backups'));
+    const backupsDir = makePostgresOwnedDir(join(env.workDir, 'backups'));
     const backupTakenAt = new Date();
-    const backupDir = makeOwnedDir(
+    const backupDir = makePostgresOwnedDir(
       join(backupsDir, backupTakenAt.toISOString().replaceAll(':', '')),
     );
     await baseBackup(env.primary, backupDir);

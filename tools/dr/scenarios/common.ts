@@ -1,8 +1,8 @@
 /** Helpers the scenarios share: percentiles, waiting for the inbox queue, the RTO window. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PgCluster } from '../postgres.ts';
-import type { Ledger } from '../load.ts';
-import { DATABASE } from '../environment.ts';
+import { WriteLoad, type Ledger } from '../load.ts';
+import { DATABASE, type DrillEnvironment, type Progress } from '../environment.ts';
 
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return Number.NaN;
@@ -47,6 +47,36 @@ export async function waitForInboxNotes(
     if (stored >= uris.length || Date.now() > deadline) return stored;
     await sleep(500);
   }
+}
+
+/** What every drill is told: how long and how hard to load, and whether to keep its files. */
+export interface DrillOptions {
+  /** Seconds of write load the drill runs. */
+  loadSeconds: number;
+  members: number;
+  writers: number;
+  keep: boolean;
+  progress: Progress;
+}
+
+/** The drills' write load on `env`: API writers 20 ms apart, and `inboxRate` peer notes a second. */
+export function writeLoadOn(
+  env: DrillEnvironment,
+  options: Pick<DrillOptions, 'members' | 'writers'>,
+  inboxRate: number,
+): WriteLoad {
+  return new WriteLoad(
+    {
+      apiBase: env.services.api.base,
+      federationBase: env.services.federation.base,
+      members: options.members,
+      writers: options.writers,
+      pauseMs: 20,
+      inboxRate,
+      peer: env.peer,
+    },
+    env.members,
+  );
 }
 
 export const seconds = (ms: number) => Math.round(ms / 10) / 100;

@@ -9,10 +9,16 @@ import pg from 'pg';
 import { DATABASE, startEnvironment, type Progress } from '../environment.ts';
 import { measureCommitLatency, type CommitLatency } from '../commit-latency.ts';
 import { checkIntegrity } from '../integrity.ts';
-import { WriteLoad } from '../load.ts';
 import type { PgCluster } from '../postgres.ts';
 import { machine, type DrillReport, type Figure } from '../report.ts';
-import { ledgerSummary, outageWindow, percentile, seconds, waitForInboxNotes } from './common.ts';
+import {
+  ledgerSummary,
+  outageWindow,
+  percentile,
+  seconds,
+  waitForInboxNotes,
+  writeLoadOn,
+} from './common.ts';
 
 export interface FailoverOptions {
   replication: 'async' | 'sync';
@@ -64,18 +70,7 @@ export async function failoverDrill(options: FailoverOptions): Promise<DrillRepo
         `commit latency p50: ${commitLatency.map((c) => `synchronous_commit=${c.mode} ${c.p50Ms} ms`).join(', ')}`,
       );
     }
-    const load = new WriteLoad(
-      {
-        apiBase: env.services.api.base,
-        federationBase: env.services.federation.base,
-        members: options.members,
-        writers: options.writers,
-        pauseMs: 20,
-        inboxRate: 5,
-        peer: env.peer,
-      },
-      env.members,
-    );
+    const load = writeLoadOn(env, options, 5);
     step(`steady load for ${options.loadSeconds} s (${options.writers} API writers + inbox)`);
     const steadyFrom = Date.now();
     await load.runFor(options.loadSeconds);

@@ -7,21 +7,16 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
-import { DATABASE, startEnvironment, type Progress } from '../environment.ts';
+import { DATABASE, startEnvironment } from '../environment.ts';
 import { checkIntegrity } from '../integrity.ts';
-import { WriteLoad } from '../load.ts';
-import { baseBackup, makeOwnedDir } from '../postgres.ts';
+import { makePostgresOwnedDir } from '@fediflow/testing';
+import { baseBackup } from '../postgres.ts';
 import { machine, type DrillReport, type Figure } from '../report.ts';
 import { archiveCurrentWal, restoreBackup } from '../restore.ts';
-import { ledgerSummary, seconds } from './common.ts';
+import { ledgerSummary, seconds, writeLoadOn, type DrillOptions } from './common.ts';
 
-export interface PitrOptions {
-  loadSeconds: number;
-  members: number;
-  writers: number;
+export interface PitrOptions extends DrillOptions {
   fillerScale: number;
-  keep: boolean;
-  progress: Progress;
 }
 
 const MISTAKE = 'DELETE FROM statuses';
@@ -32,23 +27,13 @@ export async function pitrDrill(options: PitrOptions): Promise<DrillReport> {
   const env = await startEnvironment({ ...options, progress: options.progress });
   try {
     const backupDir = join(env.workDir, 'base-backup');
-    makeOwnedDir(backupDir);
+    makePostgresOwnedDir(backupDir);
     const backupStarted = Date.now();
     await baseBackup(env.primary, backupDir);
     const backupMs = Date.now() - backupStarted;
     step(`base backup taken in ${seconds(backupMs)} s`);
 
-    const load = new WriteLoad(
-      {
-        apiBase: env.services.api.base,
-        federationBase: env.services.federation.base,
-        members: options.members,
-        writers: options.writers,
-        pauseMs: 20,
-        inboxRate: 0,
-      },
-      env.members,
-    );
+    const load = writeLoadOn(env, options, 0);
     step(`load for ${options.loadSeconds} s, then the mistake`);
     await load.runFor(options.loadSeconds);
     const mistakeAt = new Date();

@@ -7,19 +7,19 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { waitForStatus } from '@fediflow/testing';
-import { DATABASE, startEnvironment, type Progress } from '../environment.ts';
+import { DATABASE, startEnvironment } from '../environment.ts';
 import { checkIntegrity, type Finding } from '../integrity.ts';
-import { WriteLoad } from '../load.ts';
 import { machine, type DrillReport, type Figure } from '../report.ts';
-import { ledgerSummary, outageWindow, seconds, waitForInboxNotes } from './common.ts';
+import {
+  ledgerSummary,
+  outageWindow,
+  seconds,
+  waitForInboxNotes,
+  writeLoadOn,
+  type DrillOptions,
+} from './common.ts';
 
-export interface RedisLossOptions {
-  loadSeconds: number;
-  members: number;
-  writers: number;
-  keep: boolean;
-  progress: Progress;
-}
+export type RedisLossOptions = DrillOptions;
 
 /** How long Redis stays down before the empty replacement is up. */
 const OUTAGE_MS = 3_000;
@@ -35,18 +35,7 @@ export async function redisLossDrill(options: RedisLossOptions): Promise<DrillRe
   const startedAt = new Date().toISOString();
   const env = await startEnvironment({ ...options, progress: options.progress });
   try {
-    const load = new WriteLoad(
-      {
-        apiBase: env.services.api.base,
-        federationBase: env.services.federation.base,
-        members: options.members,
-        writers: options.writers,
-        pauseMs: 20,
-        inboxRate: 5,
-        peer: env.peer,
-      },
-      env.members,
-    );
+    const load = writeLoadOn(env, options, 5);
     step(
       `steady load for ${options.loadSeconds} s (API writes + inbox; the peer follows every member)`,
     );

@@ -66,6 +66,13 @@ function parseOAuth<T extends z.ZodType>(schema: T, input: unknown): z.output<T>
   );
 }
 
+/** An authorize request that checked out, with its application and granted scopes. */
+interface CheckedAuthorizeRequest {
+  application: OAuthApplication;
+  request: AuthorizeRequest;
+  scopes: string[];
+}
+
 @Controller()
 export class OAuthController {
   constructor(
@@ -126,8 +133,8 @@ export class OAuthController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const checked = await this.checkAuthorizeRequest(body, reply);
-    if (!checked || !this.checkCsrf(request, reply, body)) return;
+    const checked = await this.checkFormPost(body, request, reply);
+    if (!checked) return;
     const login = typeof body?.['login'] === 'string' ? body['login'].trim() : '';
     const password = typeof body?.['password'] === 'string' ? body['password'] : '';
     const user = await this.oauth.authenticateUser(login, password, { allowUsername: true });
@@ -145,12 +152,9 @@ export class OAuthController {
         );
       return;
     }
-    try {
-      await this.sessions.start(request, reply, user.userId, body?.['remember'] === '1');
-    } catch {
-      return this.sessionsUnavailable(reply);
-    }
-    this.backToAuthorize(reply, checked.request);
+    await this.changeSessionThenAuthorize(reply, checked.request, () =>
+      this.sessions.start(request, reply, user.userId, body?.['remember'] === '1'),
+    );
   }
 
   /** "Not you?": ends the browser session and shows the sign-in form for the same request. */
@@ -161,14 +165,11 @@ export class OAuthController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const checked = await this.checkAuthorizeRequest(body, reply);
-    if (!checked || !this.checkCsrf(request, reply, body)) return;
-    try {
-      await this.sessions.end(request, reply);
-    } catch {
-      return this.sessionsUnavailable(reply);
-    }
-    this.backToAuthorize(reply, checked.request);
+    const checked = await this.checkFormPost(body, request, reply);
+    if (!checked) return;
+    await this.changeSessionThenAuthorize(reply, checked.request, () =>
+      this.sessions.end(request, reply),
+    );
   }
 
   @Post('/oauth/authorize')
@@ -178,8 +179,8 @@ export class OAuthController {
     @Req() httpRequest: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const checked = await this.checkAuthorizeRequest(body, reply);
-    if (!checked || !this.checkCsrf(httpRequest, reply, body)) return;
+    const checked = await this.checkFormPost(body, httpRequest, reply);
+    if (!checked) return;
     const { application, request, scopes } = checked;
     const member = await this.signedInMember(httpRequest, reply);
     if (member === null) return;
@@ -295,9 +296,7 @@ export class OAuthController {
   private async checkAuthorizeRequest(
     input: unknown,
     reply: FastifyReply,
-  ): Promise<
-    { application: OAuthApplication; request: AuthorizeRequest; scopes: string[] } | undefined
-  > {
+  ): Promise<CheckedAuthorizeRequest | undefined> {
     const parsed = authorizeSchema.safeParse(input ?? {});
     const raw = (input ?? {}) as Record<string, unknown>;
     const application =
@@ -433,6 +432,34 @@ export class OAuthController {
         ),
       );
     return false;
+  }
+
+  /**
+   * A form posted from the authorize page: its authorize request and CSRF token, both checked.
+   * Undefined once the error page has been sent.
+   */
+  private async checkFormPost(
+    body: Record<string, unknown> | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<CheckedAuthorizeRequest | undefined> {
+    const checked = await this.checkAuthorizeRequest(body, reply);
+    if (!checked || !this.checkCsrf(request, reply, body)) return undefined;
+    return checked;
+  }
+
+  /** Signs in or out (`change`), then back to the authorize page; 503 if sessions are down. */
+  private async changeSessionThenAuthorize(
+    reply: FastifyReply,
+    request: AuthorizeRequest,
+    change: () => Promise<unknown>,
+  ): Promise<void> {
+    try {
+      await change();
+    } catch {
+      return this.sessionsUnavailable(reply);
+    }
+    this.backToAuthorize(reply, request);
   }
 
   private sessionsUnavailable(reply: FastifyReply): void {

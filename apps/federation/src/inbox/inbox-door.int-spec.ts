@@ -1,36 +1,30 @@
 import { generateCryptoKeyPair, signRequest } from '@fedify/fedify';
-import { RemoteServer } from '@fediflow/federation';
+import type { RemoteServer } from '@fediflow/federation';
 import { Temporal as Polyfill } from '@js-temporal/polyfill';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createMember,
-  federationTestDatabase,
-  startFederationService,
+  startInboxScene,
   TEST_ORIGIN,
   type FederationInstance,
-  type FederationTestDatabase,
+  type InboxScene,
 } from '../testing/federation-harness.testing';
 import type { InboxVerdict } from './inbox-metrics';
 
 const TWO_HOURS_MS = 2 * 60 * 60 * 1000;
 
 describe('inbox door: verification, limits, domain blocks and verdict metrics', () => {
-  let env: FederationTestDatabase;
+  let scene: InboxScene;
   let service: FederationInstance;
   let remote: RemoteServer;
   let sequence = 0;
 
   beforeAll(async () => {
-    env = await federationTestDatabase('federation-inbox-door');
-    await createMember(env.db, 'alice');
-    service = await startFederationService(env.infra);
-    remote = await RemoteServer.start();
+    scene = await startInboxScene('federation-inbox-door');
+    ({ service, remote } = scene);
   });
   afterAll(async () => {
-    await remote?.close();
-    await service?.close();
-    await env?.release();
+    await scene?.close();
   });
 
   /** A fresh Follow of alice by bob (or `actor`). */

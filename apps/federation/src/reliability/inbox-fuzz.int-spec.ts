@@ -1,14 +1,12 @@
 import { signRequest } from '@fedify/fedify';
-import { RemoteServer } from '@fediflow/federation';
+import type { RemoteServer } from '@fediflow/federation';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createMember,
-  federationTestDatabase,
-  startFederationService,
+  startInboxScene,
   TEST_ORIGIN,
   type FederationInstance,
-  type FederationTestDatabase,
+  type InboxScene,
 } from '../testing/federation-harness.testing';
 
 /** Rows an inbound activity could leave behind; a refused delivery must leave none. */
@@ -22,20 +20,16 @@ const TABLES = [
 ];
 
 describe('fuzzing the inbox: no 5xx, no crash, nothing stored or queued for a refused delivery', () => {
-  let env: FederationTestDatabase;
+  let scene: InboxScene;
   let service: FederationInstance;
   let remote: RemoteServer;
 
   beforeAll(async () => {
-    env = await federationTestDatabase('inbox-fuzz');
-    await createMember(env.db, 'alice');
-    service = await startFederationService(env.infra);
-    remote = await RemoteServer.start();
+    scene = await startInboxScene('inbox-fuzz');
+    ({ service, remote } = scene);
   });
   afterAll(async () => {
-    await remote?.close();
-    await service?.close();
-    await env?.release();
+    await scene?.close();
   });
 
   const text = fc.oneof(
@@ -96,7 +90,7 @@ describe('fuzzing the inbox: no 5xx, no crash, nothing stored or queued for a re
   });
 
   const rowCounts = async () => {
-    const [row] = (await env.db.query(
+    const [row] = (await scene.env.db.query(
       `SELECT ${TABLES.map((table) => `(SELECT count(*)::int FROM ${table}) AS ${table}`).join(', ')}`,
     )) as Record<string, number>[];
     return row!;

@@ -1,38 +1,32 @@
 import { signRequest } from '@fedify/fedify';
-import { RemoteServer } from '@fediflow/federation';
+import type { RemoteServer } from '@fediflow/federation';
 import { RedisServerProcess, waitFor } from '@fediflow/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createMember,
-  federationTestDatabase,
-  startFederationService,
+  startInboxScene,
   TEST_ORIGIN,
   type FederationInstance,
-  type FederationTestDatabase,
+  type InboxScene,
 } from '../testing/federation-harness.testing';
 
 /** Generous bound for "answers at once" on a shared, noisy machine; a hang is 5 s and more. */
 const PROMPT_MS = 2_500;
 
 describe('inbox under bad input and a dead Redis: 4xx with a reason or 503, never 500 or a hang', () => {
-  let env: FederationTestDatabase;
+  let scene: InboxScene;
   let redis: RedisServerProcess;
   let service: FederationInstance;
   let remote: RemoteServer;
   let sequence = 0;
 
   beforeAll(async () => {
-    env = await federationTestDatabase('inbox-reliability');
-    await createMember(env.db, 'alice');
     redis = await RedisServerProcess.start();
-    service = await startFederationService(env.infra, { REDIS_URL: redis.url });
-    remote = await RemoteServer.start();
+    scene = await startInboxScene('inbox-reliability', { REDIS_URL: redis.url });
+    ({ service, remote } = scene);
   });
   afterAll(async () => {
-    await remote?.close();
-    await service?.close();
+    await scene?.close();
     await redis?.stop();
-    await env?.release();
   });
 
   const follow = () => ({

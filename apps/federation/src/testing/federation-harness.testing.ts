@@ -1,7 +1,7 @@
 import { createServiceApp, type ServiceApp } from '@fediflow/bootstrap';
 import { loadConfig } from '@fediflow/config';
 import { createDataSource, runMigrations } from '@fediflow/database';
-import { FederationRuntime } from '@fediflow/federation';
+import { FederationRuntime, RemoteServer } from '@fediflow/federation';
 import {
   isolatedInfrastructure,
   waitForStatus,
@@ -70,6 +70,44 @@ export async function federationTestDatabase(label: string): Promise<FederationT
       await infra.release();
     },
   };
+}
+
+/** What an inbox test delivers into: alice on a fresh database, the service, and bob's server. */
+export interface InboxScene {
+  env: FederationTestDatabase;
+  service: FederationInstance;
+  /** The remote server bob lives on, whose keys sign the deliveries. */
+  remote: RemoteServer;
+  close(): Promise<void>;
+}
+
+/** Starts an {@link InboxScene}; `serviceEnv` overrides the service's settings (REDIS_URL, ...). */
+export async function startInboxScene(
+  label: string,
+  serviceEnv: Record<string, string> = {},
+): Promise<InboxScene> {
+  const env = await federationTestDatabase(label);
+  let service: FederationInstance | undefined;
+  try {
+    await createMember(env.db, 'alice');
+    service = await startFederationService(env.infra, serviceEnv);
+    const remote = await RemoteServer.start();
+    const started = service;
+    return {
+      env,
+      service,
+      remote,
+      close: async () => {
+        await remote.close();
+        await started.close();
+        await env.release();
+      },
+    };
+  } catch (error) {
+    await service?.close();
+    await env.release();
+    throw error;
+  }
 }
 
 /** A local member as the API would have created it (account + login). */
