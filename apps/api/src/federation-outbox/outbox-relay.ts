@@ -12,6 +12,7 @@ import { isRedisUnavailable } from '@fediflow/redis';
 import type { Context } from '@fedify/fedify';
 import { Activity, type Recipient } from '@fedify/fedify/vocab';
 import { DataSource, type EntityManager } from 'typeorm';
+import { EarliestTimer } from './earliest-timer';
 
 /** Anything that runs SQL: the DataSource, or a transaction's EntityManager. */
 export type Queryable = Pick<EntityManager, 'query'>;
@@ -64,7 +65,7 @@ const url = (value: string | null) => (value ? new URL(value) : null);
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
-  private timer: NodeJS.Timeout | undefined;
+  private readonly timer = new EarliestTimer(() => void this.run());
   private pass: Promise<unknown> | undefined;
   private again = false;
   private stopped = false;
@@ -82,7 +83,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.timer.cancel();
     await this.pass;
   }
 
@@ -177,10 +178,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** Runs a pass after `delayMs` unless one is due sooner; passes never overlap. */
   private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.run(), delayMs);
-    this.timer.unref();
+    if (!this.stopped) this.timer.schedule(delayMs);
   }
 
   private async run(): Promise<void> {
