@@ -45,6 +45,18 @@ describe('API input limits: ids, NUL, lone surrogates, JSON depth', () => {
     expect(response.status).toBe(404);
   });
 
+  /** A multipart/form-data request, as masto.js sends writes. */
+  async function multipart(method: string, path: string, fields: Record<string, string>) {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
+    const response = await fetch(`${alice.client.base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${alice.client.token}` },
+      body: form,
+    });
+    return { status: response.status, body: (await response.json()) as unknown };
+  }
+
   it('refuses NUL in a status, a content warning, a display name or a form body with 400', async () => {
     const before = await statusCount();
     const cases: [string, Promise<{ status: number; body: unknown }>][] = [
@@ -62,6 +74,11 @@ describe('API input limits: ids, NUL, lone surrogates, JSON depth', () => {
         alice.client.request('PATCH', '/api/v1/accounts/update_credentials', {
           form: { display_name: 'A\u0000' },
         }),
+      ],
+      ['status (multipart)', multipart('POST', '/api/v1/statuses', { status: 'x\u0000y' })],
+      [
+        'display name (multipart)',
+        multipart('PATCH', '/api/v1/accounts/update_credentials', { display_name: 'A\u0000' }),
       ],
     ];
     for (const [what, request] of cases) {

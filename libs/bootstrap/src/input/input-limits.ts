@@ -22,7 +22,9 @@ export function installInputLimits(app: NestFastifyApplication): void {
     }
     parseJson(request as Parameters<typeof parseJson>[0], text, done);
   });
-  fastify.addHook('preValidation', async (request) => {
+  // preHandler, not preValidation: multipart bodies are read by a preValidation hook a service
+  // adds later (the api's request bodies), and they must be checked too.
+  fastify.addHook('preHandler', async (request) => {
     const parts = { query: request.query, path: request.params, body: request.body };
     for (const [part, value] of Object.entries(parts)) {
       const field = findNul(value);
