@@ -9,6 +9,7 @@ locals {
   # The seed's settings (docs/deployment.md#serverless-workers).
   functions = {
     activity-processor = {
+      description = "FediFlow activityProcessor: inbound ActivityPub activities from SQS (the workers' inbox handlers)."
       zip         = var.activity_processor_zip
       timeout     = 30
       memory_size = 512
@@ -20,6 +21,7 @@ locals {
       }
     }
     email-sender = {
+      description = "FediFlow emailSender: the email digest run every 5 minutes (single-run claim shared with the workers)."
       zip         = var.email_sender_zip
       timeout     = 60
       memory_size = 256
@@ -207,24 +209,24 @@ resource "aws_cloudwatch_log_group" "function" {
   tags              = var.tags
 }
 
-resource "aws_lambda_function" "activity_processor" {
-  count = var.create ? 1 : 0
+resource "aws_lambda_function" "this" {
+  for_each = var.create ? local.functions : {}
 
-  function_name                  = "${var.name}-activity-processor"
-  description                    = "FediFlow activityProcessor: inbound ActivityPub activities from SQS (the workers' inbox handlers)."
-  role                           = aws_iam_role.function["activity-processor"].arn
+  function_name                  = "${var.name}-${each.key}"
+  description                    = each.value.description
+  role                           = aws_iam_role.function[each.key].arn
   runtime                        = var.runtime
   architectures                  = ["arm64"]
   handler                        = "index.handler"
-  filename                       = local.functions["activity-processor"].zip
-  source_code_hash               = filebase64sha256(local.functions["activity-processor"].zip)
-  timeout                        = local.functions["activity-processor"].timeout
-  memory_size                    = local.functions["activity-processor"].memory_size
-  reserved_concurrent_executions = local.functions["activity-processor"].reserved
+  filename                       = each.value.zip
+  source_code_hash               = filebase64sha256(each.value.zip)
+  timeout                        = each.value.timeout
+  memory_size                    = each.value.memory_size
+  reserved_concurrent_executions = each.value.reserved
   layers                         = [var.parameters_extension_layer_arn]
 
   environment {
-    variables = merge(local.common_environment, local.functions["activity-processor"].environment)
+    variables = merge(local.common_environment, each.value.environment)
   }
 
   vpc_config {
@@ -234,7 +236,7 @@ resource "aws_lambda_function" "activity_processor" {
 
   logging_config {
     log_format = "Text"
-    log_group  = aws_cloudwatch_log_group.function["activity-processor"].name
+    log_group  = aws_cloudwatch_log_group.function[each.key].name
   }
 
   tags       = var.tags
@@ -245,7 +247,7 @@ resource "aws_lambda_event_source_mapping" "activity_queue" {
   count = var.create ? 1 : 0
 
   event_source_arn                   = var.queue_arn
-  function_name                      = aws_lambda_function.activity_processor[0].arn
+  function_name                      = aws_lambda_function.this["activity-processor"].arn
   enabled                            = var.activity_processing_enabled
   batch_size                         = 10
   maximum_batching_window_in_seconds = 5
@@ -256,40 +258,6 @@ resource "aws_lambda_event_source_mapping" "activity_queue" {
   scaling_config {
     maximum_concurrency = var.activity_reserved_concurrency
   }
-}
-
-resource "aws_lambda_function" "email_sender" {
-  count = var.create ? 1 : 0
-
-  function_name                  = "${var.name}-email-sender"
-  description                    = "FediFlow emailSender: the email digest run every 5 minutes (single-run claim shared with the workers)."
-  role                           = aws_iam_role.function["email-sender"].arn
-  runtime                        = var.runtime
-  architectures                  = ["arm64"]
-  handler                        = "index.handler"
-  filename                       = local.functions["email-sender"].zip
-  source_code_hash               = filebase64sha256(local.functions["email-sender"].zip)
-  timeout                        = local.functions["email-sender"].timeout
-  memory_size                    = local.functions["email-sender"].memory_size
-  reserved_concurrent_executions = local.functions["email-sender"].reserved
-  layers                         = [var.parameters_extension_layer_arn]
-
-  environment {
-    variables = merge(local.common_environment, local.functions["email-sender"].environment)
-  }
-
-  vpc_config {
-    subnet_ids         = var.subnet_ids
-    security_group_ids = [aws_security_group.this[0].id]
-  }
-
-  logging_config {
-    log_format = "Text"
-    log_group  = aws_cloudwatch_log_group.function["email-sender"].name
-  }
-
-  tags       = var.tags
-  depends_on = [aws_iam_role_policy.function]
 }
 
 # ---------------------------------------------------------------- schedule
@@ -323,7 +291,7 @@ data "aws_iam_policy_document" "invoke_email_sender" {
   statement {
     sid       = "InvokeEmailSender"
     actions   = ["lambda:InvokeFunction"]
-    resources = [aws_lambda_function.email_sender[0].arn]
+    resources = [aws_lambda_function.this["email-sender"].arn]
   }
 }
 
@@ -347,7 +315,7 @@ resource "aws_scheduler_schedule" "email_sender" {
   }
 
   target {
-    arn      = aws_lambda_function.email_sender[0].arn
+    arn      = aws_lambda_function.this["email-sender"].arn
     role_arn = aws_iam_role.scheduler[0].arn
     # The handler claims the interval of `time`: a retry within it sends nothing twice.
     input = jsonencode({
