@@ -118,7 +118,13 @@ describe('public pages in Chromium against the built api', () => {
       `${api.base}/tags/wonderland`,
     );
 
-    for (const path of [`/@alice/${privateId}`, '/@nobody', `/@nobody/${publicId}`, '/@alice/x']) {
+    for (const path of [
+      `/@alice/${privateId}`,
+      '/@nobody',
+      `/@nobody/${publicId}`,
+      '/@alice/x',
+      '/@alice/9999999999999999999',
+    ]) {
       const missing = await page.goto(`${api.base}${path}`);
       expect(missing?.status(), path).toBe(404);
       expect(missing?.headers()['content-type'], path).toMatch(/^text\/html/);

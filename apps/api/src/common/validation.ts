@@ -32,7 +32,8 @@ export const formBoolean = z.preprocess((value) => {
 const MAX_BIGINT = 9_223_372_036_854_775_807n;
 
 /** Whether `value` is a decimal id PostgreSQL's bigint can hold. */
-function isBigintId(value: string): boolean {
+/** A decimal id that fits PostgreSQL's bigint (larger ones would fail there, as a 500). */
+export function isBigintId(value: string): boolean {
   return /^\d{1,19}$/.test(value) && BigInt(value) <= MAX_BIGINT;
 }
 

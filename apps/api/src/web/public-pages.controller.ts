@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { AccountView } from '../accounts/account.view';
 import { INSTANCE_NAME } from '../common/instance-name';
 import { PublicUrls } from '../common/public-urls';
+import { isBigintId } from '../common/validation';
 import { StatusView } from '../statuses/status.view';
 import { publicTimelineSql } from '../timelines/timeline.queries';
 import { frontPage, notFoundPage, profilePage, statusPage, type SiteContext } from './public-pages';
@@ -19,7 +20,6 @@ const PAGE_HEADERS = {
 } as const;
 
 const ACTIVITY_JSON = /application\/(activity\+json|ld\+json)/;
-const ID = /^\d{1,19}$/;
 
 /**
  * The server-rendered pages a visitor's browser sees (no JavaScript): the front page, profiles
@@ -78,7 +78,7 @@ export class PublicPagesController {
   ): Promise<void> {
     const account = await this.localAccount(username);
     // Anonymous visitors see what the public API shows them: public and unlisted posts.
-    const status = account && ID.test(id) ? await this.statuses.one(id, null) : undefined;
+    const status = account && isBigintId(id) ? await this.statuses.one(id, null) : undefined;
     if (!account || !status || status.account.id !== String(account.id) || status.reblog) {
       return this.send(reply, 404, notFoundPage(this.site));
     }
