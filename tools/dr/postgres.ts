@@ -4,34 +4,11 @@
  * a base backup. PostgreSQL refuses to run as root, so when the drill runs as root every binary
  * runs as the `postgres` system user (runuser) and the drill's directories are handed to it.
  */
-import { chownSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { makePostgresOwnedDir, postgresOwner, runPostgresBinary } from '@fediflow/testing';
+import { makePostgresOwnedDir, pgBin, postgresOwner, runPostgresBinary } from '@fediflow/testing';
 import pg from 'pg';
-
-/**
- * PG_BIN, else the newest Debian/Ubuntu PostgreSQL installed (/usr/lib/postgresql/<major>/bin:
- * 15 on this machine's Debian, 16 on GitHub's ubuntu-24.04 runners).
- */
-export function pgBin(): string {
-  return process.env['PG_BIN'] ?? newestDebianPostgres();
-}
-
-function newestDebianPostgres(): string {
-  const root = '/usr/lib/postgresql';
-  const majors = existsSync(root)
-    ? readdirSync(root)
-        .filter((name) => /^\d+$/.test(name) && existsSync(join(root, name, 'bin', 'initdb')))
-        .map(Number)
-        .sort((a, b) => b - a)
-    : [];
-  if (majors[0] === undefined)
-    throw new Error(
-      `no PostgreSQL server binaries in ${root}/<major>/bin; install postgresql or set PG_BIN`,
-    );
-  return join(root, String(majors[0]), 'bin');
-}
 
 /**
  * Runs a PostgreSQL binary from pgBin() (as `postgres` when we are root); rejects with its output

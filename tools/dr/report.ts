@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';
 import { cpus } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { pgBin } from './postgres.ts';
+import { pgBin } from '@fediflow/testing';
 import type { Finding, IntegrityResult } from './integrity.ts';
 
 export interface Figure {

@@ -4,7 +4,7 @@
  * user through `runuser`, and the directories it writes to must belong to that user.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { chownSync, mkdirSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 
@@ -66,4 +66,27 @@ export function runPostgresBinary(
       else reject(new Error(`${name} ${args.join(' ')} failed (${code ?? signal})\n${output}`));
     });
   });
+}
+
+/**
+ * PG_BIN, else the newest Debian/Ubuntu PostgreSQL installed (/usr/lib/postgresql/<major>/bin:
+ * 15 on this machine's Debian, 16 on GitHub's ubuntu-24.04 runners).
+ */
+export function pgBin(): string {
+  return process.env['PG_BIN'] ?? newestDebianPostgres();
+}
+
+function newestDebianPostgres(): string {
+  const root = '/usr/lib/postgresql';
+  const majors = existsSync(root)
+    ? readdirSync(root)
+        .filter((name) => /^\d+$/.test(name) && existsSync(join(root, name, 'bin', 'initdb')))
+        .map(Number)
+        .sort((a, b) => b - a)
+    : [];
+  if (majors[0] === undefined)
+    throw new Error(
+      `no PostgreSQL server binaries in ${root}/<major>/bin; install postgresql or set PG_BIN`,
+    );
+  return join(root, String(majors[0]), 'bin');
 }

@@ -2,10 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from './free-port';
-import { makePostgresOwnedDir, runPostgresBinary } from './postgres-binaries';
+import { makePostgresOwnedDir, pgBin, runPostgresBinary } from './postgres-binaries';
 
 /** Debian's PostgreSQL 15 server binaries. */
-export const DEFAULT_POSTGRES_BIN_DIR = '/usr/lib/postgresql/15/bin';
 
 /**
  * A private PostgreSQL cluster (initdb + pg_ctl) in a temporary directory on a spare loopback
@@ -23,7 +22,7 @@ export class PostgresClusterProcess {
   static async start(
     options: { binDir?: string; settings?: Record<string, string> } = {},
   ): Promise<PostgresClusterProcess> {
-    const binDir = options.binDir ?? DEFAULT_POSTGRES_BIN_DIR;
+    const binDir = options.binDir ?? pgBin();
     const dir = await mkdtemp(path.join(tmpdir(), 'fediflow-pg-'));
     makePostgresOwnedDir(dir);
     const cluster = new PostgresClusterProcess(await freePort(), dir, binDir);
