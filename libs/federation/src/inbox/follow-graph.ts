@@ -28,24 +28,31 @@ export async function endFollow(
   followerId: string,
   targetId: string,
 ): Promise<boolean> {
-  return db.transaction(async (manager) => {
-    const requests = affectedCount(
-      await manager.query(
-        `DELETE FROM follow_requests WHERE account_id = $1 AND target_account_id = $2`,
-        [followerId, targetId],
-      ),
-    );
-    if (requests > 0) await withdraw(manager, targetId, followerId, 'follow_request');
-    const removed = affectedCount(
-      await manager.query(`DELETE FROM follows WHERE account_id = $1 AND target_account_id = $2`, [
-        followerId,
-        targetId,
-      ]),
-    );
-    if (removed > 0) {
-      await moveCounters(manager, followerId, targetId, -1);
-      await withdraw(manager, targetId, followerId, 'follow');
-    }
-    return requests + removed > 0;
-  });
+  return db.transaction((manager) => endFollowIn(manager, followerId, targetId));
+}
+
+/** `endFollow` inside the caller's transaction (a Move ends one follow and requests another). */
+export async function endFollowIn(
+  manager: EntityManager,
+  followerId: string,
+  targetId: string,
+): Promise<boolean> {
+  const requests = affectedCount(
+    await manager.query(
+      `DELETE FROM follow_requests WHERE account_id = $1 AND target_account_id = $2`,
+      [followerId, targetId],
+    ),
+  );
+  if (requests > 0) await withdraw(manager, targetId, followerId, 'follow_request');
+  const removed = affectedCount(
+    await manager.query(`DELETE FROM follows WHERE account_id = $1 AND target_account_id = $2`, [
+      followerId,
+      targetId,
+    ]),
+  );
+  if (removed > 0) {
+    await moveCounters(manager, followerId, targetId, -1);
+    await withdraw(manager, targetId, followerId, 'follow');
+  }
+  return requests + removed > 0;
 }

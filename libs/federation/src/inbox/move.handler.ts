@@ -1,7 +1,7 @@
 import type { InboxContext } from '@fedify/fedify';
 import { isActor, type Move } from '@fedify/fedify/vocab';
 import { followActivity, followUri } from '../outbound-activities';
-import { endFollow } from './follow-graph';
+import { endFollowIn } from './follow-graph';
 import { fetchOptions, type HandlerOutcome, type InboxDeps } from './inbox-deps';
 import { remoteAccountId } from './lookups';
 import { upsertRemoteActor } from './remote-actors';
@@ -34,15 +34,25 @@ export async function onMove(
     [oldId],
   )) as { id: string; username: string }[];
   for (const follower of followers) {
-    await endFollow(db, follower.id, oldId);
-    const [request] = (await db.query(
-      `INSERT INTO follow_requests (account_id, target_account_id) VALUES ($1, $2)
-       ON CONFLICT DO NOTHING RETURNING id::text AS id`,
-      [follower.id, newId],
-    )) as { id: string }[];
-    if (!request) continue; // already following or requested
-    const uri = followUri(ctx, follower.username, request.id);
-    await db.query(`UPDATE follow_requests SET uri = $2 WHERE id = $1`, [request.id, uri.href]);
+    // The old follow ends and the new request starts together: a retried Move finds the member
+    // again if anything fails in between. The Follow goes out after the commit (the re-send job
+    // covers a lost one).
+    const uri = await db.transaction(async (manager) => {
+      await endFollowIn(manager, follower.id, oldId);
+      const [request] = (await manager.query(
+        `INSERT INTO follow_requests (account_id, target_account_id) VALUES ($1, $2)
+         ON CONFLICT DO NOTHING RETURNING id::text AS id`,
+        [follower.id, newId],
+      )) as { id: string }[];
+      if (!request) return undefined; // already following or requested
+      const requestUri = followUri(ctx, follower.username, request.id);
+      await manager.query(`UPDATE follow_requests SET uri = $2 WHERE id = $1`, [
+        request.id,
+        requestUri.href,
+      ]);
+      return requestUri;
+    });
+    if (!uri) continue;
     await ctx.sendActivity(
       { identifier: follower.username },
       { id: target.id, inboxId: target.inboxId },
