@@ -5,6 +5,7 @@ import { renderStatusText, scanStatusText, type MentionRef } from '../common/con
 import { PublicUrls } from '../common/public-urls';
 import { FederationOutbox } from '../federation-outbox/federation-outbox';
 import { affectedCount, modifiedRows } from '@fediflow/database';
+import { attachStatusTags } from '@fediflow/federation';
 import { Notifier } from '../notifications/notifier';
 import { VISIBLE_TO_VIEWER, type Visibility } from './status.view';
 
@@ -368,17 +369,7 @@ export class StatusesService {
         [statusId, mentions.map((m) => m.id)],
       );
     }
-    if (tags.length > 0) {
-      await manager.query(
-        `INSERT INTO tags (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING`,
-        [tags],
-      );
-      await manager.query(
-        `INSERT INTO status_tags (status_id, tag_id) SELECT $1, id FROM tags WHERE name = ANY($2::text[])
-         ON CONFLICT DO NOTHING`,
-        [statusId, tags],
-      );
-    }
+    await attachStatusTags(manager, statusId, tags);
   }
 
   private async visibleParent(manager: EntityManager, viewerId: string, id: string) {

@@ -4,8 +4,12 @@ import type { EntityManager } from 'typeorm';
 /** As Misskey (`extractApHashtags(...).splice(0, 32)`): a post names at most this many tags. */
 const MAX_HASHTAGS = 32;
 const MAX_TAG_LENGTH = 100;
-/** The characters a tag name may hold: the same rule the API applies to what members write. */
-const TAG_NAME = /^[\p{L}\p{N}_]*[\p{L}_][\p{L}\p{N}_]*$/u;
+/**
+ * What a hashtag name is (letters, digits, `_`, not digits only): one rule for the tags members
+ * write (the API's status text parser embeds it) and for remote `Hashtag` tags.
+ */
+export const HASHTAG_NAME_SOURCE = String.raw`[\p{L}\p{N}_]*[\p{L}_][\p{L}\p{N}_]*`;
+const TAG_NAME = new RegExp(`^${HASHTAG_NAME_SOURCE}$`, 'u');
 
 /**
  * The stored name of a remote `Hashtag` tag (`#Café` → `café`), or undefined when it is not one
@@ -23,13 +27,22 @@ export function addHashtag(names: Set<string>, tag: Hashtag): void {
   if (name && names.size < MAX_HASHTAGS) names.add(name);
 }
 
-/** A remote status's tags become these (tag timelines then include it). */
+/** An edited remote status's tags become these (tag timelines then include it). */
 export async function replaceStatusTags(
   manager: EntityManager,
   statusId: string,
   names: readonly string[],
 ): Promise<void> {
   await manager.query(`DELETE FROM status_tags WHERE status_id = $1`, [statusId]);
+  await attachStatusTags(manager, statusId, names);
+}
+
+/** Links a status to its tags, creating tags not seen before (local and remote statuses). */
+export async function attachStatusTags(
+  manager: EntityManager,
+  statusId: string,
+  names: readonly string[],
+): Promise<void> {
   if (names.length === 0) return;
   // lower() once more in SQL: `tags` checks name = lower(name) with the database's own rules,
   // which a remote name must not be able to trip (the whole post would fail to store).

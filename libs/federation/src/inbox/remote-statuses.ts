@@ -11,7 +11,7 @@ import {
 import type { DataSource } from 'typeorm';
 import { sanitizeRemoteHtml } from '../remote-html';
 import { sanitizeRemoteText } from '../remote-text';
-import { addHashtag, replaceStatusTags } from './hashtags';
+import { addHashtag, attachStatusTags } from './hashtags';
 import { fetchOptions, isBlocked, type InboxDeps } from './inbox-deps';
 import { linkHref, localActor, localStatus, remoteAccountId, type Visibility } from './lookups';
 import { notify } from './notifications';
@@ -188,7 +188,7 @@ export async function storeRemotePost(
         [statusId, mentioned],
       );
     }
-    await replaceStatusTags(manager, statusId, [...options.mentions.hashtags]);
+    await attachStatusTags(manager, statusId, [...options.mentions.hashtags]);
     if (options.notifyMentions) {
       for (const accountId of localMentions.keys()) {
         await notify(manager, accountId, authorId, 'mention', statusId);

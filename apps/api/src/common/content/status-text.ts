@@ -3,6 +3,7 @@
  * result is what this module emits (paragraphs, line breaks, links, mentions, hashtags), with
  * attribute values escaped as well — so nothing a user writes can inject markup.
  */
+import { HASHTAG_NAME_SOURCE } from '@fediflow/federation';
 
 export interface MentionRef {
   username: string;
@@ -24,7 +25,7 @@ const TOKEN = new RegExp(
   [
     String.raw`(?<url>https?:\/\/[^\s<>"']+)`,
     String.raw`(?<=^|[^\p{L}\p{N}_/@])@(?<user>[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)(?:@(?<domain>[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d{1,5}(?!\d))?))?`,
-    String.raw`(?<=^|[^\p{L}\p{N}_/&#])#(?<tag>[\p{L}\p{N}_]*[\p{L}_][\p{L}\p{N}_]*)`,
+    String.raw`(?<=^|[^\p{L}\p{N}_/&#])#(?<tag>${HASHTAG_NAME_SOURCE})`,
   ].join('|'),
   'gu',
 );
