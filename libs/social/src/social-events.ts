@@ -1,0 +1,74 @@
+import { Logger } from '@nestjs/common';
+
+/** A status stored here (a local post, a remote one, or a reblog, which is a status too). */
+export interface StatusCreated {
+  statusId: string;
+  accountId: string;
+  inReplyToId: string | null;
+  reblogOfId: string | null;
+}
+
+export interface StatusDeleted {
+  statusId: string;
+  accountId: string;
+}
+
+/** A follow in force (requests are not follows until accepted). */
+export interface FollowChanged {
+  followerId: string;
+  targetId: string;
+}
+
+/** Everything the social layer announces, by name. */
+export interface SocialEventMap {
+  statusCreated: StatusCreated;
+  statusDeleted: StatusDeleted;
+  followStarted: FollowChanged;
+  followEnded: FollowChanged;
+}
+
+export type SocialEventName = keyof SocialEventMap;
+
+export type SocialListener<K extends SocialEventName> = (
+  event: SocialEventMap[K],
+) => void | Promise<void>;
+
+export type ListenerErrorHandler = (error: unknown, name: SocialEventName) => void;
+
+/**
+ * The hook for what follows a social write (home feeds, streaming, search): listeners run after
+ * the write has committed, one after another. The write is done by then, so a failing listener
+ * is reported and neither stops the others nor fails the write.
+ */
+export class SocialEvents {
+  private readonly listeners = new Map<SocialEventName, Set<SocialListener<never>>>();
+
+  constructor(private readonly onListenerError: ListenerErrorHandler = logListenerError) {}
+
+  /** Returns the unsubscribe function. */
+  subscribe<K extends SocialEventName>(name: K, listener: SocialListener<K>): () => void {
+    let listeners = this.listeners.get(name);
+    if (!listeners) this.listeners.set(name, (listeners = new Set()));
+    const stored = listener as SocialListener<never>;
+    listeners.add(stored);
+    return () => {
+      listeners.delete(stored);
+    };
+  }
+
+  async emit<K extends SocialEventName>(name: K, event: SocialEventMap[K]): Promise<void> {
+    for (const listener of [...(this.listeners.get(name) ?? [])]) {
+      try {
+        await (listener as SocialListener<K>)(event);
+      } catch (error) {
+        this.onListenerError(error, name);
+      }
+    }
+  }
+}
+
+const logger = new Logger(SocialEvents.name);
+
+function logListenerError(error: unknown, name: SocialEventName): void {
+  logger.error(`a ${name} listener failed: ${String(error)}`);
+}
