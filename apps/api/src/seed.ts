@@ -1,6 +1,7 @@
 import { loadConfigOrExit } from '@fediflow/config';
 import { createDataSource } from '@fediflow/database';
 import { createLogger } from '@fediflow/observability';
+import { Social } from '@fediflow/social';
 import { hashPassword, randomSecret } from './common/secrets';
 
 /** Demo members for local development; re-running changes nothing. */
@@ -43,7 +44,8 @@ async function seed(): Promise<void> {
   await db.initialize();
   try {
     const passwordHash = await hashPassword(password);
-    await db.transaction(async (manager) => {
+    const social = new Social(db);
+    await social.transaction(async (manager) => {
       for (const member of MEMBERS) {
         await manager.query(
           `WITH account AS (
@@ -65,30 +67,28 @@ async function seed(): Promise<void> {
         `SELECT count(*)::int AS n FROM statuses WHERE local`,
       );
       if ((seeded[0]?.n ?? 0) > 0) return;
-      await manager.query(
-        `INSERT INTO follows (account_id, target_account_id)
-         SELECT a.id, b.id FROM accounts a, accounts b
-          WHERE a.domain IS NULL AND b.domain IS NULL AND a.id <> b.id AND a.username = ANY($1) AND b.username = ANY($1)
-         ON CONFLICT DO NOTHING`,
+      const pairs: { a: string; b: string }[] = await manager.query(
+        `SELECT a.id::text AS a, b.id::text AS b FROM accounts a, accounts b
+          WHERE a.domain IS NULL AND b.domain IS NULL AND a.id <> b.id AND a.username = ANY($1) AND b.username = ANY($1)`,
         [MEMBERS.map((m) => m.username)],
       );
-      await manager.query(
-        `UPDATE accounts a SET following_count = (SELECT count(*) FROM follows WHERE account_id = a.id),
-                               followers_count = (SELECT count(*) FROM follows WHERE target_account_id = a.id)
-          WHERE a.domain IS NULL`,
-      );
+      for (const { a, b } of pairs) await social.follows.start(manager, a, b);
       for (const [username, text] of POSTS) {
         // Plain text rendered the simple way here; posts made through the API get full linking.
         const content = `<p>${text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')}</p>`;
-        await manager.query(
+        const [status]: { id: string; account_id: string }[] = await manager.query(
           `INSERT INTO statuses (account_id, local, text, content, visibility)
-           SELECT id, true, $2, $3, 'public' FROM accounts WHERE username = $1 AND domain IS NULL`,
+           SELECT id, true, $2, $3, 'public' FROM accounts WHERE username = $1 AND domain IS NULL
+           RETURNING id::text AS id, account_id::text AS account_id`,
           [username, text, content],
         );
-        await manager.query(
-          `UPDATE accounts SET statuses_count = statuses_count + 1, last_status_at = now() WHERE username = $1 AND domain IS NULL`,
-          [username],
-        );
+        if (!status) continue;
+        await social.statuses.created(manager, {
+          statusId: status.id,
+          accountId: status.account_id,
+          inReplyToId: null,
+          reblogOfId: null,
+        });
       }
     });
     logger.info(

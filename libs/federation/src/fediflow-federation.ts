@@ -48,6 +48,8 @@ export interface FediflowFederationOptions {
   domainBlocks?: DomainBlocks;
   /** Reports each handled inbound activity's type and outcome (see `InboxHandlerOptions`). */
   onInboxProcessed?: InboxHandlerOptions['onProcessed'];
+  /** Told what inbound activities changed (statuses, follows), after each commit. */
+  socialEvents?: InboxHandlerOptions['socialEvents'];
   logger?: InboxLogger;
   /** Domain blocks, circuit breaker, failure records and outcomes around deliveries (workers). */
   delivery?: DeliveryGate;
@@ -193,6 +195,7 @@ export function createFediflowFederation(options: FediflowFederationOptions): Fe
     sharedKey: () => instanceKeyPair(options.origin, keys),
     domainBlocks: options.domainBlocks,
     onProcessed: options.onInboxProcessed,
+    socialEvents: options.socialEvents,
     logger: options.logger,
   });
 

@@ -77,6 +77,14 @@ export class FollowsRepository {
     return row;
   }
 
+  async isFollowing(db: Queryable, followerId: string, targetId: string): Promise<boolean> {
+    const rows = (await db.query(
+      `SELECT 1 FROM follows WHERE account_id = $1 AND target_account_id = $2`,
+      [followerId, targetId],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
   /** Names a request by the id of the Follow activity sent for it. */
   async setRequestUri(db: Queryable, requestId: string, uri: string): Promise<void> {
     await db.query(`UPDATE follow_requests SET uri = $2 WHERE id = $1`, [requestId, uri]);

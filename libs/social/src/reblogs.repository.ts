@@ -7,7 +7,7 @@ export interface NewReblog {
   accountId: string;
   original: StatusTarget;
   local: boolean;
-  visibility: 'public' | 'unlisted' | 'private';
+  visibility: 'public' | 'unlisted' | 'private' | 'direct';
   /** The Announce's id, for a remote reblog. */
   uri?: string | null;
 }

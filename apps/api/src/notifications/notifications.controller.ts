@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Post, Query, Res, HttpCode } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { affectedCount } from '@fediflow/database';
+import { Social } from '@fediflow/social';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { AccountView, ACCOUNT_COLUMNS, type AccountRow } from '../accounts/account.view';
@@ -31,6 +31,7 @@ export class NotificationsController {
     private readonly accounts: AccountView,
     private readonly statuses: StatusView,
     private readonly urls: PublicUrls,
+    private readonly social: Social,
   ) {}
 
   @Get()
@@ -83,7 +84,7 @@ export class NotificationsController {
   @HttpCode(200)
   @Auth({ require: 'member', scope: 'write:notifications' })
   async clear(@Token() token: MemberToken) {
-    await this.db.query(`DELETE FROM notifications WHERE account_id = $1`, [token.accountId]);
+    await this.social.notifications.dismissAll(this.db, token.accountId);
     return {};
   }
 
@@ -91,13 +92,12 @@ export class NotificationsController {
   @HttpCode(200)
   @Auth({ require: 'member', scope: 'write:notifications' })
   async dismiss(@Token() token: MemberToken, @Param('id') id: string) {
-    const removed = affectedCount(
-      await this.db.query(`DELETE FROM notifications WHERE account_id = $1 AND id = $2`, [
-        token.accountId,
-        parseId(id, 'Notification'),
-      ]),
+    const dismissed = await this.social.notifications.dismiss(
+      this.db,
+      token.accountId,
+      parseId(id, 'Notification'),
     );
-    if (removed === 0) throw ApiError.notFound('Notification');
+    if (!dismissed) throw ApiError.notFound('Notification');
     return {};
   }
 

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { ApiError, ErrorCode } from '../common/api-error';
 import { renderStatusText, scanStatusText, type MentionRef } from '../common/content/status-text';
 import { PublicUrls } from '../common/public-urls';
 import { FederationOutbox } from '../federation-outbox/federation-outbox';
-import { affectedCount, modifiedRows } from '@fediflow/database';
 import { attachStatusTags } from '@fediflow/federation';
-import { Notifier } from '../notifications/notifier';
+import { Social } from '@fediflow/social';
 import { VISIBLE_TO_VIEWER, type Visibility } from './status.view';
 
 export const MAX_STATUS_CHARACTERS = 500;
@@ -35,15 +34,14 @@ interface MentionTarget {
 @Injectable()
 export class StatusesService {
   constructor(
-    private readonly db: DataSource,
-    private readonly notifier: Notifier,
+    private readonly social: Social,
     private readonly urls: PublicUrls,
     private readonly outbox: FederationOutbox,
   ) {}
 
   async create(authorId: string, draft: StatusDraft): Promise<string> {
     this.assertLength(draft);
-    const statusId = await this.db.transaction(async (manager) => {
+    const statusId = await this.social.transaction(async (manager) => {
       if (draft.idempotencyKey) {
         // Serialise concurrent requests carrying the same key.
         await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1 || ':' || $2))`, [
@@ -79,17 +77,14 @@ export class StatusesService {
       );
       const statusId = String(status!.id);
       await this.attach(manager, statusId, mentions, tags);
-      await manager.query(
-        `UPDATE accounts SET statuses_count = statuses_count + 1, last_status_at = now() WHERE id = $1`,
-        [authorId],
-      );
-      if (parent) {
-        await manager.query(`UPDATE statuses SET replies_count = replies_count + 1 WHERE id = $1`, [
-          parent.id,
-        ]);
-      }
+      await this.social.statuses.created(manager, {
+        statusId,
+        accountId: authorId,
+        inReplyToId: parent?.id ?? null,
+        reblogOfId: null,
+      });
       for (const mentioned of mentions) {
-        await this.notifier.notify(manager, {
+        await this.social.notifications.notify(manager, {
           accountId: mentioned.id,
           fromAccountId: authorId,
           type: 'mention',
@@ -115,7 +110,7 @@ export class StatusesService {
     draft: Omit<StatusDraft, 'visibility' | 'inReplyToId'>,
   ): Promise<void> {
     this.assertLength(draft);
-    await this.db.transaction(async (manager) => {
+    await this.social.transaction(async (manager) => {
       await this.ownStatus(manager, authorId, statusId);
       const { mentions, tags, content } = await this.render(manager, draft.text);
       await manager.query(
@@ -140,7 +135,7 @@ export class StatusesService {
       await this.attach(manager, statusId, mentions, tags);
       const already = new Set(before.map((row) => String(row.account_id)));
       for (const mentioned of mentions.filter((m) => !already.has(String(m.id)))) {
-        await this.notifier.notify(manager, {
+        await this.social.notifications.notify(manager, {
           accountId: mentioned.id,
           fromAccountId: authorId,
           type: 'mention',
@@ -154,59 +149,21 @@ export class StatusesService {
   /** Deletes an own status (and the reblogs of it), keeping every counter right. */
   async delete(authorId: string, statusId: string): Promise<void> {
     const deletion = await this.outbox.prepareStatusDelete(authorId, statusId);
-    await this.db.transaction(async (manager) => {
-      const status = await this.ownStatus(manager, authorId, statusId);
-      const reblogs = modifiedRows<{ id: string; account_id: string }>(
-        await manager.query(
-          `DELETE FROM statuses WHERE reblog_of_id = $1 RETURNING id, account_id`,
-          [statusId],
-        ),
-      );
-      for (const reblog of reblogs) {
-        await manager.query(
-          `UPDATE accounts SET statuses_count = greatest(statuses_count - 1, 0) WHERE id = $1`,
-          [reblog.account_id],
-        );
-      }
-      await manager.query(`DELETE FROM statuses WHERE id = $1`, [statusId]);
-      await manager.query(
-        `UPDATE accounts SET statuses_count = greatest(statuses_count - 1, 0) WHERE id = $1`,
-        [authorId],
-      );
-      if (status.reblog_of_id) {
-        await manager.query(
-          `UPDATE statuses SET reblogs_count = greatest(reblogs_count - 1, 0) WHERE id = $1`,
-          [status.reblog_of_id],
-        );
-      }
-      if (status.in_reply_to_id) {
-        await manager.query(
-          `UPDATE statuses SET replies_count = greatest(replies_count - 1, 0) WHERE id = $1`,
-          [status.in_reply_to_id],
-        );
-      }
+    await this.social.transaction(async (manager) => {
+      await this.ownStatus(manager, authorId, statusId);
+      await this.social.statuses.delete(manager, statusId);
       await this.outbox.deliver(deletion, manager);
     });
   }
 
   async favourite(accountId: string, statusId: string): Promise<void> {
-    await this.db.transaction(async (manager) => {
+    await this.social.transaction(async (manager) => {
       const status = await this.visibleOriginal(manager, accountId, statusId);
-      const inserted: unknown[] = await manager.query(
-        `INSERT INTO favourites (account_id, status_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id`,
-        [accountId, status.id],
-      );
-      if (inserted.length === 0) return false;
-      await manager.query(
-        `UPDATE statuses SET favourites_count = favourites_count + 1 WHERE id = $1`,
-        [status.id],
-      );
-      await this.notifier.notify(manager, {
+      const added = await this.social.favourites.add(manager, accountId, {
+        id: status.id,
         accountId: status.account_id,
-        fromAccountId: accountId,
-        type: 'favourite',
-        statusId: status.id,
       });
+      if (!added) return false;
       await this.outbox.favourited(accountId, statusId, manager);
       return true;
     });
@@ -214,26 +171,10 @@ export class StatusesService {
 
   async unfavourite(accountId: string, statusId: string): Promise<void> {
     const undo = await this.outbox.prepareUnfavourite(accountId, statusId);
-    await this.db.transaction(async (manager) => {
+    await this.social.transaction(async (manager) => {
       await this.outbox.deliver(undo, manager);
       const status = await this.visibleOriginal(manager, accountId, statusId);
-      const removed = affectedCount(
-        await manager.query(`DELETE FROM favourites WHERE account_id = $1 AND status_id = $2`, [
-          accountId,
-          status.id,
-        ]),
-      );
-      if (removed === 0) return;
-      await manager.query(
-        `UPDATE statuses SET favourites_count = greatest(favourites_count - 1, 0) WHERE id = $1`,
-        [status.id],
-      );
-      await this.notifier.withdraw(manager, {
-        accountId: status.account_id,
-        fromAccountId: accountId,
-        type: 'favourite',
-        statusId: status.id,
-      });
+      await this.social.favourites.remove(manager, accountId, status.id);
     });
   }
 
@@ -243,32 +184,20 @@ export class StatusesService {
     statusId: string,
     visibility: Visibility = 'public',
   ): Promise<string> {
-    const { id } = await this.db.transaction(async (manager) => {
+    const { id } = await this.social.transaction(async (manager) => {
       const status = await this.visibleOriginal(manager, accountId, statusId);
       if (status.visibility !== 'public' && status.visibility !== 'unlisted') {
         throw new ApiError(ErrorCode.Unprocessable, 'This status cannot be reblogged');
       }
-      const inserted: { id: string }[] = await manager.query(
-        `INSERT INTO statuses (account_id, local, visibility, reblog_of_id) VALUES ($1, true, $2, $3)
-         ON CONFLICT (account_id, reblog_of_id) WHERE reblog_of_id IS NOT NULL DO NOTHING RETURNING id`,
-        [accountId, visibility, status.id],
-      );
-      if (inserted[0]) {
-        await manager.query(`UPDATE statuses SET reblogs_count = reblogs_count + 1 WHERE id = $1`, [
-          status.id,
-        ]);
-        await manager.query(
-          `UPDATE accounts SET statuses_count = statuses_count + 1, last_status_at = now() WHERE id = $1`,
-          [accountId],
-        );
-        await this.notifier.notify(manager, {
-          accountId: status.account_id,
-          fromAccountId: accountId,
-          type: 'reblog',
-          statusId: status.id,
-        });
+      const reblogId = await this.social.reblogs.add(manager, {
+        accountId,
+        original: { id: status.id, accountId: status.account_id },
+        local: true,
+        visibility,
+      });
+      if (reblogId) {
         await this.outbox.reblogged(accountId, statusId, manager);
-        return { id: String(inserted[0].id), created: true };
+        return { id: reblogId, created: true };
       }
       const [existing]: { id: string }[] = await manager.query(
         `SELECT id FROM statuses WHERE account_id = $1 AND reblog_of_id = $2`,
@@ -282,31 +211,10 @@ export class StatusesService {
   /** Returns the original status id. */
   async unreblog(accountId: string, statusId: string): Promise<string> {
     const undo = await this.outbox.prepareUnreblog(accountId, statusId);
-    const original = await this.db.transaction(async (manager) => {
+    const original = await this.social.transaction(async (manager) => {
       await this.outbox.deliver(undo, manager);
       const status = await this.visibleOriginal(manager, accountId, statusId);
-      const removed = affectedCount(
-        await manager.query(`DELETE FROM statuses WHERE account_id = $1 AND reblog_of_id = $2`, [
-          accountId,
-          status.id,
-        ]),
-      );
-      if (removed > 0) {
-        await manager.query(
-          `UPDATE statuses SET reblogs_count = greatest(reblogs_count - 1, 0) WHERE id = $1`,
-          [status.id],
-        );
-        await manager.query(
-          `UPDATE accounts SET statuses_count = greatest(statuses_count - 1, 0) WHERE id = $1`,
-          [accountId],
-        );
-        await this.notifier.withdraw(manager, {
-          accountId: status.account_id,
-          fromAccountId: accountId,
-          type: 'reblog',
-          statusId: status.id,
-        });
-      }
+      await this.social.reblogs.removeOf(manager, accountId, status.id);
       return status.id;
     });
     return original;
@@ -395,13 +303,11 @@ export class StatusesService {
     return status;
   }
 
-  private async ownStatus(manager: EntityManager, authorId: string, id: string) {
-    const [status]: { reblog_of_id: string | null; in_reply_to_id: string | null }[] =
-      await manager.query(
-        `SELECT reblog_of_id, in_reply_to_id FROM statuses WHERE id = $1 AND account_id = $2 FOR UPDATE`,
-        [id, authorId],
-      );
+  private async ownStatus(manager: EntityManager, authorId: string, id: string): Promise<void> {
+    const [status]: unknown[] = await manager.query(
+      `SELECT 1 FROM statuses WHERE id = $1 AND account_id = $2 FOR UPDATE`,
+      [id, authorId],
+    );
     if (!status) throw ApiError.notFound();
-    return status;
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { DigestItem, NotificationType } from './digest.render';
+import type { NotificationType } from '@fediflow/social';
+import type { DigestItem } from './digest.render';
 
 /** A `sending` delivery, locked by the caller's transaction, with what is needed to email it. */
 export interface LockedDelivery {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { NotificationType } from './digest.render';
+import type { NotificationType } from '@fediflow/social';
 
 export interface Member {
   userId: string;

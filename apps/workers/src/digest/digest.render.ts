@@ -1,4 +1,4 @@
-export type NotificationType = 'follow' | 'follow_request' | 'mention' | 'favourite' | 'reblog';
+import type { NotificationType } from '@fediflow/social';
 
 /** One notification as the digest shows it. Every string comes from other users: untrusted. */
 export interface DigestItem {

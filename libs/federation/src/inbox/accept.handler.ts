@@ -1,7 +1,5 @@
 import type { InboxContext } from '@fedify/fedify';
 import { Follow, type Accept } from '@fedify/fedify/vocab';
-import { modifiedRows } from '@fediflow/database';
-import { moveCounters } from './follow-graph';
 import { fetchOptions, type HandlerOutcome, type InboxDeps } from './inbox-deps';
 import { localActor, remoteAccountId } from './lookups';
 
@@ -11,7 +9,7 @@ export async function onAccept(
   ctx: InboxContext<void>,
   accept: Accept,
 ): Promise<HandlerOutcome> {
-  const { db } = deps;
+  const { db, social } = deps;
   if (!accept.actorId || !accept.objectId) return 'ignored';
   const remoteId = await remoteAccountId(db, accept.actorId);
   if (!remoteId) return 'ignored';
@@ -34,22 +32,9 @@ export async function onAccept(
   }
   if (!followerId) return 'ignored';
   const follower = followerId;
-  return db.transaction(async (manager): Promise<HandlerOutcome> => {
-    const [request] = modifiedRows<{ uri: string | null }>(
-      await manager.query(
-        `DELETE FROM follow_requests WHERE account_id = $1 AND target_account_id = $2
-         RETURNING uri`,
-        [follower, remoteId],
-      ),
-    );
-    if (!request) return 'ignored'; // not pending (already accepted, or never asked)
-    const inserted = (await manager.query(
-      `INSERT INTO follows (account_id, target_account_id, uri) VALUES ($1, $2, $3)
-       ON CONFLICT DO NOTHING RETURNING id`,
-      [follower, remoteId, request.uri],
-    )) as unknown[];
-    if (inserted.length === 0) return 'ignored';
-    await moveCounters(manager, follower, remoteId, 1);
-    return 'applied';
-  });
+  // Not pending (already accepted, or never asked): nothing to apply.
+  const accepted = await social.transaction((manager) =>
+    social.follows.accept(manager, follower, remoteId),
+  );
+  return accepted === 'followed' ? 'applied' : 'ignored';
 }

@@ -2,7 +2,6 @@ import type { InboxContext } from '@fedify/fedify';
 import { PUBLIC_COLLECTION, type Announce } from '@fedify/fedify/vocab';
 import { fetchOptions, isBlocked, type HandlerOutcome, type InboxDeps } from './inbox-deps';
 import { followedHere, remoteAccountId } from './lookups';
-import { notify } from './notifications';
 import { upsertRemoteActor } from './remote-actors';
 import { knownStatus, MAX_FETCHED_STATUSES, resolveStatus } from './remote-statuses';
 
@@ -16,7 +15,7 @@ export async function onAnnounce(
   ctx: InboxContext<void>,
   announce: Announce,
 ): Promise<HandlerOutcome> {
-  const { db } = deps;
+  const { db, social } = deps;
   if (!announce.id || !announce.actorId || !announce.objectId) return 'ignored';
   if (announce.id.origin !== announce.actorId.origin) return 'ignored';
   const objectUri = announce.objectId;
@@ -46,20 +45,14 @@ export async function onAnnounce(
       ? 'unlisted'
       : 'private';
   const announceUri = announce.id.href;
-  return db.transaction(async (manager) => {
-    const inserted = (await manager.query(
-      `INSERT INTO statuses (account_id, local, uri, visibility, reblog_of_id)
-       VALUES ($1, false, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id`,
-      [announcer, announceUri, visibility, original.id],
-    )) as unknown[];
-    if (inserted.length === 0) return 'ignored';
-    await manager.query(`UPDATE statuses SET reblogs_count = reblogs_count + 1 WHERE id = $1`, [
-      original.id,
-    ]);
-    await manager.query(`UPDATE accounts SET statuses_count = statuses_count + 1 WHERE id = $1`, [
-      announcer,
-    ]);
-    await notify(manager, original.account_id, announcer, 'reblog', original.id);
-    return 'applied';
-  });
+  const reblogId = await social.transaction((manager) =>
+    social.reblogs.add(manager, {
+      accountId: announcer,
+      original: { id: original.id, accountId: original.account_id },
+      local: false,
+      visibility,
+      uri: announceUri,
+    }),
+  );
+  return reblogId ? 'applied' : 'ignored';
 }

@@ -62,7 +62,7 @@ export async function onCreate(
   const parent = object.replyTargetId
     ? await resolveStatus(deps, ctx, object.replyTargetId, { remaining: MAX_FETCHED_STATUSES })
     : undefined;
-  const stored = await storeRemotePost(db, ctx, {
+  const stored = await storeRemotePost(deps, ctx, {
     post: object,
     authorId,
     visibility,

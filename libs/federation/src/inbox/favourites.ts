@@ -1,9 +1,8 @@
 import type { InboxContext } from '@fedify/fedify';
 import { Like } from '@fedify/fedify/vocab';
-import { modifiedRows } from '@fediflow/database';
 import type { DataSource } from 'typeorm';
+import type { InboxDeps } from './inbox-deps';
 import { localStatus } from './lookups';
-import { withdraw } from './notifications';
 
 export async function isFavourite(db: DataSource, uri: URL): Promise<boolean> {
   const rows = (await db.query(`SELECT 1 FROM favourites WHERE uri = $1`, [uri.href])) as unknown[];
@@ -12,7 +11,7 @@ export async function isFavourite(db: DataSource, uri: URL): Promise<boolean> {
 
 /** Removes `likerId`'s favourite named by the Like (embedded) or its URI: counter, notification. */
 export async function undoLike(
-  db: DataSource,
+  { db, social }: InboxDeps,
   ctx: InboxContext<void>,
   likerId: string,
   actorUri: URL,
@@ -31,21 +30,5 @@ export async function undoLike(
   }
   if (!statusId) return false;
   const status = statusId;
-  return db.transaction(async (manager) => {
-    const [removed] = modifiedRows<{ author: string }>(
-      await manager.query(
-        `DELETE FROM favourites f USING statuses s
-          WHERE f.account_id = $1 AND f.status_id = $2 AND s.id = f.status_id
-        RETURNING s.account_id::text AS author`,
-        [likerId, status],
-      ),
-    );
-    if (!removed) return false;
-    await manager.query(
-      `UPDATE statuses SET favourites_count = greatest(favourites_count - 1, 0) WHERE id = $1`,
-      [status],
-    );
-    await withdraw(manager, removed.author, likerId, 'favourite', status);
-    return true;
-  });
+  return social.transaction((manager) => social.favourites.remove(manager, likerId, status));
 }

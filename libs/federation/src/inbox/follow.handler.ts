@@ -1,10 +1,7 @@
 import type { InboxContext } from '@fedify/fedify';
 import { Accept, type Follow } from '@fedify/fedify/vocab';
-import { modifiedRows } from '@fediflow/database';
-import { moveCounters } from './follow-graph';
 import { fetchOptions, type HandlerOutcome, type InboxDeps } from './inbox-deps';
 import { localActor } from './lookups';
-import { notify } from './notifications';
 import { upsertRemoteActor } from './remote-actors';
 
 type Outcome = 'accepted' | 'pending' | 'ignored';
@@ -15,7 +12,7 @@ export async function onFollow(
   ctx: InboxContext<void>,
   follow: Follow,
 ): Promise<HandlerOutcome> {
-  const { db } = deps;
+  const { db, social } = deps;
   if (!follow.id || !follow.actorId || !follow.objectId) return 'ignored';
   const target = await localActor(db, ctx, follow.objectId);
   if (!target) return 'ignored';
@@ -25,38 +22,14 @@ export async function onFollow(
   if (!followerId) return 'ignored';
   const followUri = follow.id.href;
 
-  const { outcome, followId } = await db.transaction(async (manager) => {
-    const [existing] = modifiedRows<{ id: string }>(
-      await manager.query(
-        `UPDATE follows SET uri = $3 WHERE account_id = $1 AND target_account_id = $2
-         RETURNING id::text AS id`,
-        [followerId, target.id, followUri],
-      ),
-    );
-    if (existing) return { outcome: 'accepted' as Outcome, followId: existing.id };
-    if (target.locked) {
-      const inserted = (await manager.query(
-        `INSERT INTO follow_requests (account_id, target_account_id, uri) VALUES ($1, $2, $3)
-         ON CONFLICT (account_id, target_account_id) DO UPDATE SET uri = EXCLUDED.uri
-         RETURNING (xmax = 0) AS created`,
-        [followerId, target.id, followUri],
-      )) as { created: boolean }[];
-      if (inserted[0]?.created) await notify(manager, target.id, followerId, 'follow_request');
+  const { outcome, followId } = await social.transaction(async (manager) => {
+    // A redelivered Follow of a locked account already followed is accepted again, not a request.
+    if (target.locked && !(await social.follows.isFollowing(manager, followerId, target.id))) {
+      await social.follows.request(manager, followerId, target.id, followUri);
       return { outcome: 'pending' as Outcome, followId: undefined };
     }
-    // A concurrent Follow of the same pair (a redelivery handled by another worker) may insert
-    // first: then this one updates its row and is accepted too, without counting twice.
-    const [row] = (await manager.query(
-      `INSERT INTO follows (account_id, target_account_id, uri) VALUES ($1, $2, $3)
-       ON CONFLICT (account_id, target_account_id) DO UPDATE SET uri = EXCLUDED.uri
-       RETURNING id::text AS id, (xmax = 0) AS created`,
-      [followerId, target.id, followUri],
-    )) as { id: string; created: boolean }[];
+    const row = await social.follows.start(manager, followerId, target.id, followUri);
     if (!row) return { outcome: 'ignored' as Outcome, followId: undefined };
-    if (row.created) {
-      await moveCounters(manager, followerId, target.id, 1);
-      await notify(manager, target.id, followerId, 'follow');
-    }
     return { outcome: 'accepted' as Outcome, followId: row.id };
   });
   if (outcome === 'pending') return 'applied';

@@ -1,10 +1,13 @@
 import type { InboxContext } from '@fedify/fedify';
+import type { Social } from '@fediflow/social';
 import type { DataSource } from 'typeorm';
 import type { DomainBlocks } from '../domain-blocks';
 
 /** What every inbox handler works with. */
 export interface InboxDeps {
   db: DataSource;
+  /** Every follow, notification, counter, favourite and reblog write (on `db`). */
+  social: Social;
   /** Hosts whose activities are dropped and from which nothing is fetched. */
   domainBlocks?: Pick<DomainBlocks, 'isBlocked'>;
   /** Bound on each remote fetch made while handling an activity. */

@@ -13,6 +13,7 @@ import {
   Update,
   type Activity,
 } from '@fedify/fedify/vocab';
+import { Social, type SocialEvents } from '@fediflow/social';
 import type { DataSource } from 'typeorm';
 import type { DomainBlocks } from '../domain-blocks';
 import { onAccept } from './accept.handler';
@@ -56,6 +57,8 @@ export interface InboxHandlerOptions {
    * (Fedify retries the activity, so one activity may report `failed` before its final outcome).
    */
   onProcessed?: (type: string, outcome: InboxOutcome) => void;
+  /** Where the handlers' social writes are announced (a new status, an ended follow, …). */
+  socialEvents?: SocialEvents;
   logger?: InboxLogger;
 }
 
@@ -79,6 +82,7 @@ export function registerInboxListeners(
 ): void {
   const deps: InboxDeps = {
     db: options.db,
+    social: new Social(options.db, options.socialEvents),
     domainBlocks: options.domainBlocks,
     fetchTimeoutMs: options.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS,
   };

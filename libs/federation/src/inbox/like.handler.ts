@@ -2,7 +2,6 @@ import type { InboxContext } from '@fedify/fedify';
 import type { EmojiReact, Like } from '@fedify/fedify/vocab';
 import { fetchOptions, type HandlerOutcome, type InboxDeps } from './inbox-deps';
 import { localStatus, remoteAccountId } from './lookups';
-import { notify } from './notifications';
 import { upsertRemoteActor } from './remote-actors';
 
 /**
@@ -14,7 +13,7 @@ export async function onLike(
   ctx: InboxContext<void>,
   like: Like | EmojiReact,
 ): Promise<HandlerOutcome> {
-  const { db } = deps;
+  const { db, social } = deps;
   if (!like.actorId || !like.objectId) return 'ignored';
   const status = await localStatus(db, ctx, like.objectId);
   if (!status) return 'ignored';
@@ -34,18 +33,13 @@ export async function onLike(
     )) as unknown[];
     if (follows.length === 0) return 'ignored';
   }
-  return db.transaction(async (manager): Promise<HandlerOutcome> => {
-    const inserted = (await manager.query(
-      `INSERT INTO favourites (account_id, status_id, uri) VALUES ($1, $2, $3)
-       ON CONFLICT DO NOTHING RETURNING id`,
-      [liker, status.id, like.id?.href ?? null],
-    )) as unknown[];
-    if (inserted.length === 0) return 'ignored';
-    await manager.query(
-      `UPDATE statuses SET favourites_count = favourites_count + 1 WHERE id = $1`,
-      [status.id],
-    );
-    await notify(manager, status.account_id, liker, 'favourite', status.id);
-    return 'applied';
-  });
+  const added = await social.transaction((manager) =>
+    social.favourites.add(
+      manager,
+      liker,
+      { id: status.id, accountId: status.account_id },
+      like.id?.href ?? null,
+    ),
+  );
+  return added ? 'applied' : 'ignored';
 }

@@ -1,7 +1,6 @@
 import type { InboxContext } from '@fedify/fedify';
 import { isActor, type Move } from '@fedify/fedify/vocab';
 import { followActivity, followUri } from '../outbound-activities';
-import { endFollowIn } from './follow-graph';
 import { fetchOptions, type HandlerOutcome, type InboxDeps } from './inbox-deps';
 import { remoteAccountId } from './lookups';
 import { upsertRemoteActor } from './remote-actors';
@@ -17,7 +16,7 @@ export async function onMove(
   ctx: InboxContext<void>,
   move: Move,
 ): Promise<HandlerOutcome> {
-  const { db } = deps;
+  const { db, social } = deps;
   const oldUri = move.actorId;
   if (!oldUri || move.objectId?.href !== oldUri.href || !move.targetId) return 'ignored';
   const oldId = await remoteAccountId(db, oldUri);
@@ -37,19 +36,12 @@ export async function onMove(
     // The old follow ends and the new request starts together: a retried Move finds the member
     // again if anything fails in between. The Follow goes out after the commit (the re-send job
     // covers a lost one).
-    const uri = await db.transaction(async (manager) => {
-      await endFollowIn(manager, follower.id, oldId);
-      const [request] = (await manager.query(
-        `INSERT INTO follow_requests (account_id, target_account_id) VALUES ($1, $2)
-         ON CONFLICT DO NOTHING RETURNING id::text AS id`,
-        [follower.id, newId],
-      )) as { id: string }[];
-      if (!request) return undefined; // already following or requested
+    const uri = await social.transaction(async (manager) => {
+      await social.follows.end(manager, follower.id, oldId);
+      const request = await social.follows.request(manager, follower.id, newId);
+      if (!request?.created) return undefined; // already requested
       const requestUri = followUri(ctx, follower.username, request.id);
-      await manager.query(`UPDATE follow_requests SET uri = $2 WHERE id = $1`, [
-        request.id,
-        requestUri.href,
-      ]);
+      await social.follows.setRequestUri(manager, request.id, requestUri.href);
       return requestUri;
     });
     if (!uri) continue;

@@ -1,6 +1,5 @@
 import type { InboxContext } from '@fedify/fedify';
 import { Follow, type Reject } from '@fedify/fedify/vocab';
-import { endFollow } from './follow-graph';
 import { fetchOptions, type HandlerOutcome, type InboxDeps } from './inbox-deps';
 import { localActor, remoteAccountId } from './lookups';
 
@@ -10,7 +9,7 @@ export async function onReject(
   ctx: InboxContext<void>,
   reject: Reject,
 ): Promise<HandlerOutcome> {
-  const { db } = deps;
+  const { db, social } = deps;
   if (!reject.actorId || !reject.objectId) return 'ignored';
   const remoteId = await remoteAccountId(db, reject.actorId);
   if (!remoteId) return 'ignored';
@@ -32,5 +31,9 @@ export async function onReject(
     followerId = rows[0]?.id;
   }
   if (!followerId) return 'ignored';
-  return (await endFollow(db, followerId, remoteId)) ? 'applied' : 'ignored';
+  const follower = followerId;
+  const ended = await social.transaction((manager) =>
+    social.follows.end(manager, follower, remoteId),
+  );
+  return ended ? 'applied' : 'ignored';
 }

@@ -14,7 +14,6 @@ import { sanitizeRemoteText } from '../remote-text';
 import { addHashtag, attachStatusTags } from './hashtags';
 import { fetchOptions, isBlocked, type InboxDeps } from './inbox-deps';
 import { linkHref, localActor, localStatus, remoteAccountId, type Visibility } from './lookups';
-import { notify } from './notifications';
 import { upsertRemoteActor } from './remote-actors';
 
 export type RemotePost = Note | Article;
@@ -90,7 +89,7 @@ export async function resolveStatus(
   const parent = fetched.replyTargetId
     ? await resolveStatus(deps, ctx, fetched.replyTargetId, budget)
     : undefined;
-  const id = await storeRemotePost(deps.db, ctx, {
+  const id = await storeRemotePost(deps, ctx, {
     post: fetched,
     authorId,
     visibility,
@@ -120,7 +119,7 @@ export interface StoreRemotePost {
  * stored. Replies whose parent is unknown keep its URI and are threaded once it arrives.
  */
 export async function storeRemotePost(
-  db: DataSource,
+  { social }: InboxDeps,
   ctx: InboxContext<void>,
   options: StoreRemotePost,
 ): Promise<string | undefined> {
@@ -132,7 +131,7 @@ export async function storeRemotePost(
   const spoiler = sanitizeRemoteText(post.summary?.toString() ?? '').slice(0, 1_000);
   const url = linkHref(post.url) ?? uri;
   const published = post.published ? new Date(post.published.epochMilliseconds) : new Date();
-  return db.transaction(async (manager) => {
+  return social.transaction(async (manager) => {
     const inserted = (await manager.query(
       `INSERT INTO statuses (account_id, local, uri, url, text, content, spoiler_text, sensitive,
                              visibility, in_reply_to_id, in_reply_to_account_id, in_reply_to_uri,
@@ -155,16 +154,12 @@ export async function storeRemotePost(
     )) as { id: string }[];
     const statusId = inserted[0]?.id;
     if (!statusId) return undefined; // already stored (a redelivery, or a concurrent one)
-    await manager.query(
-      `UPDATE accounts SET statuses_count = statuses_count + 1,
-              last_status_at = greatest(last_status_at, now()) WHERE id = $1`,
-      [authorId],
-    );
-    if (parent) {
-      await manager.query(`UPDATE statuses SET replies_count = replies_count + 1 WHERE id = $1`, [
-        parent.id,
-      ]);
-    }
+    await social.statuses.created(manager, {
+      statusId,
+      accountId: authorId,
+      inReplyToId: parent?.id ?? null,
+      reblogOfId: null,
+    });
     // Replies that arrived before this post are threaded to it now.
     const [orphans] = (await manager.query(
       `WITH threaded AS (
@@ -174,12 +169,7 @@ export async function storeRemotePost(
        SELECT count(*)::int AS n FROM threaded`,
       [statusId, authorId, uri],
     )) as { n: number }[];
-    if (orphans && orphans.n > 0) {
-      await manager.query(`UPDATE statuses SET replies_count = replies_count + $2 WHERE id = $1`, [
-        statusId,
-        orphans.n,
-      ]);
-    }
+    if (orphans && orphans.n > 0) await social.statuses.addReplies(manager, statusId, orphans.n);
     const mentioned = [...localMentions.keys(), ...remoteMentions];
     if (mentioned.length > 0) {
       await manager.query(
@@ -191,7 +181,12 @@ export async function storeRemotePost(
     await attachStatusTags(manager, statusId, [...options.mentions.hashtags]);
     if (options.notifyMentions) {
       for (const accountId of localMentions.keys()) {
-        await notify(manager, accountId, authorId, 'mention', statusId);
+        await social.notifications.notify(manager, {
+          accountId,
+          fromAccountId: authorId,
+          type: 'mention',
+          statusId,
+        });
       }
     }
     return statusId;

@@ -1,7 +1,6 @@
 import type { InboxContext } from '@fedify/fedify';
 import { Announce, Follow, Like, type Undo } from '@fedify/fedify/vocab';
 import { isFavourite, undoLike } from './favourites';
-import { endFollow } from './follow-graph';
 import { fetchOptions, type HandlerOutcome, type InboxDeps } from './inbox-deps';
 import { localActor, remoteAccountId } from './lookups';
 import { isReblog, undoAnnounce } from './reblogs';
@@ -12,7 +11,7 @@ export async function onUndo(
   ctx: InboxContext<void>,
   undo: Undo,
 ): Promise<HandlerOutcome> {
-  const { db } = deps;
+  const { db, social } = deps;
   if (!undo.actorId || !undo.objectId) return 'ignored';
   const remoteId = await remoteAccountId(db, undo.actorId);
   if (!remoteId) return 'ignored';
@@ -27,14 +26,14 @@ export async function onUndo(
   ) {
     // Only the Undo's own actor's boost is removed (undoAnnounce matches the account).
     const id = object instanceof Announce ? object.id : objectUri;
-    return id && (await undoAnnounce(db, remoteId, id)) ? 'applied' : 'ignored';
+    return id && (await undoAnnounce(deps, remoteId, id)) ? 'applied' : 'ignored';
   }
   if (
     object instanceof Like ||
     (!(object instanceof Follow) && (await isFavourite(db, objectUri)))
   ) {
     const undone = await undoLike(
-      db,
+      deps,
       ctx,
       remoteId,
       undo.actorId,
@@ -56,5 +55,7 @@ export async function onUndo(
     targetId = rows[0]?.id;
   }
   if (!targetId) return 'ignored';
-  return (await endFollow(db, remoteId, targetId)) ? 'applied' : 'ignored';
+  const target = targetId;
+  const ended = await social.transaction((manager) => social.follows.end(manager, remoteId, target));
+  return ended ? 'applied' : 'ignored';
 }
