@@ -6,10 +6,7 @@ import type { InboxDeps } from './inbox-deps';
  * and a later activity from the actor is treated as from a stranger (and Fedify cannot verify it
  * once the actor document is gone). Returns whether there was such an account.
  */
-export async function deleteRemoteAccount(
-  { social }: InboxDeps,
-  actorUri: URL,
-): Promise<boolean> {
+export async function deleteRemoteAccount({ social }: InboxDeps, actorUri: URL): Promise<boolean> {
   return social.transaction(async (manager) => {
     const [account] = (await manager.query(
       `SELECT id::text AS id FROM accounts WHERE uri = $1 AND domain IS NOT NULL`,

@@ -56,6 +56,8 @@ export async function onUndo(
   }
   if (!targetId) return 'ignored';
   const target = targetId;
-  const ended = await social.transaction((manager) => social.follows.end(manager, remoteId, target));
+  const ended = await social.transaction((manager) =>
+    social.follows.end(manager, remoteId, target),
+  );
   return ended ? 'applied' : 'ignored';
 }
