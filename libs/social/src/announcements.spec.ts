@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { Announcements, UnscopedSocialWriteError } from './announcements';
+import type { Queryable } from './queryable';
 import { SocialEvents, type FollowChanged } from './social-events';
 
 const follow = { followerId: '1', targetId: '2' };
@@ -45,7 +46,8 @@ describe('Announcements', () => {
 
   it('announces a write on a plain connection at once', async () => {
     const { announcements, seen } = recorded();
-    await announcements.announce({ query: async () => [] }, 'followStarted', follow);
+    const connection = { query: async () => [] } as unknown as Queryable;
+    await announcements.announce(connection, 'followStarted', follow);
     expect(seen).toEqual([follow]);
   });
 

@@ -1,6 +1,6 @@
 import { affectedCount, modifiedRows } from '@fediflow/database';
 import type { Announcements } from './announcements';
-import type { NotificationsRepository } from './notifications.repository';
+import type { NotificationEvent, NotificationsRepository } from './notifications.repository';
 import type { Queryable } from './queryable';
 
 export interface FollowRow {
@@ -32,16 +32,8 @@ export class FollowsRepository {
     targetId: string,
     uri: string | null = null,
   ): Promise<FollowRow | undefined> {
-    // A concurrent Follow of the same pair (a redelivery handled by another worker) may insert
-    // first: then this one updates its row, without counting twice.
-    const [row] = (await db.query(
-      `INSERT INTO follows (account_id, target_account_id, uri) VALUES ($1, $2, $3)
-       ON CONFLICT (account_id, target_account_id) DO UPDATE SET uri = coalesce(EXCLUDED.uri, follows.uri)
-       RETURNING id::text AS id, (xmax = 0) AS created`,
-      [followerId, targetId, uri],
-    )) as FollowRow[];
-    if (!row) return undefined;
-    if (row.created) {
+    const row = await this.upsertPair(db, 'follows', followerId, targetId, uri);
+    if (row?.created) {
       await this.moveCounters(db, followerId, targetId, 1);
       await this.notifications.notify(db, {
         accountId: targetId,
@@ -60,20 +52,9 @@ export class FollowsRepository {
     targetId: string,
     uri: string | null = null,
   ): Promise<FollowRow | undefined> {
-    const [row] = (await db.query(
-      `INSERT INTO follow_requests (account_id, target_account_id, uri) VALUES ($1, $2, $3)
-       ON CONFLICT (account_id, target_account_id)
-       DO UPDATE SET uri = coalesce(EXCLUDED.uri, follow_requests.uri)
-       RETURNING id::text AS id, (xmax = 0) AS created`,
-      [followerId, targetId, uri],
-    )) as FollowRow[];
-    if (row?.created) {
-      await this.notifications.notify(db, {
-        accountId: targetId,
-        fromAccountId: followerId,
-        type: 'follow_request',
-      });
-    }
+    const row = await this.upsertPair(db, 'follow_requests', followerId, targetId, uri);
+    if (row?.created)
+      await this.notifications.notify(db, requestNotification(followerId, targetId));
     return row;
   }
 
@@ -99,7 +80,7 @@ export class FollowsRepository {
       ),
     );
     if (!request) return 'none';
-    await this.withdrawRequestNotification(db, followerId, targetId);
+    await this.notifications.withdraw(db, requestNotification(followerId, targetId));
     const follow = await this.start(db, followerId, targetId, request.uri);
     return follow?.created ? 'followed' : 'already-following';
   }
@@ -112,7 +93,8 @@ export class FollowsRepository {
         [followerId, targetId],
       ),
     );
-    if (removed > 0) await this.withdrawRequestNotification(db, followerId, targetId);
+    if (removed > 0)
+      await this.notifications.withdraw(db, requestNotification(followerId, targetId));
     return removed > 0;
   }
 
@@ -181,11 +163,27 @@ export class FollowsRepository {
     );
   }
 
-  private async withdrawRequestNotification(db: Queryable, followerId: string, targetId: string) {
-    await this.notifications.withdraw(db, {
-      accountId: targetId,
-      fromAccountId: followerId,
-      type: 'follow_request',
-    });
+  /**
+   * One row per pair. A concurrent insert of the same pair (a redelivery handled by another
+   * worker) makes this one an update of that row, reported as not created, so nothing counts twice.
+   */
+  private async upsertPair(
+    db: Queryable,
+    table: 'follows' | 'follow_requests',
+    followerId: string,
+    targetId: string,
+    uri: string | null,
+  ): Promise<FollowRow | undefined> {
+    const [row] = (await db.query(
+      `INSERT INTO ${table} (account_id, target_account_id, uri) VALUES ($1, $2, $3)
+       ON CONFLICT (account_id, target_account_id) DO UPDATE SET uri = coalesce(EXCLUDED.uri, ${table}.uri)
+       RETURNING id::text AS id, (xmax = 0) AS created`,
+      [followerId, targetId, uri],
+    )) as FollowRow[];
+    return row;
   }
+}
+
+function requestNotification(followerId: string, targetId: string): NotificationEvent {
+  return { accountId: targetId, fromAccountId: followerId, type: 'follow_request' };
 }

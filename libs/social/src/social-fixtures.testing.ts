@@ -28,6 +28,11 @@ export interface StatusCounters {
   favourites: number;
 }
 
+const ACCOUNT_COUNTERS = `SELECT followers_count AS followers, following_count AS following,
+                                 statuses_count AS statuses FROM accounts WHERE id = $1`;
+const STATUS_COUNTERS = `SELECT replies_count AS replies, reblogs_count AS reblogs,
+                                favourites_count AS favourites FROM statuses WHERE id = $1`;
+
 export async function socialDatabase(label: string): Promise<SocialDatabase> {
   const infra: IsolatedInfrastructure = await isolatedInfrastructure(label);
   const db = createDataSource({ url: infra.database.url, applicationName: `${label}-test` });
@@ -51,22 +56,8 @@ export async function socialDatabase(label: string): Promise<SocialDatabase> {
       )) as { id: string }[];
       return row!.id;
     },
-    async counters(accountId) {
-      const [row] = (await db.query(
-        `SELECT followers_count AS followers, following_count AS following,
-                statuses_count AS statuses FROM accounts WHERE id = $1`,
-        [accountId],
-      )) as AccountCounters[];
-      return row!;
-    },
-    async statusCounters(statusId) {
-      const [row] = (await db.query(
-        `SELECT replies_count AS replies, reblogs_count AS reblogs,
-                favourites_count AS favourites FROM statuses WHERE id = $1`,
-        [statusId],
-      )) as StatusCounters[];
-      return row!;
-    },
+    counters: (accountId) => one<AccountCounters>(db, ACCOUNT_COUNTERS, accountId),
+    statusCounters: (statusId) => one<StatusCounters>(db, STATUS_COUNTERS, statusId),
     notifications: (accountId) =>
       db.query(
         `SELECT type, from_account_id::text AS "from", status_id::text AS status
@@ -78,4 +69,10 @@ export async function socialDatabase(label: string): Promise<SocialDatabase> {
       await infra.release();
     },
   };
+}
+
+async function one<T>(db: DataSource, sql: string, id: string): Promise<T> {
+  const [row] = (await db.query(sql, [id])) as T[];
+  if (!row) throw new Error(`no row for ${id}`);
+  return row;
 }
