@@ -1,6 +1,14 @@
-import { Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  Optional,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { APP_CONFIG, type CommonConfig, type ServiceName } from '@fediflow/config';
 import { createRedisConnection } from '@fediflow/redis';
+import { SocialEvents } from '@fediflow/social';
 import type { MessageQueue } from '@fedify/fedify';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -58,7 +66,12 @@ export class FederationRuntime implements OnApplicationShutdown {
   private readonly kvRedis: Redis;
   private readonly queueRedis: Redis;
 
-  constructor(@Inject(APP_CONFIG) config: FederationRuntimeConfig, db: DataSource) {
+  constructor(
+    @Inject(APP_CONFIG) config: FederationRuntimeConfig,
+    db: DataSource,
+    // The service's SocialModule, when it has one: inbound writes are announced there too.
+    @Optional() socialEvents?: SocialEvents,
+  ) {
     const logger = new Logger('Federation');
     const allowPrivateAddress = config.FEDERATION_ALLOW_PRIVATE_ADDRESSES ?? false;
     // Fedify fetches and delivers with the global fetch: guard it for the whole process.
@@ -123,6 +136,7 @@ export class FederationRuntime implements OnApplicationShutdown {
       logger,
       delivery: this.delivery,
       onInboxProcessed: this.delivery.inboundProcessed,
+      socialEvents,
     });
   }
 
