@@ -1,5 +1,6 @@
 import { loadConfig } from '@fediflow/config';
 import { createDataSource, runMigrations } from '@fediflow/database';
+import { SocialEvents, type FollowChanged, type StatusCreated } from '@fediflow/social';
 import { isolatedInfrastructure, waitFor, type IsolatedInfrastructure } from '@fediflow/testing';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -69,6 +70,11 @@ describe('interoperability with other fediverse implementations', () => {
   let running: Promise<void>;
   let aliceId: string;
   let statusUri: string;
+  const socialEvents = new SocialEvents();
+  const followsStarted: FollowChanged[] = [];
+  const statusesCreated: StatusCreated[] = [];
+  socialEvents.subscribe('followStarted', (event) => void followsStarted.push(event));
+  socialEvents.subscribe('statusCreated', (event) => void statusesCreated.push(event));
 
   const fetchJson = async (url: string): Promise<Json> => {
     const response = await runtime.federation.fetch(
@@ -102,6 +108,7 @@ describe('interoperability with other fediverse implementations', () => {
     runtime = new FederationRuntime(
       loadConfig('workers', { ...infra.env, PUBLIC_ORIGIN: ORIGIN, LOG_LEVEL: 'silent' }),
       db,
+      socialEvents,
     );
     running = runtime.federation.startQueue(undefined, { signal: stop.signal });
     const [alice] = (await db.query(
@@ -174,6 +181,7 @@ describe('interoperability with other fediverse implementations', () => {
               aliceId,
             ]),
           ).toEqual({ uri: follow.id });
+          expect(followsStarted).toContainEqual({ followerId: stored!.id, targetId: aliceId });
           const accept = await waitFor('the Accept', async () =>
             server.received.find((r) => r.body.type === 'Accept'),
           );
@@ -191,6 +199,7 @@ describe('interoperability with other fediverse implementations', () => {
           [note.id],
         );
         expect(status, 'the post is stored').toBeDefined();
+        expect(statusesCreated).toContainEqual(expect.objectContaining({ statusId: status!.id }));
         expect(status!.content).not.toContain('<script');
         expect(status!.spoiler_text).toBe(String(note.summary ?? ''));
         expect(
