@@ -13,6 +13,7 @@ import { DatabaseEndpoint } from './endpoint.ts';
 import { registerDrillMembers } from './load.ts';
 import { PgCluster, pgBinary, startStandby, type ClusterOptions } from './postgres.ts';
 import { RemotePeer } from './remote-peer.ts';
+import { writeServiceLogs } from './server-errors.ts';
 import { ensureBuilt, migrate, startServices, type Services } from './services.ts';
 
 export const DATABASE = 'fediflow';
@@ -66,6 +67,8 @@ export interface EnvironmentOptions {
   /** Extra data (pgbench tables) so the database reaches a realistic size before backups. */
   fillerScale?: number;
   keep?: boolean;
+  /** Where the services' output (stdout/stderr, pino JSON lines) is written at teardown. */
+  logDir?: string;
   progress: Progress;
 }
 
@@ -130,6 +133,9 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Dri
       databaseUrl: endpoint.url(DATABASE),
       redisUrl: redis.url,
     });
+    // Run after the services stop (cleanups run in reverse), so their shutdown lines are kept.
+    const { logDir } = options;
+    if (logDir) cleanups.push(() => writeServiceLogs(services, logDir));
     cleanups.push(() => services.stop());
     step(`api ${services.api.base}, federation ${services.federation.base}, workers ready`);
     const members = await registerDrillMembers(services.api.base, options.members);

@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pgBin } from '@fediflow/testing';
 import type { Finding, IntegrityResult } from './integrity.ts';
+import type { ServerError } from './server-errors.ts';
 
 export interface Figure {
   name: string;
@@ -26,6 +27,8 @@ export interface DrillReport {
   timeline: string[];
   observations: string[];
   integrity?: IntegrityResult;
+  /** Every 5xx but 503 a write got, and every request error a service logged. */
+  serverErrors?: ServerError[];
   findings: Finding[];
   passed: boolean;
 }
@@ -73,6 +76,20 @@ export function renderMarkdown(report: DrillReport): string {
       '',
     );
   }
+  if (report.serverErrors)
+    lines.push(
+      '## HTTP 500s',
+      '',
+      ...(report.serverErrors.length === 0
+        ? ['None.']
+        : report.serverErrors.flatMap((e) => [
+            `- ${e.service}${e.write ? `: ${e.write.kind} ${e.write.outcome} at ${e.write.at}, request ${e.write.requestId ?? '?'}` : `: logged at ${e.log?.time ?? '?'}, no failed write matches`} — ${e.log ? `${e.log.msg ?? ''}: ${e.log.type ?? ''} ${e.log.message ?? ''}` : 'no log line'}`,
+            ...(e.log?.stack
+              ? ['', '  ```', ...e.log.stack.split('\n').map((l) => `  ${l}`), '  ```']
+              : []),
+          ])),
+      '',
+    );
   lines.push(
     '## Findings',
     '',

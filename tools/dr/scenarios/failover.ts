@@ -11,6 +11,7 @@ import { measureCommitLatency, type CommitLatency } from '../commit-latency.ts';
 import { checkIntegrity } from '../integrity.ts';
 import type { PgCluster } from '../postgres.ts';
 import { machine, type DrillReport, type Figure } from '../report.ts';
+import { serverErrors } from '../server-errors.ts';
 import {
   ledgerSummary,
   outageWindow,
@@ -30,6 +31,7 @@ export interface FailoverOptions {
   probeIntervalMs: number;
   probeFailures: number;
   keep: boolean;
+  logDir?: string;
   progress: Progress;
 }
 
@@ -59,6 +61,7 @@ export async function failoverDrill(options: FailoverOptions): Promise<DrillRepo
     standby: options.replication,
     members: options.members,
     keep: options.keep,
+    logDir: options.logDir,
     progress: options.progress,
   });
   try {
@@ -170,7 +173,14 @@ export async function failoverDrill(options: FailoverOptions): Promise<DrillRepo
         { name: `commit p95, synchronous_commit=${c.mode}`, value: c.p95Ms, unit: 'ms' },
       );
     }
+    const errors = serverErrors(ledger, env.services);
+    step(`${errors.length} HTTP 500s or logged request errors`);
     const findings = [...integrity.findings];
+    if (errors.length > 0)
+      findings.push({
+        check: 'never a 500',
+        detail: `${errors.length} HTTP 500s or logged request errors (see "HTTP 500s")`,
+      });
     if (!(rtoMs < 30_000))
       findings.push({ check: 'RTO', detail: `writes did not recover within 30 s (${rtoMs} ms)` });
     if (rpoTarget === 0 && missingApi > 0)
@@ -203,6 +213,7 @@ export async function failoverDrill(options: FailoverOptions): Promise<DrillRepo
         'The old primary is left down: rejoining it would need pg_rewind (not part of this drill).',
       ],
       integrity,
+      serverErrors: errors,
       findings,
       passed: findings.length === 0,
     };
