@@ -1,4 +1,8 @@
-import { QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
+import {
+  QueryFailedError,
+  QueryRunnerAlreadyReleasedError,
+  QueryRunnerProviderAlreadyReleasedError,
+} from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { isDatabaseUnavailable } from './database-errors';
 
@@ -22,8 +26,10 @@ describe('isDatabaseUnavailable', () => {
   });
 
   it('recognises a transaction whose connection died between two queries (seen at COMMIT)', () => {
-    // What TypeORM throws once it has released the query runner of a connection that errored.
+    // What TypeORM throws once it has released the query runner of a connection that errored:
+    // from the query runner (COMMIT, query builders) and from the transaction's EntityManager.
     expect(isDatabaseUnavailable(new QueryRunnerAlreadyReleasedError())).toBe(true);
+    expect(isDatabaseUnavailable(new QueryRunnerProviderAlreadyReleasedError())).toBe(true);
   });
 
   it('leaves bugs and bad input as they are', () => {
