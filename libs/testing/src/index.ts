@@ -1,3 +1,4 @@
+export * from './built-services';
 export * from './child-process';
 export * from './free-port';
 export * from './isolated-database';
