@@ -80,14 +80,7 @@ export function renderMarkdown(report: DrillReport): string {
     lines.push(
       '## HTTP 500s',
       '',
-      ...(report.serverErrors.length === 0
-        ? ['None.']
-        : report.serverErrors.flatMap((e) => [
-            `- ${e.service}${e.write ? `: ${e.write.kind} ${e.write.outcome} at ${e.write.at}, request ${e.write.requestId ?? '?'}` : `: logged at ${e.log?.time ?? '?'}, no failed write matches`} — ${e.log ? `${e.log.msg ?? ''}: ${e.log.type ?? ''} ${e.log.message ?? ''}` : 'no log line'}`,
-            ...(e.log?.stack
-              ? ['', '  ```', ...e.log.stack.split('\n').map((l) => `  ${l}`), '  ```']
-              : []),
-          ])),
+      ...(report.serverErrors.length === 0 ? ['None.'] : report.serverErrors.flatMap(serverError)),
       '',
     );
   lines.push(
@@ -105,6 +98,18 @@ export function renderMarkdown(report: DrillReport): string {
     '',
   );
   return lines.join('\n');
+}
+
+/** One 500 (or logged request error) and, indented under it, the stack the service logged. */
+function serverError({ service, write, log }: ServerError): string[] {
+  const what = write
+    ? `${write.kind} ${write.outcome} at ${write.at}, request ${write.requestId ?? '?'}`
+    : `logged at ${log?.time ?? '?'}, no failed write matches`;
+  const logged = log ? `${log.msg ?? ''}: ${log.type ?? ''} ${log.message ?? ''}` : 'no log line';
+  const stack = log?.stack
+    ? ['', '  ```', ...log.stack.split('\n').map((l) => `  ${l}`), '  ```']
+    : [];
+  return [`- ${service}: ${what} — ${logged}`, ...stack];
 }
 
 function formatValue(value: number): string {

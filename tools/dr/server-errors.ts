@@ -7,10 +7,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FailedWrite, Ledger } from './load.ts';
-import { SERVICE_NAMES, type ServiceName, type Services } from './services.ts';
+import { SERVICES, type Service } from '@fediflow/testing';
+import type { Services } from './services.ts';
 
 export interface ServerError {
-  service: ServiceName;
+  service: Service;
   /** The write that got the 5xx; absent for a logged request error no failed write matches. */
   write?: Pick<FailedWrite, 'kind' | 'outcome' | 'requestId'> & { at: string };
   /** What the service logged for it: the message and the error's class, message and stack. */
@@ -29,7 +30,7 @@ const isServerError = (write: FailedWrite) =>
 
 export function serverErrors(ledger: Ledger, services: Services): ServerError[] {
   const errorLines = new Map(
-    SERVICE_NAMES.map((name) => [
+    SERVICES.map((name) => [
       name,
       services[name].process
         .jsonLines()
@@ -39,7 +40,7 @@ export function serverErrors(ledger: Ledger, services: Services): ServerError[] 
   const matched = new Set<Record<string, unknown>>();
   const found: ServerError[] = [];
   for (const write of ledger.failed.filter(isServerError)) {
-    const service: ServiceName = write.kind === 'inbox-note' ? 'federation' : 'api';
+    const service: Service = write.kind === 'inbox-note' ? 'federation' : 'api';
     const line = errorLines.get(service)?.find((l) => l['req_id'] === write.requestId);
     if (line) matched.add(line);
     found.push({
@@ -72,6 +73,6 @@ function logOf(line: Record<string, unknown>): ServerError['log'] {
 /** Writes each service's stdout/stderr (pino JSON lines) to `<dir>/<service>.log`. */
 export function writeServiceLogs(services: Services, dir: string): void {
   mkdirSync(dir, { recursive: true });
-  for (const name of SERVICE_NAMES)
+  for (const name of SERVICES)
     writeFileSync(join(dir, `${name}.log`), `${services[name].process.output.join('\n')}\n`);
 }

@@ -5,6 +5,7 @@
  * API write; RPO = acknowledged writes the promoted standby does not have.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor } from '@fediflow/testing';
 import pg from 'pg';
 import { DATABASE, startEnvironment, type Progress } from '../environment.ts';
 import { measureCommitLatency, type CommitLatency } from '../commit-latency.ts';
@@ -91,15 +92,17 @@ export async function failoverDrill(options: FailoverOptions): Promise<DrillRepo
     const detectedAt = Date.now();
     step(`controller: ${options.probeFailures} failed probes → primary declared dead`);
     await standby.promote();
-    env.endpoint.switchTo(standby.port);
+    env.endpoint.reset({ host: '127.0.0.1', port: standby.port });
     const promotedAt = Date.now();
     step(`standby promoted and endpoint moved to :${standby.port}`);
 
-    // Wait for writes to succeed again, then keep the load on for the "after" period.
-    const window = async () => outageWindow(load.ledger, crashedAt);
-    const recoverDeadline = Date.now() + 120_000;
-    while ((await window()).firstSuccess === undefined && Date.now() < recoverDeadline)
-      await sleep(200);
+    // Wait for writes to succeed again (a drill that never recovers reports it as an RTO finding),
+    // then keep the load on for the "after" period.
+    const window = () => outageWindow(load.ledger, crashedAt);
+    await waitFor('an acknowledged write', async () => window().firstSuccess, {
+      timeoutMs: 120_000,
+      intervalMs: 200,
+    }).catch(() => undefined);
     step('writes acknowledged again; load continues on the new primary');
     await load.runFor(options.loadSeconds);
     const ledger = await load.stop();
@@ -115,7 +118,7 @@ export async function failoverDrill(options: FailoverOptions): Promise<DrillRepo
     });
     step(`integrity checked in ${seconds(integrity.durationMs)} s`);
 
-    const outage = await window();
+    const outage = window();
     const rtoMs =
       outage.firstFailure !== undefined && outage.firstSuccess !== undefined
         ? outage.firstSuccess - outage.firstFailure
