@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { registerCors } from '@fediflow/bootstrap';
+import { DependencyUnavailableError, registerCors } from '@fediflow/bootstrap';
 import { APP_CONFIG, type FederationConfig } from '@fediflow/config';
 import {
   FederationRuntime,
@@ -13,20 +13,10 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { InboxMetrics } from '../inbox/inbox-metrics';
 import { INBOX_ROUTES, registerInboxRoutes } from '../inbox/inbox-routes';
 import { SignedInboxFastPath } from '../inbox/signed-inbox-fast-path';
+import { FEDERATION_PATHS, HOST_META_PATH, OWN_PATHS } from './federation-paths';
 
-const HOST_META_PATH = '/.well-known/host-meta';
-
-/** The public paths federation owns (libs/routes PUBLIC_ROUTES); Fastify wildcards. */
-export const FEDERATION_PATHS = [
-  '/.well-known/webfinger',
-  HOST_META_PATH,
-  '/.well-known/nodeinfo',
-  '/nodeinfo/*',
-  '/users/*',
-  '/inbox',
-  INSTANCE_ACTOR_PATH,
-  '/objects/*',
-];
+/** How long a sender waits before redelivering while SQS does not take inbound activities. */
+const SQS_RETRY_AFTER_SECONDS = 30;
 
 function hostMeta(origin: string): string {
   const template = `${origin}/.well-known/webfinger?resource={uri}`.replace(/&/g, '&amp;');
@@ -89,6 +79,17 @@ async function sendFetchResponse(
   return reply.send(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>));
 }
 
+/**
+ * Fedify answers a failure of its own (a listener throwing without a queue, a body read twice)
+ * with a bare plain-text 500 it has logged without our request id: such an answer is thrown
+ * instead, so the service's error mapper answers it (500 with the request id, a logged stack).
+ */
+export async function passFedifyAnswer(response: Response): Promise<Response> {
+  if (response.status < 500) return response;
+  const said = (await response.text()).trim();
+  throw new Error(`Fedify answered ${response.status}${said ? `: ${said}` : ''}`);
+}
+
 /** Bodies reach Fedify byte for byte (digests and signatures cover them). */
 function keepRawBodies(scope: FastifyInstance): void {
   scope.removeAllContentTypeParsers();
@@ -124,7 +125,7 @@ export async function configureFederationHttp(app: NestFastifyApplication): Prom
       onNotFound: () => json(404, { error: 'Record not found' }),
       onNotAcceptable,
     });
-    return sendFetchResponse(response, request, reply);
+    return sendFetchResponse(await passFedifyAnswer(response), request, reply);
   };
 
   await fastify.register(async (scope) => {
@@ -152,10 +153,10 @@ export async function configureFederationHttp(app: NestFastifyApplication): Prom
           } catch (error) {
             // INBOUND_QUEUE=sqs and SQS did not take it: the sender retries later.
             if (!(error instanceof SqsEnqueueError)) throw error;
-            return reply
-              .code(503)
-              .header('retry-after', '30')
-              .send({ error: 'The inbound queue is unavailable; retry later' });
+            throw new DependencyUnavailableError('inbound queue', {
+              retryAfterSeconds: SQS_RETRY_AFTER_SECONDS,
+              cause: error,
+            });
           }
         },
       },
@@ -184,8 +185,7 @@ export async function configureFederationHttp(app: NestFastifyApplication): Prom
         .header('content-type', 'application/xrd+xml; charset=utf-8')
         .send(hostMeta(origin)),
     );
-    const own = new Set([INSTANCE_ACTOR_PATH, HOST_META_PATH]);
-    for (const url of FEDERATION_PATHS.filter((path) => !own.has(path))) {
+    for (const url of FEDERATION_PATHS.filter((path) => !OWN_PATHS.includes(path))) {
       // Inbox POSTs have their own routes (more specific than the `/users/*` wildcard).
       const methods: HTTPMethods[] = INBOX_ROUTES.includes(url)
         ? ['GET', 'HEAD']
