@@ -140,13 +140,19 @@ export async function configureFederationHttp(app: NestFastifyApplication): Prom
       federation: {
         isBlocked: (hostOrUrl) => domainBlocks.isBlocked(hostOrUrl),
         assertQueueAvailable: () => runtime.queue.assertProducerReady(),
-        deliver: async (request, reply, activity) => {
+        deliver: async (request, reply, { activity, signature }) => {
           const body = Buffer.isBuffer(request.body) ? request.body : undefined;
           try {
             // The shared inbox takes most traffic; anything the fast path does not vouch for
             // (and every member inbox, which also needs its recipient looked up) goes to Fedify.
             if (request.url === '/inbox' && body) {
-              const post = { url: request.url, headers: request.headers, body, activity };
+              const post = {
+                url: request.url,
+                headers: request.headers,
+                body,
+                activity,
+                signature,
+              };
               if (await fastPath.tryAccept(post)) return reply.code(202).send();
             }
             return await toFedify(request, reply);
