@@ -77,32 +77,30 @@ describe('the service error mapper and log routing (libs/bootstrap)', () => {
     await infra?.release();
   });
 
-  it('answers an unknown error with 500 and the request id, and logs its stack under that id', async () => {
-    const response = await fetch(`${base}/bug`, { headers: { 'x-request-id': 'req-bug-1' } });
+  /** Asks for `path` as `requestId`: a 500 with that id, and the error logged under it. */
+  async function unknownError(path: string, requestId: string) {
+    const response = await fetch(`${base}${path}`, { headers: { 'x-request-id': requestId } });
     expect(response.status).toBe(500);
     expect(await response.json()).toEqual({
       error: 'Internal server error',
-      request_id: 'req-bug-1',
+      request_id: requestId,
     });
     const logged = await waitFor('the error log line', async () =>
-      lines.find((line) => line['req_id'] === 'req-bug-1' && line['level'] === 'error'),
+      lines.find((line) => line['req_id'] === requestId && line['level'] === 'error'),
     );
-    const err = logged['err'] as { message: string; stack: string };
+    return logged['err'] as { message: string; stack: string };
+  }
+
+  it('answers an unknown error with 500 and the request id, and logs its stack under that id', async () => {
+    const err = await unknownError('/bug', 'req-bug-1');
     expect(err.message).toBe('a bug nobody mapped');
     expect(err.stack).toMatch(/FaultyController\.bug/);
   });
 
   it('answers a raw Fastify route’s unknown error the same way: 500, request id, logged stack', async () => {
-    const response = await fetch(`${base}/raw/bug`, { headers: { 'x-request-id': 'req-raw-1' } });
-    expect(response.status).toBe(500);
-    expect(await response.json()).toEqual({
-      error: 'Internal server error',
-      request_id: 'req-raw-1',
-    });
-    const logged = await waitFor('the raw route’s error log line', async () =>
-      lines.find((line) => line['req_id'] === 'req-raw-1' && line['level'] === 'error'),
-    );
-    expect((logged['err'] as { stack: string }).stack).toMatch(/a raw route bug/);
+    const err = await unknownError('/raw/bug', 'req-raw-1');
+    expect(err.message).toBe('a raw route bug');
+    expect(err.stack).toMatch(/a raw route bug/);
   });
 
   it('answers a typed error from a raw route with its status and a Mastodon-style body', async () => {
