@@ -91,9 +91,11 @@ export class ServiceExceptionFilter implements ExceptionFilter {
     }
     const outage = dependencyOutage(exception);
     if (outage) {
+      // What the driver or client said (SQS' refusal, ioredis' timeout), not our own wording.
+      const reason = outage.cause ?? exception;
       this.logger.warn({
         msg: `${outage.dependency} unavailable`,
-        reason: exception instanceof Error ? exception.message : String(exception),
+        reason: reason instanceof Error ? reason.message : String(reason),
         req_id: request.id,
         url: request.url,
       });
