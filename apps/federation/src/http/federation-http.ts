@@ -80,14 +80,25 @@ async function sendFetchResponse(
 }
 
 /**
- * Fedify answers a failure of its own (a listener throwing without a queue, a body read twice)
- * with a bare plain-text 500 it has logged without our request id: such an answer is thrown
- * instead, so the service's error mapper answers it (500 with the request id, a logged stack).
+ * Fedify's answer in the service's shape. Its refusals (a signature that does not verify, an
+ * activity without an actor) come as plain text: they get Mastodon's `{"error": "..."}` with the
+ * same status. A failure of its own (a listener throwing without a queue, a body read twice) is a
+ * bare 500 it logged without our request id: that is thrown instead, so the service's error
+ * mapper answers it (500 with the request id, a logged stack).
  */
-export async function passFedifyAnswer(response: Response): Promise<Response> {
-  if (response.status < 500) return response;
+export async function fedifyAnswer(response: Response): Promise<Response> {
+  if (response.status < 400) return response;
+  const plainText = /^text\/plain\b/i.test(response.headers.get('content-type') ?? '');
+  if (response.status < 500 && !plainText) return response;
   const said = (await response.text()).trim();
-  throw new Error(`Fedify answered ${response.status}${said ? `: ${said}` : ''}`);
+  if (response.status >= 500) {
+    throw new Error(`Fedify answered ${response.status}${said ? `: ${said}` : ''}`);
+  }
+  const headers = new Headers(response.headers);
+  headers.set('content-type', 'application/json; charset=utf-8');
+  headers.delete('content-length');
+  const error = said || response.statusText || `HTTP ${response.status}`;
+  return new Response(JSON.stringify({ error }), { status: response.status, headers });
 }
 
 /** Bodies reach Fedify byte for byte (digests and signatures cover them). */
@@ -125,7 +136,7 @@ export async function configureFederationHttp(app: NestFastifyApplication): Prom
       onNotFound: () => json(404, { error: 'Record not found' }),
       onNotAcceptable,
     });
-    return sendFetchResponse(await passFedifyAnswer(response), request, reply);
+    return sendFetchResponse(await fedifyAnswer(response), request, reply);
   };
 
   await fastify.register(async (scope) => {
