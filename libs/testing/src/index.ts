@@ -13,3 +13,4 @@ export * from './form-session';
 export * from './sqs-test-server';
 export * from './postgres-binaries';
 export * from './postgres-cluster-process';
+export * from './log-lines';

@@ -10,6 +10,7 @@ import {
   type FederationInstance,
   type FederationTestDatabase,
 } from '../testing/federation-harness.testing';
+import { parseInboxSignature } from './inbox-signature';
 import { SignedInboxFastPath, type InboxPost } from './signed-inbox-fast-path';
 
 const AS = 'https://www.w3.org/ns/activitystreams';
@@ -29,12 +30,14 @@ describe('shared inbox fast path (draft-cavage by the actor, key already cached 
     actor,
     object: `${TEST_ORIGIN}/users/alice`,
   });
-  /** A request as the route hands it over: path, raw headers, body bytes and parsed activity. */
+  /** A request as the route hands it over: path, raw headers and signature, body and activity. */
   const asPost = async (request: Request, body?: string): Promise<InboxPost> => {
     const text = body ?? (await request.text());
+    const headers = Object.fromEntries(request.headers);
     return {
       url: new URL(request.url).pathname,
-      headers: Object.fromEntries(request.headers),
+      headers,
+      signature: parseInboxSignature(headers),
       body: Buffer.from(text),
       activity: JSON.parse(text) as Record<string, unknown>,
     };

@@ -7,6 +7,7 @@ import {
   waitForStatus,
   type IsolatedInfrastructure,
 } from '@fediflow/testing';
+import type { DestinationStream } from 'pino';
 import type { DataSource } from 'typeorm';
 import { FEDERATION_READINESS_CHECKS, FederationModule } from '../app/federation.module';
 import { configureFederationHttp } from '../http/federation-http';
@@ -24,7 +25,7 @@ export interface FederationInstance {
 export async function startFederationService(
   infra: IsolatedInfrastructure,
   env: Record<string, string> = {},
-  options: { waitUntilReady?: boolean } = {},
+  options: { waitUntilReady?: boolean; logDestination?: DestinationStream } = {},
 ): Promise<FederationInstance> {
   const config = loadConfig('federation', {
     PUBLIC_ORIGIN: TEST_ORIGIN,
@@ -38,6 +39,7 @@ export async function startFederationService(
     readinessChecks: FEDERATION_READINESS_CHECKS,
     configure: configureFederationHttp,
     host: '127.0.0.1',
+    logDestination: options.logDestination,
   });
   const { port } = await service.listen();
   const base = `http://127.0.0.1:${port}`;
