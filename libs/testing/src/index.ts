@@ -12,3 +12,4 @@ export * from './form-session';
 export * from './sqs-test-server';
 export * from './postgres-binaries';
 export * from './postgres-cluster-process';
+export * from './test-origin';

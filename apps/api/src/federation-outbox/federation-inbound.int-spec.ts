@@ -1,8 +1,8 @@
 import { RemoteServer, type FederationRuntime } from '@fediflow/federation';
-import { registerApp, registerMembers, waitFor, type Member } from '@fediflow/testing';
+import { registerApp, registerMembers, waitFor, type Member, TEST_ORIGIN } from '@fediflow/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusJson } from '../statuses/status.view';
-import { TEST_ORIGIN, type ApiHarness } from '../testing/api-harness.testing';
+import { type ApiHarness } from '../testing/api-harness.testing';
 import { startFederatedApi, type FederatedApi } from './federated-api.testing';
 
 const AS = 'https://www.w3.org/ns/activitystreams';
