@@ -20,7 +20,7 @@ describe('workers against real PostgreSQL and Redis', () => {
 
   beforeAll(async () => {
     database = await migratedDatabase('workers');
-    ({ infra: infra, db: dataSource } = database);
+    ({ infra, db: dataSource } = database);
     const config = loadConfig('workers', {
       PUBLIC_ORIGIN: 'http://localhost',
       LOG_LEVEL: 'silent',

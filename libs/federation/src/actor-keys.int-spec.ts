@@ -1,19 +1,17 @@
 import { exportJwk } from '@fedify/fedify';
-import { type IsolatedInfrastructure } from '@fediflow/testing';
 import { migratedDatabase, type MigratedDatabase } from '@fediflow/testing/fixtures';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActorKeyStore, type KeyPair } from './actor-keys';
 
 describe('ActorKeyStore', () => {
-  let infra: IsolatedInfrastructure;
   let db: DataSource;
   let database: MigratedDatabase;
   let accountId: string;
 
   beforeAll(async () => {
     database = await migratedDatabase('federation-keys');
-    ({ infra: infra, db: db } = database);
+    ({ db } = database);
     const [row] = (await db.query(
       `INSERT INTO accounts (username) VALUES ('alice') RETURNING id::text AS id`,
     )) as { id: string }[];

@@ -1,17 +1,15 @@
-import { type IsolatedInfrastructure } from '@fediflow/testing';
 import { migratedDatabase, type MigratedDatabase } from '@fediflow/testing/fixtures';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainBlocks, InvalidDomainError, normalizeDomain } from './domain-blocks';
 
 describe('DomainBlocks', () => {
-  let infra: IsolatedInfrastructure;
   let db: DataSource;
   let database: MigratedDatabase;
 
   beforeAll(async () => {
     database = await migratedDatabase('domain-blocks');
-    ({ infra: infra, db: db } = database);
+    ({ db } = database);
   });
   afterAll(async () => {
     await database?.release();

@@ -1,5 +1,5 @@
 import { InProcessMessageQueue, MemoryKvStore } from '@fedify/fedify';
-import { type IsolatedInfrastructure, TEST_ORIGIN } from '@fediflow/testing';
+import { TEST_ORIGIN } from '@fediflow/testing';
 import { migratedDatabase, type MigratedDatabase } from '@fediflow/testing/fixtures';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,6 @@ import { RemoteServer } from './remote-server.testing';
  * fetches underneath it. With private addresses allowed (tests), the same lookup succeeds.
  */
 describe('RemoteAccountResolver and private addresses', () => {
-  let infra: IsolatedInfrastructure;
   let db: DataSource;
   let database: MigratedDatabase;
   let remote: RemoteServer;
@@ -48,7 +47,7 @@ describe('RemoteAccountResolver and private addresses', () => {
 
   beforeAll(async () => {
     database = await migratedDatabase('remote-lookup');
-    ({ infra: infra, db: db } = database);
+    ({ db } = database);
     remote = await RemoteServer.start();
     port = new URL(remote.origin).port;
   });

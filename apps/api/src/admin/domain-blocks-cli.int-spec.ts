@@ -11,7 +11,7 @@ describe('domain-blocks CLI', () => {
 
   beforeAll(async () => {
     database = await migratedDatabase('domain-blocks-cli');
-    ({ infra: infra, db: db } = database);
+    ({ infra, db } = database);
   });
   afterAll(async () => {
     await database?.release();

@@ -23,7 +23,7 @@ describe('email digest without SMTP_URL', () => {
 
   beforeAll(async () => {
     database = await migratedDatabase('digest-off');
-    ({ infra: infra, db: db } = database);
+    ({ infra, db } = database);
     member = await localMember(db, { username: 'ivy', digest: true });
     await notify(db, {
       to: member,

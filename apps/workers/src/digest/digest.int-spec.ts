@@ -46,7 +46,7 @@ describe('email digest against real PostgreSQL, Redis and SMTP', () => {
 
   beforeAll(async () => {
     database = await migratedDatabase('digest');
-    ({ infra: infra, db: db } = database);
+    ({ infra, db } = database);
     smtp = await SmtpTestServer.start();
     config = loadConfig('workers', {
       PUBLIC_ORIGIN: ORIGIN,

@@ -37,7 +37,7 @@ describe('a worker killed mid-delivery', () => {
 
   beforeAll(async () => {
     database = await migratedDatabase('workers-delivery-sigkill');
-    ({ infra: infra, db: db } = database);
+    ({ infra, db } = database);
     await db.query(`INSERT INTO accounts (username) VALUES ('alice')`);
     redis = new Redis(infra.redisUrl);
     remote = await FaultyRemote.start();

@@ -26,7 +26,7 @@ describe('federation queue on the workers', () => {
 
   beforeAll(async () => {
     database = await migratedDatabase('workers-federation');
-    ({ infra: infra, db: db } = database);
+    ({ infra, db } = database);
     const [row] = (await db.query(
       `INSERT INTO accounts (username) VALUES ('alice') RETURNING id::text AS id`,
     )) as { id: string }[];

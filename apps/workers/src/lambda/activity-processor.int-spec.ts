@@ -36,7 +36,7 @@ describe('activityProcessor Lambda on SQS batches', () => {
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
     vi.stubEnv('AWS_REGION', 'eu-west-1');
     database = await migratedDatabase('lambda-activity');
-    ({ infra: infra, db: db } = database);
+    ({ infra, db } = database);
     await db.query(`INSERT INTO accounts (username) VALUES ('alice')`);
     sqs = await SqsTestServer.start();
     dlqUrl = sqs.createQueue('activity-processor-dlq');

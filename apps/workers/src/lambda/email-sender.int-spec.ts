@@ -61,7 +61,7 @@ describe('emailSender Lambda on its 5-minute schedule', () => {
 
   beforeAll(async () => {
     database = await migratedDatabase('lambda-email');
-    ({ infra: infra, db: db } = database);
+    ({ infra, db } = database);
     smtp = await SmtpTestServer.start();
     const parameters: Record<string, string> = {
       '/fediflow/database/url': infra.env.DATABASE_URL,

@@ -28,7 +28,7 @@ describe('lambda:invoke', () => {
 
   beforeAll(async () => {
     database = await migratedDatabase('lambda-invoke');
-    ({ infra: infra, db: db } = database);
+    ({ infra, db } = database);
     smtp = await SmtpTestServer.start();
     dir = mkdtempSync(join(tmpdir(), 'lambda-invoke-'));
     remote = await RemoteServer.start();

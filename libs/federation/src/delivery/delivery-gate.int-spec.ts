@@ -38,7 +38,7 @@ describe('outgoing deliveries through the delivery gate (real Redis, PostgreSQL,
 
   beforeAll(async () => {
     database = await migratedDatabase('federation-delivery');
-    ({ infra: infra, db: db } = database);
+    ({ infra, db } = database);
     await db.query(`INSERT INTO accounts (username) VALUES ('alice')`);
     // A hanging remote gives up the request after this (production: 10 s).
     installOutboundHttp({ allowPrivateAddress: true, headersTimeoutMs: 400 });

@@ -96,7 +96,7 @@ describe('interoperability with other fediverse implementations', () => {
 
   beforeAll(async () => {
     database = await migratedDatabase('federation-interop');
-    ({ infra: infra, db: db } = database);
+    ({ infra, db } = database);
     runtime = new FederationRuntime(
       loadConfig('workers', { ...infra.env, PUBLIC_ORIGIN: TEST_ORIGIN, LOG_LEVEL: 'silent' }),
       db,
