@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 
 export interface LocalMember {
+  username: string;
   accountId: string;
   userId: string;
   email: string;
@@ -32,7 +33,13 @@ export async function localMember(
      VALUES ($1, $2, 'not-a-hash', $3, $4) RETURNING id::text AS id`,
     [account!.id, email, unsubscribeToken, input.digest ?? false],
   )) as { id: string }[];
-  return { accountId: account!.id, userId: user!.id, email, unsubscribeToken };
+  return {
+    username: input.username,
+    accountId: account!.id,
+    userId: user!.id,
+    email,
+    unsubscribeToken,
+  };
 }
 
 /**
