@@ -14,3 +14,4 @@ export * from './sqs-test-server';
 export * from './postgres-binaries';
 export * from './postgres-cluster-process';
 export * from './log-lines';
+export * from './test-origin';

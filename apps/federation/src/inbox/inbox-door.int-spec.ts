@@ -1,11 +1,11 @@
 import { generateCryptoKeyPair, signRequest } from '@fedify/fedify';
 import type { RemoteServer } from '@fediflow/federation';
+import { TEST_ORIGIN } from '@fediflow/testing';
 import { Temporal as Polyfill } from '@js-temporal/polyfill';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startInboxScene,
-  TEST_ORIGIN,
   type FederationInstance,
   type InboxScene,
 } from '../testing/federation-harness.testing';
