@@ -16,7 +16,7 @@ const RESET_EVERY_MS = [50, 250] as const;
 
 describe('the API while its PostgreSQL connections are reset at random points of its writes', () => {
   let api: ApiHarness;
-  let members: Member[];
+  let members: readonly Member[];
 
   beforeAll(async () => {
     api = await startApi('database-resets', {}, { databaseProxy: true });

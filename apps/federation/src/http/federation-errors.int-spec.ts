@@ -1,10 +1,9 @@
 import { captureLogLines, waitFor } from '@fediflow/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { migratedDatabase, type MigratedDatabase } from '@fediflow/testing/fixtures';
 import {
-  federationTestDatabase,
   startFederationService,
   type FederationInstance,
-  type FederationTestDatabase,
 } from '../testing/federation-harness.testing';
 
 /** An inbox POST whose claimed signer the domain blocklist is asked about first. */
@@ -20,12 +19,12 @@ const claimedDelivery = (base: string, requestId: string) =>
   });
 
 describe('federation routes outside Nest answer through the service’s one error mapper', () => {
-  let env: FederationTestDatabase;
+  let env: MigratedDatabase;
   let service: FederationInstance;
   const log = captureLogLines();
 
   beforeAll(async () => {
-    env = await federationTestDatabase('federation-errors');
+    env = await migratedDatabase('federation-errors');
     service = await startFederationService(
       env.infra,
       { LOG_LEVEL: 'info' },
