@@ -13,8 +13,18 @@ const typeConstraints = [
   },
   { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util'] },
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
-  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:data-access', 'type:util'] },
-  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing', 'type:util'] },
+  // The fixtures (migrated database, factories) build on the servers and isolation of libs/testing.
+  {
+    sourceTag: 'type:testing',
+    onlyDependOnLibsWithTags: ['type:testing', 'type:data-access', 'type:util'],
+  },
+  // End-to-end suites drive built services from outside: not even through a test fixture do they
+  // reach the database layer (@fediflow/testing/fixtures is for integration suites).
+  {
+    sourceTag: 'type:e2e',
+    onlyDependOnLibsWithTags: ['type:testing', 'type:util'],
+    notDependOnLibsWithTags: ['type:data-access'],
+  },
   {
     sourceTag: 'type:tool',
     onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:testing'],

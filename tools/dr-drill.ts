@@ -5,6 +5,7 @@
  * fails (2 on bad usage). See docs/infrastructure.md, "Disaster recovery".
  */
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { progress, teardownAll } from './dr/environment.ts';
 import { renderMarkdown, writeReport, type DrillReport } from './dr/report.ts';
@@ -37,7 +38,8 @@ Options:
   --filler-scale <n>   pitr/backup-verify: pgbench -i -s <n> filler first (68 ≈ 1 GB)  (default 0)
   --probe-interval <ms>  failover: controller probe interval          (default 1000)
   --probe-failures <n>   failover: failed probes before promoting     (default 3)
-  --out <dir>          report directory                                (default dr-reports)
+  --out <dir>          report directory; the services' logs go to <dir>/<scenario>-logs/
+                                                                       (default dr-reports)
   --keep               keep the temporary directory (clusters, logs)
   -h, --help           show this help
 
@@ -85,6 +87,7 @@ const common = {
   members: whole('members', values.members, 2),
   writers: whole('writers', values.writers, 1),
   keep: values.keep,
+  logDir: join(values.out, `${scenario}-logs`),
   progress: progress(),
 };
 const fillerScale = whole('filler-scale', values['filler-scale'], 0);
@@ -120,7 +123,7 @@ try {
   mkdirSync(values.out, { recursive: true });
   const paths = await writeReport(report, values.out);
   console.log(`\n${renderMarkdown(report).split('## Timeline')[0]?.trimEnd()}`);
-  console.log(`\nReport: ${paths.markdown}, ${paths.json}`);
+  console.log(`\nReport: ${paths.markdown}, ${paths.json}; service logs in ${common.logDir}/`);
   process.exit(report.passed ? 0 : 1);
 } catch (error) {
   console.error(

@@ -7,12 +7,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, makePostgresOwnedDir, RedisServerProcess, type Member } from '@fediflow/testing';
+import {
+  freePort,
+  makePostgresOwnedDir,
+  RedisServerProcess,
+  startTcpProxy,
+  type Member,
+  type TcpProxy,
+  waitFor,
+} from '@fediflow/testing';
 import pg from 'pg';
-import { DatabaseEndpoint } from './endpoint.ts';
 import { registerDrillMembers } from './load.ts';
 import { PgCluster, pgBinary, startStandby, type ClusterOptions } from './postgres.ts';
 import { RemotePeer } from './remote-peer.ts';
+import { writeServiceLogs } from './server-errors.ts';
 import { ensureBuilt, migrate, startServices, type Services } from './services.ts';
 
 export const DATABASE = 'fediflow';
@@ -48,7 +56,14 @@ export interface DrillEnvironment {
   archiveDir: string;
   primary: PgCluster;
   standby?: PgCluster;
-  endpoint: DatabaseEndpoint;
+  /**
+   * The database endpoint the services are configured with: a loopback TCP proxy the drill can
+   * point elsewhere (`reset(target)`), standing in for what does this in production (the RDS
+   * endpoint's DNS name, which AWS moves to the promoted instance; the DR secret already names
+   * the replica). The services' DATABASE_URL never changes; after a switch their pg pools
+   * replace the broken connections with new ones to the new target.
+   */
+  endpoint: TcpProxy;
   redis: RedisServerProcess;
   services: Services;
   members: Member[];
@@ -66,6 +81,8 @@ export interface EnvironmentOptions {
   /** Extra data (pgbench tables) so the database reaches a realistic size before backups. */
   fillerScale?: number;
   keep?: boolean;
+  /** Where the services' output (stdout/stderr, pino JSON lines) is written at teardown. */
+  logDir?: string;
   progress: Progress;
 }
 
@@ -120,16 +137,20 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Dri
       }
       await waitForReplication(primary, options.standby);
     }
-    const endpoint = await DatabaseEndpoint.start(primary.port);
+    const endpoint = await startTcpProxy({ host: '127.0.0.1', port: primary.port });
     cleanups.push(() => endpoint.close());
+    const databaseUrl = `postgres://postgres@127.0.0.1:${endpoint.port}/${DATABASE}`;
     const redis = await RedisServerProcess.start();
     cleanups.push(() => redis.stop());
     step(`endpoint :${endpoint.port} → primary; redis-server :${redis.port}; migrating`);
-    await migrate(endpoint.url(DATABASE));
+    await migrate(databaseUrl);
     const services = await startServices({
-      databaseUrl: endpoint.url(DATABASE),
+      databaseUrl,
       redisUrl: redis.url,
     });
+    // Run after the services stop (cleanups run in reverse), so their shutdown lines are kept.
+    const { logDir } = options;
+    if (logDir) cleanups.push(() => writeServiceLogs(services, logDir));
     cleanups.push(() => services.stop());
     step(`api ${services.api.base}, federation ${services.federation.base}, workers ready`);
     const members = await registerDrillMembers(services.api.base, options.members);
@@ -161,18 +182,21 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Dri
 }
 
 async function waitForReplication(primary: PgCluster, mode: 'async' | 'sync'): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    const rows = await primary.query<{ sync_state: string; state: string }>(
-      `SELECT sync_state, state FROM pg_stat_replication WHERE application_name = 'standby'`,
-      [],
-      'postgres',
-    );
-    const row = rows[0];
-    if (row?.state === 'streaming' && (mode === 'async' || row.sync_state === 'sync')) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`the standby is not streaming (${mode}) after 90 s`);
+  await waitFor(
+    `the standby to stream (${mode})`,
+    async () => {
+      const rows = await primary.query<{ sync_state: string; state: string }>(
+        `SELECT sync_state, state FROM pg_stat_replication WHERE application_name = 'standby'`,
+        [],
+        'postgres',
+      );
+      const row = rows[0];
+      return row?.state === 'streaming' && (mode === 'async' || row.sync_state === 'sync')
+        ? true
+        : undefined;
+    },
+    { timeoutMs: 90_000, intervalMs: 200 },
+  );
 }
 
 /**

@@ -24,6 +24,8 @@ export interface FailedWrite {
   at: number;
   /** HTTP status, or the client-side error (connection refused, timeout). */
   outcome: string;
+  /** The `x-request-id` the write was sent with (the services log it as `req_id`). */
+  requestId?: string;
 }
 
 export class Ledger {
@@ -72,6 +74,7 @@ export class WriteLoad {
   private readonly loops: Promise<void>[] = [];
   private readonly statuses: { id: string; authorId: string }[] = [];
   private readonly follows = new Set<string>();
+  private requests = 0;
 
   constructor(
     private readonly options: LoadOptions,
@@ -115,8 +118,8 @@ export class WriteLoad {
     const target = this.statuses.length > 0 ? pick(this.statuses) : undefined;
     if (roll < 0.25 && target && target.authorId !== member.accountId) {
       const key = `${member.accountId}:${target.id}`;
-      await this.attempt('favourite', key, () =>
-        member.client.post(`/api/v1/statuses/${target.id}/favourite`),
+      await this.attempt('favourite', key, (headers) =>
+        member.client.post(`/api/v1/statuses/${target.id}/favourite`, {}, headers),
       );
       return;
     }
@@ -124,8 +127,8 @@ export class WriteLoad {
     const pair = other && `${member.accountId}:${other.accountId}`;
     if (roll < 0.35 && other && pair && !this.follows.has(pair)) {
       this.follows.add(pair);
-      await this.attempt('follow', pair, () =>
-        member.client.post(`/api/v1/accounts/${other.accountId}/follow`),
+      await this.attempt('follow', pair, (headers) =>
+        member.client.post(`/api/v1/accounts/${other.accountId}/follow`, {}, headers),
       );
       return;
     }
@@ -133,11 +136,12 @@ export class WriteLoad {
     await this.attempt(
       'status',
       undefined,
-      () =>
-        member.client.post<{ id: string }>('/api/v1/statuses', {
-          status: `Drill post at ${new Date(sentAt).toISOString()}`,
-          visibility: 'public',
-        }),
+      (headers) =>
+        member.client.post<{ id: string }>(
+          '/api/v1/statuses',
+          { status: `Drill post at ${new Date(sentAt).toISOString()}`, visibility: 'public' },
+          headers,
+        ),
       (body) => {
         const id = (body as { id?: string }).id;
         if (id) this.statuses.push({ id, authorId: member.accountId });
@@ -170,20 +174,23 @@ export class WriteLoad {
   private async attempt(
     kind: WriteKind,
     key: string | undefined,
-    send: () => Promise<{ status: number; body: unknown }>,
+    send: (headers: Record<string, string>) => Promise<{ status: number; body: unknown }>,
     keyOf: (body: unknown) => string | undefined = () => key,
   ): Promise<void> {
     const sentAt = Date.now();
+    // Our own request id, so a 5xx can be matched with the service's log line for it.
+    const requestId = `drill-${kind}-${++this.requests}`;
     try {
-      const response = await send();
+      const response = await send({ 'x-request-id': requestId });
       const ackedKey = response.status >= 200 && response.status < 300 && keyOf(response.body);
       if (ackedKey) {
         this.ledger.acked.push({ kind, key: ackedKey, sentAt, ackedAt: Date.now() });
         return;
       }
-      this.ledger.failed.push({ kind, at: Date.now(), outcome: `HTTP ${response.status}` });
+      const outcome = `HTTP ${response.status}`;
+      this.ledger.failed.push({ kind, at: Date.now(), outcome, requestId });
     } catch (error) {
-      this.ledger.failed.push({ kind, at: Date.now(), outcome: errorName(error) });
+      this.ledger.failed.push({ kind, at: Date.now(), outcome: errorName(error), requestId });
     }
     // A failure during an outage comes back in microseconds: do not spin.
     await sleep(100);

@@ -6,8 +6,13 @@
  */
 import { chownSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { makePostgresOwnedDir, pgBin, postgresOwner, runPostgresBinary } from '@fediflow/testing';
+import {
+  makePostgresOwnedDir,
+  pgBin,
+  postgresOwner,
+  runPostgresBinary,
+  waitFor,
+} from '@fediflow/testing';
 import pg from 'pg';
 
 /**
@@ -178,32 +183,30 @@ export class PgCluster {
 
   /** Waits until the cluster answers a query (a restored cluster may replay WAL for a while). */
   async waitUntilServing(timeoutMs = 600_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
+    await waitFor(
+      `${this.name} to answer`,
+      async () => {
         await this.query('SELECT 1', [], 'postgres');
-        return;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await sleep(100);
-      }
-    }
+        return true;
+      },
+      { timeoutMs },
+    );
   }
 
   /** Waits until recovery has ended (a restore with recovery_target_action=promote). */
   async waitUntilPrimary(timeoutMs = 900_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const rows = await this.query<{ recovering: boolean }>(
-        'SELECT pg_is_in_recovery() AS recovering',
-        [],
-        'postgres',
-      ).catch(() => [{ recovering: true }]);
-      if (rows[0]?.recovering === false) return;
-      if (Date.now() > deadline)
-        throw new Error(`${this.name} still in recovery after ${timeoutMs} ms`);
-      await sleep(100);
-    }
+    await waitFor(
+      `${this.name} to end recovery`,
+      async () => {
+        const rows = await this.query<{ recovering: boolean }>(
+          'SELECT pg_is_in_recovery() AS recovering',
+          [],
+          'postgres',
+        );
+        return rows[0]?.recovering === false ? true : undefined;
+      },
+      { timeoutMs },
+    );
   }
 }
 

@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pgBin } from '@fediflow/testing';
 import type { Finding, IntegrityResult } from './integrity.ts';
+import type { ServerError } from './server-errors.ts';
 
 export interface Figure {
   name: string;
@@ -26,6 +27,8 @@ export interface DrillReport {
   timeline: string[];
   observations: string[];
   integrity?: IntegrityResult;
+  /** Every 5xx but 503 a write got, and every request error a service logged. */
+  serverErrors?: ServerError[];
   findings: Finding[];
   passed: boolean;
 }
@@ -73,6 +76,13 @@ export function renderMarkdown(report: DrillReport): string {
       '',
     );
   }
+  if (report.serverErrors)
+    lines.push(
+      '## HTTP 500s',
+      '',
+      ...(report.serverErrors.length === 0 ? ['None.'] : report.serverErrors.flatMap(serverError)),
+      '',
+    );
   lines.push(
     '## Findings',
     '',
@@ -88,6 +98,18 @@ export function renderMarkdown(report: DrillReport): string {
     '',
   );
   return lines.join('\n');
+}
+
+/** One 500 (or logged request error) and, indented under it, the stack the service logged. */
+function serverError({ service, write, log }: ServerError): string[] {
+  const what = write
+    ? `${write.kind} ${write.outcome} at ${write.at}, request ${write.requestId ?? '?'}`
+    : `logged at ${log?.time ?? '?'}, no failed write matches`;
+  const logged = log ? `${log.msg ?? ''}: ${log.type ?? ''} ${log.message ?? ''}` : 'no log line';
+  const stack = log?.stack
+    ? ['', '  ```', ...log.stack.split('\n').map((l) => `  ${l}`), '  ```']
+    : [];
+  return [`- ${service}: ${what} — ${logged}`, ...stack];
 }
 
 function formatValue(value: number): string {

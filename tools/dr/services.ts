@@ -4,57 +4,47 @@
  * them with Nx first when a bundle is missing.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, ManagedProcess, waitForStatus } from '@fediflow/testing';
-
-export const SERVICE_NAMES = ['api', 'federation', 'workers'] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
-
-export interface Service {
-  name: ServiceName;
-  process: ManagedProcess;
-  base: string;
-}
+import {
+  freePort,
+  runBundle,
+  SERVICES,
+  servicesBuilt,
+  startService,
+  type RunningService,
+} from '@fediflow/testing';
 
 export interface Services {
-  api: Service;
-  federation: Service;
-  workers: Service;
+  api: RunningService;
+  federation: RunningService;
+  workers: RunningService;
   /** PUBLIC_ORIGIN: the federation service's address. */
   origin: string;
   stop(): Promise<void>;
 }
 
-const workspaceRoot = join(import.meta.dirname, '../..');
-const bundle = (name: ServiceName, entry = 'main.js') =>
-  join(workspaceRoot, 'dist/apps', name, entry);
+/** A busy machine starting three services and a migrated schema at once is slow to be ready. */
+const READY_TIMEOUT_MS = 120_000;
 
 /** Builds the three services with Nx unless every bundle is already in dist/. */
 export function ensureBuilt(progress: (message: string) => void): void {
-  if (SERVICE_NAMES.every((name) => existsSync(bundle(name)))) return;
+  if (servicesBuilt()) return;
   progress('building api, federation, workers (nx run-many -t build)');
-  const result = spawnSync(
-    'npx',
-    ['nx', 'run-many', '-t', 'build', '-p', SERVICE_NAMES.join(',')],
-    {
-      cwd: workspaceRoot,
-      stdio: 'inherit',
-      env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' },
-    },
-  );
+  const result = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', SERVICES.join(',')], {
+    cwd: join(import.meta.dirname, '../..'),
+    stdio: 'inherit',
+    env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' },
+  });
   if (result.status !== 0) throw new Error('nx build of the services failed');
 }
 
 /** `migrate.js` exactly as the Kubernetes migrate Job runs it. */
 export async function migrate(databaseUrl: string): Promise<void> {
-  const child = new ManagedProcess('migrate', process.execPath, [bundle('api', 'migrate.js')], {
-    PATH: process.env['PATH'],
+  const { status, output } = await runBundle('api', 'migrate.js', {
     NODE_ENV: 'production',
     DATABASE_URL: databaseUrl,
   });
-  const { code } = await child.exited;
-  if (code !== 0) throw new Error(`migrate failed\n${child.describe()}`);
+  if (status.code !== 0) throw new Error(`migrate failed\n${output.slice(-60).join('\n')}`);
 }
 
 export async function startServices(env: {
@@ -64,7 +54,6 @@ export async function startServices(env: {
   const federationPort = await freePort();
   const origin = `http://127.0.0.1:${federationPort}`;
   const common = {
-    PATH: process.env['PATH'],
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
     PUBLIC_ORIGIN: origin,
@@ -74,24 +63,14 @@ export async function startServices(env: {
     RATE_LIMIT_ENABLED: 'false',
     FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true',
   };
-  const start = async (name: ServiceName, port?: number): Promise<Service> => {
-    const listen = port ?? (await freePort());
-    const child = new ManagedProcess(name, process.execPath, [bundle(name)], {
-      ...common,
-      PORT: String(listen),
-      METRICS_PORT: String(await freePort()),
-    });
-    const base = `http://127.0.0.1:${listen}`;
-    try {
-      await waitForStatus(`${base}/ready`, 200, 120_000);
-    } catch (error) {
-      await child.stop('SIGKILL');
-      throw new Error(`${name} did not become ready: ${String(error)}\n${child.describe()}`, {
-        cause: error,
-      });
-    }
-    return { name, process: child, base };
-  };
+  const start = async (name: (typeof SERVICES)[number], port?: number) =>
+    startService(
+      name,
+      common,
+      { port: port ?? (await freePort()), metricsPort: await freePort() },
+      true,
+      READY_TIMEOUT_MS,
+    );
   const [api, federation, workers] = await Promise.all([
     start('api'),
     start('federation', federationPort),

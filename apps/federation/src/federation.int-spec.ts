@@ -7,18 +7,15 @@ import {
   misskeyActorProblems,
   RemoteServer,
 } from '@fediflow/federation';
-import { waitFor } from '@fediflow/testing';
+import { waitFor, TEST_ORIGIN } from '@fediflow/testing';
+import { localMember, migratedDatabase, type MigratedDatabase } from '@fediflow/testing/fixtures';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createMember,
-  federationTestDatabase,
   startFederationService,
-  TEST_ORIGIN,
   type FederationInstance,
-  type FederationTestDatabase,
 } from './testing/federation-harness.testing';
 
 const AP = { accept: 'application/activity+json' };
@@ -37,15 +34,18 @@ async function getJson(url: string, headers: Record<string, string> = AP) {
 }
 
 describe('federation service', () => {
-  let env: FederationTestDatabase;
+  let env: MigratedDatabase;
   let service: FederationInstance;
   let remote: RemoteServer;
   let aliceId: string;
 
   beforeAll(async () => {
-    env = await federationTestDatabase('federation-http');
-    aliceId = await createMember(env.db, 'alice', { note: 'Teacher <3\nmaths' });
-    await createMember(env.db, 'carol', { locked: true });
+    env = await migratedDatabase('federation-http');
+    ({ accountId: aliceId } = await localMember(env.db, {
+      username: 'alice',
+      note: 'Teacher <3\nmaths',
+    }));
+    await localMember(env.db, { username: 'carol', locked: true });
     await env.db.query(
       `INSERT INTO statuses (id, account_id, local, text, content, visibility)
        VALUES (101, $1, true, 'hi', '<p>hi</p>', 'public'),
@@ -360,12 +360,12 @@ describe('federation service', () => {
 });
 
 describe('federation service switched off', () => {
-  let env: FederationTestDatabase;
+  let env: MigratedDatabase;
   let service: FederationInstance;
 
   beforeAll(async () => {
-    env = await federationTestDatabase('federation-off');
-    await createMember(env.db, 'alice');
+    env = await migratedDatabase('federation-off');
+    await localMember(env.db, { username: 'alice' });
     service = await startFederationService(env.infra, { FEDERATION_ENABLED: 'false' });
   });
   afterAll(async () => {

@@ -1,15 +1,17 @@
-import { MastodonClient, registerApp, registerMembers, type Member } from '@fediflow/testing';
+import {
+  MastodonClient,
+  registerApp,
+  registerMembers,
+  type Member,
+  type RunningService,
+} from '@fediflow/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  startMigratedApi,
-  type ApiOnIsolatedInfrastructure,
-  type RunningService,
-} from './built-services';
+import { startMigratedApi, type ApiOnIsolatedInfrastructure } from './built-services';
 import { CHROMIUM, CHROMIUM_ARGS, requireChromium, screenshotIfFailed } from './chromium';
 
 /** A web client's page: served from its own origin (another port), calling the API with fetch. */

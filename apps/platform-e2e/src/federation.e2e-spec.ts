@@ -3,12 +3,14 @@ import {
   isolatedInfrastructure,
   registerApp,
   registerMember,
+  runBundle,
+  startService,
   waitFor,
   type IsolatedInfrastructure,
   type Member,
+  type RunningService,
 } from '@fediflow/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBundle, startService, type RunningService } from './built-services';
 
 interface Instance {
   origin: string;

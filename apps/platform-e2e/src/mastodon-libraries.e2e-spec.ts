@@ -1,11 +1,8 @@
 import { createOAuthAPIClient, createRestAPIClient } from 'masto';
 import generator from 'megalodon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startMigratedApi,
-  type ApiOnIsolatedInfrastructure,
-  type RunningService,
-} from './built-services';
+import type { RunningService } from '@fediflow/testing';
+import { startMigratedApi, type ApiOnIsolatedInfrastructure } from './built-services';
 
 const REDIRECT = 'urn:ietf:wg:oauth:2.0:oob';
 

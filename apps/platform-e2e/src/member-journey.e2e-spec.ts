@@ -1,11 +1,12 @@
-import { MastodonClient, registerMember, signInAndAuthorize } from '@fediflow/testing';
+import {
+  MastodonClient,
+  registerMember,
+  signInAndAuthorize,
+  type RunningService,
+} from '@fediflow/testing';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startMigratedApi,
-  type ApiOnIsolatedInfrastructure,
-  type RunningService,
-} from './built-services';
+import { startMigratedApi, type ApiOnIsolatedInfrastructure } from './built-services';
 
 const REDIRECT = 'https://client.example/callback';
 

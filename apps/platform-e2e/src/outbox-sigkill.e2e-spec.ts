@@ -3,9 +3,12 @@ import {
   isolatedInfrastructure,
   registerApp,
   registerMember,
+  runBundle,
+  startService,
   startTcpProxy,
   waitFor,
   type IsolatedInfrastructure,
+  type RunningService,
   type TcpProxy,
 } from '@fediflow/testing';
 import { once } from 'node:events';
@@ -14,7 +17,6 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBundle, startService, type RunningService } from './built-services';
 
 const ORIGIN = 'http://fediflow.test';
 

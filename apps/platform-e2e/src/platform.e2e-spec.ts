@@ -2,13 +2,17 @@ import {
   freePort,
   isolatedInfrastructure,
   RedisServerProcess,
+  runBundle,
+  SERVICES,
+  startService,
   startTcpProxy,
   waitForStatus,
   type IsolatedInfrastructure,
+  type RunningService,
 } from '@fediflow/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rssMiB, runBundle, SERVICES, startService, type RunningService } from './built-services';
+import { rssMiB } from './built-services';
 
 /**
  * The built services as real processes against real PostgreSQL and a Redis this suite owns (so it

@@ -1,11 +1,13 @@
-import { freePort, registerApp, registerMembers, type Member } from '@fediflow/testing';
+import {
+  freePort,
+  registerApp,
+  registerMembers,
+  type Member,
+  type RunningService,
+} from '@fediflow/testing';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  startMigratedApi,
-  type ApiOnIsolatedInfrastructure,
-  type RunningService,
-} from './built-services';
+import { startMigratedApi, type ApiOnIsolatedInfrastructure } from './built-services';
 import { CHROMIUM, CHROMIUM_ARGS, requireChromium, screenshotIfFailed } from './chromium';
 
 /**

@@ -1,14 +1,9 @@
 import { createServiceApp, type ServiceApp } from '@fediflow/bootstrap';
 import { loadConfig } from '@fediflow/config';
-import { createDataSource, runMigrations } from '@fediflow/database';
 import { FederationRuntime } from '@fediflow/federation';
 import { HOUSEKEEPING_QUEUE, HousekeepingJob, Queues } from '@fediflow/queue';
-import {
-  isolatedInfrastructure,
-  waitFor,
-  waitForStatus,
-  type IsolatedInfrastructure,
-} from '@fediflow/testing';
+import { waitFor, waitForStatus, type IsolatedInfrastructure } from '@fediflow/testing';
+import { migratedDatabase, type MigratedDatabase } from '@fediflow/testing/fixtures';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueConsumersCheck, WorkersModule } from './app/workers.module';
@@ -18,15 +13,14 @@ import { JobRunClaims } from './scheduling/job-run-claims';
 describe('workers against real PostgreSQL and Redis', () => {
   let infra: IsolatedInfrastructure;
   let dataSource: DataSource;
+  let database: MigratedDatabase;
   let service: ServiceApp;
   let base: string;
   let metrics: string;
 
   beforeAll(async () => {
-    infra = await isolatedInfrastructure('workers');
-    dataSource = createDataSource({ url: infra.database.url, applicationName: 'workers-test' });
-    await dataSource.initialize();
-    await runMigrations(dataSource);
+    database = await migratedDatabase('workers');
+    ({ infra, db: dataSource } = database);
     const config = loadConfig('workers', {
       PUBLIC_ORIGIN: 'http://localhost',
       LOG_LEVEL: 'silent',
@@ -44,8 +38,7 @@ describe('workers against real PostgreSQL and Redis', () => {
   });
   afterAll(async () => {
     await service?.shutdown('test over');
-    await dataSource?.destroy();
-    await infra?.release();
+    await database?.release();
   });
 
   async function jobRuns(): Promise<{ job: string; outcome: string; detail: unknown }[]> {

@@ -2,10 +2,16 @@ import { Body, Controller, Get, Module, Post } from '@nestjs/common';
 import { getLogger } from '@logtape/logtape';
 import { loadConfig } from '@fediflow/config';
 import { DatabaseConnector } from '@fediflow/database';
-import { isolatedInfrastructure, waitFor, type IsolatedInfrastructure } from '@fediflow/testing';
-import { Writable } from 'node:stream';
+import {
+  captureLogLines,
+  isolatedInfrastructure,
+  waitFor,
+  type IsolatedInfrastructure,
+} from '@fediflow/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServiceApp, type ServiceApp } from './create-service-app';
+import { DependencyUnavailableError } from './errors/dependency-unavailable';
+import { InputRejectedError } from './errors/input-rejected.error';
 
 class WiringBug extends Error {}
 
@@ -29,7 +35,7 @@ describe('the service error mapper and log routing (libs/bootstrap)', () => {
   let infra: IsolatedInfrastructure;
   let service: ServiceApp;
   let base: string;
-  const lines: Record<string, unknown>[] = [];
+  const { destination, lines } = captureLogLines();
 
   beforeAll(async () => {
     infra = await isolatedInfrastructure('error-mapping');
@@ -38,18 +44,28 @@ describe('the service error mapper and log routing (libs/bootstrap)', () => {
       LOG_LEVEL: 'info',
       ...infra.env,
     });
-    const destination = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString('utf8').split('\n').filter(Boolean))
-          lines.push(JSON.parse(line) as Record<string, unknown>);
-        done();
-      },
-    });
     service = await createServiceApp({
       config: { ...config, PORT: 0, METRICS_PORT: 0, MONITORING_ENABLED: false },
       imports: [FaultyModule],
       host: '127.0.0.1',
       logDestination: destination,
+      // Routes outside Nest, as the inboxes are: the same mapper must answer their errors.
+      configure: async (app) => {
+        await app
+          .getHttpAdapter()
+          .getInstance()
+          .register(async (scope) => {
+            scope.get('/raw/bug', async () => {
+              throw new WiringBug('a raw route bug');
+            });
+            scope.get('/raw/refused', async () => {
+              throw new InputRejectedError(422, 'that input is refused');
+            });
+            scope.get('/raw/queue-down', async () => {
+              throw new DependencyUnavailableError('inbound queue', { retryAfterSeconds: 30 });
+            });
+          });
+      },
     });
     const { port } = await service.listen();
     base = `http://127.0.0.1:${port}`;
@@ -61,19 +77,41 @@ describe('the service error mapper and log routing (libs/bootstrap)', () => {
     await infra?.release();
   });
 
-  it('answers an unknown error with 500 and the request id, and logs its stack under that id', async () => {
-    const response = await fetch(`${base}/bug`, { headers: { 'x-request-id': 'req-bug-1' } });
+  /** Asks for `path` as `requestId`: a 500 with that id, and the error logged under it. */
+  async function unknownError(path: string, requestId: string) {
+    const response = await fetch(`${base}${path}`, { headers: { 'x-request-id': requestId } });
     expect(response.status).toBe(500);
     expect(await response.json()).toEqual({
       error: 'Internal server error',
-      request_id: 'req-bug-1',
+      request_id: requestId,
     });
     const logged = await waitFor('the error log line', async () =>
-      lines.find((line) => line['req_id'] === 'req-bug-1' && line['level'] === 'error'),
+      lines.find((line) => line['req_id'] === requestId && line['level'] === 'error'),
     );
-    const err = logged['err'] as { message: string; stack: string };
+    return logged['err'] as { message: string; stack: string };
+  }
+
+  it('answers an unknown error with 500 and the request id, and logs its stack under that id', async () => {
+    const err = await unknownError('/bug', 'req-bug-1');
     expect(err.message).toBe('a bug nobody mapped');
     expect(err.stack).toMatch(/FaultyController\.bug/);
+  });
+
+  it('answers a raw Fastify route’s unknown error the same way: 500, request id, logged stack', async () => {
+    const err = await unknownError('/raw/bug', 'req-raw-1');
+    expect(err.message).toBe('a raw route bug');
+    expect(err.stack).toMatch(/a raw route bug/);
+  });
+
+  it('answers a typed error from a raw route with its status and a Mastodon-style body', async () => {
+    const refused = await fetch(`${base}/raw/refused`);
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toEqual({ error: 'that input is refused' });
+
+    const down = await fetch(`${base}/raw/queue-down`);
+    expect(down.status).toBe(503);
+    expect(down.headers.get('retry-after')).toBe('30');
+    expect(await down.json()).toEqual({ error: 'The inbound queue is unavailable; retry later' });
   });
 
   it('refuses a 10,000-deep JSON body with 400 and a log line, without a stack overflow', async () => {

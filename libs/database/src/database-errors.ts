@@ -1,11 +1,25 @@
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
+
 /**
  * Whether an error means "PostgreSQL is unreachable or too slow right now" (answer 503 and let
  * the client retry) rather than a bug (500). Server-side causes have SQLSTATEs; the pg driver's
  * own client-side failures (connect and read timeouts, a dropped socket) carry only a message or
  * a Node socket code, so those are recognised by the driver's fixed wording.
+ *
+ * A connection lost *between* two queries of a transaction (typically just before its COMMIT)
+ * surfaces differently: TypeORM releases the transaction's query runner as soon as its pg client
+ * reports the error, and the next statement throws QueryRunnerAlreadyReleasedError (or, through
+ * `EntityManager.query`, QueryRunnerProviderAlreadyReleasedError), which keeps no cause. Services
+ * never release a query runner by hand (transactions go through `DataSource.transaction`), so
+ * those errors mean the connection died.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let cause = error, depth = 0; cause && depth < 4; depth++) {
+    if (
+      cause instanceof QueryRunnerAlreadyReleasedError ||
+      cause instanceof QueryRunnerProviderAlreadyReleasedError
+    )
+      return true;
     const candidate = cause as { code?: unknown; message?: unknown; driverError?: unknown };
     const code = typeof candidate.code === 'string' ? candidate.code : undefined;
     if (code && (UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08'))) return true;

@@ -1,28 +1,24 @@
 import { exportJwk } from '@fedify/fedify';
-import { createDataSource, runMigrations } from '@fediflow/database';
-import { isolatedInfrastructure, type IsolatedInfrastructure } from '@fediflow/testing';
+import { migratedDatabase, type MigratedDatabase } from '@fediflow/testing/fixtures';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActorKeyStore, type KeyPair } from './actor-keys';
 
 describe('ActorKeyStore', () => {
-  let infra: IsolatedInfrastructure;
   let db: DataSource;
+  let database: MigratedDatabase;
   let accountId: string;
 
   beforeAll(async () => {
-    infra = await isolatedInfrastructure('federation-keys');
-    db = createDataSource({ url: infra.database.url, applicationName: 'federation-keys-test' });
-    await db.initialize();
-    await runMigrations(db);
+    database = await migratedDatabase('federation-keys');
+    ({ db } = database);
     const [row] = (await db.query(
       `INSERT INTO accounts (username) VALUES ('alice') RETURNING id::text AS id`,
     )) as { id: string }[];
     accountId = row!.id;
   });
   afterAll(async () => {
-    await db.destroy();
-    await infra.release();
+    await database?.release();
   });
 
   const publicJwks = async (pairs: KeyPair[]) =>

@@ -1,22 +1,18 @@
-import { createDataSource, runMigrations } from '@fediflow/database';
-import { isolatedInfrastructure, type IsolatedInfrastructure } from '@fediflow/testing';
+import { migratedDatabase, type MigratedDatabase } from '@fediflow/testing/fixtures';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainBlocks, InvalidDomainError, normalizeDomain } from './domain-blocks';
 
 describe('DomainBlocks', () => {
-  let infra: IsolatedInfrastructure;
   let db: DataSource;
+  let database: MigratedDatabase;
 
   beforeAll(async () => {
-    infra = await isolatedInfrastructure('domain-blocks');
-    db = createDataSource({ url: infra.database.url, applicationName: 'domain-blocks-test' });
-    await db.initialize();
-    await runMigrations(db);
+    database = await migratedDatabase('domain-blocks');
+    ({ db } = database);
   });
   afterAll(async () => {
-    await db.destroy();
-    await infra.release();
+    await database?.release();
   });
 
   it('normalises hosts, URLs and IDNs; rejects what is no domain', () => {

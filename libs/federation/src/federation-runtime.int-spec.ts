@@ -1,6 +1,11 @@
 import { loadConfig } from '@fediflow/config';
 import { createDataSource } from '@fediflow/database';
-import { isolatedInfrastructure, waitFor, type IsolatedInfrastructure } from '@fediflow/testing';
+import {
+  isolatedInfrastructure,
+  waitFor,
+  type IsolatedInfrastructure,
+  TEST_ORIGIN,
+} from '@fediflow/testing';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FederationRuntime } from './federation-core.module';
@@ -54,7 +59,7 @@ describe('FederationRuntime Redis connections', () => {
       new FederationRuntime(
         loadConfig('api', {
           ...infra.env,
-          PUBLIC_ORIGIN: 'https://fediflow.test',
+          PUBLIC_ORIGIN: TEST_ORIGIN,
           REDIS_URL: proxy.url,
           FEDERATION_ENABLED: String(enabled),
         }),

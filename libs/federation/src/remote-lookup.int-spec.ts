@@ -1,6 +1,6 @@
 import { InProcessMessageQueue, MemoryKvStore } from '@fedify/fedify';
-import { createDataSource, runMigrations } from '@fediflow/database';
-import { isolatedInfrastructure, type IsolatedInfrastructure } from '@fediflow/testing';
+import { TEST_ORIGIN } from '@fediflow/testing';
+import { migratedDatabase, type MigratedDatabase } from '@fediflow/testing/fixtures';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActorKeyStore } from './actor-keys';
@@ -10,23 +10,21 @@ import { instanceKeyPair } from './instance-actor';
 import { RemoteAccountResolver, parseAccountQuery } from './remote-lookup';
 import { RemoteServer } from './remote-server.testing';
 
-const ORIGIN = 'https://fediflow.test';
-
 /**
  * The SSRF guard of remote account lookups: in production configuration nothing a member types
  * makes this server fetch from loopback — neither through the resolver nor through Fedify's
  * fetches underneath it. With private addresses allowed (tests), the same lookup succeeds.
  */
 describe('RemoteAccountResolver and private addresses', () => {
-  let infra: IsolatedInfrastructure;
   let db: DataSource;
+  let database: MigratedDatabase;
   let remote: RemoteServer;
   let port: string;
 
   const resolver = (allowPrivateAddress: boolean) => {
     const keys = new ActorKeyStore(db);
     const federation = createFediflowFederation({
-      origin: ORIGIN,
+      origin: TEST_ORIGIN,
       db,
       keys,
       kv: new MemoryKvStore(),
@@ -38,7 +36,7 @@ describe('RemoteAccountResolver and private addresses', () => {
       keys,
       resolver: new RemoteAccountResolver({
         federation,
-        origin: ORIGIN,
+        origin: TEST_ORIGIN,
         db,
         keys,
         domainBlocks: new DomainBlocks(db),
@@ -48,17 +46,14 @@ describe('RemoteAccountResolver and private addresses', () => {
   };
 
   beforeAll(async () => {
-    infra = await isolatedInfrastructure('remote-lookup');
-    db = createDataSource({ url: infra.database.url, applicationName: 'remote-lookup-test' });
-    await db.initialize();
-    await runMigrations(db);
+    database = await migratedDatabase('remote-lookup');
+    ({ db } = database);
     remote = await RemoteServer.start();
     port = new URL(remote.origin).port;
   });
   afterAll(async () => {
     await remote?.close();
-    await db?.destroy();
-    await infra?.release();
+    await database?.release();
   });
 
   it('refuses loopback handles and URLs in production configuration, fetching nothing', async () => {
@@ -81,8 +76,8 @@ describe('RemoteAccountResolver and private addresses', () => {
 
   it('Fedify’s own fetches refuse loopback too (the guard below the resolver)', async () => {
     const { federation, keys } = resolver(false);
-    const ctx = federation.createContext(new URL(ORIGIN), undefined);
-    const documentLoader = ctx.getDocumentLoader(await instanceKeyPair(ORIGIN, keys));
+    const ctx = federation.createContext(new URL(TEST_ORIGIN), undefined);
+    const documentLoader = ctx.getDocumentLoader(await instanceKeyPair(TEST_ORIGIN, keys));
     await expect(documentLoader(remote.actorId.href)).rejects.toThrow();
     expect(await ctx.lookupObject(remote.actorId.href, { documentLoader })).toBeNull();
     expect(await ctx.lookupWebFinger(`acct:bob@127.0.0.1:${port}`)).toBeNull();

@@ -1,3 +1,4 @@
+export * from './built-services';
 export * from './child-process';
 export * from './free-port';
 export * from './isolated-database';
@@ -12,3 +13,5 @@ export * from './form-session';
 export * from './sqs-test-server';
 export * from './postgres-binaries';
 export * from './postgres-cluster-process';
+export * from './log-lines';
+export * from './test-origin';

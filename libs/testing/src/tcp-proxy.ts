@@ -14,6 +14,11 @@ export interface TcpProxy {
    * nothing passes any more, and new connections are accepted and never answered.
    */
   blackhole(): void;
+  /**
+   * A failover: open connections are reset and new ones are forwarded, to `target` when given
+   * (the promoted server; as a moved DNS name would send them) or to the same server.
+   */
+  reset(target?: { host: string; port: number }): void;
   close(): Promise<void>;
 }
 
@@ -29,16 +34,23 @@ interface Link {
  * looks unreachable.
  */
 export async function startTcpProxy(
-  target: { host: string; port: number },
+  initialTarget: { host: string; port: number },
   options: { port?: number; paused?: boolean } = {},
 ): Promise<TcpProxy> {
   const links = new Set<Link>();
+  let target = initialTarget;
   let mode: TcpProxyMode = options.paused ? 'refuse' : 'forward';
 
   const destroy = (link: Link) => {
     link.client.destroy();
     link.upstream?.destroy();
     links.delete(link);
+  };
+  const resetAll = () => {
+    for (const link of [...links]) {
+      link.client.resetAndDestroy();
+      destroy(link);
+    }
   };
 
   const server: Server = createServer((client) => {
@@ -78,13 +90,15 @@ export async function startTcpProxy(
     },
     cut: () => {
       mode = 'refuse';
-      for (const link of [...links]) {
-        link.client.resetAndDestroy();
-        destroy(link);
-      }
+      resetAll();
     },
     blackhole: () => {
       mode = 'blackhole';
+    },
+    reset: (next) => {
+      if (next) target = next;
+      mode = 'forward';
+      resetAll();
     },
     close: () =>
       new Promise<void>((resolve) => {

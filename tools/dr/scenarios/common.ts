@@ -56,6 +56,8 @@ export interface DrillOptions {
   members: number;
   writers: number;
   keep: boolean;
+  /** Where the services' logs are kept (none when unset). */
+  logDir?: string;
   progress: Progress;
 }
 

@@ -5,12 +5,14 @@
  * API write; RPO = acknowledged writes the promoted standby does not have.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor } from '@fediflow/testing';
 import pg from 'pg';
 import { DATABASE, startEnvironment, type Progress } from '../environment.ts';
 import { measureCommitLatency, type CommitLatency } from '../commit-latency.ts';
 import { checkIntegrity } from '../integrity.ts';
 import type { PgCluster } from '../postgres.ts';
 import { machine, type DrillReport, type Figure } from '../report.ts';
+import { serverErrors } from '../server-errors.ts';
 import {
   ledgerSummary,
   outageWindow,
@@ -30,6 +32,7 @@ export interface FailoverOptions {
   probeIntervalMs: number;
   probeFailures: number;
   keep: boolean;
+  logDir?: string;
   progress: Progress;
 }
 
@@ -59,6 +62,7 @@ export async function failoverDrill(options: FailoverOptions): Promise<DrillRepo
     standby: options.replication,
     members: options.members,
     keep: options.keep,
+    logDir: options.logDir,
     progress: options.progress,
   });
   try {
@@ -88,15 +92,17 @@ export async function failoverDrill(options: FailoverOptions): Promise<DrillRepo
     const detectedAt = Date.now();
     step(`controller: ${options.probeFailures} failed probes → primary declared dead`);
     await standby.promote();
-    env.endpoint.switchTo(standby.port);
+    env.endpoint.reset({ host: '127.0.0.1', port: standby.port });
     const promotedAt = Date.now();
     step(`standby promoted and endpoint moved to :${standby.port}`);
 
-    // Wait for writes to succeed again, then keep the load on for the "after" period.
-    const window = async () => outageWindow(load.ledger, crashedAt);
-    const recoverDeadline = Date.now() + 120_000;
-    while ((await window()).firstSuccess === undefined && Date.now() < recoverDeadline)
-      await sleep(200);
+    // Wait for writes to succeed again (a drill that never recovers reports it as an RTO finding),
+    // then keep the load on for the "after" period.
+    const window = () => outageWindow(load.ledger, crashedAt);
+    await waitFor('an acknowledged write', async () => window().firstSuccess, {
+      timeoutMs: 120_000,
+      intervalMs: 200,
+    }).catch(() => undefined);
     step('writes acknowledged again; load continues on the new primary');
     await load.runFor(options.loadSeconds);
     const ledger = await load.stop();
@@ -112,7 +118,7 @@ export async function failoverDrill(options: FailoverOptions): Promise<DrillRepo
     });
     step(`integrity checked in ${seconds(integrity.durationMs)} s`);
 
-    const outage = await window();
+    const outage = window();
     const rtoMs =
       outage.firstFailure !== undefined && outage.firstSuccess !== undefined
         ? outage.firstSuccess - outage.firstFailure
@@ -170,7 +176,14 @@ export async function failoverDrill(options: FailoverOptions): Promise<DrillRepo
         { name: `commit p95, synchronous_commit=${c.mode}`, value: c.p95Ms, unit: 'ms' },
       );
     }
+    const errors = serverErrors(ledger, env.services);
+    step(`${errors.length} HTTP 500s or logged request errors`);
     const findings = [...integrity.findings];
+    if (errors.length > 0)
+      findings.push({
+        check: 'never a 500',
+        detail: `${errors.length} HTTP 500s or logged request errors (see "HTTP 500s")`,
+      });
     if (!(rtoMs < 30_000))
       findings.push({ check: 'RTO', detail: `writes did not recover within 30 s (${rtoMs} ms)` });
     if (rpoTarget === 0 && missingApi > 0)
@@ -203,6 +216,7 @@ export async function failoverDrill(options: FailoverOptions): Promise<DrillRepo
         'The old primary is left down: rejoining it would need pg_rewind (not part of this drill).',
       ],
       integrity,
+      serverErrors: errors,
       findings,
       passed: findings.length === 0,
     };

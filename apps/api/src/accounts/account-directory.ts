@@ -10,6 +10,7 @@ import {
 } from '@fediflow/federation';
 import { DataSource } from 'typeorm';
 import { ApiError, ErrorCode } from '../common/api-error';
+import { AccountViewsModule } from './account-views.module';
 import { AccountView, type AccountRow } from './account.view';
 
 /**
@@ -93,7 +94,7 @@ function parseQuery(acct: string): AccountQuery {
 
 /** The directory with the federation runtime it resolves through (one per process). */
 @Module({
-  imports: [FederationCoreModule],
+  imports: [FederationCoreModule, AccountViewsModule],
   providers: [AccountDirectory],
   exports: [AccountDirectory],
 })

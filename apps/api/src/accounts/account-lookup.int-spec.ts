@@ -5,10 +5,11 @@ import {
   registerMembers,
   waitFor,
   type Member,
+  TEST_ORIGIN,
 } from '@fediflow/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFederatedApi, type FederatedApi } from '../federation-outbox/federated-api.testing';
-import { startApi, TEST_ORIGIN, type ApiHarness } from '../testing/api-harness.testing';
+import { startApi, type ApiHarness } from '../testing/api-harness.testing';
 import type { AccountJson } from './account.view';
 
 interface SearchJson {

@@ -5,9 +5,10 @@ import {
   registerMembers,
   type Member,
   type RegisteredApp,
+  TEST_ORIGIN,
 } from '@fediflow/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, TEST_ORIGIN, type ApiHarness } from '../testing/api-harness.testing';
+import { startApi, type ApiHarness } from '../testing/api-harness.testing';
 
 interface Account {
   id: string;

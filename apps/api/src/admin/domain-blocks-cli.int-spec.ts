@@ -1,5 +1,5 @@
-import { createDataSource, runMigrations } from '@fediflow/database';
-import { isolatedInfrastructure, type IsolatedInfrastructure } from '@fediflow/testing';
+import { type IsolatedInfrastructure } from '@fediflow/testing';
+import { migratedDatabase, type MigratedDatabase } from '@fediflow/testing/fixtures';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT, runDomainBlocksCli } from './domain-blocks-cli';
@@ -7,16 +7,14 @@ import { EXIT, runDomainBlocksCli } from './domain-blocks-cli';
 describe('domain-blocks CLI', () => {
   let infra: IsolatedInfrastructure;
   let db: DataSource;
+  let database: MigratedDatabase;
 
   beforeAll(async () => {
-    infra = await isolatedInfrastructure('domain-blocks-cli');
-    db = createDataSource({ url: infra.database.url, applicationName: 'domain-blocks-cli-test' });
-    await db.initialize();
-    await runMigrations(db);
+    database = await migratedDatabase('domain-blocks-cli');
+    ({ infra, db } = database);
   });
   afterAll(async () => {
-    await db?.destroy();
-    await infra?.release();
+    await database?.release();
   });
 
   async function run(argv: string[], env: NodeJS.ProcessEnv = infra.env) {

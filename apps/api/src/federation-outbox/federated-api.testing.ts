@@ -1,6 +1,8 @@
 import { loadConfig } from '@fediflow/config';
 import { FederationRuntime, RemoteServer } from '@fediflow/federation';
-import { startApi, TEST_ORIGIN, type ApiHarness } from '../testing/api-harness.testing';
+import { remoteActor } from '@fediflow/testing/fixtures';
+import { TEST_ORIGIN } from '@fediflow/testing';
+import { startApi, type ApiHarness } from '../testing/api-harness.testing';
 
 export interface FederatedApi {
   api: ApiHarness;
@@ -25,21 +27,17 @@ export async function startFederatedApi(label: string): Promise<FederatedApi> {
   const worker = new FederationRuntime(config, api.db);
   const stopWorker = new AbortController();
   const workerRunning = worker.federation.startQueue(undefined, { signal: stopWorker.signal });
-  const [row] = (await api.db.query(
-    `INSERT INTO accounts (username, domain, uri, inbox_url, shared_inbox_url)
-     VALUES ('bob', $1, $2, $3, $4) RETURNING id::text AS id`,
-    [
-      new URL(remote.origin).host,
-      remote.actorId.href,
-      remote.inbox.href,
-      new URL('/inbox', remote.origin).href,
-    ],
-  )) as { id: string }[];
+  const bobId = await remoteActor(api.db, {
+    username: 'bob',
+    uri: remote.actorId,
+    inbox: remote.inbox,
+    sharedInbox: new URL('/inbox', remote.origin),
+  });
   return {
     api,
     remote,
     worker,
-    bobId: row!.id,
+    bobId,
     close: async () => {
       stopWorker.abort();
       await workerRunning;

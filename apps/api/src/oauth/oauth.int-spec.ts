@@ -8,11 +8,12 @@ import {
   startTcpProxy,
   type RegisteredApp,
   type TcpProxy,
+  TEST_ORIGIN,
 } from '@fediflow/testing';
 import { createHash, randomBytes } from 'node:crypto';
 import { get } from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startApi, TEST_ORIGIN, type ApiHarness } from '../testing/api-harness.testing';
+import { startApi, type ApiHarness } from '../testing/api-harness.testing';
 
 const REDIRECT = 'https://client.example/callback';
 

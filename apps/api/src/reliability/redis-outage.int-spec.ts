@@ -5,6 +5,7 @@ import {
   waitFor,
   type Member,
 } from '@fediflow/testing';
+import { remoteActor } from '@fediflow/testing/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type ApiHarness } from '../testing/api-harness.testing';
 
@@ -22,14 +23,14 @@ describe('the API while its Redis is dead: members keep working, deliveries wait
     const app = await registerApp(api.base);
     [alice] = await registerMembers(api.base, app, ['alice']);
     // A remote follower, so that each post has a delivery to record.
-    const [follower] = (await api.db.query(
-      `INSERT INTO accounts (username, domain, uri, inbox_url, shared_inbox_url)
-       VALUES ('f', 'remote.example', 'https://remote.example/users/f',
-               'https://remote.example/users/f/inbox', 'https://remote.example/inbox')
-       RETURNING id::text AS id`,
-    )) as { id: string }[];
+    const follower = await remoteActor(api.db, {
+      username: 'f',
+      uri: 'https://remote.example/users/f',
+      inbox: 'https://remote.example/users/f/inbox',
+      sharedInbox: 'https://remote.example/inbox',
+    });
     await api.db.query(`INSERT INTO follows (account_id, target_account_id) VALUES ($1, $2)`, [
-      follower!.id,
+      follower,
       alice.accountId,
     ]);
   });

@@ -1,7 +1,7 @@
-import { Controller, Get, Module, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { AccountDirectory, AccountDirectoryModule } from '../accounts/account-directory';
+import { AccountDirectory } from '../accounts/account-directory';
 import { ACCOUNT_COLUMNS, AccountView, type AccountRow } from '../accounts/account.view';
 import { ApiError, ErrorCode } from '../common/api-error';
 import type { AccessToken } from '../common/auth/access-token';
@@ -137,9 +137,3 @@ export class SearchController {
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
-
-@Module({
-  imports: [AccountDirectoryModule],
-  controllers: [SearchController],
-})
-export class SearchModule {}

@@ -1,6 +1,12 @@
-import { MastodonClient, registerApp, registerMembers, type Member } from '@fediflow/testing';
+import {
+  MastodonClient,
+  registerApp,
+  registerMembers,
+  type Member,
+  TEST_ORIGIN,
+} from '@fediflow/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, TEST_ORIGIN, type ApiHarness } from '../testing/api-harness.testing';
+import { startApi, type ApiHarness } from '../testing/api-harness.testing';
 import type { StatusJson } from './status.view';
 
 describe('statuses', () => {

@@ -1,18 +1,19 @@
 import { createServiceApp, type ServiceApp } from '@fediflow/bootstrap';
 import { loadConfig } from '@fediflow/config';
-import { createDataSource, runMigrations } from '@fediflow/database';
 import {
-  isolatedInfrastructure,
   startTcpProxy,
+  TEST_ORIGIN,
   waitForStatus,
   type IsolatedInfrastructure,
   type TcpProxy,
 } from '@fediflow/testing';
+import { migratedDatabase } from '@fediflow/testing/fixtures';
 import type { DataSource } from 'typeorm';
 import { ApiModule } from '../app/api.module';
 import { configureApiHttp } from '../http/configure-http';
 
-export const TEST_ORIGIN = 'https://fediflow.test';
+/** For suites that still import it from here (federation-outbox.int-spec.ts, being moved). */
+export { TEST_ORIGIN } from '@fediflow/testing';
 
 export interface ApiHarness {
   base: string;
@@ -33,10 +34,8 @@ export async function startApi(
   env: Record<string, string> = {},
   options: { databaseProxy?: boolean } = {},
 ): Promise<ApiHarness> {
-  const infra = await isolatedInfrastructure(label);
-  const db = createDataSource({ url: infra.database.url, applicationName: `${label}-test` });
-  await db.initialize();
-  await runMigrations(db);
+  const database = await migratedDatabase(label);
+  const { infra, db } = database;
   const databaseUrl = new URL(infra.database.url);
   const proxy = options.databaseProxy
     ? await startTcpProxy({ host: databaseUrl.hostname, port: Number(databaseUrl.port || 5432) })
@@ -72,8 +71,7 @@ export async function startApi(
     close: async () => {
       await service.shutdown('test over');
       await proxy?.close();
-      await db.destroy();
-      await infra.release();
+      await database.release();
     },
   };
 }

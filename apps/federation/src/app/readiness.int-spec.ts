@@ -1,12 +1,11 @@
 import { federationKeyPrefix, FEDERATION_QUEUE_NAME } from '@fediflow/federation';
 import { waitFor } from '@fediflow/testing';
+import { migratedDatabase, type MigratedDatabase } from '@fediflow/testing/fixtures';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  federationTestDatabase,
   startFederationService,
   type FederationInstance,
-  type FederationTestDatabase,
 } from '../testing/federation-harness.testing';
 
 async function readiness(base: string) {
@@ -15,12 +14,12 @@ async function readiness(base: string) {
 }
 
 describe('federation readiness', () => {
-  let env: FederationTestDatabase;
+  let env: MigratedDatabase;
   let service: FederationInstance;
   let redis: Redis;
 
   beforeAll(async () => {
-    env = await federationTestDatabase('federation-ready');
+    env = await migratedDatabase('federation-ready');
     service = await startFederationService(env.infra);
     redis = new Redis(env.infra.redisUrl);
   });
@@ -65,11 +64,11 @@ describe('federation readiness', () => {
 });
 
 describe('federation readiness without usable signing keys', () => {
-  let env: FederationTestDatabase;
+  let env: MigratedDatabase;
   let service: FederationInstance;
 
   beforeAll(async () => {
-    env = await federationTestDatabase('federation-ready-keys');
+    env = await migratedDatabase('federation-ready-keys');
     // A stored instance key pair that cannot be imported (e.g. a botched restore).
     const broken = JSON.stringify({ kty: 'RSA' });
     await env.db.query(

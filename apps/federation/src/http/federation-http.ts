@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { registerCors } from '@fediflow/bootstrap';
+import { DependencyUnavailableError, registerCors } from '@fediflow/bootstrap';
 import { APP_CONFIG, type FederationConfig } from '@fediflow/config';
 import {
   FederationRuntime,
@@ -13,20 +13,10 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { InboxMetrics } from '../inbox/inbox-metrics';
 import { INBOX_ROUTES, registerInboxRoutes } from '../inbox/inbox-routes';
 import { SignedInboxFastPath } from '../inbox/signed-inbox-fast-path';
+import { FEDERATION_PATHS, HOST_META_PATH, OWN_PATHS } from './federation-paths';
 
-const HOST_META_PATH = '/.well-known/host-meta';
-
-/** The public paths federation owns (libs/routes PUBLIC_ROUTES); Fastify wildcards. */
-export const FEDERATION_PATHS = [
-  '/.well-known/webfinger',
-  HOST_META_PATH,
-  '/.well-known/nodeinfo',
-  '/nodeinfo/*',
-  '/users/*',
-  '/inbox',
-  INSTANCE_ACTOR_PATH,
-  '/objects/*',
-];
+/** How long a sender waits before redelivering while SQS does not take inbound activities. */
+const SQS_RETRY_AFTER_SECONDS = 30;
 
 function hostMeta(origin: string): string {
   const template = `${origin}/.well-known/webfinger?resource={uri}`.replace(/&/g, '&amp;');
@@ -89,6 +79,28 @@ async function sendFetchResponse(
   return reply.send(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>));
 }
 
+/**
+ * Fedify's answer in the service's shape. Its refusals (a signature that does not verify, an
+ * activity without an actor) come as plain text: they get Mastodon's `{"error": "..."}` with the
+ * same status. A failure of its own (a listener throwing without a queue, a body read twice) is a
+ * bare 500 it logged without our request id: that is thrown instead, so the service's error
+ * mapper answers it (500 with the request id, a logged stack).
+ */
+export async function fedifyAnswer(response: Response): Promise<Response> {
+  if (response.status < 400) return response;
+  const plainText = /^text\/plain\b/i.test(response.headers.get('content-type') ?? '');
+  if (response.status < 500 && !plainText) return response;
+  const said = (await response.text()).trim();
+  if (response.status >= 500) {
+    throw new Error(`Fedify answered ${response.status}${said ? `: ${said}` : ''}`);
+  }
+  const headers = new Headers(response.headers);
+  headers.set('content-type', 'application/json; charset=utf-8');
+  headers.delete('content-length');
+  const error = said || response.statusText || `HTTP ${response.status}`;
+  return new Response(JSON.stringify({ error }), { status: response.status, headers });
+}
+
 /** Bodies reach Fedify byte for byte (digests and signatures cover them). */
 function keepRawBodies(scope: FastifyInstance): void {
   scope.removeAllContentTypeParsers();
@@ -124,7 +136,7 @@ export async function configureFederationHttp(app: NestFastifyApplication): Prom
       onNotFound: () => json(404, { error: 'Record not found' }),
       onNotAcceptable,
     });
-    return sendFetchResponse(response, request, reply);
+    return sendFetchResponse(await fedifyAnswer(response), request, reply);
   };
 
   await fastify.register(async (scope) => {
@@ -139,23 +151,29 @@ export async function configureFederationHttp(app: NestFastifyApplication): Prom
       federation: {
         isBlocked: (hostOrUrl) => domainBlocks.isBlocked(hostOrUrl),
         assertQueueAvailable: () => runtime.queue.assertProducerReady(),
-        deliver: async (request, reply, activity) => {
+        deliver: async (request, reply, { activity, signature }) => {
           const body = Buffer.isBuffer(request.body) ? request.body : undefined;
           try {
             // The shared inbox takes most traffic; anything the fast path does not vouch for
             // (and every member inbox, which also needs its recipient looked up) goes to Fedify.
             if (request.url === '/inbox' && body) {
-              const post = { url: request.url, headers: request.headers, body, activity };
+              const post = {
+                url: request.url,
+                headers: request.headers,
+                body,
+                activity,
+                signature,
+              };
               if (await fastPath.tryAccept(post)) return reply.code(202).send();
             }
             return await toFedify(request, reply);
           } catch (error) {
             // INBOUND_QUEUE=sqs and SQS did not take it: the sender retries later.
             if (!(error instanceof SqsEnqueueError)) throw error;
-            return reply
-              .code(503)
-              .header('retry-after', '30')
-              .send({ error: 'The inbound queue is unavailable; retry later' });
+            throw new DependencyUnavailableError('inbound queue', {
+              retryAfterSeconds: SQS_RETRY_AFTER_SECONDS,
+              cause: error,
+            });
           }
         },
       },
@@ -184,8 +202,7 @@ export async function configureFederationHttp(app: NestFastifyApplication): Prom
         .header('content-type', 'application/xrd+xml; charset=utf-8')
         .send(hostMeta(origin)),
     );
-    const own = new Set([INSTANCE_ACTOR_PATH, HOST_META_PATH]);
-    for (const url of FEDERATION_PATHS.filter((path) => !own.has(path))) {
+    for (const url of FEDERATION_PATHS.filter((path) => !OWN_PATHS.includes(path))) {
       // Inbox POSTs have their own routes (more specific than the `/users/*` wildcard).
       const methods: HTTPMethods[] = INBOX_ROUTES.includes(url)
         ? ['GET', 'HEAD']

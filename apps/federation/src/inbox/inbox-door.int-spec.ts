@@ -1,11 +1,11 @@
 import { generateCryptoKeyPair, signRequest } from '@fedify/fedify';
 import type { RemoteServer } from '@fediflow/federation';
+import { TEST_ORIGIN } from '@fediflow/testing';
 import { Temporal as Polyfill } from '@js-temporal/polyfill';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startInboxScene,
-  TEST_ORIGIN,
   type FederationInstance,
   type InboxScene,
 } from '../testing/federation-harness.testing';
@@ -101,7 +101,9 @@ describe('inbox door: verification, limits, domain blocks and verdict metrics', 
     const forged = await sign(post('/users/alice/inbox', JSON.stringify(follow())), {
       privateKey: mallory.privateKey,
     });
-    await expectRefused(forged, 401, 'invalid_signature');
+    const text = await expectRefused(forged, 401, 'invalid_signature');
+    // Fedify's own refusal, in Mastodon's shape like every other inbox answer.
+    expect(JSON.parse(text)).toEqual({ error: expect.stringMatching(/signature/i) });
   });
 
   it('refuses stale signatures: a Date two hours old (draft-cavage) or created then (RFC 9421)', async () => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { InboxMetrics, InboxVerdict } from './inbox-metrics';
 import { screenInboxRequest, type InboxScreenOptions } from './inbox-screen';
+import { parseInboxSignature, type InboxSignature } from './inbox-signature';
 
 /** The shared inbox and the members' inboxes (Fedify's `setInboxListeners` paths). */
 export const INBOX_ROUTES = ['/inbox', '/users/:username/inbox'];
@@ -38,11 +39,11 @@ export interface InboxRouteOptions {
   federation?: InboxScreenOptions & {
     /** Throws (answered 503) while the queue cannot take an activity, before any work. */
     assertQueueAvailable(): void;
-    /** Hands a screened request (and its parsed activity) on to be verified and queued. */
+    /** Hands a screened request (its activity and signature parsed) on to be verified and queued. */
     deliver(
       request: FastifyRequest,
       reply: FastifyReply,
-      activity: Record<string, unknown>,
+      screened: { activity: Record<string, unknown>; signature: InboxSignature },
     ): Promise<FastifyReply>;
   };
 }
@@ -78,12 +79,13 @@ export function registerInboxRoutes(scope: FastifyInstance, options: InboxRouteO
         }
         federation.assertQueueAvailable();
         const body = Buffer.isBuffer(request.body) ? request.body : undefined;
-        const screened = await screenInboxRequest(request.headers, body, federation);
+        const signature = parseInboxSignature(request.headers);
+        const screened = await screenInboxRequest(signature, body, federation);
         if ('status' in screened) {
           verdicts.set(request, screened.verdict);
           return reply.code(screened.status).send({ error: screened.reason });
         }
-        return federation.deliver(request, reply, screened.activity);
+        return federation.deliver(request, reply, { activity: screened.activity, signature });
       },
     });
   }

@@ -1,6 +1,7 @@
 import { findNul, jsonDepthExceeds, MAX_JSON_DEPTH } from '@fediflow/bootstrap';
 import type { InboxVerdict } from './inbox-metrics';
-import { actorIds, header, type RawHeaders } from './inbox-request';
+import { actorIds } from './inbox-request';
+import type { InboxSignature } from './inbox-signature';
 
 /** A refusal decided before Fedify sees the request: status, verdict and the reason sent back. */
 export interface InboxRefusal {
@@ -19,57 +20,7 @@ export interface InboxScreenOptions {
   isBlocked(hostOrUrl: string): Promise<boolean>;
 }
 
-/**
- * The keyIds an inbox request claims to be signed with: draft-cavage `Signature: keyId="…"` and
- * every RFC 9421 `Signature-Input: label=(…);keyid="…"`. Unverified: only for refusing early.
- */
-export function claimedKeyIds(headers: RawHeaders): string[] {
-  const ids: string[] = [];
-  const cavage = header(headers, 'signature');
-  if (cavage && !header(headers, 'signature-input')) {
-    for (const match of cavage.matchAll(/(?:^|,)\s*keyId\s*=\s*"([^"]*)"/gi))
-      ids.push(match[1] ?? '');
-  }
-  for (const input of signatureInputs(headers)) if (input.keyId) ids.push(input.keyId);
-  return ids;
-}
-
-interface SignatureInput {
-  components: string[];
-  keyId: string | undefined;
-}
-
-/** RFC 9421 `Signature-Input` members (`sig1=("@method" "content-digest");keyid="…";…`). */
-function signatureInputs(headers: RawHeaders): SignatureInput[] {
-  const value = header(headers, 'signature-input');
-  if (!value) return [];
-  const inputs: SignatureInput[] = [];
-  for (const match of value.matchAll(
-    /[\w*.-]+\s*=\s*\(([^)]*)\)((?:\s*;\s*[\w-]+=(?:"[^"]*"|[^;,]*))*)/g,
-  )) {
-    const components = [...(match[1] ?? '').matchAll(/"([^"]*)"/g)].map((part) =>
-      (part[1] ?? '').toLowerCase(),
-    );
-    const keyId = /;\s*keyid\s*=\s*"([^"]*)"/i.exec(match[2] ?? '')?.[1];
-    inputs.push({ components, keyId });
-  }
-  return inputs;
-}
-
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
-/**
- * Whether every signature value the request carries is base64, as both schemes require:
- * draft-cavage `signature="…"`, RFC 9421 `label=:…:` byte sequences.
- */
-function signaturesAreBase64(headers: RawHeaders): boolean {
-  const value = header(headers, 'signature');
-  if (!value) return true;
-  const values = header(headers, 'signature-input')
-    ? [...value.matchAll(/[\w*.-]+\s*=\s*:([^:]*):/g)].map((match) => match[1] ?? '')
-    : [...value.matchAll(/(?:^|,)\s*signature\s*=\s*"([^"]*)"/gi)].map((match) => match[1] ?? '');
-  return values.every((signature) => BASE64.test(signature));
-}
 
 async function firstBlocked(
   urls: readonly string[],
@@ -99,12 +50,11 @@ function hostOf(url: string): string {
  * Otherwise returns the parsed activity, for Fedify (or the shared inbox's fast path) to decide.
  */
 export async function screenInboxRequest(
-  headers: RawHeaders,
+  signature: InboxSignature,
   body: Buffer | undefined,
   options: InboxScreenOptions,
 ): Promise<InboxRefusal | ScreenedActivity> {
-  const keyIds = claimedKeyIds(headers);
-  const blockedSigner = await firstBlocked(keyIds, options.isBlocked);
+  const blockedSigner = await firstBlocked(signature.keyIds, options.isBlocked);
   if (blockedSigner) {
     return {
       status: 403,
@@ -155,23 +105,21 @@ export async function screenInboxRequest(
     };
   }
 
-  if (keyIds.length === 0 && !header(headers, 'signature')) {
+  if (signature.keyIds.length === 0 && !signature.signed) {
     return {
       status: 401,
       verdict: 'unsigned',
       reason: 'inbox deliveries must carry an HTTP Signature (draft-cavage or RFC 9421)',
     };
   }
-  if (!signaturesAreBase64(headers)) {
+  if (!signature.values.every((value) => BASE64.test(value))) {
     return {
       status: 401,
       verdict: 'invalid_signature',
       reason: 'the signature value is not base64',
     };
   }
-  const uncovered = signatureInputs(headers).some(
-    (input) => !input.components.includes('content-digest'),
-  );
+  const uncovered = signature.inputs.some((input) => !input.components.includes('content-digest'));
   if (uncovered) {
     return {
       status: 401,

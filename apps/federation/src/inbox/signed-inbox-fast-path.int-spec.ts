@@ -1,21 +1,19 @@
 import { generateCryptoKeyPair, signRequest } from '@fedify/fedify';
 import { RemoteServer } from '@fediflow/federation';
-import { waitFor } from '@fediflow/testing';
+import { waitFor, TEST_ORIGIN } from '@fediflow/testing';
+import { localMember, migratedDatabase, type MigratedDatabase } from '@fediflow/testing/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createMember,
-  federationTestDatabase,
   startFederationService,
-  TEST_ORIGIN,
   type FederationInstance,
-  type FederationTestDatabase,
 } from '../testing/federation-harness.testing';
+import { parseInboxSignature } from './inbox-signature';
 import { SignedInboxFastPath, type InboxPost } from './signed-inbox-fast-path';
 
 const AS = 'https://www.w3.org/ns/activitystreams';
 
 describe('shared inbox fast path (draft-cavage by the actor, key already cached by Fedify)', () => {
-  let env: FederationTestDatabase;
+  let env: MigratedDatabase;
   let service: FederationInstance;
   let remote: RemoteServer;
   let fastPath: SignedInboxFastPath;
@@ -29,12 +27,14 @@ describe('shared inbox fast path (draft-cavage by the actor, key already cached 
     actor,
     object: `${TEST_ORIGIN}/users/alice`,
   });
-  /** A request as the route hands it over: path, raw headers, body bytes and parsed activity. */
+  /** A request as the route hands it over: path, raw headers and signature, body and activity. */
   const asPost = async (request: Request, body?: string): Promise<InboxPost> => {
     const text = body ?? (await request.text());
+    const headers = Object.fromEntries(request.headers);
     return {
       url: new URL(request.url).pathname,
-      headers: Object.fromEntries(request.headers),
+      headers,
+      signature: parseInboxSignature(headers),
       body: Buffer.from(text),
       activity: JSON.parse(text) as Record<string, unknown>,
     };
@@ -45,8 +45,8 @@ describe('shared inbox fast path (draft-cavage by the actor, key already cached 
   };
 
   beforeAll(async () => {
-    env = await federationTestDatabase('federation-fast-inbox');
-    aliceId = await createMember(env.db, 'alice');
+    env = await migratedDatabase('federation-fast-inbox');
+    ({ accountId: aliceId } = await localMember(env.db, { username: 'alice' }));
     service = await startFederationService(env.infra);
     remote = await RemoteServer.start();
     fastPath = new SignedInboxFastPath({

@@ -4,6 +4,7 @@ import { CryptographicKey } from '@fedify/fedify/vocab';
 import { context, propagation } from '@opentelemetry/api';
 import { createHash, KeyObject, randomUUID, timingSafeEqual, verify } from 'node:crypto';
 import { actorIds, header, type RawHeaders } from './inbox-request';
+import type { InboxSignature } from './inbox-signature';
 
 export interface InboxPost {
   /** The request target as received (path and query). */
@@ -13,6 +14,8 @@ export interface InboxPost {
   body: Buffer;
   /** The body as the inbox screen parsed it. */
   activity: Record<string, unknown>;
+  /** The Signature header as the route parsed it. */
+  signature: InboxSignature;
 }
 
 export interface SignedInboxFastPathOptions {
@@ -34,17 +37,6 @@ const KEY_CACHE_LIMIT = 10_000;
 interface KnownKey {
   key: KeyObject;
   owner: string;
-}
-
-/** `keyId="…",algorithm="…",headers="…",signature="…"`; undefined for anything unexpected. */
-function parseCavageSignature(value: string): Map<string, string> | undefined {
-  const params = new Map<string, string>();
-  for (const part of value.matchAll(/\s*([a-zA-Z]+)\s*=\s*"([^"]*)"\s*(?:,|$)/g)) {
-    const [, name, content] = part;
-    if (!name || content === undefined || params.has(name)) return undefined;
-    params.set(name, content);
-  }
-  return params;
 }
 
 /**
@@ -74,9 +66,8 @@ export class SignedInboxFastPath {
 
   async tryAccept(post: InboxPost): Promise<boolean> {
     const { headers, body, activity } = post;
-    if (header(headers, 'signature-input') !== undefined) return false;
-    const signatureHeader = header(headers, 'signature');
-    const params = signatureHeader ? parseCavageSignature(signatureHeader) : undefined;
+    if (post.signature.scheme !== 'draft-cavage') return false;
+    const params = post.signature.cavage;
     const keyId = params?.get('keyId');
     const signature = params?.get('signature');
     const covered = params?.get('headers')?.toLowerCase().split(/\s+/);

@@ -1,13 +1,10 @@
 import { RemoteServer } from '@fediflow/federation';
-import { freePort, SqsTestServer } from '@fediflow/testing';
+import { freePort, SqsTestServer, TEST_ORIGIN } from '@fediflow/testing';
+import { localMember, migratedDatabase, type MigratedDatabase } from '@fediflow/testing/fixtures';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  createMember,
-  federationTestDatabase,
   startFederationService,
-  TEST_ORIGIN,
   type FederationInstance,
-  type FederationTestDatabase,
 } from '../testing/federation-harness.testing';
 
 /**
@@ -16,7 +13,7 @@ import {
  * speaking SQS's JSON protocol; nothing lands on the workers' Redis queue.
  */
 describe('inbound activities queued on SQS', () => {
-  let env: FederationTestDatabase;
+  let env: MigratedDatabase;
   let sqs: SqsTestServer;
   let service: FederationInstance;
   let remote: RemoteServer;
@@ -35,8 +32,8 @@ describe('inbound activities queued on SQS', () => {
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
     vi.stubEnv('AWS_REGION', 'eu-west-1');
-    env = await federationTestDatabase('federation-sqs-inbound');
-    await createMember(env.db, 'alice');
+    env = await migratedDatabase('federation-sqs-inbound');
+    await localMember(env.db, { username: 'alice' });
     sqs = await SqsTestServer.start();
     queueUrl = sqs.createQueue('activity-processor');
     service = await startFederationService(env.infra, {
@@ -76,7 +73,7 @@ describe('inbound activities queued on SQS', () => {
 });
 
 describe('inbound activities with SQS unreachable', () => {
-  let env: FederationTestDatabase;
+  let env: MigratedDatabase;
   let service: FederationInstance;
   let remote: RemoteServer;
 
@@ -84,8 +81,8 @@ describe('inbound activities with SQS unreachable', () => {
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
     vi.stubEnv('AWS_REGION', 'eu-west-1');
-    env = await federationTestDatabase('federation-sqs-down');
-    await createMember(env.db, 'alice');
+    env = await migratedDatabase('federation-sqs-down');
+    await localMember(env.db, { username: 'alice' });
     const closed = `http://127.0.0.1:${await freePort()}`;
     service = await startFederationService(env.infra, {
       INBOUND_QUEUE: 'sqs',

@@ -1,10 +1,10 @@
 import { signRequest } from '@fedify/fedify';
 import type { RemoteServer } from '@fediflow/federation';
+import { TEST_ORIGIN } from '@fediflow/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startInboxScene,
-  TEST_ORIGIN,
   type FederationInstance,
   type InboxScene,
 } from '../testing/federation-harness.testing';

@@ -1,10 +1,9 @@
 import { signRequest } from '@fedify/fedify';
 import type { RemoteServer } from '@fediflow/federation';
-import { RedisServerProcess, waitFor } from '@fediflow/testing';
+import { RedisServerProcess, waitFor, TEST_ORIGIN } from '@fediflow/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startInboxScene,
-  TEST_ORIGIN,
   type FederationInstance,
   type InboxScene,
 } from '../testing/federation-harness.testing';

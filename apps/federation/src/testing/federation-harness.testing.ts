@@ -1,17 +1,11 @@
 import { createServiceApp, type ServiceApp } from '@fediflow/bootstrap';
 import { loadConfig } from '@fediflow/config';
-import { createDataSource, runMigrations } from '@fediflow/database';
 import { FederationRuntime, RemoteServer } from '@fediflow/federation';
-import {
-  isolatedInfrastructure,
-  waitForStatus,
-  type IsolatedInfrastructure,
-} from '@fediflow/testing';
-import type { DataSource } from 'typeorm';
+import { TEST_ORIGIN, waitForStatus, type IsolatedInfrastructure } from '@fediflow/testing';
+import { localMember, migratedDatabase, type MigratedDatabase } from '@fediflow/testing/fixtures';
+import type { DestinationStream } from 'pino';
 import { FEDERATION_READINESS_CHECKS, FederationModule } from '../app/federation.module';
 import { configureFederationHttp } from '../http/federation-http';
-
-export const TEST_ORIGIN = 'https://fediflow.test';
 
 export interface FederationInstance {
   base: string;
@@ -24,7 +18,7 @@ export interface FederationInstance {
 export async function startFederationService(
   infra: IsolatedInfrastructure,
   env: Record<string, string> = {},
-  options: { waitUntilReady?: boolean } = {},
+  options: { waitUntilReady?: boolean; logDestination?: DestinationStream } = {},
 ): Promise<FederationInstance> {
   const config = loadConfig('federation', {
     PUBLIC_ORIGIN: TEST_ORIGIN,
@@ -38,6 +32,7 @@ export async function startFederationService(
     readinessChecks: FEDERATION_READINESS_CHECKS,
     configure: configureFederationHttp,
     host: '127.0.0.1',
+    logDestination: options.logDestination,
   });
   const { port } = await service.listen();
   const base = `http://127.0.0.1:${port}`;
@@ -50,31 +45,9 @@ export async function startFederationService(
   };
 }
 
-export interface FederationTestDatabase {
-  infra: IsolatedInfrastructure;
-  db: DataSource;
-  release(): Promise<void>;
-}
-
-/** A fresh, migrated database and Redis prefix. */
-export async function federationTestDatabase(label: string): Promise<FederationTestDatabase> {
-  const infra = await isolatedInfrastructure(label);
-  const db = createDataSource({ url: infra.database.url, applicationName: `${label}-test` });
-  await db.initialize();
-  await runMigrations(db);
-  return {
-    infra,
-    db,
-    release: async () => {
-      await db.destroy();
-      await infra.release();
-    },
-  };
-}
-
 /** What an inbox test delivers into: alice on a fresh database, the service, and bob's server. */
 export interface InboxScene {
-  env: FederationTestDatabase;
+  env: MigratedDatabase;
   service: FederationInstance;
   /** The remote server bob lives on, whose keys sign the deliveries. */
   remote: RemoteServer;
@@ -86,10 +59,10 @@ export async function startInboxScene(
   label: string,
   serviceEnv: Record<string, string> = {},
 ): Promise<InboxScene> {
-  const env = await federationTestDatabase(label);
+  const env = await migratedDatabase(label);
   let service: FederationInstance | undefined;
   try {
-    await createMember(env.db, 'alice');
+    await localMember(env.db, { username: 'alice' });
     service = await startFederationService(env.infra, serviceEnv);
     const remote = await RemoteServer.start();
     const started = service;
@@ -108,23 +81,4 @@ export async function startInboxScene(
     await env.release();
     throw error;
   }
-}
-
-/** A local member as the API would have created it (account + login). */
-export async function createMember(
-  db: DataSource,
-  username: string,
-  extra: { locked?: boolean; note?: string; displayName?: string } = {},
-): Promise<string> {
-  const [account] = (await db.query(
-    `INSERT INTO accounts (username, display_name, note, locked) VALUES ($1, $2, $3, $4)
-     RETURNING id::text AS id`,
-    [username, extra.displayName ?? username, extra.note ?? '', extra.locked ?? false],
-  )) as { id: string }[];
-  await db.query(
-    `INSERT INTO users (account_id, email, password_hash, unsubscribe_token)
-     VALUES ($1, $2, 'x', $3)`,
-    [account!.id, `${username}@example.test`, `token-${username}`],
-  );
-  return account!.id;
 }

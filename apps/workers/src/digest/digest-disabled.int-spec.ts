@@ -1,33 +1,30 @@
 import { createServiceApp, type ServiceApp } from '@fediflow/bootstrap';
 import { loadConfig } from '@fediflow/config';
-import { createDataSource, runMigrations } from '@fediflow/database';
 import { DIGEST_QUEUE, DigestJob, Queues } from '@fediflow/queue';
-import { isolatedInfrastructure, waitFor, type IsolatedInfrastructure } from '@fediflow/testing';
+import { waitFor, type IsolatedInfrastructure } from '@fediflow/testing';
+import {
+  migratedDatabase,
+  type MigratedDatabase,
+  localMember,
+  type LocalMember,
+} from '@fediflow/testing/fixtures';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueConsumersCheck, WorkersModule } from '../app/workers.module';
-import {
-  createAccount,
-  createMember,
-  cursorOf,
-  deliveriesOf,
-  notify,
-  type Member,
-} from './digest-fixtures.testing';
+import { createAccount, cursorOf, deliveriesOf, notify } from './digest-fixtures.testing';
 
 describe('email digest without SMTP_URL', () => {
   let infra: IsolatedInfrastructure;
   let db: DataSource;
+  let database: MigratedDatabase;
   let service: ServiceApp;
   let metricsUrl: string;
-  let member: Member;
+  let member: LocalMember;
 
   beforeAll(async () => {
-    infra = await isolatedInfrastructure('digest-off');
-    db = createDataSource({ url: infra.database.url, applicationName: 'digest-off-test' });
-    await db.initialize();
-    await runMigrations(db);
-    member = await createMember(db, { username: 'ivy' });
+    database = await migratedDatabase('digest-off');
+    ({ infra, db } = database);
+    member = await localMember(db, { username: 'ivy', digest: true });
     await notify(db, {
       to: member,
       from: await createAccount(db, { username: 'fan' }),
@@ -49,8 +46,7 @@ describe('email digest without SMTP_URL', () => {
   });
   afterAll(async () => {
     await service?.shutdown('test over');
-    await db?.destroy();
-    await infra?.release();
+    await database?.release();
   });
 
   it('skips every run, counts it as skipped and marks nothing', async () => {

@@ -1,50 +1,18 @@
-import { randomBytes } from 'node:crypto';
+import type { LocalMember } from '@fediflow/testing/fixtures';
 import type { DataSource } from 'typeorm';
 import type { NotificationType } from '@fediflow/social';
 
-export interface Member {
-  userId: string;
-  accountId: string;
-  email: string;
-  unsubscribeToken: string;
-}
-
-/** A local or remote account that acts (follows, favourites…); returns its id. */
+/**
+ * A local account without a login, that only acts (follows, favourites…); returns its id. Members
+ * come from `localMember`, remote accounts from `remoteActor` (@fediflow/testing/fixtures).
+ */
 export async function createAccount(
   db: DataSource,
-  input: { username: string; domain?: string; displayName?: string },
+  input: { username: string; displayName?: string },
 ): Promise<string> {
   const [row]: { id: string }[] = await db.query(
-    `INSERT INTO accounts (username, domain, display_name) VALUES ($1, $2, $3) RETURNING id`,
-    [input.username, input.domain ?? null, input.displayName ?? ''],
-  );
-  return row!.id;
-}
-
-/** A local member with a login; opted in to the digest (from the start) unless `digest` is false. */
-export async function createMember(
-  db: DataSource,
-  input: { username: string; digest?: boolean },
-): Promise<Member> {
-  const accountId = await createAccount(db, { username: input.username });
-  const email = `${input.username}@mail.test`;
-  const unsubscribeToken = randomBytes(12).toString('hex');
-  const [row]: { id: string }[] = await db.query(
-    `INSERT INTO users (account_id, email, password_hash, unsubscribe_token, digest_enabled)
-     VALUES ($1, $2, 'not-a-hash', $3, $4) RETURNING id`,
-    [accountId, email, unsubscribeToken, input.digest ?? true],
-  );
-  return { userId: row!.id, accountId, email, unsubscribeToken };
-}
-
-export async function createStatus(
-  db: DataSource,
-  input: { accountId: string; text: string; spoilerText?: string },
-): Promise<string> {
-  const [row]: { id: string }[] = await db.query(
-    `INSERT INTO statuses (account_id, local, text, content, spoiler_text, visibility)
-     VALUES ($1, true, $2, '<p>' || $2 || '</p>', $3, 'public') RETURNING id`,
-    [input.accountId, input.text, input.spoilerText ?? ''],
+    `INSERT INTO accounts (username, display_name) VALUES ($1, $2) RETURNING id`,
+    [input.username, input.displayName ?? ''],
   );
   return row!.id;
 }
@@ -56,7 +24,7 @@ export async function createStatus(
 export async function notify(
   db: DataSource,
   input: {
-    to: Member;
+    to: LocalMember;
     from: string;
     type: NotificationType;
     statusId?: string;
@@ -84,7 +52,7 @@ export interface DeliveryRow {
   last_error: string | null;
 }
 
-export function deliveriesOf(db: DataSource, member: Member): Promise<DeliveryRow[]> {
+export function deliveriesOf(db: DataSource, member: LocalMember): Promise<DeliveryRow[]> {
   return db.query(
     `SELECT id, first_notification_id, last_notification_id, message_id, status, attempts,
             last_error
@@ -93,7 +61,7 @@ export function deliveriesOf(db: DataSource, member: Member): Promise<DeliveryRo
   );
 }
 
-export async function cursorOf(db: DataSource, member: Member): Promise<string> {
+export async function cursorOf(db: DataSource, member: LocalMember): Promise<string> {
   const [row]: { digest_cursor: string }[] = await db.query(
     `SELECT digest_cursor FROM users WHERE id = $1`,
     [member.userId],
@@ -102,7 +70,11 @@ export async function cursorOf(db: DataSource, member: Member): Promise<string> 
 }
 
 /** Makes deliveries look older than they are, as if the lease had passed. */
-export async function ageDeliveries(db: DataSource, member: Member, ms: number): Promise<void> {
+export async function ageDeliveries(
+  db: DataSource,
+  member: LocalMember,
+  ms: number,
+): Promise<void> {
   await db.query(
     `UPDATE digest_deliveries SET created_at = created_at - make_interval(secs => $2::float8 / 1000)
       WHERE user_id = $1`,

@@ -1,8 +1,15 @@
 import { createServiceApp, type ServiceApp } from '@fediflow/bootstrap';
 import { loadConfig, type WorkersConfig } from '@fediflow/config';
-import { createDataSource, runMigrations } from '@fediflow/database';
+import { createDataSource } from '@fediflow/database';
 import { DIGEST_QUEUE, DigestJob, Queues } from '@fediflow/queue';
-import { isolatedInfrastructure, waitFor, type IsolatedInfrastructure } from '@fediflow/testing';
+import { waitFor, type IsolatedInfrastructure } from '@fediflow/testing';
+import {
+  migratedDatabase,
+  type MigratedDatabase,
+  localMember,
+  remoteActor,
+  status,
+} from '@fediflow/testing/fixtures';
 import { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,8 +18,6 @@ import { DigestDeliveries } from './digest-deliveries.repository';
 import {
   ageDeliveries,
   createAccount,
-  createMember,
-  createStatus,
   cursorOf,
   deliveriesOf,
   notify,
@@ -30,6 +35,7 @@ const LEASE_PASSED = 3 * 60_000;
 describe('email digest against real PostgreSQL, Redis and SMTP', () => {
   let infra: IsolatedInfrastructure;
   let db: DataSource;
+  let database: MigratedDatabase;
   let smtp: SmtpTestServer;
   let config: WorkersConfig;
   let service: ServiceApp;
@@ -39,10 +45,8 @@ describe('email digest against real PostgreSQL, Redis and SMTP', () => {
   let nextInterval = Date.UTC(2030, 0, 1);
 
   beforeAll(async () => {
-    infra = await isolatedInfrastructure('digest');
-    db = createDataSource({ url: infra.database.url, applicationName: 'digest-test' });
-    await db.initialize();
-    await runMigrations(db);
+    database = await migratedDatabase('digest');
+    ({ infra, db } = database);
     smtp = await SmtpTestServer.start();
     config = loadConfig('workers', {
       PUBLIC_ORIGIN: ORIGIN,
@@ -79,8 +83,7 @@ describe('email digest against real PostgreSQL, Redis and SMTP', () => {
   afterAll(async () => {
     await service?.shutdown('test over');
     await smtp?.close();
-    await db?.destroy();
-    await infra?.release();
+    await database?.release();
   });
 
   /** Enqueues the digest job as the scheduler would for `at` and waits until it finished. */
@@ -114,18 +117,18 @@ describe('email digest against real PostgreSQL, Redis and SMTP', () => {
   });
 
   it('emails an opted-in member their new notifications once, escaped, with unsubscribe headers', async () => {
-    const alice = await createMember(db, { username: 'alice' });
-    const carol = await createMember(db, { username: 'carol', digest: false });
-    const mallory = await createAccount(db, {
+    const alice = await localMember(db, { username: 'alice', digest: true });
+    const carol = await localMember(db, { username: 'carol' });
+    const mallory = await remoteActor(db, {
       username: 'mallory',
-      domain: 'evil.example',
+      uri: 'https://evil.example/users/mallory',
       displayName: '<img src=x onerror=alert(1)>',
     });
-    const post = await createStatus(db, {
+    const post = await status(db, {
       accountId: alice.accountId,
       text: 'my <b>bold</b> post',
     });
-    const reply = await createStatus(db, { accountId: mallory, text: '@alice look & "see"' });
+    const reply = await status(db, { accountId: mallory, text: '@alice look & "see"' });
     const first = await notify(db, { to: alice, from: mallory, type: 'follow' });
     await notify(db, { to: alice, from: mallory, type: 'favourite', statusId: post });
     const last = await notify(db, { to: alice, from: mallory, type: 'mention', statusId: reply });
@@ -175,7 +178,7 @@ describe('email digest against real PostgreSQL, Redis and SMTP', () => {
     // New notifications: the next digest has those only. One too fresh to be settled waits.
     const bob = await createAccount(db, { username: 'bob', displayName: 'Bob' });
     const fresh = await notify(db, { to: alice, from: bob, type: 'follow' });
-    const newPost = await createStatus(db, { accountId: alice.accountId, text: 'second post' });
+    const newPost = await status(db, { accountId: alice.accountId, text: 'second post' });
     const favourite = await notify(db, {
       to: alice,
       from: bob,
@@ -211,7 +214,7 @@ describe('email digest against real PostgreSQL, Redis and SMTP', () => {
   });
 
   it('runs once per interval however often the job is delivered', async () => {
-    const dana = await createMember(db, { username: 'dana' });
+    const dana = await localMember(db, { username: 'dana', digest: true });
     const from = await createAccount(db, { username: 'dana_fan' });
     await notify(db, { to: dana, from, type: 'follow' });
     const before = await metrics();
@@ -243,12 +246,12 @@ describe('email digest against real PostgreSQL, Redis and SMTP', () => {
   });
 
   it('loses nothing and duplicates nothing when a worker dies in the middle of a run', async () => {
-    const erik = await createMember(db, { username: 'erik' });
-    const fay = await createMember(db, { username: 'fay' });
+    const erik = await localMember(db, { username: 'erik', digest: true });
+    const fay = await localMember(db, { username: 'fay', digest: true });
     const from = await createAccount(db, { username: 'crash_fan', displayName: 'Fan' });
     await notify(db, { to: erik, from, type: 'follow' });
     const fayFirst = await notify(db, { to: fay, from, type: 'follow' });
-    const fayStatus = await createStatus(db, { accountId: fay.accountId, text: 'hold on' });
+    const fayStatus = await status(db, { accountId: fay.accountId, text: 'hold on' });
     const fayLast = await notify(db, { to: fay, from, type: 'favourite', statusId: fayStatus });
     smtp.behave(fay.email, 'stall');
 
@@ -318,8 +321,8 @@ describe('email digest against real PostgreSQL, Redis and SMTP', () => {
   });
 
   it('retries a temporary SMTP failure on a later run and gives up on a permanent one', async () => {
-    const gus = await createMember(db, { username: 'gus' });
-    const hana = await createMember(db, { username: 'hana' });
+    const gus = await localMember(db, { username: 'gus', digest: true });
+    const hana = await localMember(db, { username: 'hana', digest: true });
     const from = await createAccount(db, { username: 'smtp_fan' });
     await notify(db, { to: gus, from, type: 'follow' });
     await notify(db, { to: hana, from, type: 'follow' });

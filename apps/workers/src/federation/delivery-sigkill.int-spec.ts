@@ -1,5 +1,4 @@
 import { Follow } from '@fedify/fedify/vocab';
-import { createDataSource, runMigrations } from '@fediflow/database';
 import {
   ActorKeyStore,
   createFediflowFederation,
@@ -10,11 +9,12 @@ import {
   RedisMessageQueue,
 } from '@fediflow/federation';
 import {
-  isolatedInfrastructure,
   ManagedProcess,
   waitFor,
   type IsolatedInfrastructure,
+  TEST_ORIGIN,
 } from '@fediflow/testing';
+import { migratedDatabase, type MigratedDatabase } from '@fediflow/testing/fixtures';
 import { Redis } from 'ioredis';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,12 +22,12 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const ORIGIN = 'https://fediflow.test';
 const ROOT = join(__dirname, '../../../..');
 
 describe('a worker killed mid-delivery', () => {
   let infra: IsolatedInfrastructure;
   let db: DataSource;
+  let database: MigratedDatabase;
   let redis: Redis;
   let remote: FaultyRemote;
   let child: ManagedProcess | undefined;
@@ -36,10 +36,8 @@ describe('a worker killed mid-delivery', () => {
   let tsconfigDir: string;
 
   beforeAll(async () => {
-    infra = await isolatedInfrastructure('workers-delivery-sigkill');
-    db = createDataSource({ url: infra.database.url, applicationName: 'delivery-sigkill' });
-    await db.initialize();
-    await runMigrations(db);
+    database = await migratedDatabase('workers-delivery-sigkill');
+    ({ infra, db } = database);
     await db.query(`INSERT INTO accounts (username) VALUES ('alice')`);
     redis = new Redis(infra.redisUrl);
     remote = await FaultyRemote.start();
@@ -60,8 +58,7 @@ describe('a worker killed mid-delivery', () => {
     await running;
     await remote?.close();
     redis?.disconnect();
-    await db?.destroy();
-    await infra?.release();
+    await database?.release();
     if (tsconfigDir) await rm(tsconfigDir, { recursive: true, force: true });
   });
 
@@ -74,7 +71,7 @@ describe('a worker killed mid-delivery', () => {
       pollIntervalMs: 20,
     });
     const federation = createFediflowFederation({
-      origin: ORIGIN,
+      origin: TEST_ORIGIN,
       db,
       keys: new ActorKeyStore(db),
       kv: new RedisKvStore({ redis, keyPrefix }),
@@ -97,7 +94,7 @@ describe('a worker killed mid-delivery', () => {
         DATABASE_URL: infra.database.url,
         REDIS_URL: infra.redisUrl,
         FEDERATION_KEY_PREFIX: keyPrefix,
-        PUBLIC_ORIGIN: ORIGIN,
+        PUBLIC_ORIGIN: TEST_ORIGIN,
         LEASE_MS: '1000',
       },
       ROOT,
@@ -110,8 +107,8 @@ describe('a worker killed mid-delivery', () => {
     });
 
     // As the API does: enqueue only.
-    const ctx = federation.createContext(new URL(ORIGIN), undefined);
-    const id = new URL(`${ORIGIN}/follows/1`);
+    const ctx = federation.createContext(new URL(TEST_ORIGIN), undefined);
+    const id = new URL(`${TEST_ORIGIN}/follows/1`);
     await ctx.sendActivity(
       { identifier: 'alice' },
       { id: new URL('/users/bob', remote.origin), inboxId: remote.inbox() },

@@ -1,19 +1,17 @@
 import { Module } from '@nestjs/common';
 import { createServiceApp, type ServiceApp } from '@fediflow/bootstrap';
 import { loadConfig } from '@fediflow/config';
-import { createDataSource, runMigrations } from '@fediflow/database';
 import { FederationCoreModule, FederationRuntime, RemoteServer } from '@fediflow/federation';
 import {
-  isolatedInfrastructure,
   waitFor,
   waitForStatus,
   type IsolatedInfrastructure,
+  TEST_ORIGIN,
 } from '@fediflow/testing';
+import { migratedDatabase, type MigratedDatabase } from '@fediflow/testing/fixtures';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FederationQueueRunner } from './federation-queue.runner';
-
-const ORIGIN = 'https://fediflow.test';
 
 @Module({ imports: [FederationCoreModule], providers: [FederationQueueRunner] })
 class FederationWorkerModule {}
@@ -21,22 +19,21 @@ class FederationWorkerModule {}
 describe('federation queue on the workers', () => {
   let infra: IsolatedInfrastructure;
   let db: DataSource;
+  let database: MigratedDatabase;
   let service: ServiceApp;
   let remote: RemoteServer;
   let aliceId: string;
 
   beforeAll(async () => {
-    infra = await isolatedInfrastructure('workers-federation');
-    db = createDataSource({ url: infra.database.url, applicationName: 'workers-federation-test' });
-    await db.initialize();
-    await runMigrations(db);
+    database = await migratedDatabase('workers-federation');
+    ({ infra, db } = database);
     const [row] = (await db.query(
       `INSERT INTO accounts (username) VALUES ('alice') RETURNING id::text AS id`,
     )) as { id: string }[];
     aliceId = row!.id;
     remote = await RemoteServer.start();
     const config = loadConfig('workers', {
-      PUBLIC_ORIGIN: ORIGIN,
+      PUBLIC_ORIGIN: TEST_ORIGIN,
       LOG_LEVEL: 'silent',
       ...infra.env,
     });
@@ -51,8 +48,7 @@ describe('federation queue on the workers', () => {
   });
   afterAll(async () => {
     await remote?.close();
-    await db?.destroy();
-    await infra?.release();
+    await database?.release();
   });
 
   it('handles a queued Follow (follows row, Accept delivered signed) and drains on shutdown', async () => {
@@ -63,12 +59,15 @@ describe('federation queue on the workers', () => {
       id: `${remote.origin}/follows/42`,
       type: 'Follow',
       actor: remote.actorId.href,
-      object: `${ORIGIN}/users/alice`,
+      object: `${TEST_ORIGIN}/users/alice`,
     };
     // As a web node does it: Fedify verifies the signature and enqueues.
-    const response = await runtime.federation.fetch(await remote.post(`${ORIGIN}/inbox`, follow), {
-      contextData: undefined,
-    });
+    const response = await runtime.federation.fetch(
+      await remote.post(`${TEST_ORIGIN}/inbox`, follow),
+      {
+        contextData: undefined,
+      },
+    );
     expect(response.status).toBe(202);
 
     const accept = await waitFor('the Accept at the remote inbox', async () =>
@@ -76,7 +75,7 @@ describe('federation queue on the workers', () => {
     );
     expect(JSON.parse(accept.body)).toMatchObject({
       type: 'Accept',
-      actor: `${ORIGIN}/users/alice`,
+      actor: `${TEST_ORIGIN}/users/alice`,
       object: { id: follow.id },
     });
     expect(String(accept.headers.signature)).toMatch(
@@ -91,9 +90,12 @@ describe('federation queue on the workers', () => {
     ).toEqual([{ uri: remote.actorId.href, follow_uri: follow.id }]);
 
     // The same Follow again (a redelivery) changes nothing and is answered again.
-    const again = await runtime.federation.fetch(await remote.post(`${ORIGIN}/inbox`, follow), {
-      contextData: undefined,
-    });
+    const again = await runtime.federation.fetch(
+      await remote.post(`${TEST_ORIGIN}/inbox`, follow),
+      {
+        contextData: undefined,
+      },
+    );
     expect(again.status).toBe(202);
     await waitFor('the queue to drain', async () => {
       const stats = await runtime.queue.stats();
@@ -105,7 +107,7 @@ describe('federation queue on the workers', () => {
 
     // Undo(Follow) removes it.
     const undo = await runtime.federation.fetch(
-      await remote.post(`${ORIGIN}/users/alice/inbox`, {
+      await remote.post(`${TEST_ORIGIN}/users/alice/inbox`, {
         '@context': 'https://www.w3.org/ns/activitystreams',
         id: `${remote.origin}/follows/42#undo`,
         type: 'Undo',

@@ -1,18 +1,13 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { loadConfig } from '@fediflow/config';
-import { createDataSource, runMigrations } from '@fediflow/database';
 import { FederationRuntime, RemoteServer } from '@fediflow/federation';
-import {
-  isolatedInfrastructure,
-  SqsTestServer,
-  type IsolatedInfrastructure,
-} from '@fediflow/testing';
+import { SqsTestServer, type IsolatedInfrastructure, TEST_ORIGIN } from '@fediflow/testing';
+import { migratedDatabase, type MigratedDatabase } from '@fediflow/testing/fixtures';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createActivityProcessor, RESERVE_MS, type ActivityProcessor } from './activity-processor';
 import { SqsEventSource } from './sqs-event-source.testing';
 
-const ORIGIN = 'https://fediflow.test';
 const LAMBDA_TIMEOUT_MS = 30_000;
 const plenty = { getRemainingTimeInMillis: () => LAMBDA_TIMEOUT_MS };
 
@@ -25,6 +20,7 @@ const plenty = { getRemainingTimeInMillis: () => LAMBDA_TIMEOUT_MS };
 describe('activityProcessor Lambda on SQS batches', () => {
   let infra: IsolatedInfrastructure;
   let db: DataSource;
+  let database: MigratedDatabase;
   let sqs: SqsTestServer;
   let client: SQSClient;
   let remote: RemoteServer;
@@ -39,10 +35,8 @@ describe('activityProcessor Lambda on SQS batches', () => {
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
     vi.stubEnv('AWS_REGION', 'eu-west-1');
-    infra = await isolatedInfrastructure('lambda-activity');
-    db = createDataSource({ url: infra.database.url, applicationName: 'lambda-activity-test' });
-    await db.initialize();
-    await runMigrations(db);
+    database = await migratedDatabase('lambda-activity');
+    ({ infra, db } = database);
     await db.query(`INSERT INTO accounts (username) VALUES ('alice')`);
     sqs = await SqsTestServer.start();
     dlqUrl = sqs.createQueue('activity-processor-dlq');
@@ -54,7 +48,7 @@ describe('activityProcessor Lambda on SQS batches', () => {
     source = new SqsEventSource(client, queueUrl);
     remote = await RemoteServer.start();
     const env = {
-      PUBLIC_ORIGIN: ORIGIN,
+      PUBLIC_ORIGIN: TEST_ORIGIN,
       LOG_LEVEL: 'silent',
       INBOUND_QUEUE: 'sqs',
       INBOUND_QUEUE_URL: queueUrl,
@@ -70,8 +64,7 @@ describe('activityProcessor Lambda on SQS batches', () => {
     client?.destroy();
     await sqs?.close();
     await remote?.close();
-    await db?.destroy();
-    await infra?.release();
+    await database?.release();
     vi.unstubAllEnvs();
   });
 
@@ -84,17 +77,17 @@ describe('activityProcessor Lambda on SQS batches', () => {
       id: `${note}/activity`,
       type: 'Create',
       actor: remote.actorId.href,
-      to: [`${ORIGIN}/users/alice`],
+      to: [`${TEST_ORIGIN}/users/alice`],
       object: {
         id: note,
         type: 'Note',
         attributedTo: remote.actorId.href,
-        to: [`${ORIGIN}/users/alice`],
+        to: [`${TEST_ORIGIN}/users/alice`],
         content: `<p>@alice number ${posts}</p>`,
-        tag: [{ type: 'Mention', href: `${ORIGIN}/users/alice`, name: '@alice' }],
+        tag: [{ type: 'Mention', href: `${TEST_ORIGIN}/users/alice`, name: '@alice' }],
       },
     };
-    const response = await web.federation.fetch(await remote.post(`${ORIGIN}/inbox`, create), {
+    const response = await web.federation.fetch(await remote.post(`${TEST_ORIGIN}/inbox`, create), {
       contextData: undefined,
     });
     expect(response.status).toBe(202);

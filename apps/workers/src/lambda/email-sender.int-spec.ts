@@ -1,7 +1,12 @@
 import { loadConfig } from '@fediflow/config';
-import { createDataSource, runMigrations } from '@fediflow/database';
 import { DigestJob } from '@fediflow/queue';
-import { isolatedInfrastructure, type IsolatedInfrastructure } from '@fediflow/testing';
+import { type IsolatedInfrastructure } from '@fediflow/testing';
+import {
+  migratedDatabase,
+  type MigratedDatabase,
+  localMember,
+  remoteActor,
+} from '@fediflow/testing/fixtures';
 import type { ScheduledEvent } from 'aws-lambda';
 import type { Job } from 'bullmq';
 import { once } from 'node:events';
@@ -11,7 +16,7 @@ import { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DigestDeliveries } from '../digest/digest-deliveries.repository';
-import { createAccount, createMember, notify } from '../digest/digest-fixtures.testing';
+import { notify } from '../digest/digest-fixtures.testing';
 import { DigestMailer } from '../digest/digest.mailer';
 import { DigestMetrics } from '../digest/digest.metrics';
 import { DigestProcessor } from '../digest/digest.processor';
@@ -46,6 +51,7 @@ function scheduledEvent(time: number): ScheduledEvent {
 describe('emailSender Lambda on its 5-minute schedule', () => {
   let infra: IsolatedInfrastructure;
   let db: DataSource;
+  let database: MigratedDatabase;
   let smtp: SmtpTestServer;
   let extension: Server;
   let sender: EmailSender;
@@ -54,10 +60,8 @@ describe('emailSender Lambda on its 5-minute schedule', () => {
   let interval = Date.UTC(2031, 0, 1);
 
   beforeAll(async () => {
-    infra = await isolatedInfrastructure('lambda-email');
-    db = createDataSource({ url: infra.database.url, applicationName: 'lambda-email-test' });
-    await db.initialize();
-    await runMigrations(db);
+    database = await migratedDatabase('lambda-email');
+    ({ infra, db } = database);
     smtp = await SmtpTestServer.start();
     const parameters: Record<string, string> = {
       '/fediflow/database/url': infra.env.DATABASE_URL,
@@ -115,8 +119,7 @@ describe('emailSender Lambda on its 5-minute schedule', () => {
     await sender?.close();
     extension?.close();
     await smtp?.close();
-    await db?.destroy();
-    await infra?.release();
+    await database?.release();
   });
 
   it('read DATABASE_URL and REDIS_URL from their SSM parameters, with the session token', () => {
@@ -128,8 +131,8 @@ describe('emailSender Lambda on its 5-minute schedule', () => {
   });
 
   it('sends the digest once to the SMTP server, however often the interval fires', async () => {
-    const alice = await createMember(db, { username: 'alice' });
-    const bob = await createAccount(db, { username: 'bob', domain: 'remote.example' });
+    const alice = await localMember(db, { username: 'alice', digest: true });
+    const bob = await remoteActor(db, { username: 'bob', uri: 'https://remote.example/users/bob' });
     await notify(db, { to: alice, from: bob, type: 'follow' });
     interval += FIVE_MINUTES;
 
@@ -146,8 +149,11 @@ describe('emailSender Lambda on its 5-minute schedule', () => {
   });
 
   it('never sends together with a Kubernetes worker: both claim the same interval', async () => {
-    const carol = await createMember(db, { username: 'carol' });
-    const dave = await createAccount(db, { username: 'dave', domain: 'remote.example' });
+    const carol = await localMember(db, { username: 'carol', digest: true });
+    const dave = await remoteActor(db, {
+      username: 'dave',
+      uri: 'https://remote.example/users/dave',
+    });
     await notify(db, { to: carol, from: dave, type: 'follow' });
     interval += FIVE_MINUTES;
     const job = { name: DigestJob.SendDigests, timestamp: interval + 1_000 } as Job;

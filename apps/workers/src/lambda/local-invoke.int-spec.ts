@@ -1,13 +1,18 @@
-import { createDataSource, runMigrations } from '@fediflow/database';
 import { RemoteServer } from '@fediflow/federation';
-import { isolatedInfrastructure, type IsolatedInfrastructure } from '@fediflow/testing';
+import { type IsolatedInfrastructure } from '@fediflow/testing';
+import {
+  migratedDatabase,
+  type MigratedDatabase,
+  localMember,
+  remoteActor,
+} from '@fediflow/testing/fixtures';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccount, createMember, notify } from '../digest/digest-fixtures.testing';
+import { notify } from '../digest/digest-fixtures.testing';
 import { SmtpTestServer } from '../digest/smtp-test-server.testing';
 
 const root = join(import.meta.dirname, '../../../..');
@@ -16,15 +21,14 @@ const root = join(import.meta.dirname, '../../../..');
 describe('lambda:invoke', () => {
   let infra: IsolatedInfrastructure;
   let db: DataSource;
+  let database: MigratedDatabase;
   let smtp: SmtpTestServer;
   let dir: string;
   let remote: RemoteServer;
 
   beforeAll(async () => {
-    infra = await isolatedInfrastructure('lambda-invoke');
-    db = createDataSource({ url: infra.database.url, applicationName: 'lambda-invoke-test' });
-    await db.initialize();
-    await runMigrations(db);
+    database = await migratedDatabase('lambda-invoke');
+    ({ infra, db } = database);
     smtp = await SmtpTestServer.start();
     dir = mkdtempSync(join(tmpdir(), 'lambda-invoke-'));
     remote = await RemoteServer.start();
@@ -33,8 +37,7 @@ describe('lambda:invoke', () => {
     rmSync(dir, { recursive: true, force: true });
     await remote?.close();
     await smtp?.close();
-    await db?.destroy();
-    await infra?.release();
+    await database?.release();
   });
 
   /** Asynchronously: the SMTP test server answers from this process meanwhile. */
@@ -63,10 +66,10 @@ describe('lambda:invoke', () => {
   }
 
   it('runs emailSender with the sample scheduled event and sends the digest', async () => {
-    const alice = await createMember(db, { username: 'alice' });
+    const alice = await localMember(db, { username: 'alice', digest: true });
     await notify(db, {
       to: alice,
-      from: await createAccount(db, { username: 'bob', domain: 'x.test' }),
+      from: await remoteActor(db, { username: 'bob', uri: 'https://x.test/users/bob' }),
       type: 'follow',
     });
     const result = await invoke('emailSender', 'tools/lambda/events/scheduled.json');

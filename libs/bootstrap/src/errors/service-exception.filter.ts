@@ -8,7 +8,7 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { unavailableDependency, RETRY_AFTER_SECONDS } from './dependency-unavailable';
+import { dependencyOutage, RETRY_AFTER_SECONDS } from './dependency-unavailable';
 import { DOMAIN_ERROR_MAPPER, type DomainErrorMapper, type MappedError } from './domain-errors';
 import { InputRejectedError } from './input-rejected.error';
 
@@ -40,8 +40,10 @@ const FASTIFY_MESSAGES: Record<string, string> = {
 /**
  * The one place a service turns an error into an HTTP answer, Mastodon style (`{"error": …}`):
  * the service's own domain errors (its `DOMAIN_ERROR_MAPPER`), refused input (4xx), Nest and
- * Fastify client errors, a lost PostgreSQL or Redis (503 with `Retry-After`). Anything else is a
- * 500 carrying the request id, logged with its stack trace under the same id.
+ * Fastify client errors, a lost dependency (a `DependencyUnavailableError`, or PostgreSQL's or
+ * Redis' own errors: 503 with `Retry-After`). Anything else is a 500 carrying the request id,
+ * logged with its stack trace under the same id. Nest routes reach it as the app's filter, routes
+ * registered on Fastify directly (the inboxes) as their scope's error handler.
  */
 @Catch()
 export class ServiceExceptionFilter implements ExceptionFilter {
@@ -87,18 +89,20 @@ export class ServiceExceptionFilter implements ExceptionFilter {
         body: { error: FASTIFY_MESSAGES[exception.code] ?? exception.message },
       };
     }
-    const dependency = unavailableDependency(exception);
-    if (dependency) {
+    const outage = dependencyOutage(exception);
+    if (outage) {
+      // What the driver or client said (SQS' refusal, ioredis' timeout), not our own wording.
+      const reason = outage.cause ?? exception;
       this.logger.warn({
-        msg: `${dependency} unavailable`,
-        reason: exception instanceof Error ? exception.message : String(exception),
+        msg: `${outage.dependency} unavailable`,
+        reason: reason instanceof Error ? reason.message : String(reason),
         req_id: request.id,
         url: request.url,
       });
       return {
         status: 503,
-        body: { error: `The ${dependency} is unavailable; retry shortly` },
-        headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
+        body: { error: outage.message },
+        headers: { 'retry-after': String(outage.retryAfterSeconds) },
       };
     }
     this.logger.error({

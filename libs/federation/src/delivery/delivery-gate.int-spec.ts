@@ -1,6 +1,6 @@
 import { Follow } from '@fedify/fedify/vocab';
-import { createDataSource, runMigrations } from '@fediflow/database';
-import { isolatedInfrastructure, waitFor, type IsolatedInfrastructure } from '@fediflow/testing';
+import { waitFor, type IsolatedInfrastructure, TEST_ORIGIN } from '@fediflow/testing';
+import { migratedDatabase, type MigratedDatabase } from '@fediflow/testing/fixtures';
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -17,12 +17,12 @@ import { DeliveryGate } from './delivery-gate';
 import type { DeliveryOutcome } from './delivery-outcomes';
 import { FaultyRemote } from './faulty-remote.testing';
 
-const ORIGIN = 'https://fediflow.test';
 const quiet = { warn: () => undefined, error: () => undefined };
 
 describe('outgoing deliveries through the delivery gate (real Redis, PostgreSQL, loopback remote)', () => {
   let infra: IsolatedInfrastructure;
   let db: DataSource;
+  let database: MigratedDatabase;
   let redis: Redis;
   let keyPrefix: string;
   let federation: FediflowFederation;
@@ -37,10 +37,8 @@ describe('outgoing deliveries through the delivery gate (real Redis, PostgreSQL,
   const outcomes: DeliveryOutcome[] = [];
 
   beforeAll(async () => {
-    infra = await isolatedInfrastructure('federation-delivery');
-    db = createDataSource({ url: infra.database.url, applicationName: 'federation-delivery' });
-    await db.initialize();
-    await runMigrations(db);
+    database = await migratedDatabase('federation-delivery');
+    ({ infra, db } = database);
     await db.query(`INSERT INTO accounts (username) VALUES ('alice')`);
     // A hanging remote gives up the request after this (production: 10 s).
     installOutboundHttp({ allowPrivateAddress: true, headersTimeoutMs: 400 });
@@ -72,7 +70,7 @@ describe('outgoing deliveries through the delivery gate (real Redis, PostgreSQL,
     });
     gate.observe({ delivery: (outcome) => outcomes.push(outcome), inbound: () => undefined });
     federation = createFediflowFederation({
-      origin: ORIGIN,
+      origin: TEST_ORIGIN,
       db,
       keys: new ActorKeyStore(db),
       kv: new RedisKvStore({ redis, keyPrefix }),
@@ -92,14 +90,13 @@ describe('outgoing deliveries through the delivery gate (real Redis, PostgreSQL,
     controller?.abort();
     await running;
     redis?.disconnect();
-    await db?.destroy();
-    await infra?.release();
+    await database?.release();
   });
 
   /** Alice sends a Follow to `inbox`, as the API does; returns the activity id. */
   async function send(inbox: URL): Promise<string> {
-    const ctx = federation.createContext(new URL(ORIGIN), undefined);
-    const id = new URL(`${ORIGIN}/follows/${++activityCount}`);
+    const ctx = federation.createContext(new URL(TEST_ORIGIN), undefined);
+    const id = new URL(`${TEST_ORIGIN}/follows/${++activityCount}`);
     await ctx.sendActivity(
       { identifier: 'alice' },
       { id: new URL('/users/bob', inbox), inboxId: inbox },

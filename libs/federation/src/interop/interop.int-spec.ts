@@ -1,7 +1,7 @@
 import { loadConfig } from '@fediflow/config';
-import { createDataSource, runMigrations } from '@fediflow/database';
 import { SocialEvents, type FollowChanged, type StatusCreated } from '@fediflow/social';
-import { isolatedInfrastructure, waitFor, type IsolatedInfrastructure } from '@fediflow/testing';
+import { waitFor, type IsolatedInfrastructure, TEST_ORIGIN } from '@fediflow/testing';
+import { migratedDatabase, type MigratedDatabase } from '@fediflow/testing/fixtures';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
@@ -24,8 +24,7 @@ import {
   type Json,
 } from './peer-rules.testing';
 
-const ORIGIN = 'https://fediflow.test';
-const ALICE = `${ORIGIN}/users/alice`;
+const ALICE = `${TEST_ORIGIN}/users/alice`;
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const fixtures = readdirSync(FIXTURES)
   .filter((name) => name.endsWith('.json'))
@@ -65,6 +64,7 @@ const RULES: Record<string, (out: Outbound) => string[]> = {
 describe('interoperability with other fediverse implementations', () => {
   let infra: IsolatedInfrastructure;
   let db: DataSource;
+  let database: MigratedDatabase;
   let runtime: FederationRuntime;
   const stop = new AbortController();
   let running: Promise<void>;
@@ -91,7 +91,7 @@ describe('interoperability with other fediverse implementations', () => {
     });
   const deliver = async (server: FixtureServer, path: string, activity: Json) => {
     const response = await runtime.federation.fetch(
-      await server.signedPost(`${ORIGIN}${path}`, activity),
+      await server.signedPost(`${TEST_ORIGIN}${path}`, activity),
       { contextData: undefined },
     );
     expect(response.status).toBe(202);
@@ -101,12 +101,10 @@ describe('interoperability with other fediverse implementations', () => {
     ((await db.query(sql, params)) as T[])[0];
 
   beforeAll(async () => {
-    infra = await isolatedInfrastructure('federation-interop');
-    db = createDataSource({ url: infra.database.url, applicationName: 'interop-test' });
-    await db.initialize();
-    await runMigrations(db);
+    database = await migratedDatabase('federation-interop');
+    ({ infra, db } = database);
     runtime = new FederationRuntime(
-      loadConfig('workers', { ...infra.env, PUBLIC_ORIGIN: ORIGIN, LOG_LEVEL: 'silent' }),
+      loadConfig('workers', { ...infra.env, PUBLIC_ORIGIN: TEST_ORIGIN, LOG_LEVEL: 'silent' }),
       db,
       socialEvents,
     );
@@ -127,8 +125,7 @@ describe('interoperability with other fediverse implementations', () => {
     stop.abort();
     await running;
     await runtime?.onApplicationShutdown();
-    await db?.destroy();
-    await infra?.release();
+    await database?.release();
   });
 
   it('has fixtures of at least the eight implementations, each citing its sources', () => {

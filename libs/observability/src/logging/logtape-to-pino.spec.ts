@@ -1,4 +1,4 @@
-import { getLogger, reset } from '@logtape/logtape';
+import { getLogger, reset, withContext } from '@logtape/logtape';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from './create-logger';
@@ -43,5 +43,15 @@ describe('routeLogTapeToPino', () => {
     const silent = capture('silent');
     getLogger(['fedify']).error('not even this');
     expect(silent).toEqual([]);
+  });
+
+  it('carries Fedify’s implicit context into the record, without a meta warning', () => {
+    const lines = capture('info');
+    withContext({ activityId: 'https://remote.example/a/1' }, () =>
+      getLogger(['fedify', 'federation', 'outbox']).info('Sent.'),
+    );
+    expect(lines).toEqual([
+      expect.objectContaining({ msg: 'Sent.', activityId: 'https://remote.example/a/1' }),
+    ]);
   });
 });

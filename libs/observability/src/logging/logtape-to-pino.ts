@@ -1,4 +1,5 @@
 import { configureSync, type LogLevel as LogTapeLevel, type LogRecord } from '@logtape/logtape';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from 'pino';
 
 const PINO_METHOD: Record<LogTapeLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = {
@@ -52,6 +53,9 @@ export function routeLogTapeToPino(logger: Logger): void {
   const lowest = lowestLevel(logger);
   configureSync({
     reset: true,
+    // Fedify tags its records with the request/activity via LogTape's implicit contexts; without
+    // a store LogTape's meta logger warns on every such record (thousands a minute in a worker).
+    contextLocalStorage: new AsyncLocalStorage(),
     sinks: { pino: pinoSink(logger) },
     loggers: [
       { category: ['fedify'], sinks: ['pino'], lowestLevel: lowest },

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { SocialModule } from '@fediflow/social';
+import { StatusViewsModule } from '../statuses/status-views.module';
+import { NotificationsController } from './notifications.controller';
+
+/** A member's notifications (the features that cause them record them through `Social`). */
+@Module({
+  imports: [StatusViewsModule, SocialModule],
+  controllers: [NotificationsController],
+})
+export class NotificationsModule {}

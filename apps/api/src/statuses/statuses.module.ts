@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { SocialModule } from '@fediflow/social';
+import { StatusInteractionsController } from './status-interactions.controller';
+import { StatusMarksController } from './status-marks.controller';
+import { StatusMarksService } from './status-marks.service';
+import { StatusViewsModule } from './status-views.module';
+import { StatusesController } from './statuses.controller';
+import { StatusesService } from './statuses.service';
+
+/** Posting, reading and deleting statuses; favourites, reblogs, bookmarks, mutes, pins. */
+@Module({
+  imports: [StatusViewsModule, SocialModule],
+  controllers: [StatusesController, StatusInteractionsController, StatusMarksController],
+  providers: [StatusesService, StatusMarksService],
+})
+export class StatusesModule {}
