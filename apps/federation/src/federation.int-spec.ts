@@ -1,12 +1,12 @@
 import { loadConfig } from '@fediflow/config';
+import { FederationRuntime } from '@fediflow/federation';
+import { FEDERATION_QUEUE_NAME } from '@fediflow/queue';
 import {
-  FEDERATION_QUEUE_NAME,
-  FederationRuntime,
   gotosocialActorProblems,
   mastodonActorProblems,
   misskeyActorProblems,
   RemoteServer,
-} from '@fediflow/federation';
+} from '@fediflow/federation/testing';
 import { waitFor } from '@fediflow/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,5 @@
-import { federationKeyPrefix, FEDERATION_QUEUE_NAME } from '@fediflow/federation';
+import { federationKeyPrefix } from '@fediflow/federation-adapters';
+import { FEDERATION_QUEUE_NAME } from '@fediflow/queue';
 import { waitFor } from '@fediflow/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 import { generateCryptoKeyPair, signRequest } from '@fedify/fedify';
-import { RemoteServer } from '@fediflow/federation';
+import { RemoteServer } from '@fediflow/federation/testing';
 import { waitFor } from '@fediflow/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

@@ -1,4 +1,4 @@
-import { RemoteServer } from '@fediflow/federation';
+import { RemoteServer } from '@fediflow/federation/testing';
 import { freePort, SqsTestServer } from '@fediflow/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {

@@ -1,7 +1,8 @@
 import { createServiceApp, type ServiceApp } from '@fediflow/bootstrap';
 import { loadConfig } from '@fediflow/config';
 import { createDataSource, runMigrations } from '@fediflow/database';
-import { FederationRuntime, RemoteServer } from '@fediflow/federation';
+import { FederationRuntime } from '@fediflow/federation';
+import { RemoteServer } from '@fediflow/federation/testing';
 import {
   isolatedInfrastructure,
   waitForStatus,

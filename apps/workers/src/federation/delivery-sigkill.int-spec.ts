@@ -1,14 +1,13 @@
 import { Follow } from '@fedify/fedify/vocab';
 import { createDataSource, runMigrations } from '@fediflow/database';
+import { ActorKeyStore, createFediflowFederation } from '@fediflow/federation';
 import {
-  ActorKeyStore,
-  createFediflowFederation,
-  FaultyRemote,
-  FEDERATION_QUEUE_NAME,
   federationKeyPrefix,
   RedisKvStore,
   RedisMessageQueue,
-} from '@fediflow/federation';
+} from '@fediflow/federation-adapters';
+import { FEDERATION_QUEUE_NAME } from '@fediflow/queue';
+import { FaultyRemote } from '@fediflow/federation/testing';
 import {
   isolatedInfrastructure,
   ManagedProcess,

@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { createServiceApp, type ServiceApp } from '@fediflow/bootstrap';
 import { loadConfig } from '@fediflow/config';
 import { createDataSource, runMigrations } from '@fediflow/database';
-import { FederationCoreModule, FederationRuntime, RemoteServer } from '@fediflow/federation';
+import { FederationCoreModule, FederationRuntime } from '@fediflow/federation';
+import { RemoteServer } from '@fediflow/federation/testing';
 import {
   isolatedInfrastructure,
   waitFor,

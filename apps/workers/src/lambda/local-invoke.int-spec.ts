@@ -1,5 +1,5 @@
 import { createDataSource, runMigrations } from '@fediflow/database';
-import { RemoteServer } from '@fediflow/federation';
+import { RemoteServer } from '@fediflow/federation/testing';
 import { isolatedInfrastructure, type IsolatedInfrastructure } from '@fediflow/testing';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
