@@ -1,6 +1,6 @@
 import { loadConfig } from '@fediflow/config';
 import { FederationRuntime } from '@fediflow/federation';
-import { FEDERATION_QUEUE_NAME } from '@fediflow/queue';
+import { FEDERATION_QUEUE_NAME } from '@fediflow/queue/federation';
 import {
   gotosocialActorProblems,
   mastodonActorProblems,

@@ -5,7 +5,7 @@ import type {
   MessageQueueListenOptions,
 } from '@fedify/fedify';
 import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
-import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from '@fediflow/queue';
+import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from '@fediflow/queue/federation';
 import { assertRedisReady } from '@fediflow/redis';
 import type { Redis } from 'ioredis';
 import { DEFAULT_FEDERATION_KEY_PREFIX } from './federation-keys';

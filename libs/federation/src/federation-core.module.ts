@@ -6,7 +6,7 @@ import {
   RedisMessageQueue,
   SqsMessageQueue,
 } from '@fediflow/federation-adapters';
-import { FEDERATION_QUEUE_CONCURRENCY, FEDERATION_QUEUE_NAME } from '@fediflow/queue';
+import { FEDERATION_QUEUE_CONCURRENCY, FEDERATION_QUEUE_NAME } from '@fediflow/queue/federation';
 import { createRedisConnection } from '@fediflow/redis';
 import type { MessageQueue } from '@fedify/fedify';
 import type { Redis } from 'ioredis';

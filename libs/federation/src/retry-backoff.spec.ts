@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OUTBOX_RETRY_POLICY } from '@fediflow/queue';
+import { OUTBOX_RETRY_POLICY } from '@fediflow/queue/federation';
 import { fedifyRetryPolicy } from './retry-backoff';
 
 describe('fedifyRetryPolicy', () => {

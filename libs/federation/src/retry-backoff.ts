@@ -1,5 +1,5 @@
 import type { RetryPolicy as FedifyRetryPolicy } from '@fedify/fedify';
-import { retryDelayMs, type RetryPolicy } from '@fediflow/queue';
+import { retryDelayMs, type RetryPolicy } from '@fediflow/queue/federation';
 import { millisecondsDuration } from './temporal';
 
 /**

@@ -1,5 +1,5 @@
 import { federationKeyPrefix } from '@fediflow/federation-adapters';
-import { FEDERATION_QUEUE_NAME } from '@fediflow/queue';
+import { FEDERATION_QUEUE_NAME } from '@fediflow/queue/federation';
 import { waitFor } from '@fediflow/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -6,7 +6,7 @@
 import { createDataSource } from '@fediflow/database';
 import { ActorKeyStore, createFediflowFederation, installOutboundHttp } from '@fediflow/federation';
 import { RedisKvStore, RedisMessageQueue } from '@fediflow/federation-adapters';
-import { FEDERATION_QUEUE_NAME } from '@fediflow/queue';
+import { FEDERATION_QUEUE_NAME } from '@fediflow/queue/federation';
 import { Redis } from 'ioredis';
 
 async function main(): Promise<void> {

@@ -6,7 +6,7 @@ import {
   RedisKvStore,
   RedisMessageQueue,
 } from '@fediflow/federation-adapters';
-import { FEDERATION_QUEUE_NAME } from '@fediflow/queue';
+import { FEDERATION_QUEUE_NAME } from '@fediflow/queue/federation';
 import { FaultyRemote } from '@fediflow/federation/testing';
 import {
   isolatedInfrastructure,

@@ -7,7 +7,7 @@ import {
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DomainBlocks } from '../domain-blocks';
 import { inboundOrderingKey } from '../inbound-ordering';
-import { OUTBOX_RETRY_POLICY, type RetryPolicy } from '@fediflow/queue';
+import { OUTBOX_RETRY_POLICY, type RetryPolicy } from '@fediflow/queue/federation';
 import { fedifyRetryPolicy } from '../retry-backoff';
 import { millisecondsDuration } from '../temporal';
 import type { CircuitBreaker } from './circuit-breaker';
