@@ -1,12 +1,12 @@
 import { loadConfig } from '@fediflow/config';
+import { FederationRuntime } from '@fediflow/federation';
+import { FEDERATION_QUEUE_NAME } from '@fediflow/queue/federation';
 import {
-  FEDERATION_QUEUE_NAME,
-  FederationRuntime,
   gotosocialActorProblems,
   mastodonActorProblems,
   misskeyActorProblems,
   RemoteServer,
-} from '@fediflow/federation';
+} from '@fediflow/federation/testing';
 import { waitFor, TEST_ORIGIN } from '@fediflow/testing';
 import { localMember, migratedDatabase, type MigratedDatabase } from '@fediflow/testing/fixtures';
 import { readFileSync } from 'node:fs';

@@ -1,5 +1,12 @@
 import { Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type CommonConfig, type ServiceName } from '@fediflow/config';
+import {
+  federationKeyPrefix,
+  RedisKvStore,
+  RedisMessageQueue,
+  SqsMessageQueue,
+} from '@fediflow/federation-adapters';
+import { FEDERATION_QUEUE_CONCURRENCY, FEDERATION_QUEUE_NAME } from '@fediflow/queue/federation';
 import { createRedisConnection } from '@fediflow/redis';
 import type { MessageQueue } from '@fedify/fedify';
 import type { Redis } from 'ioredis';
@@ -8,11 +15,7 @@ import { ActorKeyStore } from './actor-keys';
 import { CircuitBreaker, DeliveryFailures, DeliveryGate } from './delivery';
 import { DomainBlocks } from './domain-blocks';
 import { createFediflowFederation, type FediflowFederation } from './fediflow-federation';
-import { federationKeyPrefix } from './federation-keys';
 import { installOutboundHttp } from './outbound-http';
-import { RedisKvStore } from './redis-kv.store';
-import { RedisMessageQueue } from './redis-message.queue';
-import { SqsMessageQueue } from './sqs-message.queue';
 import { fediflowVersion } from './software-version';
 
 /** What the federation and workers services both configure. */
@@ -26,12 +29,6 @@ export type FederationRuntimeConfig = CommonConfig & {
   readonly INBOUND_QUEUE_URL?: string;
   readonly SQS_ENDPOINT_URL?: string;
 };
-
-/** The name of Fedify's queue (inbox and outbox) below the federation key prefix. */
-export const FEDERATION_QUEUE_NAME = 'federation';
-
-/** Messages (deliveries, inbox activities) one worker process handles at once. */
-export const FEDERATION_QUEUE_CONCURRENCY = 16;
 
 /**
  * The Fedify federation of this process with its Redis connections (no ioredis keyPrefix: the

@@ -1,8 +1,11 @@
 import { loadConfig } from '@fediflow/config';
 import {
   FederationRuntime,
-  gotosocialActorProblems,
   listPendingFollowRequests,
+  resendPendingFollows,
+} from '@fediflow/federation';
+import {
+  gotosocialActorProblems,
   gotosocialStatusProblems,
   mastodonActorProblems,
   mastodonCreateProblems,
@@ -11,10 +14,9 @@ import {
   misskeyActorProblems,
   misskeyHashtags,
   RemoteServer,
-  resendPendingFollows,
   type Json,
   type ReceivedRequest,
-} from '@fediflow/federation';
+} from '@fediflow/federation/testing';
 import { registerApp, registerMembers, waitFor, type Member } from '@fediflow/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusJson } from '../statuses/status.view';

@@ -5,8 +5,8 @@ import {
   FederationRuntime,
   INSTANCE_ACTOR_PATH,
   instanceActorDocument,
-  SqsEnqueueError,
 } from '@fediflow/federation';
+import { SqsEnqueueError } from '@fediflow/federation-adapters';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';

@@ -1,5 +1,5 @@
 import { signRequest } from '@fedify/fedify';
-import type { RemoteServer } from '@fediflow/federation';
+import type { RemoteServer } from '@fediflow/federation/testing';
 import { TEST_ORIGIN } from '@fediflow/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

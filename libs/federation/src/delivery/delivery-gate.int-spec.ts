@@ -4,13 +4,15 @@ import { migratedDatabase, type MigratedDatabase } from '@fediflow/testing/fixtu
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  federationKeyPrefix,
+  RedisKvStore,
+  RedisMessageQueue,
+} from '@fediflow/federation-adapters';
 import { ActorKeyStore } from '../actor-keys';
 import { DomainBlocks } from '../domain-blocks';
 import { createFediflowFederation, type FediflowFederation } from '../fediflow-federation';
-import { federationKeyPrefix } from '../federation-keys';
 import { installOutboundHttp } from '../outbound-http';
-import { RedisKvStore } from '../redis-kv.store';
-import { RedisMessageQueue } from '../redis-message.queue';
 import { CircuitBreaker } from './circuit-breaker';
 import { DeliveryFailures } from './delivery-failures';
 import { DeliveryGate } from './delivery-gate';

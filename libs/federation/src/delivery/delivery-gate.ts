@@ -7,7 +7,8 @@ import {
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DomainBlocks } from '../domain-blocks';
 import { inboundOrderingKey } from '../inbound-ordering';
-import { fedifyRetryPolicy, OUTBOX_RETRY_POLICY, type RetryPolicy } from '../retry-backoff';
+import { OUTBOX_RETRY_POLICY, type RetryPolicy } from '@fediflow/queue/federation';
+import { fedifyRetryPolicy } from '../retry-backoff';
 import { millisecondsDuration } from '../temporal';
 import type { CircuitBreaker } from './circuit-breaker';
 import type { DeliveryFailures } from './delivery-failures';
