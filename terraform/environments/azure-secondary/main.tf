@@ -8,6 +8,7 @@ locals {
 
   # The secondary runs the production workloads (deploy/overlays/secondary-cloud): its secrets are
   # fediflow-production-<secret> in its own Key Vault.
+  workload_environment = "production"
   tags = {
     Project     = "fediflow"
     Environment = local.environment
@@ -60,7 +61,7 @@ module "postgresql" {
   delegated_subnet_id   = module.network.postgres_subnet_id
   private_dns_zone_id   = module.network.postgres_dns_zone_id
   key_vault_id          = module.key_vault.key_vault_id
-  secret_prefix         = "fediflow-production"
+  secret_prefix         = "fediflow-${local.workload_environment}"
   backup_retention_days = 14
   tags                  = local.tags
 }
@@ -73,4 +74,17 @@ module "redis" {
   resource_group_name        = module.network.resource_group_name
   private_endpoint_subnet_id = module.network.endpoint_subnet_id
   tags                       = local.tags
+}
+
+# Argo CD with the root Application → argocd/clusters/azure-secondary (the production workloads through
+# deploy/overlays/secondary-cloud, this cloud's add-ons through argocd/components/).
+module "argocd" {
+  source = "../../modules/argocd-bootstrap"
+
+  cluster           = "azure-secondary"
+  repository_url    = var.gitops_repository_url
+  target_revision   = var.gitops_target_revision
+  high_availability = true
+
+  depends_on = [module.aks]
 }

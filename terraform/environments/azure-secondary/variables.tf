@@ -33,3 +33,14 @@ variable "api_authorized_ip_ranges" {
   type        = list(string)
   default     = []
 }
+
+variable "gitops_repository_url" {
+  description = "Git URL of this repository for Argo CD (TF_VAR_gitops_repository_url in CI)."
+  type        = string
+}
+
+variable "gitops_target_revision" {
+  description = "Branch Argo CD tracks."
+  type        = string
+  default     = "main"
+}

@@ -5,6 +5,10 @@ locals {
 
   environment = "gcp-dr"
   name        = "fediflow-dr"
+
+  # The DR cluster runs the production workloads (deploy/overlays/secondary-cloud): its secrets are
+  # fediflow-production-<secret> in Secret Manager.
+  workload_environment = "production"
 }
 
 module "network" {
@@ -64,7 +68,20 @@ module "secrets" {
   source = "../../modules/gcp-secret-manager"
 
   project_id             = var.project_id
-  prefix                 = "fediflow-production"
+  prefix                 = "fediflow-${local.workload_environment}"
   replica_kms_keys       = { (var.region) = module.kms.secret_manager_key_id }
   reader_service_account = module.gke.external_secrets_service_account
+}
+
+# Argo CD with the root Application → argocd/clusters/gcp-dr (the production workloads through
+# deploy/overlays/secondary-cloud, this cloud's add-ons through argocd/components/).
+module "argocd" {
+  source = "../../modules/argocd-bootstrap"
+
+  cluster           = "gcp-dr"
+  repository_url    = var.gitops_repository_url
+  target_revision   = var.gitops_target_revision
+  high_availability = true
+
+  depends_on = [module.gke]
 }

@@ -27,3 +27,14 @@ variable "master_authorized_cidrs" {
   description = "Ranges allowed to reach the GKE control plane (the VPN from the operators' network)."
   type        = list(string)
 }
+
+variable "gitops_repository_url" {
+  description = "Git URL of this repository for Argo CD (TF_VAR_gitops_repository_url in CI)."
+  type        = string
+}
+
+variable "gitops_target_revision" {
+  description = "Branch Argo CD tracks."
+  type        = string
+  default     = "main"
+}

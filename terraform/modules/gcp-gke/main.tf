@@ -104,7 +104,8 @@ resource "google_project_iam_member" "nodes" {
   member  = "serviceAccount:${google_service_account.nodes[0].email}"
 }
 
-# External Secrets' Kubernetes ServiceAccount acts as this Google service account.
+# External Secrets' and cert-manager's Kubernetes ServiceAccounts act as these Google service
+# accounts (deploy/addons/values/gcp/ annotates them with the emails).
 resource "google_service_account" "external_secrets" {
   count = var.create ? 1 : 0
 
@@ -119,4 +120,29 @@ resource "google_service_account_iam_member" "external_secrets" {
   service_account_id = google_service_account.external_secrets[0].name
   role               = "roles/iam.workloadIdentityUser"
   member             = "serviceAccount:${var.project_id}.svc.id.goog[external-secrets/external-secrets]"
+}
+
+resource "google_service_account" "cert_manager" {
+  count = var.create ? 1 : 0
+
+  project      = var.project_id
+  account_id   = "${var.name}-cm"
+  display_name = "cert-manager of ${var.name}"
+}
+
+resource "google_service_account_iam_member" "cert_manager" {
+  count = var.create ? 1 : 0
+
+  service_account_id = google_service_account.cert_manager[0].name
+  role               = "roles/iam.workloadIdentityUser"
+  member             = "serviceAccount:${var.project_id}.svc.id.goog[cert-manager/cert-manager]"
+}
+
+# DNS-01 challenges: cert-manager's Cloud DNS solver needs dns.admin on the zone's project.
+resource "google_project_iam_member" "cert_manager_dns" {
+  count = var.create ? 1 : 0
+
+  project = var.project_id
+  role    = "roles/dns.admin"
+  member  = "serviceAccount:${google_service_account.cert_manager[0].email}"
 }

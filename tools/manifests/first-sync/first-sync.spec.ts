@@ -25,9 +25,9 @@ beforeAll(async () => {
 
 type Draft = Omit<ClusterModel, 'apps' | 'terraform'> & {
   apps: AppDeployment[];
-  terraform: Omit<TerraformFacts, 'nodeGroup' | 'podIdentities' | 'logGroups'> & {
+  terraform: Omit<TerraformFacts, 'nodeGroup' | 'workloadIdentities' | 'logGroups'> & {
     nodeGroup: TerraformFacts['nodeGroup'];
-    podIdentities: Set<string>;
+    workloadIdentities: Map<string, string>;
     logGroups: Set<string>;
   };
 };
@@ -47,7 +47,7 @@ function copy(name: string): Draft {
     terraform: {
       ...cluster.terraform,
       nodeGroup: { ...cluster.terraform.nodeGroup },
-      podIdentities: new Set(cluster.terraform.podIdentities),
+      workloadIdentities: new Map(cluster.terraform.workloadIdentities),
       logGroups: new Set(cluster.terraform.logGroups),
     },
   };
@@ -456,7 +456,7 @@ describe('each rule rejects its defect reintroduced', () => {
     'an AWS-calling controller without a Pod Identity association',
     () => {
       const cluster = copy('dr');
-      cluster.terraform.podIdentities.delete('kube-system/cluster-autoscaler');
+      cluster.terraform.workloadIdentities.delete('kube-system/cluster-autoscaler');
       return cluster;
     },
     /kube-system\/cluster-autoscaler calls AWS/,
