@@ -541,7 +541,12 @@ export const ADDON_CHARTS: readonly AddonChart[] = [
       'Subscription',
       'FailoverQuorum',
     ),
-    clusterKinds: [...CRD, ...RBAC, ...WEBHOOKS, ...gk('postgresql.cnpg.io', 'ClusterImageCatalog')],
+    clusterKinds: [
+      ...CRD,
+      ...RBAC,
+      ...WEBHOOKS,
+      ...gk('postgresql.cnpg.io', 'ClusterImageCatalog'),
+    ],
     capabilities: ['postgres-operator'],
     requiredValues: ['crds.create'],
     workloads: (values, release) => [

@@ -91,7 +91,7 @@ export function placeAll(cluster: ClusterModel): Placed[] {
  * Stand-ins for the pods an operator creates from a custom resource, so that selectors and
  * capacity see them: a CloudNativePG Cluster runs `instances` pods labelled
  * cnpg.io/cluster=<name> (plus its inheritedMetadata labels) under a ServiceAccount named after
- * the Cluster.
+ * the Cluster, with the operator's default pod security context (non-root, RuntimeDefault seccomp).
  */
 function operatorPods(entry: Placed): K8sObject[] {
   const { object } = entry;
@@ -108,7 +108,7 @@ function operatorPods(entry: Placed): K8sObject[] {
   const memory = /^(\d+)Gi$/.test(requests.memory ?? '')
     ? Number(requests.memory!.slice(0, -2)) * 1024
     : Number(/^(\d+)Mi$/.exec(requests.memory ?? '')?.[1] ?? 0);
-  return chartObjects(
+  const objects = chartObjects(
     [
       {
         kind: 'StatefulSet',
@@ -127,6 +127,12 @@ function operatorPods(entry: Placed): K8sObject[] {
     [],
     entry.namespace ?? 'default',
   );
+  const pods = objects[0]!['spec'] as { template: { spec: Record<string, unknown> } };
+  pods.template.spec['securityContext'] = {
+    runAsNonRoot: true,
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+  return objects;
 }
 
 const POD_KINDS = new Set([

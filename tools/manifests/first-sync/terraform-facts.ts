@@ -124,7 +124,8 @@ async function awsFacts(
   const workloadIdentities = new Map<string, string>();
   const logGroups = new Set<string>();
   if (identity.called) {
-    const workloads = (locals(identity.main)['workloads'] as Record<string, Json> | undefined) ?? {};
+    const workloads =
+      (locals(identity.main)['workloads'] as Record<string, Json> | undefined) ?? {};
     for (const workload of Object.values(workloads)) {
       const namespace = identity.value(workload['namespace']);
       const account = identity.value(workload['service_account']);

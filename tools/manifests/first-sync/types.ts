@@ -8,7 +8,8 @@ export type Cloud = 'aws' | 'azure' | 'gcp' | 'onprem';
  * What the platform under the cluster provides itself (EKS, AKS, GKE, k3s), so that no add-on
  * has to: e.g. AKS and GKE serve the resource metrics API and autoscale their node pools.
  */
-export type PlatformCapability = 'metrics-api' | 'node-autoscaler' | 'log-shipping' | 'load-balancer';
+export type PlatformCapability =
+  'metrics-api' | 'node-autoscaler' | 'log-shipping' | 'load-balancer';
 
 /**
  * What Terraform builds for one cluster (terraform/environments/<cluster>); for an on-premises

@@ -67,9 +67,8 @@ export const cloudRule: SyncRule = {
           });
       }
       if (object.kind === 'ClusterIssuer' || object.kind === 'Issuer') {
-        const solvers =
-          ((spec['acme'] as { solvers?: Array<Record<string, unknown>> } | undefined)?.solvers ??
-            []) as Array<{ dns01?: Record<string, unknown>; http01?: unknown }>;
+        const solvers = ((spec['acme'] as { solvers?: Array<Record<string, unknown>> } | undefined)
+          ?.solvers ?? []) as Array<{ dns01?: Record<string, unknown>; http01?: unknown }>;
         for (const solver of solvers) {
           const dns = Object.keys(solver.dns01 ?? {}).filter((key) => key !== 'cnameStrategy');
           if (solver.dns01 && (dns.length !== 1 || dns[0] !== DNS01[cloud]))
