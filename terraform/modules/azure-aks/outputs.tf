@@ -10,7 +10,7 @@ output "oidc_issuer_url" {
 
 output "external_secrets_client_id" {
   description = "Client id for the external-secrets ServiceAccount's azure.workload.identity/client-id annotation."
-  value       = try(azurerm_user_assigned_identity.external_secrets[0].client_id, null)
+  value       = try(azurerm_user_assigned_identity.workload["external-secrets"].client_id, null)
 }
 
 output "host" {
@@ -25,7 +25,7 @@ output "cluster_ca_certificate" {
 
 output "cert_manager_client_id" {
   description = "Client id for cert-manager's azure.workload.identity/client-id annotation and the ClusterIssuer."
-  value       = try(azurerm_user_assigned_identity.cert_manager[0].client_id, null)
+  value       = try(azurerm_user_assigned_identity.workload["cert-manager"].client_id, null)
 }
 
 output "log_analytics_workspace_id" {

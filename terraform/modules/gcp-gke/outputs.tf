@@ -5,7 +5,7 @@ output "cluster_name" {
 
 output "external_secrets_service_account" {
   description = "Email for the external-secrets ServiceAccount's iam.gke.io/gcp-service-account annotation."
-  value       = try(google_service_account.external_secrets[0].email, null)
+  value       = try(google_service_account.workload["eso"].email, null)
 }
 
 output "endpoint" {
@@ -20,5 +20,5 @@ output "ca_certificate" {
 
 output "cert_manager_service_account" {
   description = "Email for the cert-manager ServiceAccount's iam.gke.io/gcp-service-account annotation."
-  value       = try(google_service_account.cert_manager[0].email, null)
+  value       = try(google_service_account.workload["cm"].email, null)
 }

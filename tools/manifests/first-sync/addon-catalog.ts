@@ -97,12 +97,14 @@ export function pilotValue<T>(values: Values, path: string, fallback: T): T {
   return get(values, `pilot.${path}`, get(values, path, fallback));
 }
 
-const cpuOf = (quantity: unknown, fallback: number): number => {
+/** Millicores of a CPU quantity (`250m`, `0.5`, 1), or `fallback`. */
+export const cpuOf = (quantity: unknown, fallback: number): number => {
   if (typeof quantity === 'number') return quantity * 1000;
   if (typeof quantity !== 'string') return fallback;
   return quantity.endsWith('m') ? Number(quantity.slice(0, -1)) : Number(quantity) * 1000;
 };
-const memoryOf = (quantity: unknown, fallback: number): number => {
+/** MiB of a memory quantity (`512Mi`, `1Gi`), or `fallback`. */
+export const memoryOf = (quantity: unknown, fallback: number): number => {
   if (typeof quantity !== 'string') return fallback;
   const match = /^(\d+(?:\.\d+)?)(Mi|Gi|M|G)?$/.exec(quantity);
   if (!match) return fallback;

@@ -1,7 +1,7 @@
 /** The objects of one cluster after the first sync, each with its namespace and Application. */
 import type { K8sObject } from '../types.ts';
 import type { Container, PodSpec } from '../workloads.ts';
-import { chartObjects, type AddonWorkload } from './addon-catalog.ts';
+import { chartObjects, cpuOf, memoryOf, type AddonWorkload } from './addon-catalog.ts';
 import { appSpec } from './load.ts';
 import { SYSTEM_WORKLOADS } from './system-workloads.ts';
 import type { AppDeployment, ClusterModel } from './types.ts';
@@ -102,12 +102,6 @@ function operatorPods(entry: Placed): K8sObject[] {
     inheritedMetadata?: { labels?: Record<string, string> };
   };
   const requests = spec.resources?.requests ?? {};
-  const cpu = requests.cpu?.endsWith('m')
-    ? Number(requests.cpu.slice(0, -1))
-    : Number(requests.cpu ?? 0) * 1000;
-  const memory = /^(\d+)Gi$/.test(requests.memory ?? '')
-    ? Number(requests.memory!.slice(0, -2)) * 1024
-    : Number(/^(\d+)Mi$/.exec(requests.memory ?? '')?.[1] ?? 0);
   const objects = chartObjects(
     [
       {
@@ -120,8 +114,8 @@ function operatorPods(entry: Placed): K8sObject[] {
         },
         serviceAccount: object.metadata.name,
         replicas: spec.instances ?? 1,
-        cpu,
-        memory,
+        cpu: cpuOf(requests.cpu, 0),
+        memory: memoryOf(requests.memory, 0),
       },
     ],
     [],

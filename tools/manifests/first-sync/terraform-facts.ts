@@ -65,9 +65,28 @@ interface ModuleInstance {
   readonly called: boolean;
   readonly main: Json;
   readonly scopes: Scopes;
-  /** `resource.<type>` blocks of the module's main.tf, by name. */
+  /**
+   * `resource.<type>` blocks of the module's main.tf, by name; a block with `for_each` over a
+   * local map once per key (`name[key]`, with `each.key` / `each.value.*` filled in).
+   */
   resources(type: string): Record<string, Json>;
   value(value: unknown): unknown;
+}
+
+/** A resource block's instances: itself, or one per key of the local map its `for_each` names. */
+function eachInstance(name: string, block: Json, moduleLocals: Json): Array<[string, Json]> {
+  const over = /local\.(\w+)/.exec(String(block['for_each'] ?? ''))?.[1];
+  const map = over ? moduleLocals[over] : undefined;
+  if (!map || typeof map !== 'object') return [[name, block]];
+  return Object.entries(map as Record<string, Json>).map(([key, value]) => {
+    const filled = JSON.stringify(block)
+      .replace(/\$\{each\.key\}/g, key)
+      .replace(/\$\{each\.value\.(\w+)\}/g, (whole, field: string) =>
+        typeof value[field] === 'string' ? (value[field] as string) : whole,
+      )
+      .replace(/\beach\.key\b/g, key);
+    return [`${name}[${key}]`, JSON.parse(filled) as Json];
+  });
 }
 
 async function instance(envDir: string, call: Json, envScopes: Scopes): Promise<ModuleInstance> {
@@ -88,8 +107,8 @@ async function instance(envDir: string, call: Json, envScopes: Scopes): Promise<
     scopes,
     resources: (type) =>
       Object.fromEntries(
-        Object.entries(((main['resource'] as Json | undefined)?.[type] ?? {}) as Json).map(
-          ([name, blocks]) => [name, first(blocks)],
+        Object.entries(((main['resource'] as Json | undefined)?.[type] ?? {}) as Json).flatMap(
+          ([name, blocks]) => eachInstance(name, first(blocks), scopes.local),
         ),
       ),
     value: (value) => resolve(value, scopes),
@@ -204,7 +223,9 @@ async function gcpFacts(
   for (const binding of Object.values(gke.resources('google_service_account_iam_member'))) {
     if (binding['role'] !== 'roles/iam.workloadIdentityUser') continue;
     const member = /\.svc\.id\.goog\[([^/\]]+)\/([^\]]+)\]$/.exec(String(binding['member'] ?? ''));
-    const account = /google_service_account\.(\w+)/.exec(String(binding['service_account_id']));
+    const account = /google_service_account\.(\w+(?:\[[\w-]+\])?)/.exec(
+      String(binding['service_account_id']),
+    );
     const accountId = text(gke.value(accounts[account?.[1] ?? '']?.['account_id']));
     if (member)
       workloadIdentities.set(
