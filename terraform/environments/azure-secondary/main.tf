@@ -88,3 +88,18 @@ module "argocd" {
 
   depends_on = [module.aks]
 }
+
+# Private link to the AWS primary (replication, operators): the gateway first, whose two addresses
+# become terraform/environments/production's azure customer gateways; then aws_tunnels from that
+# apply's vpn_azure tunnels output (docs/infrastructure.md, "Private connectivity").
+module "vpn" {
+  source = "../../modules/azure-vpn"
+
+  name                = local.name
+  location            = var.location
+  resource_group_name = module.network.resource_group_name
+  gateway_subnet_id   = module.network.gateway_subnet_id
+  aws_tunnels         = var.aws_vpn_tunnels
+  preshared_keys      = var.vpn_preshared_keys
+  tags                = local.tags
+}

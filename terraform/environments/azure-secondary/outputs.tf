@@ -22,3 +22,8 @@ output "redis_hostname" {
   description = "Hostname of the cache (TLS 6380)."
   value       = module.redis.hostname
 }
+
+output "vpn_public_ips" {
+  description = "VPN gateway addresses: terraform/environments/production's azure_vpn_peers."
+  value       = module.vpn.public_ips
+}

@@ -44,3 +44,21 @@ variable "gitops_target_revision" {
   type        = string
   default     = "main"
 }
+
+variable "aws_vpn_tunnels" {
+  description = "The AWS ends of the VPN (terraform/environments/production output vpn_azure_tunnels); empty until that apply."
+  type = map(object({
+    outside_address  = string
+    aws_inside_ip    = string
+    azure_inside_ip  = string
+    gateway_instance = number
+  }))
+  default = {}
+}
+
+variable "vpn_preshared_keys" {
+  description = "Pre-shared key per AWS tunnel (TF_VAR_vpn_preshared_keys from the secret store)."
+  type        = map(string)
+  sensitive   = true
+  default     = {}
+}

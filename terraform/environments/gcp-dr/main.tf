@@ -85,3 +85,18 @@ module "argocd" {
 
   depends_on = [module.gke]
 }
+
+# Private link to the AWS primary (replication, operators): HA VPN first, whose two interface
+# addresses become terraform/environments/production's gcp customer gateways; then aws_tunnels
+# from that apply's vpn_gcp tunnels output (docs/infrastructure.md, "Private connectivity").
+module "vpn" {
+  source = "../../modules/gcp-vpn"
+
+  name             = local.name
+  project_id       = var.project_id
+  region           = var.region
+  network_id       = module.network.network_id
+  advertised_range = var.address_space
+  aws_tunnels      = var.aws_vpn_tunnels
+  preshared_keys   = var.vpn_preshared_keys
+}

@@ -38,3 +38,21 @@ variable "gitops_target_revision" {
   type        = string
   default     = "main"
 }
+
+variable "aws_vpn_tunnels" {
+  description = "The AWS ends of the VPN (terraform/environments/production output vpn_gcp_tunnels); empty until that apply."
+  type = map(object({
+    interface        = number
+    outside_address  = string
+    aws_inside_ip    = string
+    google_inside_ip = string
+  }))
+  default = {}
+}
+
+variable "vpn_preshared_keys" {
+  description = "Pre-shared key per AWS tunnel (TF_VAR_vpn_preshared_keys from the secret store)."
+  type        = map(string)
+  sensitive   = true
+  default     = {}
+}

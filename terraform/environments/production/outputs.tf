@@ -27,3 +27,13 @@ output "backup_vault_arn" {
   description = "Primary backup vault."
   value       = module.backup.vault_arn
 }
+
+output "vpn_azure_tunnels" {
+  description = "AWS tunnel addresses for terraform/environments/azure-secondary's aws_vpn_tunnels."
+  value       = module.vpn_azure.tunnels
+}
+
+output "vpn_gcp_tunnels" {
+  description = "AWS tunnel addresses for terraform/environments/gcp-dr's aws_vpn_tunnels."
+  value       = module.vpn_gcp.tunnels
+}
