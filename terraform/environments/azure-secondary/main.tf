@@ -48,6 +48,7 @@ module "aks" {
   node_subnet_id      = module.network.node_subnet_id
   workload_min_count  = 3
   workload_max_count  = 12
+  dns_zone_id         = module.traffic.zone_id
   tags                = local.tags
 }
 
@@ -101,5 +102,17 @@ module "vpn" {
   gateway_subnet_id   = module.network.gateway_subnet_id
   aws_tunnels         = var.aws_vpn_tunnels
   preshared_keys      = var.vpn_preshared_keys
+  tags                = local.tags
+}
+
+# Cross-cloud failover DNS: the Azure DNS copy of the public zone with a Traffic Manager profile
+# checking every cloud's /ready (docs/infrastructure.md, "Traffic failover across clouds").
+module "traffic" {
+  source = "../../modules/azure-traffic-manager"
+
+  name                = "fediflow"
+  resource_group_name = module.network.resource_group_name
+  zone_name           = var.domain
+  endpoints           = var.failover_endpoints
   tags                = local.tags
 }

@@ -62,3 +62,17 @@ variable "vpn_preshared_keys" {
   sensitive   = true
   default     = {}
 }
+
+variable "domain" {
+  description = "The public domain (served by Route 53 and, for cross-cloud failover, Azure DNS)."
+  type        = string
+}
+
+variable "failover_endpoints" {
+  description = "Every cloud's gateway address with its failover priority (1 AWS primary, 2 AWS dr, 3 Azure, 4 Google Cloud)."
+  type = map(object({
+    target   = string
+    priority = number
+  }))
+  default = {}
+}

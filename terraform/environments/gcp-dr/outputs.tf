@@ -22,3 +22,8 @@ output "vpn_interface_ips" {
   description = "HA VPN interface addresses: terraform/environments/production's gcp_vpn_peers."
   value       = module.vpn.interface_ips
 }
+
+output "cert_manager_service_account" {
+  description = "Google service account for the cert-manager ServiceAccount annotation."
+  value       = module.gke.cert_manager_service_account
+}
