@@ -92,7 +92,7 @@ module "argocd" {
 
 # Private link to the AWS primary (replication, operators): the gateway first, whose two addresses
 # become terraform/environments/production's azure customer gateways; then aws_tunnels from that
-# apply's vpn_azure tunnels output (docs/infrastructure.md, "Private connectivity").
+# apply's vpn_tunnels.azure output (docs/infrastructure.md, "Private connectivity").
 module "vpn" {
   source = "../../modules/azure-vpn"
 

@@ -46,7 +46,7 @@ variable "gitops_target_revision" {
 }
 
 variable "aws_vpn_tunnels" {
-  description = "The AWS ends of the VPN (terraform/environments/production output vpn_azure_tunnels); empty until that apply."
+  description = "The AWS ends of the VPN (terraform/environments/production output vpn_tunnels.azure); empty until that apply."
   type = map(object({
     outside_address  = string
     aws_inside_ip    = string

@@ -88,7 +88,7 @@ module "argocd" {
 
 # Private link to the AWS primary (replication, operators): HA VPN first, whose two interface
 # addresses become terraform/environments/production's gcp customer gateways; then aws_tunnels
-# from that apply's vpn_gcp tunnels output (docs/infrastructure.md, "Private connectivity").
+# from that apply's vpn_tunnels.gcp output (docs/infrastructure.md, "Private connectivity").
 module "vpn" {
   source = "../../modules/gcp-vpn"
 

@@ -40,7 +40,7 @@ variable "gitops_target_revision" {
 }
 
 variable "aws_vpn_tunnels" {
-  description = "The AWS ends of the VPN (terraform/environments/production output vpn_gcp_tunnels); empty until that apply."
+  description = "The AWS ends of the VPN (terraform/environments/production output vpn_tunnels.gcp); empty until that apply."
   type = map(object({
     interface        = number
     outside_address  = string

@@ -123,31 +123,26 @@ module "argocd" {
 
 # Private links to the Azure secondary and the Google Cloud DR environment (cross-cloud
 # replication connects the subscribers to this database privately). Created once those
-# environments' gateway addresses are known (azure_vpn_peers, gcp_vpn_peers).
-module "vpn_azure" {
-  source = "../../modules/aws-vpn"
-
-  create          = length(var.azure_vpn_peers) > 0
-  name            = "${local.name}-azure"
-  vpc_id          = module.network.vpc_id
-  vpc_cidr        = var.vpc_cidr
-  route_table_ids = module.network.private_route_table_ids
-  peer_asn        = 65010
-  peer_cidr       = "10.40.0.0/16"
-  peers           = var.azure_vpn_peers
-  preshared_keys  = var.vpn_preshared_keys
+# environments' gateway addresses are known (azure_vpn_peers, gcp_vpn_peers). The ASNs are those
+# of terraform/modules/azure-vpn and gcp-vpn; the ranges those of the two environments.
+locals {
+  vpn_links = {
+    azure = { asn = 65010, cidr = "10.40.0.0/16", peers = var.azure_vpn_peers }
+    gcp   = { asn = 65020, cidr = "10.50.0.0/16", peers = var.gcp_vpn_peers }
+  }
 }
 
-module "vpn_gcp" {
-  source = "../../modules/aws-vpn"
+module "vpn" {
+  source   = "../../modules/aws-vpn"
+  for_each = local.vpn_links
 
-  create          = length(var.gcp_vpn_peers) > 0
-  name            = "${local.name}-gcp"
+  create          = length(each.value.peers) > 0
+  name            = "${local.name}-${each.key}"
   vpc_id          = module.network.vpc_id
   vpc_cidr        = var.vpc_cidr
   route_table_ids = module.network.private_route_table_ids
-  peer_asn        = 65020
-  peer_cidr       = "10.50.0.0/16"
-  peers           = var.gcp_vpn_peers
+  peer_asn        = each.value.asn
+  peer_cidr       = each.value.cidr
+  peers           = each.value.peers
   preshared_keys  = var.vpn_preshared_keys
 }

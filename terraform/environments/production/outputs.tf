@@ -28,12 +28,7 @@ output "backup_vault_arn" {
   value       = module.backup.vault_arn
 }
 
-output "vpn_azure_tunnels" {
-  description = "AWS tunnel addresses for terraform/environments/azure-secondary's aws_vpn_tunnels."
-  value       = module.vpn_azure.tunnels
-}
-
-output "vpn_gcp_tunnels" {
-  description = "AWS tunnel addresses for terraform/environments/gcp-dr's aws_vpn_tunnels."
-  value       = module.vpn_gcp.tunnels
+output "vpn_tunnels" {
+  description = "AWS tunnel addresses per link (azure, gcp): the aws_vpn_tunnels of terraform/environments/azure-secondary and gcp-dr."
+  value       = { for link, vpn in module.vpn : link => vpn.tunnels }
 }
