@@ -483,6 +483,14 @@ describe('policy rules reject bad fixtures and accept good blocks', () => {
     },
   );
 
+  rule('TF-TRAFFIC-MANAGER-READY', 'TCP probes, another path, a long TTL', async () => {
+    expect(await flagged('traffic-manager-ready', 'TF-TRAFFIC-MANAGER-READY')).toEqual([
+      'main.tf [resource.azurerm_traffic_manager_profile.health_path]',
+      'main.tf [resource.azurerm_traffic_manager_profile.long_ttl]',
+      'main.tf [resource.azurerm_traffic_manager_profile.tcp]',
+    ]);
+  });
+
   rule('TF-VPN-IKEV2', "IKEv1, AES-128, the providers' default proposals", async () => {
     expect(await flagged('vpn-ike', 'TF-VPN-IKEV2')).toEqual([
       'main.tf [resource.aws_vpn_connection.aes128]',
