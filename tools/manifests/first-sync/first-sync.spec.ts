@@ -887,6 +887,17 @@ describe('each rule rejects its defect reintroduced', () => {
   );
   rejects(
     'controllers-present',
+    'the gateway on a kubeadm edge cluster, which makes no load balancers',
+    () => {
+      const cluster = copy('edge');
+      cluster.terraform.platform.delete('load-balancer');
+      return cluster;
+    },
+    /nothing under the cluster makes load balancers/,
+    'Service/istio-ingress/istio-ingressgateway',
+  );
+  rejects(
+    'controllers-present',
     "the edge database's Cluster without the CloudNativePG operator",
     () => without(copy('edge'), 'cloudnative-pg'),
     /no add-on in the cluster installs the CRD for postgresql\.cnpg\.io\/Cluster/,

@@ -116,6 +116,16 @@ export const controllersRule: SyncRule = {
           placedRef(entry),
           `aws-load-balancer-type: ${lbType} is served only by the AWS Load Balancer Controller`,
         );
+      else if (
+        entry.object.kind === 'Service' &&
+        spec.type === 'LoadBalancer' &&
+        !cluster.terraform.platform.has('load-balancer')
+      )
+        problems.push({
+          object: placedRef(entry),
+          message:
+            'a LoadBalancer Service, but nothing under the cluster makes load balancers (a cloud controller, k3s ServiceLB): it would stay Pending',
+        });
       if (
         entry.object.kind === 'HorizontalPodAutoscaler' &&
         (spec.metrics ?? []).some((metric) => metric.type === 'Resource')
