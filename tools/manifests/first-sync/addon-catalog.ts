@@ -53,6 +53,8 @@ export interface AddonWorkload {
   readonly serviceAccountAnnotations?: Record<string, string>;
   readonly serviceAccountLabels?: Record<string, string>;
   readonly podLabels?: Record<string, string>;
+  /** The pod-level securityContext the chart or operator sets. */
+  readonly podSecurityContext?: Record<string, unknown>;
   /** The pod carries an Istio sidecar (label sidecar.istio.io/inject or a gateway). */
   readonly injected?: boolean;
 }
@@ -585,7 +587,13 @@ export function chartObjects(
         replicas: workload.replicas,
         template: {
           metadata: { labels: { ...workload.podLabels, ...workload.labels } },
-          spec: { serviceAccountName: workload.serviceAccount, containers: [] },
+          spec: {
+            serviceAccountName: workload.serviceAccount,
+            containers: [],
+            ...(workload.podSecurityContext
+              ? { securityContext: workload.podSecurityContext }
+              : {}),
+          },
         },
       },
       addon: workload,

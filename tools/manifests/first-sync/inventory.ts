@@ -102,7 +102,7 @@ function operatorPods(entry: Placed): K8sObject[] {
     inheritedMetadata?: { labels?: Record<string, string> };
   };
   const requests = spec.resources?.requests ?? {};
-  const objects = chartObjects(
+  return chartObjects(
     [
       {
         kind: 'StatefulSet',
@@ -116,17 +116,12 @@ function operatorPods(entry: Placed): K8sObject[] {
         replicas: spec.instances ?? 1,
         cpu: cpuOf(requests.cpu, 0),
         memory: memoryOf(requests.memory, 0),
+        podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
       },
     ],
     [],
     entry.namespace ?? 'default',
   );
-  const pods = objects[0]!['spec'] as { template: { spec: Record<string, unknown> } };
-  pods.template.spec['securityContext'] = {
-    runAsNonRoot: true,
-    seccompProfile: { type: 'RuntimeDefault' },
-  };
-  return objects;
 }
 
 const POD_KINDS = new Set([
