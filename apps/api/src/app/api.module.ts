@@ -6,7 +6,7 @@ import { EmailUnsubscribeController } from '../accounts/email-unsubscribe.contro
 import { FollowRequestsController } from '../accounts/follow-requests.controller';
 import { FollowsService } from '../accounts/follows.service';
 import { ApiCommonModule } from '../common/api-common.module';
-import { FederationOutboxModule } from '../federation-outbox/federation-outbox';
+import { FederationOutboxModule } from '../federation-outbox/federation-outbox.module';
 import { ClientStartupController } from '../instance/client-startup.controller';
 import { DefaultImagesController } from '../instance/default-images.controller';
 import { InstanceController } from '../instance/instance.controller';

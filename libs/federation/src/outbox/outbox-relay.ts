@@ -5,17 +5,15 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { APP_CONFIG, type ApiConfig } from '@fediflow/config';
+import { APP_CONFIG, type CommonConfig } from '@fediflow/config';
 import { DatabaseConnector } from '@fediflow/database';
-import { FederationRuntime } from '@fediflow/federation';
 import { isRedisUnavailable } from '@fediflow/redis';
 import type { Context } from '@fedify/fedify';
 import { Activity, type Recipient } from '@fedify/fedify/vocab';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { FederationRuntime } from '../federation-core.module';
 import { EarliestTimer } from './earliest-timer';
-
-/** Anything that runs SQL: the DataSource, or a transaction's EntityManager. */
-export type Queryable = Pick<EntityManager, 'query'>;
+import type { Queryable } from './recipients';
 
 /** An activity to send and to whom, as the outbox builds it (see `FederationOutbox`). */
 export interface OutboxDelivery {
@@ -74,7 +72,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly runtime: FederationRuntime,
     private readonly db: DataSource,
     private readonly connector: DatabaseConnector,
-    @Inject(APP_CONFIG) private readonly config: ApiConfig,
+    @Inject(APP_CONFIG) private readonly config: CommonConfig,
   ) {}
 
   onApplicationBootstrap(): void {
