@@ -89,12 +89,7 @@ export const envSchemas = {
      * How long the outbox keeps a row after relaying it into Redis, to relay it again should that
      * Redis be lost (restarted empty) before the workers delivered it; 0 deletes rows at once.
      */
-    FEDERATION_OUTBOX_REDELIVERY_WINDOW_MS: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(86_400_000)
-      .default(600_000),
+    OUTBOX_REDELIVERY_WINDOW_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
   }),
   federation: commonEnv
     .extend({

@@ -59,7 +59,7 @@ describe('outbox relay across a Redis loss (private redis-server, real PostgreSQ
   function relay(windowMs: string): OutboxRelay {
     const config = loadConfig('api', {
       ...env(),
-      FEDERATION_OUTBOX_REDELIVERY_WINDOW_MS: windowMs,
+      OUTBOX_REDELIVERY_WINDOW_MS: windowMs,
     });
     return new OutboxRelay(api, db, new DatabaseConnector(db), config);
   }

@@ -18,7 +18,7 @@ import { RedisEpoch } from './redis-epoch';
 
 /** The relay reads its redelivery window from the api's config; elsewhere rows go at once. */
 export type OutboxRelayConfig = CommonConfig & {
-  readonly FEDERATION_OUTBOX_REDELIVERY_WINDOW_MS?: number;
+  readonly OUTBOX_REDELIVERY_WINDOW_MS?: number;
 };
 
 /** An activity to send and to whom, as the outbox builds it (see `FederationOutbox`). */
@@ -88,7 +88,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(APP_CONFIG) private readonly config: OutboxRelayConfig,
   ) {
     this.epoch = new RedisEpoch(runtime.kv);
-    this.windowMs = config.FEDERATION_OUTBOX_REDELIVERY_WINDOW_MS ?? 0;
+    this.windowMs = config.OUTBOX_REDELIVERY_WINDOW_MS ?? 0;
   }
 
   onApplicationBootstrap(): void {
