@@ -7,8 +7,8 @@ import {
   remoteFollow,
   undoFollowActivity,
 } from './follow-activities';
-import type { OutboxDelivery } from './outbox-relay';
-import { remoteRecipient, type Queryable, type RemoteInboxes } from './recipients';
+import { deliveryTo, type OutboxDelivery } from './outbox-relay';
+import type { Queryable, RemoteInboxes } from './recipients';
 
 /**
  * A member's follow request to a remote account: the `Follow`, with the request's stable URI
@@ -37,12 +37,7 @@ export async function followDelivery(
       id.href,
     ]);
   }
-  return {
-    username: row.username,
-    recipients: [remoteRecipient(row)],
-    sharedInbox: false,
-    build: (c) => followActivity(c, row.username, id, new URL(row.uri!)),
-  };
+  return deliveryTo(row, false, (c) => followActivity(c, row.username, id, new URL(row.uri!)));
 }
 
 /** The `Undo(Follow)` of the follow (or request) of a remote account about to be removed. */
@@ -63,12 +58,9 @@ export async function unfollowDelivery(
     [followerId, targetId],
   )) as (RemoteInboxes & { follow_uri: string; username: string })[];
   if (!row) return undefined;
-  return {
-    username: row.username,
-    recipients: [remoteRecipient(row)],
-    sharedInbox: false,
-    build: (c) => undoFollowActivity(c, row.username, new URL(row.follow_uri), new URL(row.uri!)),
-  };
+  return deliveryTo(row, false, (c) =>
+    undoFollowActivity(c, row.username, new URL(row.follow_uri), new URL(row.uri!)),
+  );
 }
 
 /**
@@ -91,16 +83,12 @@ export async function followAnswerDelivery(
     [requesterId, targetId],
   )) as (RemoteInboxes & { follow_uri: string; username: string })[];
   if (!row) return undefined;
-  return {
-    username: row.username,
-    recipients: [remoteRecipient(row)],
-    sharedInbox: false,
-    build: (c) =>
-      followAnswerActivity(
-        c,
-        row.username,
-        answer,
-        remoteFollow(c, new URL(row.follow_uri), new URL(row.uri!), row.username),
-      ),
-  };
+  return deliveryTo(row, false, (c) =>
+    followAnswerActivity(
+      c,
+      row.username,
+      answer,
+      remoteFollow(c, new URL(row.follow_uri), new URL(row.uri!), row.username),
+    ),
+  );
 }

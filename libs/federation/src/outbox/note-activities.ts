@@ -9,26 +9,16 @@ import {
   Tombstone,
   Update,
 } from '@fedify/fedify/vocab';
+import type { LocalStatusRow } from '../local-actors';
 import { instant } from '../temporal';
 import { activityIds } from './activity-ids';
 
 export type StatusVisibility = 'public' | 'unlisted' | 'private' | 'direct';
 
 /** A local status as its Note shows it (any visibility: deliveries address each one). */
-export interface OutboundStatusRow {
-  id: string;
-  username: string;
-  content: string;
-  spoiler_text: string;
-  sensitive: boolean;
+export type OutboundStatusRow = Omit<LocalStatusRow, 'visibility'> & {
   visibility: StatusVisibility;
-  language: string | null;
-  created_at: Date;
-  edited_at: Date | null;
-  in_reply_to_uri: string | null;
-  in_reply_to_id: string | null;
-  in_reply_to_username: string | null;
-}
+};
 
 /** An account a status mentions: its actor URI and `@user@domain` handle. */
 export interface MentionedActor {

@@ -13,7 +13,7 @@ import { Activity, type Recipient } from '@fedify/fedify/vocab';
 import { DataSource } from 'typeorm';
 import { FederationRuntime } from '../federation-core.module';
 import { EarliestTimer } from './earliest-timer';
-import type { Queryable } from './recipients';
+import { remoteRecipient, type Queryable, type RemoteInboxes } from './recipients';
 import { RedisEpoch } from './redis-epoch';
 
 /** The relay reads its redelivery window from the api's config; elsewhere rows go at once. */
@@ -28,6 +28,18 @@ export interface OutboxDelivery {
   /** Follows go to the actor's own inbox; posts to shared inboxes (one request per server). */
   readonly sharedInbox: boolean;
   build(ctx: Context<void>): Activity;
+}
+
+/**
+ * A delivery from `username` to one remote actor (a Follow and its answers go to its own inbox,
+ * `sharedInbox` false; reactions to its server's shared inbox).
+ */
+export function deliveryTo(
+  to: RemoteInboxes & { username: string },
+  sharedInbox: boolean,
+  build: (ctx: Context<void>) => Activity,
+): OutboxDelivery {
+  return { username: to.username, recipients: [remoteRecipient(to)], sharedInbox, build };
 }
 
 interface StoredRecipient {

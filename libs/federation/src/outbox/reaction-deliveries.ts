@@ -1,8 +1,13 @@
 import type { StatusVisibility } from './note-activities';
 import { undoActivity } from './follow-activities';
-import type { OutboxDelivery } from './outbox-relay';
+import { deliveryTo, type OutboxDelivery } from './outbox-relay';
 import { announceActivity, likeActivity } from './reaction-activities';
-import { remoteFollowerRecipients, remoteRecipient, type Queryable } from './recipients';
+import {
+  remoteFollowerRecipients,
+  remoteRecipient,
+  type Queryable,
+  type RemoteInboxes,
+} from './recipients';
 
 /** The `Like` of a member's favourite of a remote status (or its `Undo`), to the author. */
 export async function likeDelivery(
@@ -21,24 +26,12 @@ export async function likeDelivery(
        JOIN accounts me ON me.id = $1 AND me.domain IS NULL
       WHERE s.id = $2 AND NOT o.local AND o.uri IS NOT NULL AND au.uri IS NOT NULL`,
     [accountId, statusId],
-  )) as {
-    favourite_id: string;
-    username: string;
-    status_uri: string;
-    uri: string;
-    inbox_url: string | null;
-    shared_inbox_url: string | null;
-  }[];
+  )) as (RemoteInboxes & { favourite_id: string; username: string; status_uri: string })[];
   if (!row) return undefined;
-  return {
-    username: row.username,
-    recipients: [remoteRecipient(row)],
-    sharedInbox: true,
-    build: (c) => {
-      const like = likeActivity(c, row.username, row.favourite_id, new URL(row.status_uri));
-      return undo ? undoActivity(like) : like;
-    },
-  };
+  return deliveryTo(row, true, (c) => {
+    const like = likeActivity(c, row.username, row.favourite_id, new URL(row.status_uri));
+    return undo ? undoActivity(like) : like;
+  });
 }
 
 /**
