@@ -1,5 +1,5 @@
 import { loadConfig } from '@fediflow/config';
-import { FederationRuntime } from '@fediflow/federation';
+import { activityIds, FederationRuntime } from '@fediflow/federation';
 import { FEDERATION_QUEUE_NAME } from '@fediflow/queue/federation';
 import {
   gotosocialActorProblems,
@@ -280,6 +280,9 @@ describe('federation service', () => {
         type: 'Accept',
         actor: `${TEST_ORIGIN}/users/alice`,
         object: { id: follow.id, type: 'Follow' },
+        // The id an approval in the API gives the same Follow (one scheme, activity-ids.ts).
+        id: activityIds.answer(new URL(`${TEST_ORIGIN}/users/alice`), 'accept', new URL(follow.id))
+          .href,
       });
       expect(String(accept.headers.signature)).toContain(
         `keyId="${TEST_ORIGIN}/users/alice#main-key"`,

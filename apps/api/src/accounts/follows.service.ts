@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { affectedCount, modifiedRows } from '@fediflow/database';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ApiError, ErrorCode } from '../common/api-error';
-import { FederationOutbox } from '../federation-outbox/federation-outbox';
+import { FederationOutbox } from '@fediflow/federation';
 import { Notifier } from '../notifications/notifier';
 import type { AccountRow } from './account.view';
 

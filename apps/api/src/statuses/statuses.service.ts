@@ -3,9 +3,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { ApiError, ErrorCode } from '../common/api-error';
 import { renderStatusText, scanStatusText, type MentionRef } from '../common/content/status-text';
 import { PublicUrls } from '../common/public-urls';
-import { FederationOutbox } from '../federation-outbox/federation-outbox';
 import { affectedCount, modifiedRows } from '@fediflow/database';
-import { attachStatusTags } from '@fediflow/federation';
+import { attachStatusTags, FederationOutbox } from '@fediflow/federation';
 import { Notifier } from '../notifications/notifier';
 import { VISIBLE_TO_VIEWER, type Visibility } from './status.view';
 
