@@ -32,11 +32,22 @@ const typeConstraints = [
   { sourceTag: 'type:infra', onlyDependOnLibsWithTags: [] },
 ];
 
-/** Services share only `scope:shared` code; one service never imports another's. */
-const scopeConstraints = ['api', 'federation', 'workers'].map((scope) => ({
-  sourceTag: `scope:${scope}`,
-  onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:shared'],
-}));
+/**
+ * Scopes say which services may run a project's code: `scope:shared` is service-agnostic
+ * (config, database, social, …) and never knows ActivityPub; `scope:federation` is the ActivityPub
+ * core (libs/federation, its adapters, the federation service), which the api (it enqueues
+ * activities) and the workers (they run the queue) use too; `scope:api` and `scope:workers` are one
+ * service's own code. `scope:infra` is deployment, not TypeScript anyone imports.
+ */
+const scopeConstraints = [
+  { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+  { sourceTag: 'scope:federation', onlyDependOnLibsWithTags: ['scope:federation', 'scope:shared'] },
+  ...['api', 'workers'].map((scope) => ({
+    sourceTag: `scope:${scope}`,
+    onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:federation', 'scope:shared'],
+  })),
+  { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:shared'] },
+];
 
 const boundaries = (constraints) => [
   'error',
@@ -45,13 +56,17 @@ const boundaries = (constraints) => [
     allow: [],
     // main.ts imports Nest dynamically only so tracing starts first; that is not lazy loading.
     checkDynamicDependenciesExceptions: ['.*'],
-    depConstraints: [
-      ...constraints,
-      ...scopeConstraints,
-      { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-      { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:shared'] },
-    ],
+    depConstraints: [...constraints, ...scopeConstraints],
   },
+];
+
+/** Test suites, test helpers and the `testing` entry points (`src/testing.ts`) that export them. */
+const testFiles = [
+  '**/*.spec.ts',
+  '**/*.int-spec.ts',
+  '**/*.e2e-spec.ts',
+  '**/*.testing.ts',
+  'libs/*/src/testing.ts',
 ];
 
 /** Tests of any project may use the shared test harness. */
@@ -78,8 +93,29 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.testing.ts'],
-    rules: { '@nx/enforce-module-boundaries': boundaries(testConstraints) },
+    // Production code never loads a test helper: neither a `*.testing` file nor a lib's
+    // `testing` entry point (`type:testing` projects are kept out by the boundary rule above).
+    files: ['**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^@fediflow/[^/]+/testing$|\\.testing$',
+              message: 'Test helpers are for tests (*.spec.ts, *.int-spec.ts, *.testing.ts) only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: testFiles,
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries(testConstraints),
+      'no-restricted-imports': 'off',
+    },
   },
   {
     // Build and test runner configuration is not project source: it may use the shared presets.

@@ -113,6 +113,11 @@ export interface CnpgCluster {
     instances: number;
     imageName?: string;
     primaryUpdateStrategy?: 'unsupervised' | 'supervised';
+    /** Labels and annotations the operator puts on every object it creates (pods included). */
+    inheritedMetadata?: {
+      labels?: Record<string, string>;
+      annotations?: Record<string, string>;
+    };
     storage: { size: string; storageClass?: string };
     resources?: {
       requests?: { cpu?: string; memory?: string };

@@ -63,7 +63,10 @@ function findingsOf(
 describe('rendered tree', () => {
   it("renders every overlay, every component on the base, and each cluster's argocd/ entry point", () => {
     expect(targets.map((rendered) => rendered.name).sort()).toEqual([
+      'argocd/azure-secondary',
       'argocd/dr',
+      'argocd/edge',
+      'argocd/gcp-dr',
       'argocd/production',
       'argocd/staging',
       'component/blue-green',

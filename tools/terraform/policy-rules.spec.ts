@@ -483,6 +483,39 @@ describe('policy rules reject bad fixtures and accept good blocks', () => {
     },
   );
 
+  rule('TF-TRAFFIC-MANAGER-READY', 'TCP probes, another path, a long TTL', async () => {
+    expect(await flagged('traffic-manager-ready', 'TF-TRAFFIC-MANAGER-READY')).toEqual([
+      'main.tf [resource.azurerm_traffic_manager_profile.health_path]',
+      'main.tf [resource.azurerm_traffic_manager_profile.long_ttl]',
+      'main.tf [resource.azurerm_traffic_manager_profile.tcp]',
+    ]);
+  });
+
+  rule('TF-VPN-IKEV2', "IKEv1, AES-128, the providers' default proposals", async () => {
+    expect(await flagged('vpn-ike', 'TF-VPN-IKEV2')).toEqual([
+      'main.tf [resource.aws_vpn_connection.aes128]',
+      'main.tf [resource.aws_vpn_connection.defaults]',
+      'main.tf [resource.aws_vpn_connection.ikev1]',
+      'main.tf [resource.azurerm_virtual_network_gateway_connection.default_policy]',
+      'main.tf [resource.azurerm_virtual_network_gateway_connection.ikev1]',
+      'main.tf [resource.google_compute_vpn_tunnel.ikev1]',
+    ]);
+  });
+
+  rule(
+    'TF-VPN-ROUTES',
+    'default traffic selectors and 0.0.0.0/0 routes through a VPN',
+    async () => {
+      expect(await flagged('vpn-routes', 'TF-VPN-ROUTES')).toEqual([
+        'main.tf [resource.aws_vpn_connection.default_selectors]',
+        'main.tf [resource.aws_vpn_connection.open_remote]',
+        'main.tf [resource.aws_vpn_connection_route.default]',
+        'main.tf [resource.azurerm_local_network_gateway.default]',
+        'main.tf [resource.google_compute_route.default]',
+      ]);
+    },
+  );
+
   it('every policy rule has a rejecting test above', () => {
     expect([...tested].sort()).toEqual(policyRules.map((r) => r.id).sort());
   });

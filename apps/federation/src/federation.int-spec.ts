@@ -1,12 +1,12 @@
 import { loadConfig } from '@fediflow/config';
+import { activityIds, FederationRuntime } from '@fediflow/federation';
+import { FEDERATION_QUEUE_NAME } from '@fediflow/queue/federation';
 import {
-  FEDERATION_QUEUE_NAME,
-  FederationRuntime,
   gotosocialActorProblems,
   mastodonActorProblems,
   misskeyActorProblems,
   RemoteServer,
-} from '@fediflow/federation';
+} from '@fediflow/federation/testing';
 import { waitFor, TEST_ORIGIN } from '@fediflow/testing';
 import { localMember, migratedDatabase, type MigratedDatabase } from '@fediflow/testing/fixtures';
 import { readFileSync } from 'node:fs';
@@ -280,6 +280,9 @@ describe('federation service', () => {
         type: 'Accept',
         actor: `${TEST_ORIGIN}/users/alice`,
         object: { id: follow.id, type: 'Follow' },
+        // The id an approval in the API gives the same Follow (one scheme, activity-ids.ts).
+        id: activityIds.answer(new URL(`${TEST_ORIGIN}/users/alice`), 'accept', new URL(follow.id))
+          .href,
       });
       expect(String(accept.headers.signature)).toContain(
         `keyId="${TEST_ORIGIN}/users/alice#main-key"`,

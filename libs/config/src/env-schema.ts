@@ -85,6 +85,11 @@ export const envSchemas = {
     RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(300),
     /** Account lookup and search resolve remote actors: tests only (SSRF guard), as below. */
     FEDERATION_ALLOW_PRIVATE_ADDRESSES: flag.default(false),
+    /**
+     * How long the outbox keeps a row after relaying it into Redis, to relay it again should that
+     * Redis be lost (restarted empty) before the workers delivered it; 0 deletes rows at once.
+     */
+    OUTBOX_REDELIVERY_WINDOW_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
   }),
   federation: commonEnv
     .extend({

@@ -7,6 +7,13 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_CONFIG, type CommonConfig, type ServiceName } from '@fediflow/config';
+import {
+  federationKeyPrefix,
+  RedisKvStore,
+  RedisMessageQueue,
+  SqsMessageQueue,
+} from '@fediflow/federation-adapters';
+import { FEDERATION_QUEUE_CONCURRENCY, FEDERATION_QUEUE_NAME } from '@fediflow/queue/federation';
 import { createRedisConnection } from '@fediflow/redis';
 import { SocialEvents } from '@fediflow/social';
 import type { MessageQueue } from '@fedify/fedify';
@@ -16,11 +23,7 @@ import { ActorKeyStore } from './actor-keys';
 import { CircuitBreaker, DeliveryFailures, DeliveryGate } from './delivery';
 import { DomainBlocks } from './domain-blocks';
 import { createFediflowFederation, type FediflowFederation } from './fediflow-federation';
-import { federationKeyPrefix } from './federation-keys';
 import { installOutboundHttp } from './outbound-http';
-import { RedisKvStore } from './redis-kv.store';
-import { RedisMessageQueue } from './redis-message.queue';
-import { SqsMessageQueue } from './sqs-message.queue';
 import { fediflowVersion } from './software-version';
 
 /** What the federation and workers services both configure. */
@@ -34,12 +37,6 @@ export type FederationRuntimeConfig = CommonConfig & {
   readonly INBOUND_QUEUE_URL?: string;
   readonly SQS_ENDPOINT_URL?: string;
 };
-
-/** The name of Fedify's queue (inbox and outbox) below the federation key prefix. */
-export const FEDERATION_QUEUE_NAME = 'federation';
-
-/** Messages (deliveries, inbox activities) one worker process handles at once. */
-export const FEDERATION_QUEUE_CONCURRENCY = 16;
 
 /**
  * The Fedify federation of this process with its Redis connections (no ioredis keyPrefix: the

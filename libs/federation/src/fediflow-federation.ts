@@ -5,7 +5,7 @@ import {
   type KvStore,
   type MessageQueue,
 } from '@fedify/fedify';
-import { Note, type Activity, type Recipient } from '@fedify/fedify/vocab';
+import { Note, type Activity } from '@fedify/fedify/vocab';
 import type { DataSource } from 'typeorm';
 import type { ActorKeyStore } from './actor-keys';
 import type { DeliveryGate } from './delivery/delivery-gate';
@@ -18,9 +18,10 @@ import {
   STATUS_SELECT,
   type LocalStatusRow,
 } from './local-actors';
-import { createActivity, toNote } from './outbound-activities';
-import { loadOutboundNote, loadOutboundNotes } from './outbound-notes';
 import { toPerson } from './local-person';
+import { createActivity, toNote } from './outbox/note-activities';
+import { loadOutboundNote, loadOutboundNotes } from './outbox/outbound-notes';
+import { followGraph, graphRecipient, type FollowSide } from './outbox/recipients';
 
 /** Fedify carries no per-request data here: every handler reads PostgreSQL itself. */
 export type FediflowFederation = Federation<void>;
@@ -74,6 +75,12 @@ export function createFediflowFederation(options: FediflowFederationOptions): Fe
     queue: options.inboxQueue ? { inbox: options.inboxQueue, outbox: queue, fanout: queue } : queue,
   });
 
+  const graphPage = (accountId: string, side: FollowSide, cursor: string) =>
+    followGraph(db, accountId, side, {
+      before: cursor === FIRST_CURSOR ? null : cursor,
+      limit: PAGE_SIZE + 1,
+    });
+
   // Unknown owners get no first page, so Fedify asks the dispatcher, which answers 404.
   const firstCursor = async (_ctx: Context<void>, identifier: string) =>
     (await findExact(db, identifier)) ? FIRST_CURSOR : null;
@@ -96,14 +103,8 @@ export function createFediflowFederation(options: FediflowFederationOptions): Fe
     .setFollowersDispatcher('/users/{identifier}/followers', async (ctx, identifier, cursor) => {
       const account = await findExact(db, identifier);
       if (!account || !validCursor(cursor)) return null;
-      const rows = (await db.query(
-        `SELECT f.id::text AS id, a.username, a.domain, a.uri, a.inbox_url, a.shared_inbox_url
-           FROM follows f JOIN accounts a ON a.id = f.account_id
-          WHERE f.target_account_id = $1 AND ($2::bigint IS NULL OR f.id < $2::bigint)
-          ORDER BY f.id DESC LIMIT ${PAGE_SIZE + 1}`,
-        [account.id, cursor === FIRST_CURSOR ? null : cursor],
-      )) as GraphRow[];
-      return page(rows, (row) => recipient(ctx, row));
+      const rows = await graphPage(account.id, 'followers', cursor);
+      return page(rows, (row) => graphRecipient(ctx, row));
     })
     .setCounter(async (_ctx, identifier) => {
       const account = await findExact(db, identifier);
@@ -115,14 +116,8 @@ export function createFediflowFederation(options: FediflowFederationOptions): Fe
     .setFollowingDispatcher('/users/{identifier}/following', async (ctx, identifier, cursor) => {
       const account = await findExact(db, identifier);
       if (!account || !validCursor(cursor)) return null;
-      const rows = (await db.query(
-        `SELECT f.id::text AS id, a.username, a.domain, a.uri, a.inbox_url, a.shared_inbox_url
-           FROM follows f JOIN accounts a ON a.id = f.target_account_id
-          WHERE f.account_id = $1 AND ($2::bigint IS NULL OR f.id < $2::bigint)
-          ORDER BY f.id DESC LIMIT ${PAGE_SIZE + 1}`,
-        [account.id, cursor === FIRST_CURSOR ? null : cursor],
-      )) as GraphRow[];
-      return page(rows, (row) => recipient(ctx, row).id!);
+      const rows = await graphPage(account.id, 'following', cursor);
+      return page(rows, (row) => graphRecipient(ctx, row).id!);
     })
     .setCounter(async (_ctx, identifier) => {
       const account = await findExact(db, identifier);
@@ -202,15 +197,6 @@ export function createFediflowFederation(options: FediflowFederationOptions): Fe
   return federation;
 }
 
-interface GraphRow {
-  id: string;
-  username: string;
-  domain: string | null;
-  uri: string | null;
-  inbox_url: string | null;
-  shared_inbox_url: string | null;
-}
-
 /** Collections are paged from this cursor; pages are keyset cursors (the last id shown). */
 const FIRST_CURSOR = 'start';
 
@@ -235,19 +221,4 @@ function page<R extends { id: string }, T>(rows: R[], map: (row: R, index: numbe
   const more = rows.length > PAGE_SIZE;
   const shown = more ? rows.slice(0, PAGE_SIZE) : rows;
   return { items: shown.map(map), nextCursor: more ? shown[shown.length - 1]!.id : null };
-}
-
-function recipient(ctx: Context<void>, row: GraphRow): Recipient {
-  if (row.domain === null) {
-    return {
-      id: ctx.getActorUri(row.username),
-      inboxId: ctx.getInboxUri(row.username),
-      endpoints: { sharedInbox: ctx.getInboxUri() },
-    };
-  }
-  return {
-    id: row.uri ? new URL(row.uri) : null,
-    inboxId: row.inbox_url ? new URL(row.inbox_url) : null,
-    endpoints: row.shared_inbox_url ? { sharedInbox: new URL(row.shared_inbox_url) } : null,
-  };
 }

@@ -1,4 +1,9 @@
 import {
+  federationKeyPrefix,
+  RedisKvStore,
+  RedisMessageQueue,
+} from '@fediflow/federation-adapters';
+import {
   createExponentialBackoffPolicy,
   createFederation,
   generateCryptoKeyPair,
@@ -10,9 +15,6 @@ import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { federationKeyPrefix } from './federation-keys';
-import { RedisKvStore } from './redis-kv.store';
-import { RedisMessageQueue } from './redis-message.queue';
 
 interface Received {
   headers: IncomingHttpHeaders;

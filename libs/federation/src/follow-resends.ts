@@ -1,7 +1,7 @@
 import type { Context } from '@fedify/fedify';
 import { affectedCount } from '@fediflow/database';
 import type { DataSource } from 'typeorm';
-import { followActivity } from './outbound-activities';
+import { followActivity } from './outbox/follow-activities';
 
 /**
  * Silence after which a member's unanswered follow request is re-sent: 1 h after the Follow,

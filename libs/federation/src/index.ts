@@ -1,16 +1,11 @@
 export * from './domain-blocks';
 export * from './delivery';
-export * from './federation-keys';
 export * from './inbound-ordering';
 export * from './outbound-http';
-export * from './redis-kv.store';
-export * from './redis-message.queue';
-export * from './sqs-message.queue';
 export * from './retry-backoff';
 export * from './actor-keys';
 export * from './fediflow-federation';
-export * from './outbound-activities';
-export * from './outbound-notes';
+export * from './outbox';
 export * from './local-person';
 export * from './local-actors';
 export * from './inbox';
@@ -19,6 +14,3 @@ export * from './remote-text';
 export * from './remote-lookup';
 export * from './federation-core.module';
 export * from './follow-resends';
-/** Test helpers (a loopback remote server; other servers' parser rules); inert unless used. */
-export * from './remote-server.testing';
-export * from './interop/peer-rules.testing';

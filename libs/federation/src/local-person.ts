@@ -1,5 +1,5 @@
 import type { ActorKeyPair, Context } from '@fedify/fedify';
-import { Endpoints, Person, Service, Update, PUBLIC_COLLECTION } from '@fedify/fedify/vocab';
+import { Endpoints, Person, Service } from '@fedify/fedify/vocab';
 import type { LocalAccountRow } from './local-actors';
 import { textToHtml } from './remote-text';
 import { instant } from './temporal';
@@ -37,17 +37,4 @@ export function toPerson(
     assertionMethods: pairs.map((pair) => pair.multikey),
   };
   return account.bot ? new Service(values) : new Person(values);
-}
-
-/** `Update(Person)` after a profile change; the id is unique per change (its time). */
-export function updatePersonActivity(ctx: Context<void>, actor: Person | Service): Update {
-  const at = actor.updated?.epochMilliseconds ?? Date.now();
-  return new Update({
-    id: new URL(`#updates/${at}`, actor.id!),
-    actor: actor.id,
-    published: actor.updated,
-    tos: [PUBLIC_COLLECTION],
-    ccs: [ctx.getFollowersUri(actor.preferredUsername!.toString())],
-    object: actor,
-  });
 }

@@ -22,3 +22,18 @@ output "redis_hostname" {
   description = "Hostname of the cache (TLS 6380)."
   value       = module.redis.hostname
 }
+
+output "vpn_public_ips" {
+  description = "VPN gateway addresses: terraform/environments/production's azure_vpn_peers."
+  value       = module.vpn.public_ips
+}
+
+output "dns_name_servers" {
+  description = "Azure DNS name servers of the public zone: list them at the registrar beside Route 53's."
+  value       = module.traffic.name_servers
+}
+
+output "cert_manager_client_id" {
+  description = "Client id for cert-manager's ServiceAccount annotation and the ClusterIssuer's managedIdentity."
+  value       = module.aks.cert_manager_client_id
+}

@@ -33,3 +33,46 @@ variable "api_authorized_ip_ranges" {
   type        = list(string)
   default     = []
 }
+
+variable "gitops_repository_url" {
+  description = "Git URL of this repository for Argo CD (TF_VAR_gitops_repository_url in CI)."
+  type        = string
+}
+
+variable "gitops_target_revision" {
+  description = "Branch Argo CD tracks."
+  type        = string
+  default     = "main"
+}
+
+variable "aws_vpn_tunnels" {
+  description = "The AWS ends of the VPN (terraform/environments/production output vpn_tunnels.azure); empty until that apply."
+  type = map(object({
+    outside_address  = string
+    aws_inside_ip    = string
+    azure_inside_ip  = string
+    gateway_instance = number
+  }))
+  default = {}
+}
+
+variable "vpn_preshared_keys" {
+  description = "Pre-shared key per AWS tunnel (TF_VAR_vpn_preshared_keys from the secret store)."
+  type        = map(string)
+  sensitive   = true
+  default     = {}
+}
+
+variable "domain" {
+  description = "The public domain (served by Route 53 and, for cross-cloud failover, Azure DNS)."
+  type        = string
+}
+
+variable "failover_endpoints" {
+  description = "Every cloud's gateway address with its failover priority (1 AWS primary, 2 AWS dr, 3 Azure, 4 Google Cloud)."
+  type = map(object({
+    target   = string
+    priority = number
+  }))
+  default = {}
+}

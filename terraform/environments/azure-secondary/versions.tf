@@ -2,6 +2,10 @@ terraform {
   required_version = "~> 1.11.0"
 
   required_providers {
+    helm = {
+      source  = "hashicorp/helm"
+      version = "~> 3.0.2"
+    }
     azurerm = {
       source  = "hashicorp/azurerm"
       version = "~> 4.40.0"

@@ -5,6 +5,10 @@ locals {
 
   environment = "gcp-dr"
   name        = "fediflow-dr"
+
+  # The DR cluster runs the production workloads (deploy/overlays/secondary-cloud): its secrets are
+  # fediflow-production-<secret> in Secret Manager.
+  workload_environment = "production"
 }
 
 module "network" {
@@ -64,7 +68,35 @@ module "secrets" {
   source = "../../modules/gcp-secret-manager"
 
   project_id             = var.project_id
-  prefix                 = "fediflow-production"
+  prefix                 = "fediflow-${local.workload_environment}"
   replica_kms_keys       = { (var.region) = module.kms.secret_manager_key_id }
   reader_service_account = module.gke.external_secrets_service_account
+}
+
+# Argo CD with the root Application → argocd/clusters/gcp-dr (the production workloads through
+# deploy/overlays/secondary-cloud, this cloud's add-ons through argocd/components/).
+module "argocd" {
+  source = "../../modules/argocd-bootstrap"
+
+  cluster           = "gcp-dr"
+  repository_url    = var.gitops_repository_url
+  target_revision   = var.gitops_target_revision
+  high_availability = true
+
+  depends_on = [module.gke]
+}
+
+# Private link to the AWS primary (replication, operators): HA VPN first, whose two interface
+# addresses become terraform/environments/production's gcp customer gateways; then aws_tunnels
+# from that apply's vpn_tunnels.gcp output (docs/infrastructure.md, "Private connectivity").
+module "vpn" {
+  source = "../../modules/gcp-vpn"
+
+  name             = local.name
+  project_id       = var.project_id
+  region           = var.region
+  network_id       = module.network.network_id
+  advertised_range = var.address_space
+  aws_tunnels      = var.aws_vpn_tunnels
+  preshared_keys   = var.vpn_preshared_keys
 }

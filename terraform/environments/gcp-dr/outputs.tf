@@ -17,3 +17,13 @@ output "memorystore_host" {
   description = "Private IP of the cache (TLS 6378)."
   value       = module.memorystore.host
 }
+
+output "vpn_interface_ips" {
+  description = "HA VPN interface addresses: terraform/environments/production's gcp_vpn_peers."
+  value       = module.vpn.interface_ips
+}
+
+output "cert_manager_service_account" {
+  description = "Google service account for the cert-manager ServiceAccount annotation."
+  value       = module.gke.cert_manager_service_account
+}

@@ -2,6 +2,10 @@ terraform {
   required_version = "~> 1.11.0"
 
   required_providers {
+    helm = {
+      source  = "hashicorp/helm"
+      version = "~> 3.0.2"
+    }
     google = {
       source  = "hashicorp/google"
       version = "~> 7.10.0"

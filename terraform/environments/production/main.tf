@@ -120,3 +120,29 @@ module "argocd" {
 
   depends_on = [module.eks]
 }
+
+# Private links to the Azure secondary and the Google Cloud DR environment (cross-cloud
+# replication connects the subscribers to this database privately). Created once those
+# environments' gateway addresses are known (azure_vpn_peers, gcp_vpn_peers). The ASNs are those
+# of terraform/modules/azure-vpn and gcp-vpn; the ranges those of the two environments.
+locals {
+  vpn_links = {
+    azure = { asn = 65010, cidr = "10.40.0.0/16", peers = var.azure_vpn_peers }
+    gcp   = { asn = 65020, cidr = "10.50.0.0/16", peers = var.gcp_vpn_peers }
+  }
+}
+
+module "vpn" {
+  source   = "../../modules/aws-vpn"
+  for_each = local.vpn_links
+
+  create          = length(each.value.peers) > 0
+  name            = "${local.name}-${each.key}"
+  vpc_id          = module.network.vpc_id
+  vpc_cidr        = var.vpc_cidr
+  route_table_ids = module.network.private_route_table_ids
+  peer_asn        = each.value.asn
+  peer_cidr       = each.value.cidr
+  peers           = each.value.peers
+  preshared_keys  = var.vpn_preshared_keys
+}

@@ -27,3 +27,8 @@ output "backup_vault_arn" {
   description = "Primary backup vault."
   value       = module.backup.vault_arn
 }
+
+output "vpn_tunnels" {
+  description = "AWS tunnel addresses per link (azure, gcp): the aws_vpn_tunnels of terraform/environments/azure-secondary and gcp-dr."
+  value       = { for link, vpn in module.vpn : link => vpn.tunnels }
+}

@@ -103,3 +103,28 @@ variable "dr_load_balancer" {
   })
   default = null
 }
+
+variable "azure_vpn_peers" {
+  description = "The Azure VPN gateway's addresses (terraform/environments/azure-secondary output vpn_public_ips) with the tunnels' inside CIDRs; empty: no VPN to Azure."
+  type = map(object({
+    ip_address          = string
+    tunnel_inside_cidrs = list(string)
+  }))
+  default = {}
+}
+
+variable "gcp_vpn_peers" {
+  description = "The Google HA VPN interface addresses (terraform/environments/gcp-dr output vpn_interface_ips) with the tunnels' inside CIDRs; empty: no VPN to Google Cloud."
+  type = map(object({
+    ip_address          = string
+    tunnel_inside_cidrs = list(string)
+  }))
+  default = {}
+}
+
+variable "vpn_preshared_keys" {
+  description = "Pre-shared key per tunnel (\"<peer>-1\", \"<peer>-2\"), TF_VAR_vpn_preshared_keys from the secret store."
+  type        = map(string)
+  sensitive   = true
+  default     = {}
+}

@@ -84,9 +84,27 @@ resource "azurerm_kubernetes_cluster" "this" {
     outbound_type       = "loadBalancer"
   }
 
+  # Container Insights ships container stdout (FediFlow's JSON lines) to Log Analytics: the log
+  # shipping target on AKS (EKS runs Fluent Bit to CloudWatch Logs instead).
+  oms_agent {
+    log_analytics_workspace_id      = azurerm_log_analytics_workspace.this[0].id
+    msi_auth_for_monitoring_enabled = true
+  }
+
   tags = var.tags
 
   depends_on = [azurerm_role_assignment.kms]
+}
+
+resource "azurerm_log_analytics_workspace" "this" {
+  count = var.create ? 1 : 0
+
+  name                = "${var.name}-logs"
+  location            = var.location
+  resource_group_name = var.resource_group_name
+  sku                 = "PerGB2018"
+  retention_in_days   = var.log_retention_days
+  tags                = var.tags
 }
 
 # FediFlow's workloads: spread over three zones, scaled by the cluster autoscaler.
@@ -105,24 +123,33 @@ resource "azurerm_kubernetes_cluster_node_pool" "workloads" {
   tags                  = var.tags
 }
 
-# External Secrets reads Key Vault as its own ServiceAccount (deploy/platform/components/azure).
-resource "azurerm_user_assigned_identity" "external_secrets" {
-  count = var.create ? 1 : 0
+# Controllers that call Azure, each as its own ServiceAccount federated with its own managed
+# identity: External Secrets reads Key Vault, cert-manager writes DNS-01 challenges into Azure DNS
+# (deploy/addons/values/azure/ names the identities' client ids).
+locals {
+  workload_identities = {
+    external-secrets = { namespace = "external-secrets", service_account = "external-secrets" }
+    cert-manager     = { namespace = "cert-manager", service_account = "cert-manager" }
+  }
+}
 
-  name                = "${var.name}-external-secrets"
+resource "azurerm_user_assigned_identity" "workload" {
+  for_each = var.create ? local.workload_identities : {}
+
+  name                = "${var.name}-${each.key}"
   location            = var.location
   resource_group_name = var.resource_group_name
   tags                = var.tags
 }
 
-resource "azurerm_federated_identity_credential" "external_secrets" {
-  count = var.create ? 1 : 0
+resource "azurerm_federated_identity_credential" "workload" {
+  for_each = var.create ? local.workload_identities : {}
 
-  name                = "external-secrets"
+  name                = each.key
   resource_group_name = var.resource_group_name
-  parent_id           = azurerm_user_assigned_identity.external_secrets[0].id
+  parent_id           = azurerm_user_assigned_identity.workload[each.key].id
   issuer              = azurerm_kubernetes_cluster.this[0].oidc_issuer_url
-  subject             = "system:serviceaccount:external-secrets:external-secrets"
+  subject             = "system:serviceaccount:${each.value.namespace}:${each.value.service_account}"
   audience            = ["api://AzureADTokenExchange"]
 }
 
@@ -131,5 +158,23 @@ resource "azurerm_role_assignment" "external_secrets" {
 
   scope                = var.key_vault_id
   role_definition_name = "Key Vault Secrets User"
-  principal_id         = azurerm_user_assigned_identity.external_secrets[0].principal_id
+  principal_id         = azurerm_user_assigned_identity.workload["external-secrets"].principal_id
+}
+
+resource "azurerm_role_assignment" "cert_manager" {
+  count = var.create && var.dns_zone_id != null ? 1 : 0
+
+  scope                = var.dns_zone_id
+  role_definition_name = "DNS Zone Contributor"
+  principal_id         = azurerm_user_assigned_identity.workload["cert-manager"].principal_id
+}
+
+moved {
+  from = azurerm_user_assigned_identity.external_secrets[0]
+  to   = azurerm_user_assigned_identity.workload["external-secrets"]
+}
+
+moved {
+  from = azurerm_federated_identity_credential.external_secrets[0]
+  to   = azurerm_federated_identity_credential.workload["external-secrets"]
 }

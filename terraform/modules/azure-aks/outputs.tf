@@ -10,5 +10,25 @@ output "oidc_issuer_url" {
 
 output "external_secrets_client_id" {
   description = "Client id for the external-secrets ServiceAccount's azure.workload.identity/client-id annotation."
-  value       = try(azurerm_user_assigned_identity.external_secrets[0].client_id, null)
+  value       = try(azurerm_user_assigned_identity.workload["external-secrets"].client_id, null)
+}
+
+output "host" {
+  description = "API server URL, for the helm provider that installs Argo CD."
+  value       = try(azurerm_kubernetes_cluster.this[0].kube_config[0].host, null)
+}
+
+output "cluster_ca_certificate" {
+  description = "Base64 CA certificate of the API server."
+  value       = try(azurerm_kubernetes_cluster.this[0].kube_config[0].cluster_ca_certificate, null)
+}
+
+output "cert_manager_client_id" {
+  description = "Client id for cert-manager's azure.workload.identity/client-id annotation and the ClusterIssuer."
+  value       = try(azurerm_user_assigned_identity.workload["cert-manager"].client_id, null)
+}
+
+output "log_analytics_workspace_id" {
+  description = "Log Analytics workspace Container Insights ships container logs to."
+  value       = try(azurerm_log_analytics_workspace.this[0].id, null)
 }

@@ -107,3 +107,20 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "log_retention_days" {
+  description = "Retention of the Log Analytics workspace Container Insights writes to."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.log_retention_days >= 30 && var.log_retention_days <= 730
+    error_message = "log_retention_days must be between 30 and 730."
+  }
+}
+
+variable "dns_zone_id" {
+  description = "Azure DNS zone cert-manager solves DNS-01 in (DNS Zone Contributor); null grants nothing."
+  type        = string
+  default     = null
+}

@@ -37,6 +37,16 @@ resource "azurerm_subnet" "endpoints" {
   address_prefixes     = [cidrsubnet(var.address_space, 8, 16)]
 }
 
+# The VPN gateway's subnet (Azure requires this name and at least a /27): terraform/modules/azure-vpn.
+resource "azurerm_subnet" "gateway" {
+  count = var.create ? 1 : 0
+
+  name                 = "GatewaySubnet"
+  resource_group_name  = azurerm_resource_group.this[0].name
+  virtual_network_name = azurerm_virtual_network.this[0].name
+  address_prefixes     = [cidrsubnet(var.address_space, 11, 144)]
+}
+
 resource "azurerm_subnet" "postgres" {
   count = var.create ? 1 : 0
 

@@ -22,3 +22,8 @@ output "postgres_dns_zone_id" {
   description = "Private DNS zone of the PostgreSQL server."
   value       = try(azurerm_private_dns_zone.postgres[0].id, null)
 }
+
+output "gateway_subnet_id" {
+  description = "GatewaySubnet of the VPN gateway."
+  value       = try(azurerm_subnet.gateway[0].id, null)
+}

@@ -104,19 +104,48 @@ resource "google_project_iam_member" "nodes" {
   member  = "serviceAccount:${google_service_account.nodes[0].email}"
 }
 
-# External Secrets' Kubernetes ServiceAccount acts as this Google service account.
-resource "google_service_account" "external_secrets" {
-  count = var.create ? 1 : 0
-
-  project      = var.project_id
-  account_id   = "${var.name}-eso"
-  display_name = "External Secrets of ${var.name}"
+# Controllers that call Google Cloud, each as its own Kubernetes ServiceAccount acting as its own
+# Google service account: External Secrets (Secret Manager grants it secretAccessor,
+# gcp-secret-manager), cert-manager (Cloud DNS DNS-01). deploy/addons/values/gcp/ annotates the
+# ServiceAccounts with the emails.
+locals {
+  workload_identities = {
+    eso = { namespace = "external-secrets", service_account = "external-secrets", display = "External Secrets" }
+    cm  = { namespace = "cert-manager", service_account = "cert-manager", display = "cert-manager" }
+  }
 }
 
-resource "google_service_account_iam_member" "external_secrets" {
+resource "google_service_account" "workload" {
+  for_each = var.create ? local.workload_identities : {}
+
+  project      = var.project_id
+  account_id   = "${var.name}-${each.key}"
+  display_name = "${each.value.display} of ${var.name}"
+}
+
+resource "google_service_account_iam_member" "workload" {
+  for_each = var.create ? local.workload_identities : {}
+
+  service_account_id = google_service_account.workload[each.key].name
+  role               = "roles/iam.workloadIdentityUser"
+  member             = "serviceAccount:${var.project_id}.svc.id.goog[${each.value.namespace}/${each.value.service_account}]"
+}
+
+# DNS-01 challenges: cert-manager's Cloud DNS solver needs dns.admin on the zone's project.
+resource "google_project_iam_member" "cert_manager_dns" {
   count = var.create ? 1 : 0
 
-  service_account_id = google_service_account.external_secrets[0].name
-  role               = "roles/iam.workloadIdentityUser"
-  member             = "serviceAccount:${var.project_id}.svc.id.goog[external-secrets/external-secrets]"
+  project = var.project_id
+  role    = "roles/dns.admin"
+  member  = "serviceAccount:${google_service_account.workload["cm"].email}"
+}
+
+moved {
+  from = google_service_account.external_secrets[0]
+  to   = google_service_account.workload["eso"]
+}
+
+moved {
+  from = google_service_account_iam_member.external_secrets[0]
+  to   = google_service_account_iam_member.workload["eso"]
 }

@@ -5,5 +5,20 @@ output "cluster_name" {
 
 output "external_secrets_service_account" {
   description = "Email for the external-secrets ServiceAccount's iam.gke.io/gcp-service-account annotation."
-  value       = try(google_service_account.external_secrets[0].email, null)
+  value       = try(google_service_account.workload["eso"].email, null)
+}
+
+output "endpoint" {
+  description = "API server address (private endpoint), for the helm provider that installs Argo CD."
+  value       = try(google_container_cluster.this[0].endpoint, null)
+}
+
+output "ca_certificate" {
+  description = "Base64 CA certificate of the API server."
+  value       = try(google_container_cluster.this[0].master_auth[0].cluster_ca_certificate, null)
+}
+
+output "cert_manager_service_account" {
+  description = "Email for the cert-manager ServiceAccount's iam.gke.io/gcp-service-account annotation."
+  value       = try(google_service_account.workload["cm"].email, null)
 }

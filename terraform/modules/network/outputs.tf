@@ -37,3 +37,8 @@ output "flow_log_id" {
   description = "ID of the VPC flow log."
   value       = try(aws_flow_log.this[0].id, null)
 }
+
+output "private_route_table_ids" {
+  description = "Route tables of the private (node) and database subnets: where routes to the other clouds' VPNs propagate."
+  value       = concat(module.vpc.private_route_table_ids, module.vpc.database_route_table_ids)
+}

@@ -23,7 +23,8 @@ export type Capability =
   | 'image-verification'
   | 'progressive-delivery'
   | 'monitoring'
-  | 'log-shipping';
+  | 'log-shipping'
+  | 'postgres-operator';
 
 export interface GroupKind {
   readonly group: string;
@@ -43,8 +44,17 @@ export interface AddonWorkload {
   readonly memory: number;
   /** hostPath, hostNetwork or privileged containers: only a privileged namespace admits it. */
   readonly privileged?: boolean;
-  /** Needs AWS credentials (EKS Pod Identity on its service account). */
-  readonly aws?: boolean;
+  /**
+   * Calls its cloud's API (secret store, DNS, load balancers, logs): its service account needs the
+   * cloud's workload identity (EKS Pod Identity, AKS federated credential, GKE binding).
+   */
+  readonly cloudIdentity?: boolean;
+  /** Annotations and labels the chart's values put on its ServiceAccount and pods. */
+  readonly serviceAccountAnnotations?: Record<string, string>;
+  readonly serviceAccountLabels?: Record<string, string>;
+  readonly podLabels?: Record<string, string>;
+  /** The pod-level securityContext the chart or operator sets. */
+  readonly podSecurityContext?: Record<string, unknown>;
   /** The pod carries an Istio sidecar (label sidecar.istio.io/inject or a gateway). */
   readonly injected?: boolean;
 }
@@ -89,18 +99,27 @@ export function pilotValue<T>(values: Values, path: string, fallback: T): T {
   return get(values, `pilot.${path}`, get(values, path, fallback));
 }
 
-const cpuOf = (quantity: unknown, fallback: number): number => {
+/** Millicores of a CPU quantity (`250m`, `0.5`, 1), or `fallback`. */
+export const cpuOf = (quantity: unknown, fallback: number): number => {
   if (typeof quantity === 'number') return quantity * 1000;
   if (typeof quantity !== 'string') return fallback;
   return quantity.endsWith('m') ? Number(quantity.slice(0, -1)) : Number(quantity) * 1000;
 };
-const memoryOf = (quantity: unknown, fallback: number): number => {
+/** MiB of a memory quantity (`512Mi`, `1Gi`), or `fallback`. */
+export const memoryOf = (quantity: unknown, fallback: number): number => {
   if (typeof quantity !== 'string') return fallback;
   const match = /^(\d+(?:\.\d+)?)(Mi|Gi|M|G)?$/.exec(quantity);
   if (!match) return fallback;
   const value = Number(match[1]);
   return match[2]?.startsWith('G') ? value * 1024 : value;
 };
+
+/** The ServiceAccount annotations/labels and pod labels of charts that follow the common layout. */
+const identityValues = (values: Values) => ({
+  serviceAccountAnnotations: get<Record<string, string>>(values, 'serviceAccount.annotations', {}),
+  serviceAccountLabels: get<Record<string, string>>(values, 'serviceAccount.labels', {}),
+  podLabels: get<Record<string, string>>(values, 'podLabels', {}),
+});
 
 const gk = (group: string, ...kinds: string[]): GroupKind[] =>
   kinds.map((kind) => ({ group, kind }));
@@ -277,7 +296,8 @@ export const ADDON_CHARTS: readonly AddonChart[] = [
         replicas: get(values, 'replicaCount', 1),
         cpu: 0,
         memory: 0,
-        aws: true,
+        cloudIdentity: true,
+        ...identityValues(values),
       },
       {
         kind: 'Deployment',
@@ -378,7 +398,7 @@ export const ADDON_CHARTS: readonly AddonChart[] = [
         cpu: cpuOf(get(values, 'resources.requests.cpu', undefined), 0),
         memory: memoryOf(get(values, 'resources.requests.memory', undefined), 0),
         privileged: true,
-        aws: /Name\s+cloudwatch_logs/.test(get(values, 'config.outputs', '')),
+        cloudIdentity: /Name\s+cloudwatch_logs/.test(get(values, 'config.outputs', '')),
       },
     ],
   },
@@ -404,7 +424,8 @@ export const ADDON_CHARTS: readonly AddonChart[] = [
         replicas: get(values, 'replicaCount', 1),
         cpu: 0,
         memory: 0,
-        aws: true,
+        cloudIdentity: true,
+        ...identityValues(values),
       },
       {
         kind: 'Deployment',
@@ -441,7 +462,7 @@ export const ADDON_CHARTS: readonly AddonChart[] = [
         replicas: get(values, 'replicaCount', 2),
         cpu: 0,
         memory: 0,
-        aws: true,
+        cloudIdentity: true,
       },
     ],
   },
@@ -481,7 +502,7 @@ export const ADDON_CHARTS: readonly AddonChart[] = [
         replicas: get(values, 'replicaCount', 1),
         cpu: cpuOf(get(values, 'resources.requests.cpu', undefined), 0),
         memory: memoryOf(get(values, 'resources.requests.memory', undefined), 0),
-        aws: true,
+        cloudIdentity: true,
       },
     ],
   },
@@ -507,52 +528,42 @@ export const ADDON_CHARTS: readonly AddonChart[] = [
       },
     ],
   },
-];
-
-/** What EKS itself runs on every cluster (managed add-ons), for references and capacity. */
-export const EKS_SYSTEM_WORKLOADS: readonly AddonWorkload[] = [
   {
-    kind: 'Deployment',
-    name: 'coredns',
-    namespace: 'kube-system',
-    labels: { 'k8s-app': 'kube-dns' },
-    serviceAccount: 'coredns',
-    replicas: 2,
-    cpu: 100,
-    memory: 70,
-  },
-  {
-    kind: 'DaemonSet',
-    name: 'aws-node',
-    namespace: 'kube-system',
-    labels: { 'k8s-app': 'aws-node' },
-    serviceAccount: 'aws-node',
-    replicas: 1,
-    cpu: 50,
-    memory: 0,
-    privileged: true,
-  },
-  {
-    kind: 'DaemonSet',
-    name: 'kube-proxy',
-    namespace: 'kube-system',
-    labels: { 'k8s-app': 'kube-proxy' },
-    serviceAccount: 'kube-proxy',
-    replicas: 1,
-    cpu: 100,
-    memory: 0,
-    privileged: true,
-  },
-  {
-    kind: 'DaemonSet',
-    name: 'eks-pod-identity-agent',
-    namespace: 'kube-system',
-    labels: { 'app.kubernetes.io/name': 'eks-pod-identity-agent' },
-    serviceAccount: 'default',
-    replicas: 1,
-    cpu: 25,
-    memory: 0,
-    privileged: true,
+    chart: 'cloudnative-pg',
+    repo: 'https://cloudnative-pg.github.io/charts',
+    versions: ['0.26.1'],
+    crds: gk(
+      'postgresql.cnpg.io',
+      'Cluster',
+      'Backup',
+      'ScheduledBackup',
+      'Pooler',
+      'ImageCatalog',
+      'ClusterImageCatalog',
+      'Database',
+      'Publication',
+      'Subscription',
+      'FailoverQuorum',
+    ),
+    clusterKinds: [
+      ...CRD,
+      ...RBAC,
+      ...WEBHOOKS,
+      ...gk('postgresql.cnpg.io', 'ClusterImageCatalog'),
+    ],
+    capabilities: ['postgres-operator'],
+    requiredValues: ['crds.create'],
+    workloads: (values, release) => [
+      {
+        kind: 'Deployment',
+        name: `${release}-cloudnative-pg`,
+        labels: { 'app.kubernetes.io/name': 'cloudnative-pg' },
+        serviceAccount: `${release}-cloudnative-pg`,
+        replicas: get(values, 'replicaCount', 1),
+        cpu: cpuOf(get(values, 'resources.requests.cpu', undefined), 0),
+        memory: memoryOf(get(values, 'resources.requests.memory', undefined), 0),
+      },
+    ],
   },
 ];
 
@@ -569,15 +580,20 @@ export function chartObjects(
 ): K8sObject[] {
   return [
     ...workloads.map((workload): K8sObject => ({
-      apiVersion:
-        workload.kind === 'DaemonSet' || workload.kind === 'StatefulSet' ? 'apps/v1' : 'apps/v1',
+      apiVersion: 'apps/v1',
       kind: workload.kind,
       metadata: { name: workload.name, namespace: workload.namespace ?? namespace },
       spec: {
         replicas: workload.replicas,
         template: {
-          metadata: { labels: workload.labels },
-          spec: { serviceAccountName: workload.serviceAccount, containers: [] },
+          metadata: { labels: { ...workload.podLabels, ...workload.labels } },
+          spec: {
+            serviceAccountName: workload.serviceAccount,
+            containers: [],
+            ...(workload.podSecurityContext
+              ? { securityContext: workload.podSecurityContext }
+              : {}),
+          },
         },
       },
       addon: workload,
@@ -585,7 +601,12 @@ export function chartObjects(
     ...workloads.map((workload): K8sObject => ({
       apiVersion: 'v1',
       kind: 'ServiceAccount',
-      metadata: { name: workload.serviceAccount, namespace: workload.namespace ?? namespace },
+      metadata: {
+        name: workload.serviceAccount,
+        namespace: workload.namespace ?? namespace,
+        annotations: workload.serviceAccountAnnotations ?? {},
+        labels: workload.serviceAccountLabels ?? {},
+      },
     })),
     ...services.map((service): K8sObject => ({
       apiVersion: 'v1',

@@ -12,7 +12,8 @@ import {
   type SyncFinding,
 } from './index.ts';
 import { expandApplicationSets } from './load.ts';
-import type { AppDeployment, TerraformFacts } from './types.ts';
+import { allocatable } from './rules/capacity-rule.ts';
+import type { AppDeployment, PlatformCapability, TerraformFacts } from './types.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 let clusters: Map<string, ClusterModel>;
@@ -25,11 +26,13 @@ beforeAll(async () => {
 
 type Draft = Omit<ClusterModel, 'apps' | 'terraform'> & {
   apps: AppDeployment[];
-  terraform: Omit<TerraformFacts, 'nodeGroup' | 'podIdentities' | 'logGroups'> & {
+  terraform: Omit<TerraformFacts, 'nodeGroup' | 'workloadIdentities' | 'logGroups'> & {
     nodeGroup: TerraformFacts['nodeGroup'];
-    podIdentities: Set<string>;
+    workloadIdentities: Map<string, string>;
     logGroups: Set<string>;
+    platform: Set<PlatformCapability>;
   };
+  declared: Record<string, string>;
 };
 
 /** A copy of a cluster's model that a fixture may change freely (image facts are shared). */
@@ -37,6 +40,7 @@ function copy(name: string): Draft {
   const cluster = clusters.get(name)!;
   return {
     ...cluster,
+    declared: { ...cluster.declared },
     root: structuredClone(cluster.root),
     apps: cluster.apps.map((app) => ({
       ...app,
@@ -47,8 +51,9 @@ function copy(name: string): Draft {
     terraform: {
       ...cluster.terraform,
       nodeGroup: { ...cluster.terraform.nodeGroup },
-      podIdentities: new Set(cluster.terraform.podIdentities),
+      workloadIdentities: new Map(cluster.terraform.workloadIdentities),
       logGroups: new Set(cluster.terraform.logGroups),
+      platform: new Set(cluster.terraform.platform),
     },
   };
 }
@@ -80,17 +85,83 @@ function findings(ruleId: string, cluster: ClusterModel): SyncFinding[] {
 
 describe('the first-sync model of the tree', () => {
   it('models one cluster per Terraform environment, each with its own environment', () => {
-    expect([...clusters.keys()]).toEqual(['dr', 'production', 'staging']);
+    expect([...clusters.keys()]).toEqual([
+      'azure-secondary',
+      'dr',
+      'edge',
+      'gcp-dr',
+      'production',
+      'staging',
+    ]);
     expect(
       Object.fromEntries(
         [...clusters].map(([name, cluster]) => [name, cluster.terraform.environment]),
       ),
     ).toEqual({
+      'azure-secondary': 'production',
       dr: 'production',
+      edge: 'edge',
+      'gcp-dr': 'production',
       production: 'production',
       staging: 'staging',
     });
     expect(clusters.get('dr')!.terraform.databaseIsReplica).toBe(true);
+  });
+
+  it('reads each cloud from Terraform: node pools, identities, what the platform runs', () => {
+    const facts = (name: string) => clusters.get(name)!.terraform;
+    expect(
+      Object.fromEntries([...clusters].map(([name, cluster]) => [name, cluster.terraform.cloud])),
+    ).toEqual({
+      'azure-secondary': 'azure',
+      dr: 'aws',
+      edge: 'onprem',
+      'gcp-dr': 'gcp',
+      production: 'aws',
+      staging: 'aws',
+    });
+    expect(facts('azure-secondary').nodeGroup).toEqual({
+      instanceTypes: ['Standard_D4ds_v5'],
+      minSize: 3,
+      desiredSize: 3,
+      maxSize: 12,
+    });
+    expect([...facts('azure-secondary').workloadIdentities.keys()].sort()).toEqual([
+      'cert-manager/cert-manager',
+      'external-secrets/external-secrets',
+    ]);
+    expect(facts('gcp-dr').workloadIdentities.get('external-secrets/external-secrets')).toBe(
+      'fediflow-gcp-dr-eso@fediflow-dr.iam.gserviceaccount.com',
+    );
+    for (const name of ['azure-secondary', 'gcp-dr'])
+      expect([...facts(name).platform].sort(), name).toEqual([
+        'load-balancer',
+        'log-shipping',
+        'metrics-api',
+        'node-autoscaler',
+      ]);
+    expect(facts('edge').nodeGroup.instanceTypes).toEqual(['onprem-4x8192-110']);
+    expect(facts('edge').networkPolicyEnforced).toBe(true);
+    expect(facts('edge').bootstrapCluster).toBe('edge');
+  });
+
+  it('reserves what each platform documents for its kubelet', () => {
+    // EKS AMI: 70 m CPU on two cores; 255 MiB + 11 MiB × 35 pods + 100 MiB eviction.
+    expect(allocatable('aws', 't3.large')).toEqual({ cpu: 1930, memory: 7452, pods: 35 });
+    // AKS: 140 m on four cores; min(20 MiB × 250 + 50, 25 % of 16 GiB) + 100 MiB.
+    expect(allocatable('azure', 'Standard_D4ds_v5')).toEqual({
+      cpu: 3860,
+      memory: 12188,
+      pods: 250,
+    });
+    // GKE: 80 m; 1024 + 819.2 + 819.2 MiB (25/20/10 % tiers of 16 GiB) + 100 MiB.
+    expect(allocatable('gcp', 'e2-standard-4')).toEqual({ cpu: 3920, memory: 13621.6, pods: 110 });
+    expect(allocatable('onprem', 'onprem-4x8192-110')).toEqual({
+      cpu: 4000,
+      memory: 8092,
+      pods: 110,
+    });
+    expect(allocatable('azure', 't3.large')).toBeUndefined();
   });
 
   it('finds nothing: every cluster comes up', () => {
@@ -456,7 +527,7 @@ describe('each rule rejects its defect reintroduced', () => {
     'an AWS-calling controller without a Pod Identity association',
     () => {
       const cluster = copy('dr');
-      cluster.terraform.podIdentities.delete('kube-system/cluster-autoscaler');
+      cluster.terraform.workloadIdentities.delete('kube-system/cluster-autoscaler');
       return cluster;
     },
     /kube-system\/cluster-autoscaler calls AWS/,
@@ -675,6 +746,201 @@ describe('each rule rejects its defect reintroduced', () => {
     'Deployment/fediflow-production/api',
   );
 
+  // 9. Cloud configuration and identities (Azure, Google Cloud, on premises).
+  rejects(
+    'cloud-configuration',
+    "a cluster.yaml naming another cloud than Terraform's",
+    () => {
+      const cluster = copy('gcp-dr');
+      cluster.declared['cloud'] = 'azure';
+      return cluster;
+    },
+    /says cloud azure, but terraform\/environments\/gcp-dr builds an Google Cloud cluster/,
+    'ConfigMap/cluster',
+  );
+  rejects(
+    'cloud-configuration',
+    'the AWS secret store on AKS',
+    () => {
+      const cluster = copy('azure-secondary');
+      object(platform(cluster), 'ClusterSecretStore', 'fediflow-secrets').spec.provider = {
+        aws: { service: 'SecretsManager', region: 'eu-central-1' },
+      };
+      return cluster;
+    },
+    /reads aws; a cluster on Azure reads azurekv/,
+  );
+  rejects(
+    'cloud-configuration',
+    'a Route 53 DNS-01 solver on GKE',
+    () => {
+      const cluster = copy('gcp-dr');
+      object(platform(cluster), 'ClusterIssuer', 'letsencrypt').spec.acme.solvers = [
+        { dns01: { route53: { region: 'eu-central-1' } } },
+      ];
+      return cluster;
+    },
+    /solves DNS-01 with route53; a cluster on Google Cloud uses cloudDNS/,
+  );
+  rejects(
+    'cloud-configuration',
+    'a DNS-01 solver on premises, where no cloud DNS exists',
+    () => {
+      const cluster = copy('edge');
+      object(platform(cluster), 'ClusterIssuer', 'letsencrypt').spec.acme.solvers = [
+        { dns01: { cloudDNS: { project: 'x' } } },
+      ];
+      return cluster;
+    },
+    /has no cloud DNS: use HTTP-01/,
+  );
+  rejects(
+    'cloud-configuration',
+    "the AWS NLB annotations on AKS's gateway",
+    () => {
+      const cluster = copy('azure-secondary');
+      const gateway = object(
+        app(cluster, 'istio-ingressgateway').objects,
+        'Service',
+        'istio-ingressgateway',
+      );
+      gateway.metadata.annotations = {
+        ...gateway.metadata.annotations,
+        'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
+      };
+      return cluster;
+    },
+    /carries the AWS load balancer annotation service\.beta\.kubernetes\.io\/aws-load-balancer-type, which Azure's load balancer controller ignores/,
+    'Service/istio-ingress/istio-ingressgateway',
+  );
+  rejects(
+    'cloud-configuration',
+    'an EBS StorageClass on GKE',
+    () => {
+      const cluster = copy('gcp-dr');
+      (object(platform(cluster), 'StorageClass', 'fediflow-data') as any).provisioner =
+        'ebs.csi.aws.com';
+      return cluster;
+    },
+    /provisions with ebs\.csi\.aws\.com, which Google Cloud does not run/,
+  );
+  rejects(
+    'controllers-present',
+    'External Secrets on AKS without the federated credential Terraform makes',
+    () => {
+      const cluster = copy('azure-secondary');
+      cluster.terraform.workloadIdentities.delete('external-secrets/external-secrets');
+      return cluster;
+    },
+    /external-secrets\/external-secrets calls Azure but Terraform gives it no federated identity credential/,
+  );
+  rejects(
+    'controllers-present',
+    'External Secrets on AKS without the client-id annotation',
+    () => {
+      const cluster = copy('azure-secondary');
+      delete (app(cluster, 'external-secrets').values as any).serviceAccount.annotations;
+      return cluster;
+    },
+    /has no azure\.workload\.identity\/client-id annotation/,
+  );
+  rejects(
+    'controllers-present',
+    'cert-manager on AKS without the pod label the identity webhook needs',
+    () => {
+      const cluster = copy('azure-secondary');
+      delete (app(cluster, 'cert-manager').values as any).podLabels;
+      return cluster;
+    },
+    /cert-manager\/cert-manager calls Azure but its pods lack the label azure\.workload\.identity\/use/,
+  );
+  rejects(
+    'controllers-present',
+    'External Secrets on GKE annotated with a Google service account Terraform does not bind',
+    () => {
+      const cluster = copy('gcp-dr');
+      (app(cluster, 'external-secrets').values as any).serviceAccount.annotations[
+        'iam.gke.io/gcp-service-account'
+      ] = 'eso@other-project.iam.gserviceaccount.com';
+      return cluster;
+    },
+    /calls Google Cloud as eso@other-project\.iam\.gserviceaccount\.com, but Terraform binds it to fediflow-gcp-dr-eso@fediflow-dr/,
+  );
+  rejects(
+    'controllers-present',
+    "HPAs on AKS when the platform's metrics API is not there",
+    () => {
+      const cluster = copy('azure-secondary');
+      cluster.terraform.platform.delete('metrics-api');
+      return cluster;
+    },
+    /metrics\.k8s\.io/,
+  );
+  rejects(
+    'controllers-present',
+    'NetworkPolicies on GKE without Dataplane V2',
+    () => {
+      const cluster = copy('gcp-dr');
+      return { ...cluster, terraform: { ...cluster.terraform, networkPolicyEnforced: false } };
+    },
+    /ADVANCED_DATAPATH/,
+  );
+  rejects(
+    'controllers-present',
+    'the gateway on a kubeadm edge cluster, which makes no load balancers',
+    () => {
+      const cluster = copy('edge');
+      cluster.terraform.platform.delete('load-balancer');
+      return cluster;
+    },
+    /nothing under the cluster makes load balancers/,
+    'Service/istio-ingress/istio-ingressgateway',
+  );
+  rejects(
+    'controllers-present',
+    "the edge database's Cluster without the CloudNativePG operator",
+    () => without(copy('edge'), 'cloudnative-pg'),
+    /no add-on in the cluster installs the CRD for postgresql\.cnpg\.io\/Cluster/,
+  );
+  rejects(
+    'capacity',
+    'the edge profile on a 2 vCPU / 4 GiB machine',
+    () => {
+      const cluster = copy('edge');
+      cluster.terraform.nodeGroup = {
+        ...cluster.terraform.nodeGroup,
+        instanceTypes: ['onprem-2x4096-110'],
+      };
+      return cluster;
+    },
+    /need 2 onprem-2x4096-110 nodes; the node group starts with 1 and no autoscaler/,
+  );
+  rejects(
+    'capacity',
+    'an AKS pool whose autoscaling Terraform turned off',
+    () => {
+      const cluster = copy('azure-secondary');
+      cluster.terraform.platform.delete('node-autoscaler');
+      cluster.terraform.nodeGroup = { ...cluster.terraform.nodeGroup, desiredSize: 1 };
+      return cluster;
+    },
+    /the node group starts with 1 and no autoscaler adds nodes/,
+  );
+  rejects(
+    'appproject-permissions',
+    'the edge environment outside the fediflow project',
+    () => {
+      const cluster = copy('edge');
+      const project = cluster.root.find(
+        (candidate) => candidate.kind === 'AppProject' && candidate.metadata.name === 'fediflow',
+      ) as K8sObject & { spec: any };
+      project.spec.destinations = project.spec.destinations.filter(
+        (destination: { namespace: string }) => destination.namespace !== 'fediflow-edge',
+      );
+      return cluster;
+    },
+    /destination namespace fediflow-edge/,
+  );
   it('every first-sync rule has a rejecting fixture above', () => {
     expect(FIRST_SYNC_RULES.map((rule) => rule.id).filter((id) => !tested.has(id))).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import { admissionRule } from './rules/admission-rule.ts';
 import { capacityRule } from './rules/capacity-rule.ts';
+import { cloudRule } from './rules/cloud-rule.ts';
 import { controllersRule } from './rules/controllers-rule.ts';
 import {
   clusterEnvironmentRule,
@@ -17,6 +18,7 @@ export const FIRST_SYNC_RULES: readonly SyncRule[] = [
   projectRule,
   referencesRule,
   controllersRule,
+  cloudRule,
   capacityRule,
   commandsRule,
   imageTagsRule,

@@ -1,8 +1,9 @@
 /** The objects of one cluster after the first sync, each with its namespace and Application. */
 import type { K8sObject } from '../types.ts';
 import type { Container, PodSpec } from '../workloads.ts';
-import { EKS_SYSTEM_WORKLOADS, chartObjects, type AddonWorkload } from './addon-catalog.ts';
+import { chartObjects, cpuOf, memoryOf, type AddonWorkload } from './addon-catalog.ts';
 import { appSpec } from './load.ts';
+import { SYSTEM_WORKLOADS } from './system-workloads.ts';
 import type { AppDeployment, ClusterModel } from './types.ts';
 
 /** Cluster-scoped kinds (everything else is namespaced), by `group/kind`. */
@@ -21,6 +22,7 @@ const CLUSTER_SCOPED = new Set([
   'scheduling.k8s.io/PriorityClass',
   'storage.k8s.io/StorageClass',
   'elbv2.k8s.aws/IngressClassParams',
+  'postgresql.cnpg.io/ClusterImageCatalog',
   'external-secrets.io/ClusterSecretStore',
   'external-secrets.io/ClusterExternalSecret',
   'cert-manager.io/ClusterIssuer',
@@ -37,7 +39,7 @@ export interface Placed {
   readonly object: K8sObject;
   /** Undefined for cluster-scoped objects. */
   readonly namespace: string | undefined;
-  /** The Application that deploys it; undefined for what EKS or Terraform put there. */
+  /** The Application that deploys it; undefined for what the platform or Terraform put there. */
   readonly app: AppDeployment | undefined;
 }
 
@@ -77,9 +79,49 @@ export function placeAll(cluster: ClusterModel): Placed[] {
       namespace: isClusterScoped(object) ? undefined : (object.metadata.namespace ?? 'argocd'),
       app: undefined,
     });
-  for (const object of chartObjects(EKS_SYSTEM_WORKLOADS, [], 'kube-system'))
+  for (const object of chartObjects(SYSTEM_WORKLOADS[cluster.terraform.cloud], [], 'kube-system'))
     placed.push({ object, namespace: 'kube-system', app: undefined });
+  for (const entry of [...placed])
+    for (const object of operatorPods(entry))
+      placed.push({ object, namespace: entry.namespace, app: entry.app });
   return placed;
+}
+
+/**
+ * Stand-ins for the pods an operator creates from a custom resource, so that selectors and
+ * capacity see them: a CloudNativePG Cluster runs `instances` pods labelled
+ * cnpg.io/cluster=<name> (plus its inheritedMetadata labels) under a ServiceAccount named after
+ * the Cluster, with the operator's default pod security context (non-root, RuntimeDefault seccomp).
+ */
+function operatorPods(entry: Placed): K8sObject[] {
+  const { object } = entry;
+  if (object.kind !== 'Cluster' || groupOf(object) !== 'postgresql.cnpg.io') return [];
+  const spec = (object['spec'] ?? {}) as {
+    instances?: number;
+    resources?: { requests?: { cpu?: string; memory?: string } };
+    inheritedMetadata?: { labels?: Record<string, string> };
+  };
+  const requests = spec.resources?.requests ?? {};
+  return chartObjects(
+    [
+      {
+        kind: 'StatefulSet',
+        name: object.metadata.name,
+        labels: {
+          ...spec.inheritedMetadata?.labels,
+          'cnpg.io/cluster': object.metadata.name,
+          'cnpg.io/podRole': 'instance',
+        },
+        serviceAccount: object.metadata.name,
+        replicas: spec.instances ?? 1,
+        cpu: cpuOf(requests.cpu, 0),
+        memory: memoryOf(requests.memory, 0),
+        podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+      },
+    ],
+    [],
+    entry.namespace ?? 'default',
+  );
 }
 
 const POD_KINDS = new Set([

@@ -8,6 +8,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { kustomize } from '../render.ts';
+import { repositoryUrl } from '../repository-url.ts';
 import type { K8sObject } from '../types.ts';
 import { chartFor, chartObjects, type Values } from './addon-catalog.ts';
 import { readImageFacts } from './image-facts.ts';
@@ -153,9 +154,17 @@ export class ModelLoader {
     return { app, wave: syncWave(app), objects, extraNamespaces: [] };
   }
 
+  /** The cluster.yaml ConfigMap's data (local config: kustomize drops it from the render). */
+  private async declared(name: string): Promise<Record<string, string>> {
+    const file = path.join(this.repoRoot, 'argocd', 'clusters', name, 'cluster.yaml');
+    const config = parseYaml(await readFile(file, 'utf8')) as { data?: Record<string, string> };
+    return config.data ?? {};
+  }
+
   async cluster(name: string, image: ImageFacts): Promise<ClusterModel> {
     const root = expandApplicationSets(await this.render(`argocd/clusters/${name}`));
-    const terraform = await readTerraformFacts(this.repoRoot, name);
+    const declared = await this.declared(name);
+    const terraform = await readTerraformFacts(this.repoRoot, name, declared);
     if (!terraform)
       throw new Error(
         `argocd/clusters/${name} has no terraform/environments/${name} that builds it`,
@@ -163,19 +172,14 @@ export class ModelLoader {
     const apps = await Promise.all(
       root.filter((object) => object.kind === 'Application').map((app) => this.deployment(app)),
     );
-    return { name, root, apps, terraform, image };
+    return { name, declared, root, apps, terraform, image };
   }
 
   async all(only?: string): Promise<ClusterModel[]> {
     const names = await this.clusters();
     if (only && !names.includes(only))
       throw new Error(`no cluster ${only} (argocd/clusters has ${names.join(', ')})`);
-    const repository = (
-      (await this.render('argocd/base')).find((object) => object.kind === 'AppProject')?.[
-        'spec'
-      ] as { sourceRepos?: string[] } | undefined
-    )?.sourceRepos?.[0];
-    const image = await readImageFacts(this.repoRoot, repository ?? '');
+    const image = await readImageFacts(this.repoRoot, await repositoryUrl(this.repoRoot));
     return Promise.all(
       names.filter((name) => !only || name === only).map((name) => this.cluster(name, image)),
     );

@@ -1,8 +1,22 @@
 import type { K8sObject } from '../types.ts';
 import type { AddonChart } from './addon-catalog.ts';
 
-/** What Terraform builds for one cluster (terraform/environments/<cluster>). */
+/** Where a cluster runs: the cloud whose managed Kubernetes Terraform builds, or on premises. */
+export type Cloud = 'aws' | 'azure' | 'gcp' | 'onprem';
+
+/**
+ * What the platform under the cluster provides itself (EKS, AKS, GKE, k3s), so that no add-on
+ * has to: e.g. AKS and GKE serve the resource metrics API and autoscale their node pools.
+ */
+export type PlatformCapability =
+  'metrics-api' | 'node-autoscaler' | 'log-shipping' | 'load-balancer';
+
+/**
+ * What Terraform builds for one cluster (terraform/environments/<cluster>); for an on-premises
+ * cluster, whose machines Terraform does not build, the node facts come from its cluster.yaml.
+ */
 export interface TerraformFacts {
+  readonly cloud: Cloud;
   /** The FediFlow environment the cluster runs (`workload_environment`, else `environment`). */
   readonly environment: string;
   /** Whether the cluster's database is a read replica (DR until promotion). */
@@ -17,12 +31,18 @@ export interface TerraformFacts {
     readonly desiredSize: number;
     readonly maxSize: number;
   };
-  /** vpc-cni runs with enableNetworkPolicy: NetworkPolicies are enforced. */
+  /** The CNI enforces NetworkPolicies (vpc-cni enableNetworkPolicy, Cilium, Dataplane V2, k3s). */
   readonly networkPolicyEnforced: boolean;
-  /** `namespace/serviceAccount` pairs with an EKS Pod Identity association. */
-  readonly podIdentities: ReadonlySet<string>;
+  /**
+   * `namespace/serviceAccount` pairs the cloud lets act as a cloud identity: EKS Pod Identity
+   * associations, AKS federated identity credentials, GKE workloadIdentityUser bindings. The value
+   * is the identity a ServiceAccount must name (the Google service account's email on GKE; empty
+   * where the ServiceAccount names none, as on EKS, or where it is known only after apply).
+   */
+  readonly workloadIdentities: ReadonlyMap<string, string>;
   /** CloudWatch log groups Terraform creates for the cluster. */
   readonly logGroups: ReadonlySet<string>;
+  readonly platform: ReadonlySet<PlatformCapability>;
 }
 
 /** The service images: what the Dockerfile puts in them and which tags the pipeline pushes. */
@@ -60,6 +80,8 @@ export interface AppDeployment {
 
 export interface ClusterModel {
   readonly name: string;
+  /** argocd/clusters/<cluster>/cluster.yaml's data: which cluster this says it is. */
+  readonly declared: Readonly<Record<string, string>>;
   /** The root app's own objects (argocd/clusters/<cluster> rendered). */
   readonly root: K8sObject[];
   readonly apps: AppDeployment[];

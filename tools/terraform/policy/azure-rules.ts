@@ -167,6 +167,26 @@ export const azureRedisTlsRule = attributeRule(
   ],
 );
 
+/**
+ * Cross-cloud failover (terraform/modules/azure-traffic-manager) judges each cloud by the
+ * services' readiness contract over HTTPS, and clients follow within a minute: TCP or HTTP
+ * probes, or another path, would keep sending traffic to a gateway whose services are down.
+ */
+export const trafficManagerReadyRule = attributeRule(
+  'TF-TRAFFIC-MANAGER-READY',
+  'Traffic Manager failover probes every endpoint with HTTPS GET /ready and answers with a TTL of at most 60 s.',
+  'azurerm_traffic_manager_profile',
+  [
+    { path: 'monitor_config.protocol', expect: '"HTTPS"', ok: equals('HTTPS') },
+    { path: 'monitor_config.path', expect: '"/ready"', ok: equals('/ready') },
+    {
+      path: 'dns_config.ttl',
+      expect: 'at most 60',
+      ok: (value) => value === UNKNOWN || (typeof value === 'number' && value <= 60),
+    },
+  ],
+);
+
 export const azureRules: PolicyRule[] = [
   aksKmsRule,
   aksApiAccessRule,
@@ -176,4 +196,5 @@ export const azureRules: PolicyRule[] = [
   azurePostgresPrivateRule,
   azurePostgresBackupRule,
   azureRedisTlsRule,
+  trafficManagerReadyRule,
 ];

@@ -246,12 +246,14 @@ export const modulePinnedRule: PolicyRule = {
   },
 };
 
-const NATIVELY_LOCKING_BACKENDS = ['azurerm', 'gcs'];
+// azurerm (blob lease), gcs (lock object) and kubernetes (a Lease, the on-premises roots) lock on
+// every operation; only s3 needs a setting.
+const NATIVELY_LOCKING_BACKENDS = ['azurerm', 'gcs', 'kubernetes'];
 
 export const stateLockingRule: PolicyRule = {
   id: 'TF-STATE-LOCKING',
   description:
-    'Environment roots keep remote, locked state: S3 with use_lockfile or a DynamoDB table, or azurerm / gcs (which always lock).',
+    'Environment roots keep remote, locked state: S3 with use_lockfile or a DynamoDB table, or azurerm / gcs / kubernetes (which always lock).',
   check({ tree }) {
     const out: Violation[] = [];
     for (const dir of tfDirs(tree.dirs.values())) {
@@ -280,12 +282,11 @@ export const stateLockingRule: PolicyRule = {
         block: 'terraform.backend',
       };
       const s3 = firstBody(first.backend['s3']);
-      // azurerm (blob lease) and gcs (lock object) lock on every operation; only s3 needs a setting.
       if (NATIVELY_LOCKING_BACKENDS.some((name) => first.backend[name] !== undefined)) continue;
       if (!s3)
         out.push({
           ...where,
-          message: `backend ${Object.keys(first.backend).join(', ')} is not s3, azurerm or gcs`,
+          message: `backend ${Object.keys(first.backend).join(', ')} is not s3, azurerm or gcs (nor kubernetes, for on-premises roots)`,
         });
       else if (s3['use_lockfile'] !== true && typeof s3['dynamodb_table'] !== 'string') {
         out.push({

@@ -6,6 +6,7 @@ import { hygieneRules } from './hygiene-rules.ts';
 import { platformRules } from './platform-rules.ts';
 import { lambdaRules } from './lambda-rules.ts';
 import { dataResidencyRule } from './residency-rules.ts';
+import { vpnRules } from './vpn-rules.ts';
 import type { PolicyInput, PolicyRule } from './rule.ts';
 import type { Violation } from '../types.ts';
 
@@ -18,6 +19,7 @@ export const policyRules: PolicyRule[] = [
   ...azureRules,
   ...gcpRules,
   dataResidencyRule,
+  ...vpnRules,
   ...hygieneRules,
   ...lambdaRules,
 ];

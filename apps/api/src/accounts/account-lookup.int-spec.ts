@@ -1,4 +1,5 @@
-import { FederationRuntime, RemoteServer } from '@fediflow/federation';
+import { FederationRuntime } from '@fediflow/federation';
+import { RemoteServer } from '@fediflow/federation/testing';
 import {
   MastodonClient,
   registerApp,

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { ApiError, ErrorCode } from '../common/api-error';
 import type { AccessToken } from '../common/auth/access-token';
 import { hashPassword, randomSecret } from '../common/secrets';
-import { FederationOutbox } from '../federation-outbox/federation-outbox';
+import { FederationOutbox } from '@fediflow/federation';
 import { OAuthService, type TokenJson } from '../oauth/oauth.service';
 
 export interface Registration {

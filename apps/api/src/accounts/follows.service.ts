@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Social } from '@fediflow/social';
 import type { EntityManager } from 'typeorm';
 import { ApiError, ErrorCode } from '../common/api-error';
-import { FederationOutbox } from '../federation-outbox/federation-outbox';
+import { FederationOutbox } from '@fediflow/federation';
 import type { AccountRow } from './account.view';
 
 /**

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { ApiCommonModule } from '../common/api-common.module';
-import { FederationOutboxModule } from '../federation-outbox/federation-outbox';
+import { FederationOutboxModule } from '../federation-outbox/federation-outbox.module';
 import { InstanceModule } from '../instance/instance.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { OAuthModule } from '../oauth/oauth.module';

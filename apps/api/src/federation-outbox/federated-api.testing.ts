@@ -1,5 +1,6 @@
 import { loadConfig } from '@fediflow/config';
-import { FederationRuntime, RemoteServer } from '@fediflow/federation';
+import { FederationRuntime } from '@fediflow/federation';
+import { RemoteServer } from '@fediflow/federation/testing';
 import { remoteActor } from '@fediflow/testing/fixtures';
 import { TEST_ORIGIN } from '@fediflow/testing';
 import { startApi, type ApiHarness } from '../testing/api-harness.testing';

@@ -1,4 +1,5 @@
-import { RemoteServer, type FederationRuntime } from '@fediflow/federation';
+import { type FederationRuntime } from '@fediflow/federation';
+import { RemoteServer } from '@fediflow/federation/testing';
 import { registerApp, registerMembers, waitFor, type Member, TEST_ORIGIN } from '@fediflow/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusJson } from '../statuses/status.view';

@@ -1,8 +1,11 @@
 import { loadConfig } from '@fediflow/config';
 import {
   FederationRuntime,
-  gotosocialActorProblems,
   listPendingFollowRequests,
+  resendPendingFollows,
+} from '@fediflow/federation';
+import {
+  gotosocialActorProblems,
   gotosocialStatusProblems,
   mastodonActorProblems,
   mastodonCreateProblems,
@@ -11,10 +14,9 @@ import {
   misskeyActorProblems,
   misskeyHashtags,
   RemoteServer,
-  resendPendingFollows,
   type Json,
   type ReceivedRequest,
-} from '@fediflow/federation';
+} from '@fediflow/federation/testing';
 import { registerApp, registerMembers, waitFor, type Member } from '@fediflow/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusJson } from '../statuses/status.view';
@@ -212,6 +214,8 @@ describe('federation outbox (api → queue → remote inbox)', () => {
       actor: `${TEST_ORIGIN}/users/alice`,
       object: { type: 'Follow', id: request!.uri, object: remote.actorId.href },
     });
+    // One id scheme: an Undo is the undone activity's id + `/undo`.
+    expect(undo.activity.id).toBe(`${request!.uri}/undo`);
     expect(
       await api.db.query(`SELECT following_count FROM accounts WHERE id = $1`, [alice.accountId]),
     ).toEqual([{ following_count: 0 }]);
@@ -235,6 +239,7 @@ describe('federation outbox (api → queue → remote inbox)', () => {
       (d) => d.activity.type === 'Undo' && (d.activity.object as { type?: string }).type === 'Like',
     );
     expect(undoLike.activity).toMatchObject({ object: { id: like.activity.id, object: uri } });
+    expect(undoLike.activity.id).toBe(`${like.activity.id}/undo`);
 
     const reblog = await alice.client.post<StatusJson>(`/api/v1/statuses/${id}/reblog`);
     expect(reblog.status).toBe(200);
@@ -252,6 +257,7 @@ describe('federation outbox (api → queue → remote inbox)', () => {
         d.activity.type === 'Undo' && (d.activity.object as { type?: string }).type === 'Announce',
     );
     expect(undoAnnounce.activity).toMatchObject({ object: { id: announce.activity.id } });
+    expect(undoAnnounce.activity.id).toBe(`${announce.activity.id}/undo`);
     // bob is both a follower and the author: one delivery to his server's shared inbox.
     expect(delivered().filter((d) => d.activity.type === 'Announce')).toHaveLength(1);
   });
@@ -282,6 +288,10 @@ describe('federation outbox (api → queue → remote inbox)', () => {
       },
     });
     expect(String(accept.request.headers.signature)).toContain('users/alice#main-key');
+    // Keyed by the Follow's id, as the inbox's auto-accept is (activity-ids.ts).
+    expect(accept.activity.id).toMatch(
+      /^https:\/\/fediflow\.test\/users\/alice#accepts\/follows\/[\w-]{22}$/,
+    );
 
     await api.db.query(`DELETE FROM follows WHERE account_id = $1`, [bobId]);
     const rejected = await request(8);
@@ -291,6 +301,7 @@ describe('federation outbox (api → queue → remote inbox)', () => {
       actor: `${TEST_ORIGIN}/users/alice`,
       object: { type: 'Follow', id: rejected },
     });
+    expect(reject.activity.id).toMatch(/#rejects\/follows\/[\w-]{22}$/);
   });
 
   it('a reply reaches the remote author of its parent, mentioned or not; a direct one does not', async () => {

@@ -3,8 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { ApiError, ErrorCode } from '../common/api-error';
 import { renderStatusText, scanStatusText, type MentionRef } from '../common/content/status-text';
 import { PublicUrls } from '../common/public-urls';
-import { FederationOutbox } from '../federation-outbox/federation-outbox';
-import { attachStatusTags } from '@fediflow/federation';
+import { attachStatusTags, FederationOutbox } from '@fediflow/federation';
 import { Social } from '@fediflow/social';
 import { VISIBLE_TO_VIEWER, type Visibility } from './status.view';
 

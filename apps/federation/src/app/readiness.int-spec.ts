@@ -1,4 +1,5 @@
-import { federationKeyPrefix, FEDERATION_QUEUE_NAME } from '@fediflow/federation';
+import { federationKeyPrefix } from '@fediflow/federation-adapters';
+import { FEDERATION_QUEUE_NAME } from '@fediflow/queue/federation';
 import { waitFor } from '@fediflow/testing';
 import { migratedDatabase, type MigratedDatabase } from '@fediflow/testing/fixtures';
 import { Redis } from 'ioredis';

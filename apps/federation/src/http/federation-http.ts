@@ -1,12 +1,12 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DependencyUnavailableError, registerCors } from '@fediflow/bootstrap';
+import { DependencyUnavailableError, InputRejectedError, registerCors } from '@fediflow/bootstrap';
 import { APP_CONFIG, type FederationConfig } from '@fediflow/config';
 import {
   FederationRuntime,
   INSTANCE_ACTOR_PATH,
   instanceActorDocument,
-  SqsEnqueueError,
 } from '@fediflow/federation';
+import { SqsEnqueueError } from '@fediflow/federation-adapters';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
@@ -101,6 +101,13 @@ export async function fedifyAnswer(response: Response): Promise<Response> {
   return new Response(JSON.stringify({ error }), { status: response.status, headers });
 }
 
+/** The `code` of an error raised by the jsonld processor (its names are `jsonld.*`). */
+export function jsonLdErrorCode(error: unknown): string | undefined {
+  if (!(error instanceof Error) || !error.name.startsWith('jsonld.')) return undefined;
+  const details = (error as { details?: { code?: unknown } }).details;
+  return typeof details?.code === 'string' ? details.code : error.name;
+}
+
 /** Bodies reach Fedify byte for byte (digests and signatures cover them). */
 function keepRawBodies(scope: FastifyInstance): void {
   scope.removeAllContentTypeParsers();
@@ -168,6 +175,12 @@ export async function configureFederationHttp(app: NestFastifyApplication): Prom
             }
             return await toFedify(request, reply);
           } catch (error) {
+            // A document JSON-LD cannot expand (a @context that is no URL or no context) is the
+            // sender's fault; Fedify lets jsonld's error escape instead of refusing it.
+            const jsonLdCode = jsonLdErrorCode(error);
+            if (jsonLdCode !== undefined) {
+              throw new InputRejectedError(400, `the activity's JSON-LD is invalid: ${jsonLdCode}`);
+            }
             // INBOUND_QUEUE=sqs and SQS did not take it: the sender retries later.
             if (!(error instanceof SqsEnqueueError)) throw error;
             throw new DependencyUnavailableError('inbound queue', {

@@ -1,5 +1,5 @@
 import { generateCryptoKeyPair, signRequest } from '@fedify/fedify';
-import type { RemoteServer } from '@fediflow/federation';
+import type { RemoteServer } from '@fediflow/federation/testing';
 import { TEST_ORIGIN } from '@fediflow/testing';
 import { Temporal as Polyfill } from '@js-temporal/polyfill';
 import { Registry } from 'prom-client';

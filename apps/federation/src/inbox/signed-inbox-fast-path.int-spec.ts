@@ -1,5 +1,5 @@
 import { generateCryptoKeyPair, signRequest } from '@fedify/fedify';
-import { RemoteServer } from '@fediflow/federation';
+import { RemoteServer } from '@fediflow/federation/testing';
 import { waitFor, TEST_ORIGIN } from '@fediflow/testing';
 import { localMember, migratedDatabase, type MigratedDatabase } from '@fediflow/testing/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { RemoteServer } from '@fediflow/federation';
+import { RemoteServer } from '@fediflow/federation/testing';
 import { freePort, SqsTestServer, TEST_ORIGIN } from '@fediflow/testing';
 import { localMember, migratedDatabase, type MigratedDatabase } from '@fediflow/testing/fixtures';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';

@@ -1,5 +1,5 @@
 import { signRequest } from '@fedify/fedify';
-import type { RemoteServer } from '@fediflow/federation';
+import type { RemoteServer } from '@fediflow/federation/testing';
 import { TEST_ORIGIN } from '@fediflow/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,6 +99,34 @@ describe('fuzzing the inbox: no 5xx, no crash, nothing stored or queued for a re
     const stats = await service.runtime.queue.stats();
     return stats.ready + stats.delayed + stats.inFlight;
   };
+
+  // Found by the property below (seed 99749106): jsonld's error escaped Fedify as a 500.
+  it('refuses a signed activity whose @context JSON-LD cannot load with 400 and a reason', async () => {
+    const body = JSON.stringify({
+      '@context': "Bio@G'B",
+      id: 'https://remote.example/follows/1',
+      type: 'Follow',
+      actor: remote.actorId.href,
+    });
+    const request = await signRequest(
+      new Request(`${service.base}/inbox`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/activity+json' },
+        body,
+      }),
+      remote.keys.privateKey,
+      remote.keyId,
+      { spec: 'draft-cavage-http-signatures-12' },
+    );
+    const [rowsBefore, queuedBefore] = [await rowCounts(), await queued()];
+    const response = await fetch(request);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: "the activity's JSON-LD is invalid: loading remote context failed",
+    });
+    expect(await queued()).toBe(queuedBefore);
+    expect(await rowCounts()).toEqual(rowsBefore);
+  });
 
   it('answers every generated delivery below 500 and keeps nothing it refused', async () => {
     await fc.assert(

@@ -1,5 +1,5 @@
 import { signRequest } from '@fedify/fedify';
-import type { RemoteServer } from '@fediflow/federation';
+import type { RemoteServer } from '@fediflow/federation/testing';
 import { RedisServerProcess, waitFor, TEST_ORIGIN } from '@fediflow/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

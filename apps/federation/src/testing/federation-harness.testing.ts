@@ -1,6 +1,7 @@
 import { createServiceApp, type ServiceApp } from '@fediflow/bootstrap';
 import { loadConfig } from '@fediflow/config';
-import { FederationRuntime, RemoteServer } from '@fediflow/federation';
+import { FederationRuntime } from '@fediflow/federation';
+import { RemoteServer } from '@fediflow/federation/testing';
 import { TEST_ORIGIN, waitForStatus, type IsolatedInfrastructure } from '@fediflow/testing';
 import { localMember, migratedDatabase, type MigratedDatabase } from '@fediflow/testing/fixtures';
 import type { DestinationStream } from 'pino';

@@ -1,11 +1,7 @@
 import { loadConfigOrExit } from '@fediflow/config';
 import { createDataSource } from '@fediflow/database';
-import {
-  CircuitBreaker,
-  DeliveryFailures,
-  federationKeyPrefix,
-  listPendingFollowRequests,
-} from '@fediflow/federation';
+import { CircuitBreaker, DeliveryFailures, listPendingFollowRequests } from '@fediflow/federation';
+import { federationKeyPrefix } from '@fediflow/federation-adapters';
 import { createRedisConnection } from '@fediflow/redis';
 import { DELIVERIES_USAGE, runDeliveriesCommand, UsageError } from './deliveries-command';
 

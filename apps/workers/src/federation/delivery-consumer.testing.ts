@@ -4,14 +4,9 @@
  * DATABASE_URL, REDIS_URL, FEDERATION_KEY_PREFIX, PUBLIC_ORIGIN, LEASE_MS.
  */
 import { createDataSource } from '@fediflow/database';
-import {
-  ActorKeyStore,
-  createFediflowFederation,
-  FEDERATION_QUEUE_NAME,
-  installOutboundHttp,
-  RedisKvStore,
-  RedisMessageQueue,
-} from '@fediflow/federation';
+import { ActorKeyStore, createFediflowFederation, installOutboundHttp } from '@fediflow/federation';
+import { RedisKvStore, RedisMessageQueue } from '@fediflow/federation-adapters';
+import { FEDERATION_QUEUE_NAME } from '@fediflow/queue/federation';
 import { Redis } from 'ioredis';
 
 async function main(): Promise<void> {

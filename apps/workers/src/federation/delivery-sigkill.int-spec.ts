@@ -1,13 +1,12 @@
 import { Follow } from '@fedify/fedify/vocab';
 import {
-  ActorKeyStore,
-  createFediflowFederation,
-  FaultyRemote,
-  FEDERATION_QUEUE_NAME,
   federationKeyPrefix,
   RedisKvStore,
   RedisMessageQueue,
-} from '@fediflow/federation';
+} from '@fediflow/federation-adapters';
+import { ActorKeyStore, createFediflowFederation } from '@fediflow/federation';
+import { FEDERATION_QUEUE_NAME } from '@fediflow/queue/federation';
+import { FaultyRemote } from '@fediflow/federation/testing';
 import {
   ManagedProcess,
   waitFor,

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { createServiceApp, type ServiceApp } from '@fediflow/bootstrap';
 import { loadConfig } from '@fediflow/config';
-import { FederationCoreModule, FederationRuntime, RemoteServer } from '@fediflow/federation';
+import { FederationCoreModule, FederationRuntime } from '@fediflow/federation';
+import { RemoteServer } from '@fediflow/federation/testing';
 import {
   waitFor,
   waitForStatus,

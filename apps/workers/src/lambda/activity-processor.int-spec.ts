@@ -1,6 +1,7 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { loadConfig } from '@fediflow/config';
-import { FederationRuntime, RemoteServer } from '@fediflow/federation';
+import { FederationRuntime } from '@fediflow/federation';
+import { RemoteServer } from '@fediflow/federation/testing';
 import { SqsTestServer, type IsolatedInfrastructure, TEST_ORIGIN } from '@fediflow/testing';
 import { migratedDatabase, type MigratedDatabase } from '@fediflow/testing/fixtures';
 import type { DataSource } from 'typeorm';

@@ -1,4 +1,4 @@
-import { RemoteServer } from '@fediflow/federation';
+import { RemoteServer } from '@fediflow/federation/testing';
 import { type IsolatedInfrastructure } from '@fediflow/testing';
 import {
   migratedDatabase,

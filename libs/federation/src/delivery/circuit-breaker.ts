@@ -1,5 +1,5 @@
+import { assertUnprefixed, LuaScript } from '@fediflow/federation-adapters';
 import type { Redis } from 'ioredis';
-import { assertUnprefixed, LuaScript } from '../lua-script';
 
 export interface CircuitBreakerOptions {
   /** Usually `federationKeyPrefix(REDIS_KEY_PREFIX)`; state lives below `<keyPrefix>delivery:`. */

@@ -4,13 +4,15 @@ import { migratedDatabase, type MigratedDatabase } from '@fediflow/testing/fixtu
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  federationKeyPrefix,
+  RedisKvStore,
+  RedisMessageQueue,
+} from '@fediflow/federation-adapters';
 import { ActorKeyStore } from '../actor-keys';
 import { DomainBlocks } from '../domain-blocks';
 import { createFediflowFederation, type FediflowFederation } from '../fediflow-federation';
-import { federationKeyPrefix } from '../federation-keys';
 import { installOutboundHttp } from '../outbound-http';
-import { RedisKvStore } from '../redis-kv.store';
-import { RedisMessageQueue } from '../redis-message.queue';
 import { CircuitBreaker } from './circuit-breaker';
 import { DeliveryFailures } from './delivery-failures';
 import { DeliveryGate } from './delivery-gate';
@@ -112,18 +114,24 @@ describe('outgoing deliveries through the delivery gate (real Redis, PostgreSQL,
     });
   }
 
-  it('delivers to a remote that answers 500 and then recovers, and clears its failure record', async () => {
-    remote = await FaultyRemote.start();
-    remote.answer = (attempt) => (attempt < 2 ? 500 : 202);
-    const id = await send(remote.inbox());
+  // 408 and 429 say "later": retried as a 5xx is, unlike the other 4xx.
+  it.each([500, 408, 429])(
+    'delivers to a remote that answers %i and then recovers, and clears its failure record',
+    async (status) => {
+      remote = await FaultyRemote.start();
+      remote.answer = (attempt) => (attempt < 2 ? status : 202);
+      const id = await send(remote.inbox());
 
-    await waitFor('the delivery', async () => (outcomes.includes('delivered') ? true : undefined));
-    expect(outcomes).toEqual(['failed_retry', 'failed_retry', 'delivered']);
-    expect(remote.attempts).toBe(3);
-    expect(JSON.parse(remote.received.at(-1)!.body)).toMatchObject({ id, type: 'Follow' });
-    expect(await failures.list({ host: remote.inbox().host })).toEqual([]);
-    await drained();
-  });
+      await waitFor('the delivery', async () =>
+        outcomes.includes('delivered') ? true : undefined,
+      );
+      expect(outcomes).toEqual(['failed_retry', 'failed_retry', 'delivered']);
+      expect(remote.attempts).toBe(3);
+      expect(JSON.parse(remote.received.at(-1)!.body)).toMatchObject({ id, type: 'Follow' });
+      expect(await failures.list({ host: remote.inbox().host })).toEqual([]);
+      await drained();
+    },
+  );
 
   it('gives up at once on 410 Gone and records it as permanent', async () => {
     remote = await FaultyRemote.start();
@@ -146,6 +154,23 @@ describe('outgoing deliveries through the delivery gate (real Redis, PostgreSQL,
       },
     ]);
   });
+
+  it.each([400, 401, 403])(
+    'gives up at once on %i (a refusal a retry cannot change) and records it as permanent',
+    async (status) => {
+      remote = await FaultyRemote.start();
+      remote.answer = () => status;
+      const id = await send(remote.inbox());
+
+      await waitFor('the outcome', async () => (outcomes.length > 0 ? true : undefined));
+      expect(outcomes).toEqual(['failed_permanent']);
+      await drained();
+      expect(remote.attempts).toBe(1);
+      expect(await failures.list({ host: remote.inbox().host })).toMatchObject([
+        { activityId: id, attempts: 1, lastStatus: status, permanent: true },
+      ]);
+    },
+  );
 
   it('times out on a hanging remote, records it, and delivers once the remote answers', async () => {
     remote = await FaultyRemote.start();

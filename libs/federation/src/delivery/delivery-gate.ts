@@ -7,11 +7,13 @@ import {
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DomainBlocks } from '../domain-blocks';
 import { inboundOrderingKey } from '../inbound-ordering';
-import { fedifyRetryPolicy, OUTBOX_RETRY_POLICY, type RetryPolicy } from '../retry-backoff';
+import { OUTBOX_RETRY_POLICY, type RetryPolicy } from '@fediflow/queue/federation';
+import { fedifyRetryPolicy } from '../retry-backoff';
 import { millisecondsDuration } from '../temporal';
 import type { CircuitBreaker } from './circuit-breaker';
 import type { DeliveryFailures } from './delivery-failures';
 import type { DeliveryObserver, DeliveryOutcome, InboundOutcome } from './delivery-outcomes';
+import { PERMANENT_DELIVERY_STATUS_CODES } from './permanent-failures';
 
 /** Satisfied by `console` and by Nest's `Logger`. */
 export interface DeliveryLogger {
@@ -25,7 +27,7 @@ export interface DeliveryGateOptions {
   domainBlocks: DomainBlocks;
   /** Retries of failed deliveries. Default: `OUTBOX_RETRY_POLICY` (days). */
   retry?: RetryPolicy;
-  /** Answers after which a delivery is not retried. */
+  /** Answers after which a delivery is not retried. Default: `PERMANENT_DELIVERY_STATUS_CODES`. */
   permanentStatusCodes?: readonly number[];
   /** A delivery held back by an open circuit for longer than this (since queued) is given up. */
   maxHoldMs?: number;
@@ -70,7 +72,7 @@ export class DeliveryGate {
   private observer: DeliveryObserver | undefined;
 
   constructor(private readonly options: DeliveryGateOptions) {
-    this.permanentStatusCodes = options.permanentStatusCodes ?? [404, 410];
+    this.permanentStatusCodes = options.permanentStatusCodes ?? PERMANENT_DELIVERY_STATUS_CODES;
     this.maxHoldMs = options.maxHoldMs ?? SEVEN_DAYS_MS;
     this.logger = options.logger ?? console;
     this.outboxRetryPolicy = fedifyRetryPolicy(options.retry ?? OUTBOX_RETRY_POLICY);

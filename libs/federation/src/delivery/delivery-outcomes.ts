@@ -2,7 +2,7 @@ import type { InboxOutcome } from '../inbox';
 
 /**
  * What became of one outgoing delivery attempt: `delivered`; `failed_retry` (Fedify re-queued it
- * with a back-off); `failed_permanent` (given up: 404/410, retries exhausted, or its host
+ * with a back-off); `failed_permanent` (given up: a 4xx other than 408/429, retries exhausted, or its host
  * unreachable for too long); `blocked` (the domain is blocked: dropped, never sent);
  * `deferred_circuit` (its host's circuit is open: re-queued for later, no attempt spent).
  */

@@ -3,9 +3,8 @@ import { isolatedInfrastructure, waitFor, type IsolatedInfrastructure } from '@f
 import { Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { federationKeyPrefix, RedisMessageQueue } from '@fediflow/federation-adapters';
 import { DomainBlocks } from '../domain-blocks';
-import { federationKeyPrefix } from '../federation-keys';
-import { RedisMessageQueue } from '../redis-message.queue';
 import { CircuitBreaker } from './circuit-breaker';
 import { DeliveryFailures } from './delivery-failures';
 import { DeliveryGate } from './delivery-gate';

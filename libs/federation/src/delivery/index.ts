@@ -2,5 +2,4 @@ export * from './circuit-breaker';
 export * from './delivery-failures';
 export * from './delivery-gate';
 export * from './delivery-outcomes';
-/** Test helper (a loopback remote inbox with scripted answers); inert unless used. */
-export * from './faulty-remote.testing';
+export * from './permanent-failures';

@@ -1,5 +1,6 @@
 import type { InboxContext } from '@fedify/fedify';
-import { Accept, type Follow } from '@fedify/fedify/vocab';
+import type { Follow } from '@fedify/fedify/vocab';
+import { followAnswerActivity } from '../outbox/follow-activities';
 import { fetchOptions, type HandlerOutcome, type InboxDeps } from './inbox-deps';
 import { localActor } from './lookups';
 import { upsertRemoteActor } from './remote-actors';
@@ -35,16 +36,10 @@ export async function onFollow(
   if (outcome === 'pending') return 'applied';
   if (outcome !== 'accepted' || !followId) return 'ignored';
 
-  const actorUri = ctx.getActorUri(target.username);
   await ctx.sendActivity(
     { identifier: target.username },
     follower,
-    new Accept({
-      // Stable per follow, so a redelivered Follow yields the same Accept.
-      id: new URL(`#accepts/follows/${followId}`, actorUri),
-      actor: actorUri,
-      object: follow,
-    }),
+    followAnswerActivity(ctx, target.username, 'accept', follow),
   );
   return 'applied';
 }

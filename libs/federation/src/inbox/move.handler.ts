@@ -1,6 +1,6 @@
 import type { InboxContext } from '@fedify/fedify';
 import { isActor, type Move } from '@fedify/fedify/vocab';
-import { followActivity, followUri } from '../outbound-activities';
+import { followActivity, followUri } from '../outbox/follow-activities';
 import { fetchOptions, type HandlerOutcome, type InboxDeps } from './inbox-deps';
 import { remoteAccountId } from './lookups';
 import { upsertRemoteActor } from './remote-actors';

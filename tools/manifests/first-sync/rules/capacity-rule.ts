@@ -1,37 +1,98 @@
 /**
  * The minimum replicas of everything the first sync starts fit on the node group Terraform
- * creates, or a node autoscaler exists and they fit within the group's maximum. Allocatable
- * capacity follows the EKS AMI's kube-reserved formula (CPU: 6 % of the first core, 1 % of the
- * second, 0.5 % of the next two; memory: 255 MiB + 11 MiB per pod, plus 100 MiB eviction).
+ * creates (or the machines an on-premises cluster.yaml describes), or a node autoscaler exists
+ * and they fit within the group's maximum. Allocatable capacity follows each platform's
+ * documented reservation: the EKS AMI (CPU 6 % of the first core, 1 % of the second, 0.5 % of the
+ * next two; memory 255 MiB + 11 MiB per pod), GKE (same CPU; memory 25/20/10/6 % tiers), AKS
+ * (CPU by core count; memory min(20 MiB per pod + 50 MiB, 25 %)), k3s (nothing), each plus the
+ * 100 MiB eviction threshold.
  */
 import { namespaces, placeAll, podTemplates, type PodTemplate } from '../inventory.ts';
 import { injectionMode } from './admission-rule.ts';
 import { isInjected } from '../admission.ts';
-import type { ClusterModel, SyncRule } from '../types.ts';
+import type { Cloud, ClusterModel, SyncRule } from '../types.ts';
+import { provides } from './controllers-rule.ts';
 
-const INSTANCES: Record<string, { vcpu: number; memoryMiB: number; maxPods: number }> = {
-  't3.medium': { vcpu: 2, memoryMiB: 4096, maxPods: 17 },
-  't3.large': { vcpu: 2, memoryMiB: 8192, maxPods: 35 },
-  't3.xlarge': { vcpu: 4, memoryMiB: 16384, maxPods: 58 },
-  'm7i.large': { vcpu: 2, memoryMiB: 8192, maxPods: 29 },
-  'm7i.xlarge': { vcpu: 4, memoryMiB: 16384, maxPods: 58 },
+interface Machine {
+  readonly vcpu: number;
+  readonly memoryMiB: number;
+  readonly maxPods: number;
+}
+
+/** Machine types the node pools use; on premises the cluster.yaml names `onprem-<cpu>x<MiB>-<pods>`. */
+const INSTANCES: Record<Cloud, Record<string, Machine>> = {
+  aws: {
+    't3.medium': { vcpu: 2, memoryMiB: 4096, maxPods: 17 },
+    't3.large': { vcpu: 2, memoryMiB: 8192, maxPods: 35 },
+    't3.xlarge': { vcpu: 4, memoryMiB: 16384, maxPods: 58 },
+    'm7i.large': { vcpu: 2, memoryMiB: 8192, maxPods: 29 },
+    'm7i.xlarge': { vcpu: 4, memoryMiB: 16384, maxPods: 58 },
+  },
+  // Azure CNI Overlay: 250 pods per node by default.
+  azure: {
+    Standard_D4ds_v5: { vcpu: 4, memoryMiB: 16384, maxPods: 250 },
+    Standard_D8ds_v5: { vcpu: 8, memoryMiB: 32768, maxPods: 250 },
+  },
+  gcp: {
+    'e2-standard-4': { vcpu: 4, memoryMiB: 16384, maxPods: 110 },
+    'e2-standard-8': { vcpu: 8, memoryMiB: 32768, maxPods: 110 },
+  },
+  onprem: {},
 };
 
+function machine(cloud: Cloud, type: string): Machine | undefined {
+  const onprem = /^onprem-(\d+)x(\d+)-(\d+)$/.exec(type);
+  if (cloud === 'onprem' && onprem)
+    return { vcpu: Number(onprem[1]), memoryMiB: Number(onprem[2]), maxPods: Number(onprem[3]) };
+  return INSTANCES[cloud][type];
+}
+
+/** The kubelet's CPU reservation shared by the EKS AMI and GKE: 6 %, 1 %, 0.5 % ×2, 0.25 % beyond. */
+const tieredCpu = (cores: number) =>
+  60 +
+  (cores > 1 ? 10 : 0) +
+  Math.min(Math.max(cores - 2, 0), 2) * 5 +
+  Math.max(cores - 4, 0) * 2.5;
+
+/** GKE's memory reservation: 25 % of the first 4 GiB, 20 % of the next 4, 10 % of the next 8, 6 % up to 128 GiB. */
+const gkeMemory = (mib: number) =>
+  0.25 * Math.min(mib, 4096) +
+  0.2 * Math.min(Math.max(mib - 4096, 0), 4096) +
+  0.1 * Math.min(Math.max(mib - 8192, 0), 8192) +
+  0.06 * Math.min(Math.max(mib - 16384, 0), 114688);
+
+/** AKS (1.29+): CPU by core count; memory the lesser of 20 MiB per pod + 50 MiB and 25 %. */
+const AKS_CPU: Record<number, number> = { 1: 60, 2: 100, 4: 140, 8: 180, 16: 260 };
+
+/** kube-reserved + system-reserved + the 100 MiB hard-eviction threshold, per platform. */
+function reserved(cloud: Cloud, node: Machine): { cpu: number; memory: number } {
+  switch (cloud) {
+    case 'aws':
+      return { cpu: tieredCpu(node.vcpu), memory: 255 + 11 * node.maxPods + 100 };
+    case 'gcp':
+      return { cpu: tieredCpu(node.vcpu), memory: gkeMemory(node.memoryMiB) + 100 };
+    case 'azure':
+      return {
+        cpu: AKS_CPU[node.vcpu] ?? 260,
+        memory: Math.min(20 * node.maxPods + 50, 0.25 * node.memoryMiB) + 100,
+      };
+    case 'onprem':
+      // k3s reserves nothing by default; only the kubelet's eviction threshold.
+      return { cpu: 0, memory: 100 };
+  }
+}
+
 export function allocatable(
+  cloud: Cloud,
   type: string,
 ): { cpu: number; memory: number; pods: number } | undefined {
-  const instance = INSTANCES[type];
-  if (!instance) return undefined;
-  const cores = instance.vcpu;
-  const reserved =
-    60 +
-    (cores > 1 ? 10 : 0) +
-    Math.min(Math.max(cores - 2, 0), 2) * 5 +
-    Math.max(cores - 4, 0) * 2.5;
+  const node = machine(cloud, type);
+  if (!node) return undefined;
+  const held = reserved(cloud, node);
   return {
-    cpu: cores * 1000 - reserved,
-    memory: instance.memoryMiB - (255 + 11 * instance.maxPods) - 100,
-    pods: instance.maxPods,
+    cpu: node.vcpu * 1000 - held.cpu,
+    memory: node.memoryMiB - held.memory,
+    pods: node.maxPods,
   };
 }
 
@@ -138,8 +199,13 @@ export function demand(cluster: ClusterModel): { pods: Pod[]; perNode: Pod[] } {
 }
 
 /** Nodes needed for `pods` (first fit, largest first), or undefined when one pod fits no node. */
-export function nodesNeeded(pods: Pod[], perNode: Pod[], type: string): number | undefined {
-  const node = allocatable(type);
+export function nodesNeeded(
+  pods: Pod[],
+  perNode: Pod[],
+  cloud: Cloud,
+  type: string,
+): number | undefined {
+  const node = allocatable(cloud, type);
   if (!node) return undefined;
   const free = {
     cpu: node.cpu - perNode.reduce((s, p) => s + p.cpu, 0),
@@ -169,9 +235,9 @@ export const capacityRule: SyncRule = {
   description:
     'minimum replicas (with sidecars, add-ons and DaemonSets) fit the node group, or an autoscaler can grow it within its maximum',
   check(cluster) {
-    const { nodeGroup } = cluster.terraform;
+    const { nodeGroup, cloud } = cluster.terraform;
     const type = nodeGroup.instanceTypes[0] ?? '';
-    if (!allocatable(type))
+    if (!allocatable(cloud, type))
       return [
         {
           object: '-',
@@ -179,13 +245,11 @@ export const capacityRule: SyncRule = {
         },
       ];
     const { pods, perNode } = demand(cluster);
-    const needed = nodesNeeded(pods, perNode, type);
+    const needed = nodesNeeded(pods, perNode, cloud, type);
     const total = pods.reduce((s, p) => s + p.cpu, 0);
     if (needed === undefined)
       return [{ object: '-', message: `a pod requests more than one ${type} can allocate` }];
-    const autoscaler = cluster.apps.some((app) =>
-      app.chart?.capabilities.includes('node-autoscaler'),
-    );
+    const autoscaler = provides(cluster, 'node-autoscaler');
     const start = nodeGroup.desiredSize;
     if (needed <= start) return [];
     if (!autoscaler)

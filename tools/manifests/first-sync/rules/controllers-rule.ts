@@ -3,13 +3,16 @@
  * wave of the root app (which only waits for an earlier wave when Argo CD assesses Application
  * health: the check it dropped in 1.8 must be configured); every controller the manifests rely on
  * is present (load balancers, resource metrics, NetworkPolicy enforcement, a log store); charts are
- * versions the catalog models, get the values they cannot start without, and their AWS callers
- * have a Pod Identity association.
+ * versions the catalog models and get the values they cannot start without. A controller is
+ * present when an add-on brings it or the platform runs it (AKS and GKE serve the metrics API and
+ * autoscale their pools; k3s runs metrics-server); add-ons calling their cloud have its workload
+ * identity (cloud-identity.ts).
  */
 import { chartFor, get, type Capability } from '../addon-catalog.ts';
 import { groupOf, placeAll, placedRef } from '../inventory.ts';
 import { appSources, appSpec } from '../load.ts';
 import type { AppDeployment, ClusterModel, SyncRule } from '../types.ts';
+import { identityProblems } from './cloud-identity.ts';
 
 /** API groups the Kubernetes API server serves itself. */
 const BUILT_IN_GROUPS = new Set([
@@ -38,6 +41,14 @@ const ARGOCD_KINDS = new Set([
 
 type Problem = { object: string; message: string };
 
+/** What enforces NetworkPolicies on each platform, for the finding when nothing does. */
+const NETWORK_POLICY_ENGINE: Record<ClusterModel['terraform']['cloud'], string> = {
+  aws: 'the vpc-cni add-on needs enableNetworkPolicy (terraform/modules/eks)',
+  azure: 'AKS needs network_policy cilium, azure or calico (terraform/modules/azure-aks)',
+  gcp: 'GKE needs datapath_provider ADVANCED_DATAPATH (terraform/modules/gcp-gke)',
+  onprem: "k3s enforces them with its embedded controller; cluster.yaml's distribution is not k3s",
+};
+
 function providers(cluster: ClusterModel): Map<string, AppDeployment> {
   const out = new Map<string, AppDeployment>();
   for (const app of cluster.apps)
@@ -45,13 +56,15 @@ function providers(cluster: ClusterModel): Map<string, AppDeployment> {
   return out;
 }
 
-const capability = (cluster: ClusterModel, wanted: Capability) =>
-  cluster.apps.find((app) => app.chart?.capabilities.includes(wanted));
+/** Whether an add-on or the platform under the cluster provides `wanted`. */
+export const provides = (cluster: ClusterModel, wanted: Capability): boolean =>
+  cluster.apps.some((app) => app.chart?.capabilities.includes(wanted)) ||
+  (cluster.terraform.platform as ReadonlySet<string>).has(wanted);
 
 export const controllersRule: SyncRule = {
   id: 'controllers-present',
   description:
-    'every kind has its CRD from an earlier-wave add-on, every controller the manifests need exists, charts are modelled, configured and have their AWS identity',
+    'every kind has its CRD from an earlier-wave add-on, every controller the manifests need exists (add-on or platform), charts are modelled, configured and have their cloud identity',
   check(cluster) {
     const problems: Problem[] = [];
     const crds = providers(cluster);
@@ -83,7 +96,7 @@ export const controllersRule: SyncRule = {
     }
 
     const need = (wanted: Capability, object: string, why: string) => {
-      if (!capability(cluster, wanted))
+      if (!provides(cluster, wanted))
         problems.push({ object, message: `${why}, but no add-on provides ${wanted}` });
     };
     for (const entry of placed) {
@@ -103,6 +116,16 @@ export const controllersRule: SyncRule = {
           placedRef(entry),
           `aws-load-balancer-type: ${lbType} is served only by the AWS Load Balancer Controller`,
         );
+      else if (
+        entry.object.kind === 'Service' &&
+        spec.type === 'LoadBalancer' &&
+        !cluster.terraform.platform.has('load-balancer')
+      )
+        problems.push({
+          object: placedRef(entry),
+          message:
+            'a LoadBalancer Service, but nothing under the cluster makes load balancers (a cloud controller, k3s ServiceLB): it would stay Pending',
+        });
       if (
         entry.object.kind === 'HorizontalPodAutoscaler' &&
         (spec.metrics ?? []).some((metric) => metric.type === 'Resource')
@@ -111,8 +134,7 @@ export const controllersRule: SyncRule = {
       if (entry.object.kind === 'NetworkPolicy' && !cluster.terraform.networkPolicyEnforced)
         problems.push({
           object: placedRef(entry),
-          message:
-            'nothing enforces NetworkPolicies: the vpc-cni add-on needs enableNetworkPolicy (terraform/modules/eks)',
+          message: `nothing enforces NetworkPolicies: ${NETWORK_POLICY_ENGINE[cluster.terraform.cloud]}`,
         });
       if (entry.object.kind === 'Gateway' || entry.object.kind === 'Sidecar')
         need('istio-injection', placedRef(entry), 'Istio resources need istiod');
@@ -139,15 +161,13 @@ export const controllersRule: SyncRule = {
       for (const workload of chart.workloads(
         app.values ?? {},
         source.helm?.releaseName ?? app.app.metadata.name,
-      )) {
-        if (!workload.aws) continue;
-        const namespace = workload.namespace ?? appSpec(app.app).destination?.namespace;
-        if (!cluster.terraform.podIdentities.has(`${namespace}/${workload.serviceAccount}`))
-          problems.push({
-            object: ref,
-            message: `${namespace}/${workload.serviceAccount} calls AWS but Terraform gives it no Pod Identity association (terraform/modules/workload-identity)`,
-          });
-      }
+      ))
+        for (const message of identityProblems(
+          cluster,
+          workload.namespace ?? appSpec(app.app).destination?.namespace,
+          workload,
+        ))
+          problems.push({ object: ref, message });
       if (chart.chart === 'fluent-bit')
         problems.push(
           ...logStore(

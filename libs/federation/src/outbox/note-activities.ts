@@ -2,34 +2,23 @@ import type { Context } from '@fedify/fedify';
 import {
   Create,
   Delete,
-  Follow,
   Hashtag,
   Mention,
   Note,
   PUBLIC_COLLECTION,
   Tombstone,
-  Undo,
   Update,
 } from '@fedify/fedify/vocab';
-import { instant } from './temporal';
+import type { LocalStatusRow } from '../local-actors';
+import { instant } from '../temporal';
+import { activityIds } from './activity-ids';
 
 export type StatusVisibility = 'public' | 'unlisted' | 'private' | 'direct';
 
 /** A local status as its Note shows it (any visibility: deliveries address each one). */
-export interface OutboundStatusRow {
-  id: string;
-  username: string;
-  content: string;
-  spoiler_text: string;
-  sensitive: boolean;
+export type OutboundStatusRow = Omit<LocalStatusRow, 'visibility'> & {
   visibility: StatusVisibility;
-  language: string | null;
-  created_at: Date;
-  edited_at: Date | null;
-  in_reply_to_uri: string | null;
-  in_reply_to_id: string | null;
-  in_reply_to_username: string | null;
-}
+};
 
 /** An account a status mentions: its actor URI and `@user@domain` handle. */
 export interface MentionedActor {
@@ -111,7 +100,7 @@ function addressing(
 export function createActivity(ctx: Context<void>, outbound: OutboundNote): Create {
   const note = toNote(ctx, outbound);
   return new Create({
-    id: new URL(`${note.id!.href}/activity`),
+    id: activityIds.ofStatus(note.id!),
     actor: note.attributionId,
     published: note.published,
     tos: note.toIds,
@@ -125,7 +114,7 @@ export function updateActivity(ctx: Context<void>, outbound: OutboundNote): Upda
   const note = toNote(ctx, outbound);
   const at = outbound.row.edited_at ? outbound.row.edited_at.getTime() : Date.now();
   return new Update({
-    id: new URL(`${note.id!.href}#updates/${at}`),
+    id: activityIds.update(note.id!, at),
     actor: note.attributionId,
     published: note.updated,
     tos: note.toIds,
@@ -147,34 +136,10 @@ export function deleteActivity(
     mentions.map((m) => m.uri),
   );
   return new Delete({
-    id: new URL(`${noteId.href}#delete`),
+    id: activityIds.deletion(noteId),
     actor: ctx.getActorUri(row.username),
     tos,
     ccs,
     object: new Tombstone({ id: noteId }),
-  });
-}
-
-/** The stable URI of a follow request a member sent: `/users/{u}#follows/{request id}`. */
-export function followUri(ctx: Context<void>, username: string, requestId: string): URL {
-  return new URL(`#follows/${requestId}`, ctx.getActorUri(username));
-}
-
-export function followActivity(ctx: Context<void>, username: string, id: URL, target: URL): Follow {
-  return new Follow({ id, actor: ctx.getActorUri(username), object: target });
-}
-
-/** Undo(Follow) with the Follow embedded, so it is understood without fetching it. */
-export function undoFollowActivity(
-  ctx: Context<void>,
-  username: string,
-  id: URL,
-  target: URL,
-): Undo {
-  const follow = followActivity(ctx, username, id, target);
-  return new Undo({
-    id: new URL(`${id.href}/undo`),
-    actor: follow.actorId,
-    object: follow,
   });
 }

@@ -1,6 +1,6 @@
 import type { Context } from '@fedify/fedify';
 import type { EntityManager } from 'typeorm';
-import type { MentionedActor, OutboundNote, OutboundStatusRow } from './outbound-activities';
+import type { MentionedActor, OutboundNote, OutboundStatusRow } from './note-activities';
 
 /**
  * What the Notes of these local statuses tag: every mentioned account (members of this instance

@@ -5,17 +5,21 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { APP_CONFIG, type ApiConfig } from '@fediflow/config';
-import { DatabaseConnector } from '@fediflow/database';
-import { FederationRuntime } from '@fediflow/federation';
+import { APP_CONFIG, type CommonConfig } from '@fediflow/config';
+import { affectedCount, DatabaseConnector } from '@fediflow/database';
 import { isRedisUnavailable } from '@fediflow/redis';
 import type { Context } from '@fedify/fedify';
 import { Activity, type Recipient } from '@fedify/fedify/vocab';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { FederationRuntime } from '../federation-core.module';
 import { EarliestTimer } from './earliest-timer';
+import { remoteRecipient, type Queryable, type RemoteInboxes } from './recipients';
+import { RedisEpoch } from './redis-epoch';
 
-/** Anything that runs SQL: the DataSource, or a transaction's EntityManager. */
-export type Queryable = Pick<EntityManager, 'query'>;
+/** The relay reads its redelivery window from the api's config; elsewhere rows go at once. */
+export type OutboxRelayConfig = CommonConfig & {
+  readonly OUTBOX_REDELIVERY_WINDOW_MS?: number;
+};
 
 /** An activity to send and to whom, as the outbox builds it (see `FederationOutbox`). */
 export interface OutboxDelivery {
@@ -24,6 +28,18 @@ export interface OutboxDelivery {
   /** Follows go to the actor's own inbox; posts to shared inboxes (one request per server). */
   readonly sharedInbox: boolean;
   build(ctx: Context<void>): Activity;
+}
+
+/**
+ * A delivery from `username` to one remote actor (a Follow and its answers go to its own inbox,
+ * `sharedInbox` false; reactions to its server's shared inbox).
+ */
+export function deliveryTo(
+  to: RemoteInboxes & { username: string },
+  sharedInbox: boolean,
+  build: (ctx: Context<void>) => Activity,
+): OutboxDelivery {
+  return { username: to.username, recipients: [remoteRecipient(to)], sharedInbox, build };
 }
 
 interface StoredRecipient {
@@ -57,15 +73,22 @@ const url = (value: string | null) => (value ? new URL(value) : null);
  * The transactional outbox of federation. `record` writes the activity (expanded JSON-LD) and
  * its recipients in the caller's transaction, so it commits or rolls back with the member's
  * action; the relay then hands committed rows to Fedify's queue (`sendActivity` only enqueues
- * on the API) and deletes them. A crash between commit and enqueue loses nothing: the row waits
- * for the next pass, by this or any other API process. Delivery is at least once — a crash after
- * an enqueue and before its row's deletion commits sends it again — and receivers deduplicate by
- * the activity id.
+ * on the API) and marks them relayed. A crash between commit and enqueue loses nothing: the row
+ * waits for the next pass, by this or any other API process.
+ *
+ * Fedify's queue lives in Redis, which may be lost (restarted empty) with deliveries still in it.
+ * So a relayed row is kept for the redelivery window, tagged with the Redis epoch it went into
+ * (`RedisEpoch`); a pass that finds another epoch relays the rows of the window again, and rows
+ * past the window are deleted. Delivery is at least once — a crash after an enqueue and before
+ * its row's mark commits, or a Redis loss after the workers delivered, sends it again — and
+ * receivers deduplicate by the activity id.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   private readonly timer = new EarliestTimer(() => void this.run());
+  private readonly epoch: RedisEpoch;
+  private readonly windowMs: number;
   private pass: Promise<unknown> | undefined;
   private again = false;
   private stopped = false;
@@ -74,8 +97,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly runtime: FederationRuntime,
     private readonly db: DataSource,
     private readonly connector: DatabaseConnector,
-    @Inject(APP_CONFIG) private readonly config: ApiConfig,
-  ) {}
+    @Inject(APP_CONFIG) private readonly config: OutboxRelayConfig,
+  ) {
+    this.epoch = new RedisEpoch(runtime.kv);
+    this.windowMs = config.OUTBOX_REDELIVERY_WINDOW_MS ?? 0;
+  }
 
   onApplicationBootstrap(): void {
     if (this.config.FEDERATION_ENABLED) this.schedule(SWEEP_INTERVAL_MS);
@@ -118,9 +144,18 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         RELAY_LOCK,
       ])) as { locked: boolean }[];
       if (!lock?.locked) return 0;
+      let epoch: string;
+      try {
+        epoch = await this.epoch.current();
+      } catch (error) {
+        // Redis down: nothing can be relayed; the rows wait for a later pass.
+        if (isRedisUnavailable(error)) return 0;
+        throw error;
+      }
+      await this.redeliverLost(manager, epoch);
       const rows = (await manager.query(
         `SELECT id::text AS id, username, activity, recipients, shared_inbox, attempts
-           FROM federation_outbox ORDER BY id LIMIT $1`,
+           FROM federation_outbox WHERE relayed_at IS NULL ORDER BY id LIMIT $1`,
         [BATCH_SIZE],
       )) as OutboxRow[];
       let relayed = 0;
@@ -133,12 +168,42 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           await this.noteFailure(manager, row, error);
           continue;
         }
-        await manager.query(`DELETE FROM federation_outbox WHERE id = $1`, [row.id]);
+        await (this.windowMs > 0
+          ? manager.query(
+              `UPDATE federation_outbox SET relayed_at = now(), relayed_epoch = $2 WHERE id = $1`,
+              [row.id, epoch],
+            )
+          : manager.query(`DELETE FROM federation_outbox WHERE id = $1`, [row.id]));
         relayed++;
       }
       if (rows.length === BATCH_SIZE && relayed > 0) this.again = true;
       return relayed;
     });
+  }
+
+  /**
+   * Rows relayed within the window into a Redis other than the current one went with it: they
+   * are pending again (and go first: they are the oldest). Rows past the window are done.
+   */
+  private async redeliverLost(manager: Queryable, epoch: string): Promise<void> {
+    if (this.windowMs === 0) return;
+    const since = `now() - $1 * interval '1 millisecond'`;
+    await manager.query(
+      `DELETE FROM federation_outbox WHERE relayed_at IS NOT NULL AND relayed_at <= ${since}`,
+      [this.windowMs],
+    );
+    const again = affectedCount(
+      await manager.query(
+        `UPDATE federation_outbox SET relayed_at = NULL, relayed_epoch = NULL
+          WHERE relayed_at > ${since} AND relayed_epoch IS DISTINCT FROM $2`,
+        [this.windowMs, epoch],
+      ),
+    );
+    if (again > 0) {
+      this.logger.warn(
+        `federation outbox: Redis was reset (new epoch); relaying ${again} recent deliveries again`,
+      );
+    }
   }
 
   private async enqueue(row: OutboxRow): Promise<void> {

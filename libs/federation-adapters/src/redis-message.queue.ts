@@ -5,6 +5,7 @@ import type {
   MessageQueueListenOptions,
 } from '@fedify/fedify';
 import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from '@fediflow/queue/federation';
 import { assertRedisReady } from '@fediflow/redis';
 import type { Redis } from 'ioredis';
 import { DEFAULT_FEDERATION_KEY_PREFIX } from './federation-keys';
@@ -19,7 +20,6 @@ import {
   queueKeys,
   STATS,
 } from './message-queue.scripts';
-import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './retry-backoff';
 
 /** Satisfied by `console` and by Nest's `Logger`. */
 export interface QueueLogger {

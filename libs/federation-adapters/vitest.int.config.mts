@@ -1,0 +1,7 @@
+import { defineSuite } from '../../vitest.preset.mts';
+
+export default defineSuite({
+  name: 'federation-adapters',
+  kind: 'integration',
+  dir: import.meta.dirname,
+});
