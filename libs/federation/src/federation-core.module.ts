@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type CommonConfig, type ServiceName } from '@fediflow/config';
-import { createRedisConnection } from '@fediflow/redis';
+import { createRedisConnection, RedisEpoch } from '@fediflow/redis';
 import type { MessageQueue } from '@fedify/fedify';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -9,6 +9,7 @@ import { CircuitBreaker, DeliveryFailures, DeliveryGate } from './delivery';
 import { DomainBlocks } from './domain-blocks';
 import { createFediflowFederation, type FediflowFederation } from './fediflow-federation';
 import { federationKeyPrefix } from './federation-keys';
+import { isInboxMessage, JournaledMessageQueue } from './inbox-journal';
 import { installOutboundHttp } from './outbound-http';
 import { RedisKvStore } from './redis-kv.store';
 import { RedisMessageQueue } from './redis-message.queue';
@@ -45,7 +46,12 @@ export class FederationRuntime implements OnApplicationShutdown {
   /** The admin domain-block list: no inbound from, no delivery to these domains. */
   readonly domainBlocks: DomainBlocks;
   readonly queue: RedisMessageQueue;
-  /** Where inbound activities are queued: `queue`, or SQS with `INBOUND_QUEUE=sqs`. */
+  /**
+   * `queue` as Fedify uses it: inbound activities are also journaled in PostgreSQL until handled,
+   * so a 202'd activity survives the loss of Redis (see JournaledMessageQueue).
+   */
+  readonly journaledQueue: JournaledMessageQueue;
+  /** Where inbound activities are queued: `journaledQueue`, or SQS with `INBOUND_QUEUE=sqs`. */
   readonly inboxQueue: MessageQueue;
   /** Fedify's key-value store (remote documents, public keys, idempotence). */
   readonly kv: RedisKvStore;
@@ -93,13 +99,24 @@ export class FederationRuntime implements OnApplicationShutdown {
       concurrency: FEDERATION_QUEUE_CONCURRENCY,
       logger,
     });
+    this.journaledQueue = new JournaledMessageQueue({
+      inner: this.queue,
+      db,
+      // Read on the request path, hence the fail-fast connection (as the queue's producer).
+      epoch: new RedisEpoch(
+        config.service === 'workers' ? this.queueRedis : this.kvRedis,
+        `${keyPrefix}epoch`,
+      ),
+      journals: isInboxMessage,
+      logger,
+    });
     this.inboxQueue =
       config.INBOUND_QUEUE === 'sqs' && config.INBOUND_QUEUE_URL
         ? new SqsMessageQueue({
             queueUrl: config.INBOUND_QUEUE_URL,
             endpoint: config.SQS_ENDPOINT_URL,
           })
-        : this.queue;
+        : this.journaledQueue;
     this.kv = new RedisKvStore({ redis: this.kvRedis, keyPrefix });
     this.circuits = new CircuitBreaker(this.queueRedis, { keyPrefix });
     this.deliveryFailures = new DeliveryFailures(db);
@@ -114,8 +131,8 @@ export class FederationRuntime implements OnApplicationShutdown {
       db,
       keys: this.keys,
       kv: this.kv,
-      queue: this.queue,
-      ...(this.inboxQueue === this.queue ? {} : { inboxQueue: this.inboxQueue }),
+      queue: this.journaledQueue,
+      ...(this.inboxQueue === this.journaledQueue ? {} : { inboxQueue: this.inboxQueue }),
       allowPrivateAddress,
       domainBlocks: this.domainBlocks,
       openRegistrations: config.REGISTRATIONS_OPEN ?? false,

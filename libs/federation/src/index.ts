@@ -5,6 +5,7 @@ export * from './inbound-ordering';
 export * from './outbound-http';
 export * from './redis-kv.store';
 export * from './redis-message.queue';
+export * from './inbox-journal';
 export * from './sqs-message.queue';
 export * from './retry-backoff';
 export * from './actor-keys';

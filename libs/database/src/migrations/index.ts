@@ -10,6 +10,7 @@ import { CreateFederationOutbox1764216000000 } from './1764216000000-create-fede
 import { AccountFields1764218000000 } from './1764218000000-account-fields';
 import { CreateTagFollows1764220000000 } from './1764220000000-create-tag-follows';
 import { CreateBookmarksAndPins1764230000000 } from './1764230000000-create-bookmarks-and-pins';
+import { CreateInboxJournal1764240000000 } from './1764240000000-create-inbox-journal';
 
 /** Every migration, oldest first. Listed explicitly because the services are bundled. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   AccountFields1764218000000,
   CreateTagFollows1764220000000,
   CreateBookmarksAndPins1764230000000,
+  CreateInboxJournal1764240000000,
 ];

@@ -1,0 +1,28 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The inbox journal: an inbound activity is written here before the inbox answers 202 and
+ * removed once a worker has handled it, so an activity the sender considers delivered survives
+ * the loss of the Redis queue it waits in. `epoch` is the Redis dataset it was queued in
+ * (libs/redis RedisEpoch); `json`, not `jsonb`, keeps the activity's bytes and costs no parsing.
+ */
+export class CreateInboxJournal1764240000000 implements MigrationInterface {
+  name = 'CreateInboxJournal1764240000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(
+      `CREATE TABLE inbox_journal (
+         id           bigserial   PRIMARY KEY,
+         message      json        NOT NULL,
+         ordering_key text,
+         epoch        text        NOT NULL,
+         due_at       timestamptz NOT NULL DEFAULT now(),
+         created_at   timestamptz NOT NULL DEFAULT now()
+       )`,
+    );
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE inbox_journal`);
+  }
+}
