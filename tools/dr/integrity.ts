@@ -4,7 +4,10 @@
  * too (libs/database checkDatabaseIntegrity: foreign keys, counters vs COUNT(*), amcheck). Each
  * problem is a finding; any finding fails the drill.
  */
-import { checkDatabaseIntegrity, type IntegrityFinding } from '@fediflow/database/integrity';
+import {
+  checkDatabaseIntegrity,
+  type IntegrityFinding,
+} from '@fediflow/database/backup-verification';
 import pg from 'pg';
 import type { AckedWrite, WriteKind } from './load.ts';
 

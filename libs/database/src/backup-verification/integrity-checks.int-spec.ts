@@ -1,9 +1,9 @@
 import { isolatedInfrastructure, type IsolatedInfrastructure } from '@fediflow/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDataSource } from './data-source';
+import { createDataSource } from '../data-source';
 import { checkDatabaseIntegrity } from './integrity-checks';
-import { runMigrations } from './run-migrations';
+import { runMigrations } from '../run-migrations';
 
 describe('checkDatabaseIntegrity against PostgreSQL', () => {
   let infra: IsolatedInfrastructure;
