@@ -90,8 +90,7 @@ export function podTemplateOf<S = PodSpec>(
   object: K8sObject,
 ): { template: NonNullable<PodTemplateHolder<S>['template']>; path: string } | undefined {
   const spec = object['spec'] as
-    | (PodTemplateHolder<S> & { jobTemplate?: { spec?: PodTemplateHolder<S> } })
-    | undefined;
+    (PodTemplateHolder<S> & { jobTemplate?: { spec?: PodTemplateHolder<S> } }) | undefined;
   if (object.kind === 'CronJob') {
     const template = spec?.jobTemplate?.spec?.template;
     return template ? { template, path: 'spec.jobTemplate.spec.template' } : undefined;
