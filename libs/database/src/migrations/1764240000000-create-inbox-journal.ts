@@ -5,6 +5,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * removed once a worker has handled it, so an activity the sender considers delivered survives
  * the loss of the Redis queue it waits in. `epoch` is the Redis dataset it was queued in
  * (libs/redis RedisEpoch); `json`, not `jsonb`, keeps the activity's bytes and costs no parsing.
+ * Ids are made by the writer, so that concurrent activities are inserted (and committed) as one.
  */
 export class CreateInboxJournal1764240000000 implements MigrationInterface {
   name = 'CreateInboxJournal1764240000000';
@@ -12,7 +13,7 @@ export class CreateInboxJournal1764240000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
       `CREATE TABLE inbox_journal (
-         id           bigserial   PRIMARY KEY,
+         id           uuid        PRIMARY KEY,
          message      json        NOT NULL,
          ordering_key text,
          epoch        text        NOT NULL,

@@ -118,6 +118,22 @@ describe('JournaledMessageQueue', () => {
     );
   });
 
+  it('journals and queues every one of many concurrent activities (written together)', async () => {
+    const { inner, journaled } = queues('concurrent');
+    await Promise.all(
+      Array.from({ length: 300 }, (_, n) =>
+        journaled.enqueue({ type: 'inbox', n } satisfies Activity),
+      ),
+    );
+    expect(await journalSize()).toBe(300);
+    expect((await inner.stats()).ready).toBe(300);
+    const [written] = (await db.query(
+      'SELECT count(DISTINCT xmin::text) AS commits FROM inbox_journal',
+    )) as { commits: string }[];
+    // Fewer transactions than activities: those that arrived during a write shared the next one.
+    expect(Number(written?.commits)).toBeLessThan(300);
+  });
+
   it('re-enqueues nothing while the Redis dataset survives', async () => {
     const { journaled } = queues('intact');
     await journaled.enqueue({ type: 'inbox', n: 1 } satisfies Activity);

@@ -4,6 +4,7 @@ import type {
   MessageQueueListenOptions,
 } from '@fedify/fedify';
 import type { RedisEpoch } from '@fediflow/redis';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource, EntityManager } from 'typeorm';
 import { durationMs } from '../lua-script';
@@ -30,6 +31,19 @@ interface JournaledEnvelope {
   journalId: string;
   message: unknown;
 }
+
+/** An activity waiting to be written with the others that arrived meanwhile. */
+interface PendingEntry {
+  id: string;
+  message: string;
+  orderingKey: string | null;
+  delayMs: number;
+  written: () => void;
+  failed: (error: unknown) => void;
+}
+
+/** Rows per INSERT (one statement, one commit). */
+const MAX_WRITE_BATCH = 200;
 
 interface JournalRow {
   id: string;
@@ -71,6 +85,8 @@ export class JournaledMessageQueue implements MessageQueue {
   private readonly recoverIntervalMs: number;
   private readonly recoverBatchSize: number;
   private readonly logger: QueueLogger;
+  private readonly pending: PendingEntry[] = [];
+  private writing: Promise<void> | undefined;
 
   constructor(private readonly options: JournaledMessageQueueOptions) {
     this.nativeRetrial = options.inner.nativeRetrial;
@@ -83,15 +99,50 @@ export class JournaledMessageQueue implements MessageQueue {
     if (this.options.journals && !this.options.journals(message)) {
       return this.options.inner.enqueue(message, options);
     }
-    const epoch = await this.options.epoch.current();
-    const delayMs = options?.delay ? Math.max(0, Math.ceil(durationMs(options.delay))) : 0;
-    const rows = (await this.options.db.query(
-      `INSERT INTO inbox_journal (message, ordering_key, epoch, due_at)
-       VALUES ($1, $2, $3, now() + $4 * interval '1 millisecond') RETURNING id`,
-      [JSON.stringify(message), options?.orderingKey ?? null, epoch, delayMs],
-    )) as { id: string }[];
-    const journalId = String(rows[0]?.id);
+    const journalId = randomUUID();
+    await new Promise<void>((written, failed) => {
+      this.pending.push({
+        id: journalId,
+        message: JSON.stringify(message),
+        orderingKey: options?.orderingKey ?? null,
+        delayMs: options?.delay ? Math.max(0, Math.ceil(durationMs(options.delay))) : 0,
+        written,
+        failed,
+      });
+      this.writing ??= this.writePending();
+    });
     await this.options.inner.enqueue({ journalId, message } satisfies JournaledEnvelope, options);
+  }
+
+  /**
+   * Group commit: the first activity is written at once; those arriving while a write is in
+   * flight go together in the next INSERT, so under load one commit (one fsync) serves many
+   * requests instead of each waiting for its own.
+   */
+  private async writePending(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, MAX_WRITE_BATCH);
+      try {
+        const epoch = await this.options.epoch.current();
+        await this.options.db.query(
+          `INSERT INTO inbox_journal (id, message, ordering_key, epoch, due_at)
+           SELECT id, message, ordering_key, $5, now() + delay_ms * interval '1 millisecond'
+             FROM unnest($1::uuid[], $2::json[], $3::text[], $4::bigint[])
+                  AS entry(id, message, ordering_key, delay_ms)`,
+          [
+            batch.map((entry) => entry.id),
+            batch.map((entry) => entry.message),
+            batch.map((entry) => entry.orderingKey),
+            batch.map((entry) => entry.delayMs),
+            epoch,
+          ],
+        );
+        for (const entry of batch) entry.written();
+      } catch (error) {
+        for (const entry of batch) entry.failed(error);
+      }
+    }
+    this.writing = undefined;
   }
 
   /** Also runs the recovery of lost messages, every `recoverIntervalMs`, until `signal` aborts. */
@@ -131,7 +182,7 @@ export class JournaledMessageQueue implements MessageQueue {
       `SELECT id, message, ordering_key,
               greatest(0, ceil(extract(epoch FROM due_at - now()) * 1000))::bigint AS delay_ms
          FROM inbox_journal WHERE epoch <> $1
-        ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [epoch, this.recoverBatchSize],
     )) as JournalRow[];
     for (const row of rows) {
@@ -145,7 +196,7 @@ export class JournaledMessageQueue implements MessageQueue {
       );
     }
     if (rows.length > 0) {
-      await manager.query(`UPDATE inbox_journal SET epoch = $1 WHERE id = ANY($2::bigint[])`, [
+      await manager.query(`UPDATE inbox_journal SET epoch = $1 WHERE id = ANY($2::uuid[])`, [
         epoch,
         rows.map((row) => row.id),
       ]);
