@@ -70,7 +70,7 @@ describe('JournaledMessageQueue', () => {
       recoverIntervalMs: 100,
       logger: quiet,
     });
-    return { inner, journaled };
+    return { inner, journaled, redis };
   }
   const journalSize = async () =>
     Number(((await db.query('SELECT count(*) AS n FROM inbox_journal')) as { n: string }[])[0]?.n);
@@ -160,7 +160,7 @@ describe('JournaledMessageQueue', () => {
   });
 
   it('refuses an activity while PostgreSQL is down, before queueing it', async () => {
-    const { inner } = queues('pg-down');
+    const { inner, redis } = queues('pg-down');
     const target = new URL(infra.database.url);
     const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
     target.port = String(proxy.port);
@@ -173,7 +173,7 @@ describe('JournaledMessageQueue', () => {
       const journaled = new JournaledMessageQueue({
         inner,
         db: viaProxy,
-        epoch: new RedisEpoch(connections[0]!, `${federationKeyPrefix(infra.redis.prefix)}epoch`),
+        epoch: new RedisEpoch(redis, `${federationKeyPrefix(infra.redis.prefix)}epoch`),
         logger: quiet,
       });
       proxy.cut();
