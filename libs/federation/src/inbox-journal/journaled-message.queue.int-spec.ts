@@ -159,6 +159,23 @@ describe('JournaledMessageQueue', () => {
     expect((await inner.stats()).ready).toBe(1);
   });
 
+  it('removes the entry of an activity Redis did not take (the sender is told to retry)', async () => {
+    const { inner, journaled, redis } = queues('redis-refused');
+    const failing = new JournaledMessageQueue({
+      inner: {
+        enqueue: () => Promise.reject(new Error('redis is down')),
+        listen: (handler, options) => inner.listen(handler, options),
+      },
+      db,
+      epoch: new RedisEpoch(redis, `${federationKeyPrefix(infra.redis.prefix)}epoch`),
+      logger: quiet,
+    });
+    await expect(failing.enqueue({ type: 'inbox', n: 1 })).rejects.toThrow('redis is down');
+    expect(await journalSize()).toBe(0);
+    await journaled.enqueue({ type: 'inbox', n: 2 } satisfies Activity);
+    expect(await journalSize()).toBe(1);
+  });
+
   it('refuses an activity while PostgreSQL is down, before queueing it', async () => {
     const { inner, redis } = queues('pg-down');
     const target = new URL(infra.database.url);

@@ -111,7 +111,14 @@ export class JournaledMessageQueue implements MessageQueue {
       });
       this.writing ??= this.writePending();
     });
-    await this.options.inner.enqueue({ journalId, message } satisfies JournaledEnvelope, options);
+    try {
+      await this.options.inner.enqueue({ journalId, message } satisfies JournaledEnvelope, options);
+    } catch (error) {
+      // Not accepted after all (the inbox answers 503 and the sender retries): no row should
+      // outlive it, or a later Redis loss would hand the activity out a second time.
+      await this.forget(journalId);
+      throw error;
+    }
   }
 
   /**
