@@ -69,6 +69,7 @@ describe('rendered tree', () => {
       'argocd/gcp-dr',
       'argocd/production',
       'argocd/staging',
+      'component/backup-verification',
       'component/blue-green',
       'component/external-secrets',
       'component/flat-secret-names',
@@ -484,6 +485,24 @@ describe('policy rules reject bad manifests', () => {
       },
     ],
     'config-known-env': [
+      // A CronJob's pod template (spec.jobTemplate.spec.template) is checked like any other.
+      {
+        target: 'overlay/production',
+        mutate: (o) =>
+          find(
+            o,
+            'CronJob',
+            'backup-verification',
+          ).spec.jobTemplate.spec.template.spec.containers[0].env.push({
+            name: 'BACKUP_VERIFY_DATABSE_URL',
+            value: 'postgres://scratch/fediflow',
+          }),
+        expect: {
+          object: 'CronJob/backup-verification',
+          field:
+            'spec.jobTemplate.spec.template.spec.containers[app].env[BACKUP_VERIFY_DATABSE_URL]',
+        },
+      },
       {
         target: 'overlay/dev',
         mutate: (o) => (find(o, 'ConfigMap', 'workers-config').data.WORKER_CONCURENCY = '3'),

@@ -75,28 +75,48 @@ const POD_TEMPLATE_KINDS = new Set([
 ]);
 
 /** Objects that carry a pod template (a Rollout with `workloadRef` has none of its own). */
+interface PodTemplateHolder<S> {
+  template?: {
+    metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+    spec?: S;
+  };
+}
+
+/**
+ * The pod template of a workload object and its field path: `spec.template`, or a CronJob's
+ * `spec.jobTemplate.spec.template`; undefined for other kinds.
+ */
+export function podTemplateOf<S = PodSpec>(
+  object: K8sObject,
+): { template: NonNullable<PodTemplateHolder<S>['template']>; path: string } | undefined {
+  const spec = object['spec'] as
+    (PodTemplateHolder<S> & { jobTemplate?: { spec?: PodTemplateHolder<S> } }) | undefined;
+  if (object.kind === 'CronJob') {
+    const template = spec?.jobTemplate?.spec?.template;
+    return template ? { template, path: 'spec.jobTemplate.spec.template' } : undefined;
+  }
+  if (!POD_TEMPLATE_KINDS.has(object.kind) || !spec?.template) return undefined;
+  return { template: spec.template, path: 'spec.template' };
+}
+
 export function podOwners(objects: readonly K8sObject[]): PodOwner[] {
   const owners: PodOwner[] = [];
   for (const object of objects) {
-    if (!POD_TEMPLATE_KINDS.has(object.kind)) continue;
-    const template = (
-      object['spec'] as {
-        template?: { metadata?: { labels?: Record<string, string> }; spec?: PodSpec };
-      }
-    )?.template;
-    if (!template?.spec) continue;
+    const found = podTemplateOf(object);
+    if (!found?.template.spec) continue;
     owners.push({
       object,
-      spec: template.spec,
-      labels: template.metadata?.labels ?? {},
-      path: 'spec.template.spec',
+      spec: found.template.spec,
+      labels: found.template.metadata?.labels ?? {},
+      path: `${found.path}.spec`,
     });
   }
   return owners;
 }
 
 /** Long-running workloads (not Jobs), the ones that need probes, PDBs and autoscaling. */
-export const isService = (owner: PodOwner) => owner.object.kind !== 'Job';
+export const isService = (owner: PodOwner) =>
+  owner.object.kind !== 'Job' && owner.object.kind !== 'CronJob';
 
 const IMAGE = /^ghcr\.io\/fediflow\/([a-z][a-z0-9-]*)(?=[:@]|$)/;
 

@@ -108,6 +108,15 @@ export const envSchemas = {
       DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
       /** Outgoing mail (email digest); mail is not sent when unset. */
       SMTP_URL: urlWithProtocols(/^smtps?$/, 'smtp:// or smtps://').optional(),
+      /** The scratch copy of the latest backup that `backup-verify.js` checks (its CronJob only). */
+      BACKUP_VERIFY_DATABASE_URL: urlWithProtocols(/^postgres(ql)?$/, 'postgres://').optional(),
+      /** `backup-verify.js`: a copy whose newest status is older is stale (daily backups + slack). */
+      BACKUP_VERIFY_MAX_DATA_AGE_HOURS: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 35)
+        .default(26),
       ...inboundQueueEnv,
     })
     .superRefine(requireQueueUrl),
@@ -135,4 +144,5 @@ export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'DATABASE_URL',
   'REDIS_URL',
   'SMTP_URL',
+  'BACKUP_VERIFY_DATABASE_URL',
 ]);

@@ -7,3 +7,4 @@ export * from './run-migrations';
 export { migrations } from './migrations';
 export * from './sql-results';
 export * from './database-errors';
+export * from './backup-verification';

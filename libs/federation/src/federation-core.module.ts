@@ -14,7 +14,7 @@ import {
   SqsMessageQueue,
 } from '@fediflow/federation-adapters';
 import { FEDERATION_QUEUE_CONCURRENCY, FEDERATION_QUEUE_NAME } from '@fediflow/queue/federation';
-import { createRedisConnection } from '@fediflow/redis';
+import { createRedisConnection, RedisEpoch } from '@fediflow/redis';
 import { SocialEvents } from '@fediflow/social';
 import type { MessageQueue } from '@fedify/fedify';
 import type { Redis } from 'ioredis';
@@ -23,6 +23,7 @@ import { ActorKeyStore } from './actor-keys';
 import { CircuitBreaker, DeliveryFailures, DeliveryGate } from './delivery';
 import { DomainBlocks } from './domain-blocks';
 import { createFediflowFederation, type FediflowFederation } from './fediflow-federation';
+import { isInboxMessage, JournaledMessageQueue } from './inbox-journal';
 import { installOutboundHttp } from './outbound-http';
 import { fediflowVersion } from './software-version';
 
@@ -50,7 +51,14 @@ export class FederationRuntime implements OnApplicationShutdown {
   /** The admin domain-block list: no inbound from, no delivery to these domains. */
   readonly domainBlocks: DomainBlocks;
   readonly queue: RedisMessageQueue;
-  /** Where inbound activities are queued: `queue`, or SQS with `INBOUND_QUEUE=sqs`. */
+  /**
+   * `queue` as Fedify uses it: inbound activities are also journaled in PostgreSQL until handled,
+   * so a 202'd activity survives the loss of Redis (see JournaledMessageQueue).
+   */
+  readonly journaledQueue: JournaledMessageQueue;
+  /** Which life of the Redis dataset this is: work recorded under another epoch was lost. */
+  readonly epoch: RedisEpoch;
+  /** Where inbound activities are queued: `journaledQueue`, or SQS with `INBOUND_QUEUE=sqs`. */
   readonly inboxQueue: MessageQueue;
   /** Fedify's key-value store (remote documents, public keys, idempotence). */
   readonly kv: RedisKvStore;
@@ -103,13 +111,26 @@ export class FederationRuntime implements OnApplicationShutdown {
       concurrency: FEDERATION_QUEUE_CONCURRENCY,
       logger,
     });
+    // One marker for the dataset both the inbox journal and the outbox relay queue into. It is
+    // read on request paths, hence the fail-fast connection (as the queue's producer).
+    this.epoch = new RedisEpoch(
+      config.service === 'workers' ? this.queueRedis : this.kvRedis,
+      `${keyPrefix}epoch`,
+    );
+    this.journaledQueue = new JournaledMessageQueue({
+      inner: this.queue,
+      db,
+      epoch: this.epoch,
+      journals: isInboxMessage,
+      logger,
+    });
     this.inboxQueue =
       config.INBOUND_QUEUE === 'sqs' && config.INBOUND_QUEUE_URL
         ? new SqsMessageQueue({
             queueUrl: config.INBOUND_QUEUE_URL,
             endpoint: config.SQS_ENDPOINT_URL,
           })
-        : this.queue;
+        : this.journaledQueue;
     this.kv = new RedisKvStore({ redis: this.kvRedis, keyPrefix });
     this.circuits = new CircuitBreaker(this.queueRedis, { keyPrefix });
     this.deliveryFailures = new DeliveryFailures(db);
@@ -124,8 +145,8 @@ export class FederationRuntime implements OnApplicationShutdown {
       db,
       keys: this.keys,
       kv: this.kv,
-      queue: this.queue,
-      ...(this.inboxQueue === this.queue ? {} : { inboxQueue: this.inboxQueue }),
+      queue: this.journaledQueue,
+      ...(this.inboxQueue === this.journaledQueue ? {} : { inboxQueue: this.inboxQueue }),
       allowPrivateAddress,
       domainBlocks: this.domainBlocks,
       openRegistrations: config.REGISTRATIONS_OPEN ?? false,

@@ -2,6 +2,7 @@ export * from './domain-blocks';
 export * from './delivery';
 export * from './inbound-ordering';
 export * from './outbound-http';
+export * from './inbox-journal';
 export * from './retry-backoff';
 export * from './actor-keys';
 export * from './fediflow-federation';

@@ -2,8 +2,10 @@
  * Backup verification, the check the scheduled job runs: take the nightly base backup under load
  * (as the backup job would), then restore the latest backup in the backup directory plus the
  * archived WAL into a scratch cluster, run pg_verifybackup against its manifest and the integrity
- * checks, and write Prometheus metrics (textfile format) for the alert.
+ * checks, and write Prometheus metrics (textfile format; the series of the workers image's
+ * `backup-verify.js`, libs/database backup-verification).
  */
+import { backupVerificationMetrics } from '@fediflow/database/backup-verification';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATABASE, startEnvironment } from '../environment.ts';
@@ -26,44 +28,6 @@ export function latestBackup(dir: string): string {
   const latest = names.at(-1);
   if (!latest) throw new Error(`no backup in ${dir}`);
   return join(dir, latest);
-}
-
-export function metricsText(figures: {
-  success: boolean;
-  durationSeconds: number;
-  findings: number;
-  backupAgeSeconds: number;
-  finishedAt: Date;
-}): string {
-  const metric = (name: string, help: string, value: number) =>
-    `# HELP ${name} ${help}\n# TYPE ${name} gauge\n${name} ${value}\n`;
-  return [
-    metric(
-      'fediflow_backup_verify_success',
-      '1 when the latest backup restored and passed every check',
-      figures.success ? 1 : 0,
-    ),
-    metric(
-      'fediflow_backup_verify_duration_seconds',
-      'Restore plus checks',
-      figures.durationSeconds,
-    ),
-    metric(
-      'fediflow_backup_verify_findings',
-      'Integrity findings in the restored copy',
-      figures.findings,
-    ),
-    metric(
-      'fediflow_backup_verify_backup_age_seconds',
-      'Age of the verified backup when it was checked',
-      figures.backupAgeSeconds,
-    ),
-    metric(
-      'fediflow_backup_verify_last_run_timestamp_seconds',
-      'When the verification finished',
-      Math.round(figures.finishedAt.getTime() / 1000),
-    ),
-  ].join('');
 }
 
 export async function backupVerifyDrill(options: BackupVerifyOptions): Promise<DrillReport> {
@@ -108,11 +72,12 @@ export async function backupVerifyDrill(options: BackupVerifyOptions): Promise<D
     findings.push(...integrity.findings);
     const verifyMs = Date.now() - verifyStarted;
     const finishedAt = new Date();
-    const metrics = metricsText({
+    const metrics = backupVerificationMetrics({
       success: findings.length === 0,
       durationSeconds: seconds(verifyMs),
-      findings: findings.length,
-      backupAgeSeconds: Math.round((finishedAt.getTime() - backupTakenAt.getTime()) / 1000),
+      findings,
+      // The drill knows when its backup was taken; the data can be no older than that.
+      dataAgeSeconds: Math.round((finishedAt.getTime() - backupTakenAt.getTime()) / 1000),
       finishedAt,
     });
     const metricsFile = options.metricsFile ?? join(env.workDir, 'backup-verify.prom');

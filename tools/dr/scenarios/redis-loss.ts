@@ -174,7 +174,7 @@ export async function redisLossDrill(options: RedisLossOptions): Promise<DrillRe
         `Failure outcomes while Redis was down: ${[...new Set(failedDuring.map((f) => `${f.kind} ${f.outcome}`))].join(', ') || 'none'}.`,
         `Home timeline after the loss: HTTP ${home.status} (feeds are read from PostgreSQL, nothing to rebuild).`,
         `The remote peer received ${env.peer.deliveries} deliveries in total and ${env.peer.actorFetches} fetches of its actor document.`,
-        "API writes issued while Redis was down wait in ioredis's offline queue and are sent once it is back; accepted inbox activities queued in Redis are gone with it, pending deliveries are relayed again from the outbox (rows kept for its redelivery window).",
+        "API writes issued while Redis was down wait in ioredis's offline queue and are sent once it is back. Inbox POSTs are answered 503 while Redis or PostgreSQL is down (the sender retries); an accepted (202) activity is journaled in PostgreSQL (inbox_journal) and re-enqueued by the workers once Redis is back with a new epoch marker. Pending deliveries are relayed again from the outbox (rows kept for its redelivery window).",
       ],
       integrity,
       findings,

@@ -588,6 +588,18 @@ describe('each rule rejects its defect reintroduced', () => {
   );
   rejects(
     'commands-in-image',
+    'the backup-verification CronJob on an image without backup-verify.js',
+    () => {
+      const cluster = copy('production');
+      const cronJob = object(env(cluster), 'CronJob', 'backup-verification');
+      cronJob.spec.jobTemplate.spec.template.spec.containers[0].image =
+        cronJob.spec.jobTemplate.spec.template.spec.containers[0].image.replace('/workers', '/api');
+      return cluster;
+    },
+    /resolves to \/app\/backup-verify\.js, which the api image does not contain/,
+  );
+  rejects(
+    'commands-in-image',
     'a command the runtime image removed (npx)',
     () => {
       const cluster = copy('staging');

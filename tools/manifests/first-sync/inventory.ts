@@ -1,6 +1,6 @@
 /** The objects of one cluster after the first sync, each with its namespace and Application. */
 import type { K8sObject } from '../types.ts';
-import type { Container, PodSpec } from '../workloads.ts';
+import { podTemplateOf, type Container, type PodSpec } from '../workloads.ts';
 import { chartObjects, cpuOf, memoryOf, type AddonWorkload } from './addon-catalog.ts';
 import { appSpec } from './load.ts';
 import { SYSTEM_WORKLOADS } from './system-workloads.ts';
@@ -124,29 +124,10 @@ function operatorPods(entry: Placed): K8sObject[] {
   );
 }
 
-const POD_KINDS = new Set([
-  'Deployment',
-  'StatefulSet',
-  'DaemonSet',
-  'Job',
-  'Rollout',
-  'ReplicaSet',
-]);
-
 export function podTemplates(placed: readonly Placed[]): PodTemplate[] {
   const out: PodTemplate[] = [];
   for (const entry of placed) {
-    if (!POD_KINDS.has(entry.object.kind)) continue;
-    const template = (
-      entry.object['spec'] as
-        | {
-            template?: {
-              metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
-              spec?: PodTemplate['spec'];
-            };
-          }
-        | undefined
-    )?.template;
+    const template = podTemplateOf<PodTemplate['spec']>(entry.object)?.template;
     if (!template?.spec) continue;
     out.push({
       owner: entry,

@@ -11,6 +11,7 @@ import { AccountFields1764218000000 } from './1764218000000-account-fields';
 import { CreateTagFollows1764220000000 } from './1764220000000-create-tag-follows';
 import { CreateBookmarksAndPins1764230000000 } from './1764230000000-create-bookmarks-and-pins';
 import { FederationOutboxRedelivery1764240000000 } from './1764240000000-federation-outbox-redelivery';
+import { CreateInboxJournal1764250000000 } from './1764250000000-create-inbox-journal';
 
 /** Every migration, oldest first. Listed explicitly because the services are bundled. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   CreateTagFollows1764220000000,
   CreateBookmarksAndPins1764230000000,
   FederationOutboxRedelivery1764240000000,
+  CreateInboxJournal1764250000000,
 ];

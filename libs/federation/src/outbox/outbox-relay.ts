@@ -14,7 +14,7 @@ import { DataSource } from 'typeorm';
 import { FederationRuntime } from '../federation-core.module';
 import { EarliestTimer } from './earliest-timer';
 import { remoteRecipient, type Queryable, type RemoteInboxes } from './recipients';
-import { RedisEpoch } from './redis-epoch';
+import type { RedisEpoch } from '@fediflow/redis';
 
 /** The relay reads its redelivery window from the api's config; elsewhere rows go at once. */
 export type OutboxRelayConfig = CommonConfig & {
@@ -99,7 +99,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly connector: DatabaseConnector,
     @Inject(APP_CONFIG) private readonly config: OutboxRelayConfig,
   ) {
-    this.epoch = new RedisEpoch(runtime.kv);
+    this.epoch = runtime.epoch;
     this.windowMs = config.OUTBOX_REDELIVERY_WINDOW_MS ?? 0;
   }
 

@@ -1,0 +1,70 @@
+import {
+  backupVerificationMetrics,
+  verifyRestoredDatabase,
+  type IntegrityQueryable,
+} from '@fediflow/database';
+
+export const BACKUP_VERIFY_USAGE = `Usage: node backup-verify.js [--help]
+
+Checks the scratch copy of the latest backup at BACKUP_VERIFY_DATABASE_URL: foreign keys without
+orphans, counters equal to COUNT(*), amcheck of every heap and B-tree index, and a newest status
+younger than BACKUP_VERIFY_MAX_DATA_AGE_HOURS (default 26). Prints one JSON line with the outcome
+and the Prometheus metrics. Exit codes: 0 verified, 1 a finding or the copy unreachable, 2 usage.
+Run by the CronJob of deploy/components/backup-verification; docs/infrastructure.md, "Backup
+verification".`;
+
+export interface BackupVerifyDependencies {
+  /** A connection to the scratch copy; closed by the caller. */
+  connect(): Promise<IntegrityQueryable>;
+  maxDataAgeHours: number;
+  now?: () => Date;
+}
+
+export interface BackupVerifyOutcome {
+  exitCode: 0 | 1;
+  /** One JSON line for the job's log. */
+  line: string;
+}
+
+/** The command's logic, apart from process and environment, for tests. */
+export async function runBackupVerify(
+  deps: BackupVerifyDependencies,
+): Promise<BackupVerifyOutcome> {
+  const now = deps.now ?? (() => new Date());
+  let db: IntegrityQueryable;
+  try {
+    db = await deps.connect();
+  } catch (error) {
+    const finding = {
+      check: 'restore',
+      detail: `the scratch copy is unreachable: ${error instanceof Error ? error.message : String(error)}`,
+    };
+    const metrics = backupVerificationMetrics({
+      success: false,
+      findings: [finding],
+      durationSeconds: 0,
+      finishedAt: now(),
+    });
+    return {
+      exitCode: 1,
+      line: JSON.stringify({ msg: 'backup verification failed', findings: [finding], metrics }),
+    };
+  }
+  const result = await verifyRestoredDatabase(db, {
+    maxDataAgeSeconds: deps.maxDataAgeHours * 3_600,
+    now,
+  });
+  const metrics = backupVerificationMetrics(result);
+  return {
+    exitCode: result.success ? 0 : 1,
+    line: JSON.stringify({
+      msg: result.success ? 'backup verified' : 'backup verification failed',
+      findings: result.findings,
+      checks: result.checks,
+      rowCounts: result.rowCounts,
+      dataAgeSeconds: result.dataAgeSeconds,
+      durationSeconds: result.durationSeconds,
+      metrics,
+    }),
+  };
+}

@@ -1,0 +1,2 @@
+export * from './integrity-checks';
+export * from './backup-verification';
