@@ -1,5 +1,4 @@
-import { createDataSource, runMigrations } from '@fediflow/database';
-import { isolatedInfrastructure, type IsolatedInfrastructure } from '@fediflow/testing';
+import { migratedDatabase } from '@fediflow/testing/fixtures';
 import type { DataSource } from 'typeorm';
 
 /** A migrated database of the suite's own, with small factories for the rows the tests need. */
@@ -34,10 +33,7 @@ const STATUS_COUNTERS = `SELECT replies_count AS replies, reblogs_count AS reblo
                                 favourites_count AS favourites FROM statuses WHERE id = $1`;
 
 export async function socialDatabase(label: string): Promise<SocialDatabase> {
-  const infra: IsolatedInfrastructure = await isolatedInfrastructure(label);
-  const db = createDataSource({ url: infra.database.url, applicationName: `${label}-test` });
-  await db.initialize();
-  await runMigrations(db);
+  const { db, release } = await migratedDatabase(label);
   return {
     db,
     async account(username, options = {}) {
@@ -64,10 +60,7 @@ export async function socialDatabase(label: string): Promise<SocialDatabase> {
            FROM notifications WHERE account_id = $1 ORDER BY id`,
         [accountId],
       ),
-    async close() {
-      await db.destroy();
-      await infra.release();
-    },
+    close: release,
   };
 }
 
