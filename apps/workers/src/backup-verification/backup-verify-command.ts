@@ -1,6 +1,7 @@
 import {
   backupVerificationMetrics,
   verifyRestoredDatabase,
+  type IntegrityFinding,
   type IntegrityQueryable,
 } from '@fediflow/database';
 
@@ -22,6 +23,9 @@ export interface BackupVerifyDependencies {
 
 export interface BackupVerifyOutcome {
   exitCode: 0 | 1;
+  /** Empty when the copy passed; the restoreValidation Lambda reports them to AWS Backup. */
+  findings: IntegrityFinding[];
+  durationSeconds: number;
   /** One JSON line for the job's log. */
   line: string;
 }
@@ -47,6 +51,8 @@ export async function runBackupVerify(
     });
     return {
       exitCode: 1,
+      findings: [finding],
+      durationSeconds: 0,
       line: JSON.stringify({ msg: 'backup verification failed', findings: [finding], metrics }),
     };
   }
@@ -57,6 +63,8 @@ export async function runBackupVerify(
   const metrics = backupVerificationMetrics(result);
   return {
     exitCode: result.success ? 0 : 1,
+    findings: result.findings,
+    durationSeconds: result.durationSeconds,
     line: JSON.stringify({
       msg: result.success ? 'backup verified' : 'backup verification failed',
       findings: result.findings,
