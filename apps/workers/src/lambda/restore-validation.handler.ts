@@ -4,10 +4,17 @@ import { loadConfig, resolveSsmParameters } from '@fediflow/config';
 import type { Handler } from 'aws-lambda';
 import { lazyOnce } from './lambda-environment';
 import {
+  reportValidationRecency,
   validateRestore,
   type RestoreJobStateChangeEvent,
   type RestoreValidationOutcome,
 } from './restore-validation';
+
+/** The scheduled rule of terraform/modules/backup that runs the recency check. */
+interface ScheduledEvent {
+  source?: string;
+  'detail-type'?: string;
+}
 
 // Configuration (DATABASE_URL from its SSM parameter) and the SDK clients, once per execution
 // environment. The SDK is the runtime's (external to the bundle). No pool: each event is a
@@ -18,11 +25,19 @@ const environment = lazyOnce(async () => ({
   backup: new BackupClient({}),
 }));
 
-/** restoreValidation: "Restore Job State Change" events of the restore-testing plan (EventBridge). */
-export const handler: Handler<RestoreJobStateChangeEvent, RestoreValidationOutcome> = async (
-  event,
-) =>
-  validateRestore(event, {
+/**
+ * restoreValidation: "Restore Job State Change" events of the restore-testing plan (EventBridge)
+ * are validated; the scheduled event reports how long ago a validation last passed.
+ */
+export const handler: Handler<
+  RestoreJobStateChangeEvent | ScheduledEvent,
+  RestoreValidationOutcome | { hoursSinceLastSuccess: number }
+> = async (event) => {
+  const deps = {
     ...(await environment()),
-    write: (line) => process.stdout.write(`${line}\n`),
-  });
+    write: (line: string) => process.stdout.write(`${line}\n`),
+  };
+  if (event.source === 'aws.events' && event['detail-type'] === 'Scheduled Event')
+    return reportValidationRecency(deps);
+  return validateRestore(event, deps);
+};

@@ -1,9 +1,15 @@
-import { BackupClient, PutRestoreValidationResultCommand } from '@aws-sdk/client-backup';
+import {
+  BackupClient,
+  ListRestoreJobsCommand,
+  PutRestoreValidationResultCommand,
+} from '@aws-sdk/client-backup';
 import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   METRICS_NAMESPACE,
+  RECENCY_LOOKBACK_HOURS,
+  reportValidationRecency,
   restoredCopyUrl,
   validateRestore,
   type RestoredDatabase,
@@ -164,5 +170,43 @@ describe('restoredCopyUrl', () => {
     expect(
       restoredCopyUrl('postgresql://u:p%40ss@db.internal/app?sslmode=verify-full', 'copy', 5432),
     ).toBe('postgresql://u:p%40ss@copy:5432/app?sslmode=verify-full');
+  });
+});
+
+describe('reportValidationRecency', () => {
+  const now = new Date('2026-12-02T12:00:00Z');
+  const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000);
+
+  beforeEach(() => backup.reset());
+
+  it('emits the hours since the newest SUCCESSFUL validation of the plan, across pages', async () => {
+    backup
+      .on(ListRestoreJobsCommand, { ByRestoreTestingPlanArn: PLAN_ARN, NextToken: undefined })
+      .resolves({
+        RestoreJobs: [
+          { CompletionDate: daysAgo(9), ValidationStatus: 'SUCCESSFUL' },
+          { CompletionDate: daysAgo(1), ValidationStatus: 'FAILED' },
+        ],
+        NextToken: 'page-2',
+      })
+      .on(ListRestoreJobsCommand, { NextToken: 'page-2' })
+      .resolves({ RestoreJobs: [{ CompletionDate: daysAgo(2), ValidationStatus: 'SUCCESSFUL' }] });
+    const { value, lines } = deps();
+    const result = await reportValidationRecency({ ...value, now: () => now });
+    expect(result.hoursSinceLastSuccess).toBe(48);
+    expect(metricsOf(lines)).toMatchObject({ HoursSinceLastSuccess: 48 });
+    expect(backup.commandCalls(ListRestoreJobsCommand)[0]?.args[0].input).toMatchObject({
+      ByStatus: 'COMPLETED',
+      ByCompleteAfter: daysAgo(35),
+    });
+  });
+
+  it('reports the whole lookback when no validation passed in it', async () => {
+    backup.on(ListRestoreJobsCommand).resolves({
+      RestoreJobs: [{ CompletionDate: daysAgo(1), ValidationStatus: 'TIMED_OUT' }],
+    });
+    const { value } = deps();
+    const result = await reportValidationRecency({ ...value, now: () => now });
+    expect(result.hoursSinceLastSuccess).toBe(RECENCY_LOOKBACK_HOURS);
   });
 });

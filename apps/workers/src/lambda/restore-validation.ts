@@ -1,4 +1,8 @@
-import { PutRestoreValidationResultCommand, type BackupClient } from '@aws-sdk/client-backup';
+import {
+  ListRestoreJobsCommand,
+  PutRestoreValidationResultCommand,
+  type BackupClient,
+} from '@aws-sdk/client-backup';
 import { DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
 import type { RestoreValidationConfig } from '@fediflow/config';
 import type { IntegrityFinding, IntegrityQueryable } from '@fediflow/database';
@@ -101,10 +105,14 @@ function validationMessage(findings: readonly IntegrityFinding[]): string {
   return text.length > MESSAGE_LIMIT ? `${text.slice(0, MESSAGE_LIMIT - 1)}…` : text;
 }
 
-/** The outcome as a CloudWatch Embedded Metric Format line: the alarms read these metrics. */
+/**
+ * CloudWatch Embedded Metric Format: one raw JSON line that CloudWatch turns into metrics of
+ * METRICS_NAMESPACE, dimensioned by the restore-testing plan. The alarms (terraform/modules/backup)
+ * read them.
+ */
 function metricsLine(
   planArn: string,
-  result: { success: boolean; findings: number; durationSeconds: number },
+  metrics: { name: string; unit: 'Count' | 'Seconds'; value: number }[],
   at: Date,
 ): string {
   return JSON.stringify({
@@ -114,18 +122,12 @@ function metricsLine(
         {
           Namespace: METRICS_NAMESPACE,
           Dimensions: [['RestoreTestingPlan']],
-          Metrics: [
-            { Name: 'Success', Unit: 'Count' },
-            { Name: 'Findings', Unit: 'Count' },
-            { Name: 'DurationSeconds', Unit: 'Seconds' },
-          ],
+          Metrics: metrics.map(({ name, unit }) => ({ Name: name, Unit: unit })),
         },
       ],
     },
     RestoreTestingPlan: planArn,
-    Success: result.success ? 1 : 0,
-    Findings: result.findings,
-    DurationSeconds: result.durationSeconds,
+    ...Object.fromEntries(metrics.map(({ name, value }) => [name, value])),
   });
 }
 
@@ -171,11 +173,11 @@ export async function validateRestore(
   deps.write(
     metricsLine(
       planArn,
-      {
-        success,
-        findings: verification.findings.length,
-        durationSeconds: verification.durationSeconds,
-      },
+      [
+        { name: 'Success', unit: 'Count', value: success ? 1 : 0 },
+        { name: 'Findings', unit: 'Count', value: verification.findings.length },
+        { name: 'DurationSeconds', unit: 'Seconds', value: verification.durationSeconds },
+      ],
       now(),
     ),
   );
@@ -189,4 +191,49 @@ export async function validateRestore(
     }),
   );
   return { status, restoreJobId, message };
+}
+
+/** How far back the recency check looks; with no success in it, it reports this many hours. */
+export const RECENCY_LOOKBACK_HOURS = 35 * 24;
+
+/**
+ * For the "no successful validation for 8 days" alarm: CloudWatch evaluates at most 7 days of
+ * data, so a weekly `Success` cannot express it. Run on a schedule, this asks AWS Backup when a
+ * restore job of the plan last passed validation and emits the age (`HoursSinceLastSuccess`); a
+ * restore test that stopped running, failed, or was never validated all make it grow.
+ */
+export async function reportValidationRecency(
+  deps: Pick<RestoreValidationDependencies, 'config' | 'backup' | 'write' | 'now'>,
+): Promise<{ hoursSinceLastSuccess: number }> {
+  const now = (deps.now ?? (() => new Date()))();
+  const planArn = deps.config.RESTORE_TESTING_PLAN_ARN;
+  let latest: Date | undefined;
+  let nextToken: string | undefined;
+  do {
+    const page = await deps.backup.send(
+      new ListRestoreJobsCommand({
+        ByRestoreTestingPlanArn: planArn,
+        ByStatus: 'COMPLETED',
+        ByCompleteAfter: new Date(now.getTime() - RECENCY_LOOKBACK_HOURS * 3_600_000),
+        NextToken: nextToken,
+      }),
+    );
+    for (const job of page.RestoreJobs ?? []) {
+      const completed = job.CompletionDate;
+      if (job.ValidationStatus === 'SUCCESSFUL' && completed && !(latest && latest >= completed))
+        latest = completed;
+    }
+    nextToken = page.NextToken;
+  } while (nextToken);
+  const hoursSinceLastSuccess = latest
+    ? Math.round(((now.getTime() - latest.getTime()) / 3_600_000) * 10) / 10
+    : RECENCY_LOOKBACK_HOURS;
+  deps.write(
+    metricsLine(
+      planArn,
+      [{ name: 'HoursSinceLastSuccess', unit: 'Count', value: hoursSinceLastSuccess }],
+      now,
+    ),
+  );
+  return { hoursSinceLastSuccess };
 }
