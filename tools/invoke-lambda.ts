@@ -104,8 +104,9 @@ export async function invokeLambda(
   }
   // Inside the workspace, so that the SDK clients the Lambda runtime provides (external to the
   // bundle) resolve from node_modules, as they resolve from the runtime in AWS.
-  mkdirSync(LAMBDA_DIST, { recursive: true });
-  const dir = mkdtempSync(join(LAMBDA_DIST, '.invoke-'));
+  const dist = join(import.meta.dirname, '..', LAMBDA_DIST);
+  mkdirSync(dist, { recursive: true });
+  const dir = mkdtempSync(join(dist, '.invoke-'));
   try {
     const file = join(dir, 'index.js');
     writeFileSync(file, (await bundle(opts.fn)).code);
