@@ -137,6 +137,27 @@ describe('validateRestore', () => {
     expect(metricsOf(lines)).toMatchObject({ Success: 0, Findings: 1 });
   });
 
+  it('reports FAILED, without throwing, when a check errors halfway', async () => {
+    const copy = fakeCopy();
+    const { value } = deps({
+      openDatabase: async () => ({
+        ...copy,
+        query: async (sql: string) => {
+          if (sql.includes('CREATE EXTENSION'))
+            throw new Error('Connection terminated unexpectedly');
+          return copy.query(sql);
+        },
+      }),
+    });
+    const outcome = await validateRestore(restoreJobEvent(), value);
+    expect(outcome).toMatchObject({
+      status: 'FAILED',
+      message:
+        '1 findings: verification: a check could not run: Connection terminated unexpectedly',
+    });
+    expect(reported()[0]?.ValidationStatus).toBe('FAILED');
+  });
+
   it('reports FAILED when RDS does not know the restored instance', async () => {
     rds.on(DescribeDBInstancesCommand).rejects(new Error('DBInstanceNotFound'));
     const { value, opened } = deps();
