@@ -107,7 +107,7 @@ variable "subnet_ids" {
 }
 
 variable "database_url_parameter" {
-  description = "SSM SecureString parameter holding the production DATABASE_URL: a restored copy keeps the source's master user and password."
+  description = "SSM SecureString parameter holding the production DATABASE_URL: a restored copy keeps the source's roles and their passwords."
   type        = string
   default     = "/fediflow/database/url"
 
