@@ -2,18 +2,18 @@
  * `npm run lambda:invoke -- <activityProcessor|emailSender> --event <file|->`: runs a serverless
  * worker locally, bundled exactly as it ships, against the configured PostgreSQL and Redis.
  */
-import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundle } from './lambda/bundle.ts';
-import { LAMBDA_FUNCTIONS, type LambdaFunction } from './lambda/functions.ts';
+import { LAMBDA_DIST, LAMBDA_FUNCTIONS, type LambdaFunction } from './lambda/functions.ts';
 
-/** The functions' Terraform timeouts (modules/serverless-workers). */
+/** The functions' Terraform timeouts (modules/serverless-workers, modules/backup). */
 const TIMEOUT_SECONDS: Record<LambdaFunction['name'], number> = {
   activityProcessor: 30,
   emailSender: 60,
+  restoreValidation: 900,
 };
 
 export const USAGE = `Usage: npm run lambda:invoke -- <${LAMBDA_FUNCTIONS.map((fn) => fn.name).join('|')}> --event <file|-> [--timeout <s>]
@@ -22,10 +22,12 @@ Bundles the function as \`nx run workers:package-lambda\` does, loads it as Lamb
 would and invokes it once with the event (a JSON file, or - for standard input), printing the
 response. It uses this shell's environment: DATABASE_URL, REDIS_URL, PUBLIC_ORIGIN, … (or
 <NAME>_SSM_PARAMETER with the Parameters and Secrets extension); the activityProcessor also needs
-INBOUND_QUEUE=sqs and INBOUND_QUEUE_URL. Sample events: tools/lambda/events/.
+INBOUND_QUEUE=sqs and INBOUND_QUEUE_URL; the restoreValidation RESTORE_TESTING_PLAN_ARN and AWS
+credentials (it calls RDS and AWS Backup). Sample events: tools/lambda/events/.
 
 Options:
-  --event <file|->   the event: an SQS event (activityProcessor) or a scheduled event (emailSender)
+  --event <file|->   the event: an SQS event (activityProcessor), a scheduled event (emailSender)
+                     or an AWS Backup restore job event (restoreValidation)
   --timeout <s>      what getRemainingTimeInMillis counts down from (default: the function's timeout)
   -h, --help         this text
 
@@ -100,7 +102,11 @@ export async function invokeLambda(
     io.err(`✖ ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
     return 2;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'fediflow-invoke-'));
+  // Inside the workspace, so that the SDK clients the Lambda runtime provides (external to the
+  // bundle) resolve from node_modules, as they resolve from the runtime in AWS.
+  const dist = join(import.meta.dirname, '..', LAMBDA_DIST);
+  mkdirSync(dist, { recursive: true });
+  const dir = mkdtempSync(join(dist, '.invoke-'));
   try {
     const file = join(dir, 'index.js');
     writeFileSync(file, (await bundle(opts.fn)).code);

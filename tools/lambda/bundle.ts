@@ -1,5 +1,5 @@
 import { build, type Metafile } from 'esbuild';
-import { LAMBDA_DIST, type LambdaFunction } from './functions';
+import { LAMBDA_DIST, RUNTIME_PROVIDED, type LambdaFunction } from './functions';
 
 export interface Bundle {
   readonly code: Buffer;
@@ -59,7 +59,7 @@ export async function bundle(fn: LambdaFunction): Promise<Bundle> {
     metafile: true,
     legalComments: 'none',
     tsconfig: 'apps/workers/tsconfig.app.json',
-    external: NEVER_LOADED,
+    external: [...NEVER_LOADED, ...RUNTIME_PROVIDED],
     logLevel: 'error',
   });
   const output = result.outputFiles[0];

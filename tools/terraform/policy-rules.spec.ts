@@ -329,6 +329,17 @@ describe('policy rules reject bad fixtures and accept good blocks', () => {
     },
   );
 
+  rule(
+    'TF-BACKUP-RESTORE-VALIDATED',
+    'restore-testing plans without a targeted rule on their completed restore jobs',
+    async () => {
+      expect(await flagged('backup-restore-validation', 'TF-BACKUP-RESTORE-VALIDATED')).toEqual([
+        'main.tf [resource.aws_backup_restore_testing_plan.unchecked]',
+        'main.tf [resource.aws_backup_restore_testing_plan.untargeted]',
+      ]);
+    },
+  );
+
   it('the serverless-workers module and its environments pass every Lambda rule', async () => {
     const violations = (
       await validateTerraform(join(import.meta.dirname, '../../terraform'), { fmt: false })

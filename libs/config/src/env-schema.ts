@@ -62,6 +62,14 @@ const inboundQueueEnv = {
   SQS_ENDPOINT_URL: urlWithProtocols(/^https?$/, 'http(s)').optional(),
 };
 
+/** Backup verification: a copy whose newest status is older is stale (daily backups + slack). */
+const maxBackupDataAgeHours = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(24 * 35)
+  .default(26);
+
 /** `INBOUND_QUEUE=sqs` needs the queue's URL: refused at boot rather than at the first inbox POST. */
 function requireQueueUrl(
   config: { INBOUND_QUEUE: 'redis' | 'sqs'; INBOUND_QUEUE_URL?: string | undefined },
@@ -110,19 +118,33 @@ export const envSchemas = {
       SMTP_URL: urlWithProtocols(/^smtps?$/, 'smtp:// or smtps://').optional(),
       /** The scratch copy of the latest backup that `backup-verify.js` checks (its CronJob only). */
       BACKUP_VERIFY_DATABASE_URL: urlWithProtocols(/^postgres(ql)?$/, 'postgres://').optional(),
-      /** `backup-verify.js`: a copy whose newest status is older is stale (daily backups + slack). */
-      BACKUP_VERIFY_MAX_DATA_AGE_HOURS: z.coerce
-        .number()
-        .int()
-        .min(1)
-        .max(24 * 35)
-        .default(26),
+      BACKUP_VERIFY_MAX_DATA_AGE_HOURS: maxBackupDataAgeHours,
       ...inboundQueueEnv,
     })
     .superRefine(requireQueueUrl),
+  /**
+   * The restoreValidation Lambda (AWS Backup restore testing): DATABASE_URL is production's, whose
+   * credentials the restored copy keeps; the handler swaps in the copy's endpoint.
+   */
+  restoreValidation: commonEnv
+    .pick({
+      NODE_ENV: true,
+      LOG_LEVEL: true,
+      DATABASE_URL: true,
+      DATABASE_CONNECT_TIMEOUT_MS: true,
+    })
+    .extend({
+      /** Only restore jobs of this plan are checked (and reported to AWS Backup). */
+      RESTORE_TESTING_PLAN_ARN: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:restore-testing-plan:/, {
+          error: 'must be an AWS Backup restore-testing plan ARN',
+        }),
+      BACKUP_VERIFY_MAX_DATA_AGE_HOURS: maxBackupDataAgeHours,
+    }),
   /** The one-shot schema migration (`node dist/apps/api/migrate.js`, a pre-rollout Job). */
   migrate: commonEnv.pick({ NODE_ENV: true, LOG_LEVEL: true, DATABASE_URL: true }),
-} satisfies Record<ServiceName | 'migrate', z.ZodObject>;
+} satisfies Record<ServiceName | 'migrate' | 'restoreValidation', z.ZodObject>;
 
 /** Everything that loads configuration: the services and the migration job. */
 export type ConfigTarget = keyof typeof envSchemas;
@@ -135,6 +157,7 @@ export type ApiConfig = ServiceConfig<'api'>;
 export type FederationConfig = ServiceConfig<'federation'>;
 export type WorkersConfig = ServiceConfig<'workers'>;
 export type MigrateConfig = ServiceConfig<'migrate'>;
+export type RestoreValidationConfig = ServiceConfig<'restoreValidation'>;
 
 /** Injection token for the validated configuration: `@Inject(APP_CONFIG) config: ApiConfig`. */
 export const APP_CONFIG = Symbol('APP_CONFIG');

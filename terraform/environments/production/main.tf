@@ -98,6 +98,13 @@ module "backup" {
   name                           = local.name
   resource_arns                  = [module.database.db_instance_arn]
   restore_test_subnet_group_name = module.network.database_subnet_group_name
+
+  create_restore_validation      = var.create_restore_validation
+  restore_validation_zip         = "${path.root}/../../../dist/lambda/restoreValidation.zip"
+  vpc_id                         = module.network.vpc_id
+  subnet_ids                     = module.network.private_subnet_ids
+  parameters_extension_layer_arn = var.parameters_extension_layer_arn
+  tags                           = local.tags
 }
 
 module "dns_failover" {

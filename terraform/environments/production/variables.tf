@@ -128,3 +128,15 @@ variable "vpn_preshared_keys" {
   sensitive   = true
   default     = {}
 }
+
+variable "create_restore_validation" {
+  description = "Whether the restoreValidation Lambda checks each weekly restore test's copy (modules/backup); needs dist/lambda/restoreValidation.zip (nx run workers:package-lambda) and parameters_extension_layer_arn."
+  type        = bool
+  default     = true
+}
+
+variable "parameters_extension_layer_arn" {
+  description = "AWS Parameters and Secrets Lambda Extension layer (arm64) of the region (TF_VAR_parameters_extension_layer_arn in CI); needed with create_restore_validation."
+  type        = string
+  default     = null
+}

@@ -1,9 +1,12 @@
 data "aws_partition" "current" {}
+data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
 
 locals {
   # Restore-testing plan names allow letters, digits and underscores only.
   restore_plan_name = replace(var.name, "-", "_")
   policy_prefix     = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role"
+  validate          = var.create && var.create_restore_validation
 }
 
 resource "aws_kms_key" "this" {
@@ -115,8 +118,9 @@ resource "aws_backup_selection" "this" {
   resources    = var.resource_arns
 }
 
-# Restores the latest recovery point every week and checks it becomes available: backups that were
-# never restored are not backups.
+# Restores the latest recovery point every week; the restoreValidation Lambda (validation.tf) checks
+# the restored copy and reports the verdict back to AWS Backup: backups that were never restored
+# are not backups.
 resource "aws_backup_restore_testing_plan" "this" {
   count = var.create ? 1 : 0
 
@@ -143,7 +147,9 @@ resource "aws_backup_restore_testing_selection" "this" {
   protected_resource_arns   = var.resource_arns
   validation_window_hours   = 2
 
-  restore_metadata_overrides = {
-    dbsubnetgroupname = var.restore_test_subnet_group_name
-  }
+  # The restored copy gets the security group the validator may reach (not the VPC's default).
+  restore_metadata_overrides = merge(
+    { dbsubnetgroupname = var.restore_test_subnet_group_name },
+    local.validate ? { vpcsecuritygroupids = jsonencode([aws_security_group.restored[0].id]) } : {},
+  )
 }

@@ -1,4 +1,5 @@
 import { azureRules } from './azure-rules.ts';
+import { backupRules } from './backup-rules.ts';
 import { dataRules } from './data-rules.ts';
 import { eksRules } from './eks-rules.ts';
 import { gcpRules } from './gcp-rules.ts';
@@ -22,6 +23,7 @@ export const policyRules: PolicyRule[] = [
   ...vpnRules,
   ...hygieneRules,
   ...lambdaRules,
+  ...backupRules,
 ];
 
 export function runPolicyRules(input: PolicyInput, rules: PolicyRule[] = policyRules): Violation[] {

@@ -1,6 +1,7 @@
 import {
   backupVerificationMetrics,
   verifyRestoredDatabase,
+  type IntegrityFinding,
   type IntegrityQueryable,
 } from '@fediflow/database';
 
@@ -22,11 +23,36 @@ export interface BackupVerifyDependencies {
 
 export interface BackupVerifyOutcome {
   exitCode: 0 | 1;
+  /** Empty when the copy passed; the restoreValidation Lambda reports them to AWS Backup. */
+  findings: IntegrityFinding[];
+  durationSeconds: number;
   /** One JSON line for the job's log. */
   line: string;
 }
 
-/** The command's logic, apart from process and environment, for tests. */
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** A verification that could not judge the copy: one finding, the failure metrics. */
+function failed(finding: IntegrityFinding, finishedAt: Date): BackupVerifyOutcome {
+  const metrics = backupVerificationMetrics({
+    success: false,
+    findings: [finding],
+    durationSeconds: 0,
+    finishedAt,
+  });
+  return {
+    exitCode: 1,
+    findings: [finding],
+    durationSeconds: 0,
+    line: JSON.stringify({ msg: 'backup verification failed', findings: [finding], metrics }),
+  };
+}
+
+/**
+ * The command's logic, apart from process and environment, for tests. A copy that cannot be
+ * reached, or a check that errors (the connection lost halfway, a missing privilege), is a
+ * failed verification rather than an exception.
+ */
 export async function runBackupVerify(
   deps: BackupVerifyDependencies,
 ): Promise<BackupVerifyOutcome> {
@@ -35,28 +61,28 @@ export async function runBackupVerify(
   try {
     db = await deps.connect();
   } catch (error) {
-    const finding = {
-      check: 'restore',
-      detail: `the scratch copy is unreachable: ${error instanceof Error ? error.message : String(error)}`,
-    };
-    const metrics = backupVerificationMetrics({
-      success: false,
-      findings: [finding],
-      durationSeconds: 0,
-      finishedAt: now(),
-    });
-    return {
-      exitCode: 1,
-      line: JSON.stringify({ msg: 'backup verification failed', findings: [finding], metrics }),
-    };
+    return failed(
+      { check: 'restore', detail: `the scratch copy is unreachable: ${messageOf(error)}` },
+      now(),
+    );
   }
-  const result = await verifyRestoredDatabase(db, {
-    maxDataAgeSeconds: deps.maxDataAgeHours * 3_600,
-    now,
-  });
+  let result: Awaited<ReturnType<typeof verifyRestoredDatabase>>;
+  try {
+    result = await verifyRestoredDatabase(db, {
+      maxDataAgeSeconds: deps.maxDataAgeHours * 3_600,
+      now,
+    });
+  } catch (error) {
+    return failed(
+      { check: 'verification', detail: `a check could not run: ${messageOf(error)}` },
+      now(),
+    );
+  }
   const metrics = backupVerificationMetrics(result);
   return {
     exitCode: result.success ? 0 : 1,
+    findings: result.findings,
+    durationSeconds: result.durationSeconds,
     line: JSON.stringify({
       msg: result.success ? 'backup verified' : 'backup verification failed',
       findings: result.findings,

@@ -41,7 +41,7 @@ describe('lambda:invoke', () => {
   });
 
   /** Asynchronously: the SMTP test server answers from this process meanwhile. */
-  function invoke(name: string, eventFile: string) {
+  function invoke(name: string, eventFile: string, extraEnv: Record<string, string> = {}) {
     return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       execFile(
         join(root, 'node_modules/.bin/tsx'),
@@ -57,6 +57,7 @@ describe('lambda:invoke', () => {
             SMTP_URL: smtp.url,
             INBOUND_QUEUE: 'sqs',
             INBOUND_QUEUE_URL: 'https://sqs.eu-central-1.amazonaws.com/000000000000/local',
+            ...extraEnv,
           },
         },
         (error, stdout, stderr) =>
@@ -153,4 +154,19 @@ describe('lambda:invoke', () => {
       batchItemFailures: [{ itemIdentifier: 'poison-1' }],
     });
   }, 120_000);
+
+  it("loads restoreValidation with the runtime-provided SDK clients and ignores another plan's restore", async () => {
+    const result = await invoke(
+      'restoreValidation',
+      'tools/lambda/events/restore-job-completed.json',
+      {
+        RESTORE_TESTING_PLAN_ARN:
+          'arn:aws:backup:eu-west-1:123456789012:restore-testing-plan:another_plan-9z8y7x',
+      },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('"msg":"restore job event ignored"');
+    expect(result.stdout).toContain('"status": "IGNORED"');
+  });
 });
