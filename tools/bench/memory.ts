@@ -27,10 +27,10 @@ const GAUGES = {
 } as const;
 export type MemoryGauges = Record<keyof typeof GAUGES, number>;
 
-/** The unlabelled gauges of a Prometheus text exposition; a missing one is NaN. */
+/** The memory gauges of a Prometheus text exposition (labels ignored); a missing one is NaN. */
 export function parseMemoryGauges(exposition: string): MemoryGauges {
   const value = (name: string) => {
-    const line = new RegExp(`^${name} (\\S+)`, 'm').exec(exposition)?.[1];
+    const line = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(exposition)?.[1];
     return line === undefined ? Number.NaN : Number(line);
   };
   return {
