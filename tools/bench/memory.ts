@@ -17,6 +17,7 @@ export const RSS_LOAD_TARGET = 200 * 1024 * 1024;
 const CONNECTIONS = 50;
 /** Quiet seconds before "idle" is read, and again after the load. */
 const SETTLE_SECONDS = 5;
+const MAX_FAILURE_SHARE = 0.01;
 
 /** The prom-client default metrics read here (bytes). */
 const GAUGES = {
@@ -70,6 +71,8 @@ export interface MemoryResult {
   requestsPerSecond: number;
   p50: number;
   p99: number;
+  /** Non-2xx responses, errors and timeouts (at most 1 % of the requests). */
+  failures: number;
 }
 
 const mib = (bytes: number) => `${fmt(bytes / 1024 / 1024)} MiB`;
@@ -143,9 +146,12 @@ async function measure(
       1,
       { ...load, connections: CONNECTIONS },
     ).finally(() => clearInterval(sampler));
-    if (result.failures > 0)
+    // The shared database may time out the odd statement (a fast 503, by design); more than 1 %
+    // means the figures describe something other than the mixed load.
+    const requests = result.requestsPerSecond * load.duration;
+    if (result.failures > MAX_FAILURE_SHARE * requests)
       throw new Error(
-        `memory ${variant.label}: ${result.failures} failed requests\n${api.server.tail()}`,
+        `memory ${variant.label}: ${result.failures} of ≈ ${fmt(requests)} requests failed\n${api.server.tail()}`,
       );
     await sleep(SETTLE_SECONDS * 1000);
     return {
@@ -158,6 +164,7 @@ async function measure(
       requestsPerSecond: result.requestsPerSecond,
       p50: result.p50,
       p99: result.p99,
+      failures: result.failures,
     };
   } finally {
     await api.server.stop();
@@ -190,7 +197,7 @@ export async function memoryBenchmark(
         `   ${SETTLE_SECONDS} s after ${mib(result.afterRss).padStart(8)}   heap used/total max ` +
         `${mib(result.gaugesMax.heapUsed)} / ${mib(result.gaugesMax.heapTotal)}   external max ` +
         `${mib(result.gaugesMax.external)}   ${fmt(result.requestsPerSecond)} req/s ` +
-        `(p50 ${fmt(result.p50)} ms, p99 ${fmt(result.p99)} ms)   NODE_OPTIONS="${result.nodeOptions}"`,
+        `(p50 ${fmt(result.p50)} ms, p99 ${fmt(result.p99)} ms, ${result.failures} failed)   NODE_OPTIONS="${result.nodeOptions}"`,
     );
   }
   const image = results[0];
