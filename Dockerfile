@@ -70,7 +70,7 @@ RUN apk add --no-cache 'tini~0.19' \
 # Source maps are enabled by the services themselves for their own bundles only (libs/bootstrap
 # launch.ts): `--enable-source-maps` would also keep those of every package (≈ 15 MiB).
 ENV NODE_ENV=production \
-    NODE_OPTIONS="--max-semi-space-size=4 --max-old-space-size=160" \
+    NODE_OPTIONS="--max-semi-space-size=8 --max-old-space-size=160" \
     PORT=3000 \
     METRICS_PORT=9464
 WORKDIR /app
