@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: authenticated home-timeline throughput of the member API with 100k posts and
  * 1k follows, against a bare node:http endpoint running one indexed query for the same 20 rows,
- * measured in the same run (alternating rounds, medians), plus the api's RSS under load; then the
+ * measured in the same run (alternating rounds, medians), plus the api's RSS under load; its RSS
+ * idle and under mixed read + write load (tools/bench/memory.ts); then the
  * federation benchmarks (tools/bench/federation-*.ts): signed inbox POSTs accepted per second
  * against a raw node:http inbox, and the fan-out time of a post to 10k remote followers.
  * See docs/benchmarks.md.
@@ -25,6 +26,7 @@ import {
 import { fanoutBenchmark } from './bench/federation-fanout.ts';
 import { inboxBenchmark } from './bench/federation-inbox.ts';
 import { lambdaColdStarts, reportColdStarts } from './bench/lambda-cold-start.ts';
+import { memoryBenchmark } from './bench/memory.ts';
 import { summariseProfile } from './bench/profile.ts';
 import { BASELINE_QUERY, PAGE_SIZE, TOKEN_QUERY, VIEW_QUERY } from './bench/queries.ts';
 import { DEFAULT_SHAPE, seconds, seed } from './bench/seed.ts';
@@ -36,6 +38,8 @@ Builds the api (Nx cache), creates a throw-away database fediflow_bench_<random>
 registers a member through the API, seeds ${DEFAULT_SHAPE.statuses.toLocaleString('en')} statuses from ${DEFAULT_SHAPE.accounts.toLocaleString('en')} followed accounts,
 then load-tests GET /api/v1/timelines/home against a bare node:http baseline running one
 indexed query for the same ${PAGE_SIZE} rows. Rounds alternate between the two; medians are reported.
+Then the api's memory: RSS idle and under mixed read + write load (50 connections), as the image
+runs it and with V8's defaults.
 Then the federation benchmarks: signed inbox POSTs accepted per second by the federation service
 against a raw node:http inbox (same rounds), and post → last delivery for 10,000 remote followers
 on 1,000 loopback shared inboxes (--fanout-hosts).
@@ -50,8 +54,10 @@ Options:
   --api-node-args <a> extra node arguments for the api, e.g. "--max-semi-space-size=4"
   --sql <statement>   extra SQL after seeding (repeatable), to try a fix, e.g. an index
   --keep-db           keep the database (and print its URL) instead of dropping it
-  --only <sections>   run only these, comma-separated: home, inbox, fanout, federation (= inbox,fanout),
-                      lambda (cold start and zip size of the serverless workers)
+  --only <sections>   run only these, comma-separated: home, memory (api RSS idle and under mixed
+                      load), inbox, fanout, federation (= inbox,fanout), lambda (cold start and zip
+                      size of the serverless workers)
+  --memory-duration <s>  measured seconds of mixed load per memory variant  (default 30)
   --inbox-activities <n>  distinct signed activities for the inbox rounds (default 10000)
   --fanout-posts <n>  measured posts of the fan-out benchmark          (default 5)
   --fanout-hosts <n>  loopback servers the 10,000 followers live on    (default 1000)
@@ -71,7 +77,8 @@ const { values } = parseArgs({
     'api-node-args': { type: 'string', default: '' },
     sql: { type: 'string', multiple: true, default: [] },
     'keep-db': { type: 'boolean', default: false },
-    only: { type: 'string', default: 'home,federation,lambda' },
+    only: { type: 'string', default: 'home,memory,federation,lambda' },
+    'memory-duration': { type: 'string', default: '30' },
     'inbox-activities': { type: 'string', default: '10000' },
     'fanout-posts': { type: 'string', default: '5' },
     'fanout-hosts': { type: 'string', default: '1000' },
@@ -103,8 +110,9 @@ const rounds = wholeNumber('rounds', values.rounds, 1);
 const inboxActivities = wholeNumber('inbox-activities', values['inbox-activities'], 100);
 const fanoutPosts = wholeNumber('fanout-posts', values['fanout-posts'], 1);
 const fanoutHosts = wholeNumber('fanout-hosts', values['fanout-hosts'], 1);
+const memoryDuration = wholeNumber('memory-duration', values['memory-duration'], 1);
 
-const SECTIONS = ['home', 'inbox', 'fanout', 'lambda'] as const;
+const SECTIONS = ['home', 'memory', 'inbox', 'fanout', 'lambda'] as const;
 type Section = (typeof SECTIONS)[number];
 const sections = new Set<Section>(
   values.only.split(',').flatMap((raw): Section[] => {
@@ -115,12 +123,12 @@ const sections = new Set<Section>(
     return process.exit(2);
   }),
 );
-// The home timeline needs only the api; federation needs all three services.
+// The home timeline and memory need only the api; federation needs all three services.
 // The serverless workers are bundled by the lambda section itself.
 const projects =
   sections.has('inbox') || sections.has('fanout')
     ? ['api', 'federation', 'workers']
-    : sections.has('home')
+    : sections.has('home') || sections.has('memory')
       ? ['api']
       : [];
 
@@ -490,6 +498,8 @@ async function main(): Promise<void> {
     step,
     info,
   };
+  if (sections.has('memory'))
+    await memoryBenchmark(context, { ...load, duration: memoryDuration }, apiNodeArgs);
   if (sections.has('inbox')) await inboxBenchmark(context, inboxActivities, values.profile);
   if (sections.has('fanout'))
     await fanoutBenchmark(context, { followers: 10_000, hosts: fanoutHosts, posts: fanoutPosts });
