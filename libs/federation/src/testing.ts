@@ -5,3 +5,4 @@
 export * from './delivery/faulty-remote.testing';
 export * from './interop/peer-rules.testing';
 export * from './remote-server.testing';
+export * from './inbox/remote-activities.testing';

@@ -1,13 +1,17 @@
 import { type FederationRuntime } from '@fediflow/federation';
-import { RemoteServer } from '@fediflow/federation/testing';
+import {
+  AS,
+  remoteCreate,
+  remoteNote,
+  type BobNote,
+  PUBLIC,
+  RemoteServer,
+} from '@fediflow/federation/testing';
 import { registerApp, registerMembers, waitFor, type Member, TEST_ORIGIN } from '@fediflow/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusJson } from '../statuses/status.view';
 import { type ApiHarness } from '../testing/api-harness.testing';
 import { startFederatedApi, type FederatedApi } from './federated-api.testing';
-
-const AS = 'https://www.w3.org/ns/activitystreams';
-const PUBLIC = `${AS}#Public`;
 
 /**
  * Remote activities arriving at the inboxes (signed, enqueued, handled by a worker-side runtime on
@@ -42,24 +46,8 @@ describe('federation inbound posts (inbox → queue → home timeline)', () => {
     });
   const home = async (member: Member) =>
     (await member.client.get<StatusJson[]>('/api/v1/timelines/home')).body;
-  const note = (n: number, extra: Record<string, unknown> = {}) => ({
-    id: `${remote.origin}/users/bob/statuses/${n}`,
-    type: 'Note',
-    attributedTo: remote.actorId.href,
-    url: `${remote.origin}/@bob/${n}`,
-    published: '2026-01-02T03:04:05Z',
-    to: [PUBLIC],
-    cc: [`${remote.origin}/users/bob/followers`],
-    ...extra,
-  });
-  const create = (object: ReturnType<typeof note>) => ({
-    id: `${object.id}/activity`,
-    type: 'Create',
-    actor: remote.actorId.href,
-    to: object.to,
-    cc: object.cc,
-    object,
-  });
+  const note = (n: number, extra: Record<string, unknown> = {}) => remoteNote(remote, n, extra);
+  const create = (object: BobNote) => remoteCreate(remote, object);
 
   beforeAll(async () => {
     federated = await startFederatedApi('federation-inbound');

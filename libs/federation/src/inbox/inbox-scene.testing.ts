@@ -12,8 +12,9 @@ import type { DataSource } from 'typeorm';
 import { FederationRuntime } from '../federation-core.module';
 import { RemoteServer } from '../remote-server.testing';
 
-export const AS = 'https://www.w3.org/ns/activitystreams';
-export const PUBLIC = `${AS}#Public`;
+import { AS, remoteCreate, remoteNote, type BobNote } from './remote-activities.testing';
+
+export { AS, PUBLIC, type BobNote } from './remote-activities.testing';
 
 /** The stored row of a status by URI (what timelines thread and count from). */
 export interface StatusRow {
@@ -60,11 +61,6 @@ export interface InboxScene {
   close(): Promise<void>;
 }
 
-export interface BobNote extends Record<string, unknown> {
-  id: string;
-  to: string[];
-}
-
 export async function startInboxScene(
   label: string,
   options: { aliceFollowsBob?: boolean } = {},
@@ -92,16 +88,6 @@ export async function startInboxScene(
       bobId,
     ]);
   }
-  const note = (n: number, extra: Record<string, unknown> = {}): BobNote => ({
-    id: `${remote.origin}/users/bob/statuses/${n}`,
-    type: 'Note',
-    attributedTo: remote.actorId.href,
-    url: `${remote.origin}/@bob/${n}`,
-    published: '2026-01-02T03:04:05Z',
-    to: [PUBLIC],
-    cc: [`${remote.origin}/users/bob/followers`],
-    ...extra,
-  });
   return {
     db,
     runtime,
@@ -135,15 +121,8 @@ export async function startInboxScene(
       const id = await status(db, { accountId: member.accountId, text });
       return { id, uri: `${TEST_ORIGIN}/users/${member.username}/statuses/${id}` };
     },
-    note,
-    create: (object) => ({
-      id: `${object.id}/activity`,
-      type: 'Create',
-      actor: remote.actorId.href,
-      to: object.to,
-      cc: object['cc'],
-      object,
-    }),
+    note: (n, extra) => remoteNote(remote, n, extra),
+    create: (object) => remoteCreate(remote, object),
     serve: (object) => {
       remote.documents.set(new URL(object.id).pathname, { '@context': AS, ...object });
     },
