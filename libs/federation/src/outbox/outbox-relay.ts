@@ -90,6 +90,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly epoch: RedisEpoch;
   private readonly windowMs: number;
   private pass: Promise<unknown> | undefined;
+  /** The epoch of this relay's last committed pass: the window is re-checked only on a change. */
+  private epochSeen: string | undefined;
   private again = false;
   private stopped = false;
 
@@ -139,7 +141,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** One pass over the committed rows, oldest first; resolves with how many were enqueued. */
   async relayPending(): Promise<number> {
-    return this.db.transaction(async (manager) => {
+    let epochOfPass: string | undefined;
+    const relayed = await this.db.transaction(async (manager) => {
       const [lock] = (await manager.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [
         RELAY_LOCK,
       ])) as { locked: boolean }[];
@@ -152,7 +155,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         if (isRedisUnavailable(error)) return 0;
         throw error;
       }
-      await this.redeliverLost(manager, epoch);
+      epochOfPass = epoch;
+      await this.pruneWindow(manager);
+      // Scanning the window for another epoch costs a pass over every kept row: only when this
+      // relay sees a new epoch (Redis reset since its last pass, or its first pass).
+      if (epoch !== this.epochSeen) await this.redeliverLost(manager, epoch);
       const rows = (await manager.query(
         `SELECT id::text AS id, username, activity, recipients, shared_inbox, attempts
            FROM federation_outbox WHERE relayed_at IS NULL ORDER BY id LIMIT $1`,
@@ -179,24 +186,31 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       if (rows.length === BATCH_SIZE && relayed > 0) this.again = true;
       return relayed;
     });
+    if (epochOfPass !== undefined) this.epochSeen = epochOfPass;
+    return relayed;
+  }
+
+  /** Rows relayed longer ago than the window are done (an index range over the oldest only). */
+  private async pruneWindow(manager: Queryable): Promise<void> {
+    if (this.windowMs === 0) return;
+    await manager.query(
+      `DELETE FROM federation_outbox
+        WHERE relayed_at IS NOT NULL AND relayed_at <= now() - $1 * interval '1 millisecond'`,
+      [this.windowMs],
+    );
   }
 
   /**
    * Rows relayed within the window into a Redis other than the current one went with it: they
-   * are pending again (and go first: they are the oldest). Rows past the window are done.
+   * are pending again (and go first: they are the oldest).
    */
   private async redeliverLost(manager: Queryable, epoch: string): Promise<void> {
     if (this.windowMs === 0) return;
-    const since = `now() - $1 * interval '1 millisecond'`;
-    await manager.query(
-      `DELETE FROM federation_outbox WHERE relayed_at IS NOT NULL AND relayed_at <= ${since}`,
-      [this.windowMs],
-    );
     const again = affectedCount(
       await manager.query(
         `UPDATE federation_outbox SET relayed_at = NULL, relayed_epoch = NULL
-          WHERE relayed_at > ${since} AND relayed_epoch IS DISTINCT FROM $2`,
-        [this.windowMs, epoch],
+          WHERE relayed_at IS NOT NULL AND relayed_epoch IS DISTINCT FROM $1`,
+        [epoch],
       ),
     );
     if (again > 0) {
