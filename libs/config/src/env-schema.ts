@@ -62,6 +62,51 @@ const inboundQueueEnv = {
   SQS_ENDPOINT_URL: urlWithProtocols(/^https?$/, 'http(s)').optional(),
 };
 
+/**
+ * Media storage (libs/media): the local filesystem by default, so `npm start` needs nothing; S3 in
+ * production, reached with the pod's own identity (IRSA / Pod Identity: no keys in the env).
+ */
+const mediaEnv = {
+  MEDIA_STORAGE: z.enum(['local', 's3']).default('local'),
+  /** Where the local driver keeps files (relative to the working directory). */
+  MEDIA_LOCAL_DIR: z.string().min(1).default('tmp/media'),
+  MEDIA_S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')
+    .optional(),
+  MEDIA_S3_REGION: z.string().min(1).default('us-east-1'),
+  /** An S3-compatible endpoint other than AWS's (tests, MinIO); AWS's when unset. */
+  MEDIA_S3_ENDPOINT: urlWithProtocols(/^https?$/, 'http(s)').optional(),
+  /**
+   * Where clients fetch media from (the CloudFront distribution in front of the bucket); the
+   * api's own `/system` path when unset (the local driver serves files there).
+   */
+  MEDIA_PUBLIC_BASE_URL: urlWithProtocols(/^https?$/, 'http(s)').optional(),
+  /** Largest upload accepted (Mastodon: 16 MiB for images). */
+  MEDIA_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(512 * 1024 * 1024)
+    .default(16 * 1024 * 1024),
+  /** Largest decoded image accepted (decompression bombs); Mastodon's limit is 7680×4320. */
+  MEDIA_MAX_INPUT_PIXELS: z.coerce.number().int().min(1).max(268_402_689).default(33_177_600),
+};
+
+/** `MEDIA_STORAGE=s3` needs its bucket: refused at boot rather than at the first upload. */
+function requireMediaBucket(
+  config: { MEDIA_STORAGE: 'local' | 's3'; MEDIA_S3_BUCKET?: string | undefined },
+  context: z.RefinementCtx,
+): void {
+  if (config.MEDIA_STORAGE === 's3' && config.MEDIA_S3_BUCKET === undefined) {
+    context.addIssue({
+      code: 'custom',
+      path: ['MEDIA_S3_BUCKET'],
+      message: 'must be set when MEDIA_STORAGE=s3',
+    });
+  }
+}
+
 /** Backup verification: a copy whose newest status is older is stale (daily backups + slack). */
 const maxBackupDataAgeHours = z.coerce
   .number()
@@ -85,20 +130,23 @@ function requireQueueUrl(
 }
 
 export const envSchemas = {
-  api: commonEnv.extend({
-    /** Whether anyone may sign up through the API (institutions usually invite instead). */
-    REGISTRATIONS_OPEN: registrationsOpen,
-    /** Requests per window per access token (or per IP when anonymous), Mastodon's default. */
-    RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(300),
-    RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(300),
-    /** Account lookup and search resolve remote actors: tests only (SSRF guard), as below. */
-    FEDERATION_ALLOW_PRIVATE_ADDRESSES: flag.default(false),
-    /**
-     * How long the outbox keeps a row after relaying it into Redis, to relay it again should that
-     * Redis be lost (restarted empty) before the workers delivered it; 0 deletes rows at once.
-     */
-    OUTBOX_REDELIVERY_WINDOW_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
-  }),
+  api: commonEnv
+    .extend({
+      /** Whether anyone may sign up through the API (institutions usually invite instead). */
+      REGISTRATIONS_OPEN: registrationsOpen,
+      /** Requests per window per access token (or per IP when anonymous), Mastodon's default. */
+      RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(300),
+      RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(300),
+      /** Account lookup and search resolve remote actors: tests only (SSRF guard), as below. */
+      FEDERATION_ALLOW_PRIVATE_ADDRESSES: flag.default(false),
+      /**
+       * How long the outbox keeps a row after relaying it into Redis, to relay it again should that
+       * Redis be lost (restarted empty) before the workers delivered it; 0 deletes rows at once.
+       */
+      OUTBOX_REDELIVERY_WINDOW_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
+      ...mediaEnv,
+    })
+    .superRefine(requireMediaBucket),
   federation: commonEnv
     .extend({
       /** Let Fedify fetch from and deliver to private/loopback addresses: tests only (SSRF guard). */
@@ -120,8 +168,12 @@ export const envSchemas = {
       BACKUP_VERIFY_DATABASE_URL: urlWithProtocols(/^postgres(ql)?$/, 'postgres://').optional(),
       BACKUP_VERIFY_MAX_DATA_AGE_HOURS: maxBackupDataAgeHours,
       ...inboundQueueEnv,
+      ...mediaEnv,
     })
-    .superRefine(requireQueueUrl),
+    .superRefine((config, context) => {
+      requireQueueUrl(config, context);
+      requireMediaBucket(config, context);
+    }),
   /**
    * The restoreValidation Lambda (AWS Backup restore testing): DATABASE_URL is production's, whose
    * credentials the restored copy keeps; the handler swaps in the copy's endpoint.

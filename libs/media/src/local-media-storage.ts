@@ -1,0 +1,69 @@
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, resolve, sep } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { MediaStorageUnavailableError } from './media-errors';
+import { IMAGE_TYPES } from './media-types';
+import { isMediaKey, MediaStorage, type StoredFile } from './media-storage';
+
+const CONTENT_TYPES = new Map<string, string>(
+  Object.entries(IMAGE_TYPES).map(([type, extension]) => [extension, type]),
+);
+
+/**
+ * Files on the local disk under one root, served by the api at `/system/<key>`. A key must match
+ * `MEDIA_KEY_PATTERN` and resolve inside the root, so no request can reach another file.
+ */
+export class LocalMediaStorage extends MediaStorage {
+  private readonly root: string;
+
+  constructor(
+    root: string,
+    private readonly publicBaseUrl: string,
+  ) {
+    super();
+    this.root = resolve(root);
+  }
+
+  private path(key: string): string | undefined {
+    if (!isMediaKey(key)) return undefined;
+    const path = resolve(this.root, key);
+    return path.startsWith(this.root + sep) ? path : undefined;
+  }
+
+  async put(key: string, data: Buffer, _contentType: string): Promise<void> {
+    const path = this.path(key);
+    if (!path) throw new Error(`not a media key: ${key}`);
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      // Written aside and renamed: a reader never sees half a file.
+      const partial = `${path}.${randomBytes(4).toString('hex')}.partial`;
+      await writeFile(partial, data);
+      await rename(partial, path);
+    } catch (error) {
+      throw new MediaStorageUnavailableError(error);
+    }
+  }
+
+  async get(key: string): Promise<StoredFile | undefined> {
+    const path = this.path(key);
+    if (!path) return undefined;
+    try {
+      const data = await readFile(path);
+      return { data, contentType: CONTENT_TYPES.get(key.split('.').pop()!)! };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new MediaStorageUnavailableError(error);
+    }
+  }
+
+  async delete(keys: readonly string[]): Promise<void> {
+    for (const key of keys) {
+      const path = this.path(key);
+      if (path) await rm(dirname(path), { recursive: true, force: true });
+    }
+  }
+
+  url(key: string): string {
+    return `${this.publicBaseUrl}/${key}`;
+  }
+}

@@ -1,0 +1,34 @@
+/** A stored file as the api serves it (the local driver; S3 is served by CloudFront). */
+export interface StoredFile {
+  data: Buffer;
+  contentType: string;
+}
+
+/**
+ * Where media files live, behind one interface: `LocalMediaStorage` (the disk, the default) or
+ * `S3MediaStorage`. Keys come from `mediaKeys` only, so they are always safe path segments.
+ */
+export abstract class MediaStorage {
+  abstract put(key: string, data: Buffer, contentType: string): Promise<void>;
+  /** `undefined` when there is no such file. */
+  abstract get(key: string): Promise<StoredFile | undefined>;
+  /** Deleting a missing file is not an error (housekeeping may run twice). */
+  abstract delete(keys: readonly string[]): Promise<void>;
+  /** The public URL clients load the file from. */
+  abstract url(key: string): string;
+}
+
+/**
+ * Storage keys: `<collection>/<id>/<random>/<variant>.<ext>`. The random segment makes every
+ * upload's URL new, so files can be cached as immutable forever and nobody can guess another
+ * upload's URL from its id.
+ */
+export const MEDIA_KEY_PATTERN =
+  /^(media_attachments|avatars|headers)\/[0-9]{1,20}\/[0-9a-f]{16}\/(original|small)\.(jpg|png|webp|gif)$/;
+
+export function isMediaKey(key: string): boolean {
+  return MEDIA_KEY_PATTERN.test(key);
+}
+
+/** The path under which the api serves local files (and builds default public URLs). */
+export const LOCAL_MEDIA_PATH = '/system';

@@ -1,0 +1,3 @@
+import { defineSuite } from '../../vitest.preset.mts';
+
+export default defineSuite({ name: 'media', kind: 'unit', dir: import.meta.dirname });
