@@ -165,3 +165,11 @@ export async function processProfileImage(
     limits,
   );
 }
+
+/**
+ * The cheap checks of an upload (size, type, header pixel count) without processing it, so an
+ * asynchronous upload is refused at once rather than failing later.
+ */
+export async function checkImage(data: Buffer, limits: ImageLimits): Promise<ImageType> {
+  return (await decode(data, limits)).type;
+}

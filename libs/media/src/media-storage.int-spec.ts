@@ -1,5 +1,4 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
@@ -48,7 +47,7 @@ describe('media storage drivers', () => {
       directory: s3dir,
       configureBuckets: [{ name: 'media-test', configs: [] }],
     });
-    const address = (await server.run()) as AddressInfo;
+    const address = await server.run();
     endpoint = `http://127.0.0.1:${address.port}`;
     s3 = new S3MediaStorage('media-test', 'https://media.example.test', {
       region: 'us-east-1',

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { renderFieldValue, renderStatusText } from '../common/content/status-text';
+import { MediaStorage } from '@fediflow/media';
 import { PublicUrls } from '../common/public-urls';
 
 /** The columns every account query selects (`a` is the alias); ids as text, also inside JSON. */
 export const ACCOUNT_COLUMNS = `a.id::text AS id, a.username, a.domain, a.display_name, a.note, a.locked, a.bot,
   a.discoverable, a.uri, a.url, a.followers_count, a.following_count, a.statuses_count,
-  a.last_status_at, a.created_at, a.fields`;
+  a.last_status_at, a.created_at, a.fields, a.avatar_file_key, a.header_file_key`;
 
 /** A profile field as stored: plain text for local accounts. */
 export interface ProfileField {
@@ -32,6 +33,9 @@ export interface AccountRow {
   created_at: Date | string;
   /** Absent where a query builds rows without it (treated as none). */
   fields?: ProfileField[];
+  /** Media storage keys of uploaded images; the default images when absent. */
+  avatar_file_key?: string | null;
+  header_file_key?: string | null;
 }
 
 /** Mastodon's Account entity. */
@@ -67,9 +71,16 @@ export class AccountView {
   constructor(
     private readonly db: DataSource,
     private readonly urls: PublicUrls,
+    private readonly storage: MediaStorage,
   ) {}
 
   toJson(row: AccountRow): AccountJson {
+    const avatar = row.avatar_file_key
+      ? this.storage.url(row.avatar_file_key)
+      : this.urls.missingAvatar;
+    const header = row.header_file_key
+      ? this.storage.url(row.header_file_key)
+      : this.urls.missingHeader;
     const local = row.domain === null;
     // JSON built in SQL (row_to_json) carries timestamps as strings; drivers give Dates.
     const created = new Date(row.created_at);
@@ -94,10 +105,10 @@ export class AccountView {
       // Remote actors without a profile page (`url`) are shown by their id.
       url: row.url ?? (local ? this.urls.profile(row.username) : (row.uri ?? '')),
       uri: row.uri ?? this.urls.actor(row.username),
-      avatar: this.urls.missingAvatar,
-      avatar_static: this.urls.missingAvatar,
-      header: this.urls.missingHeader,
-      header_static: this.urls.missingHeader,
+      avatar,
+      avatar_static: avatar,
+      header,
+      header_static: header,
       followers_count: row.followers_count,
       following_count: row.following_count,
       statuses_count: row.statuses_count,

@@ -19,6 +19,8 @@ import { Auth, Token } from '../common/auth/auth.decorators';
 import { linkHeader, pageConditions, parsePage } from '../common/pagination';
 import { PublicUrls } from '../common/public-urls';
 import { formBoolean, listParam, parseId, parseInput, snowflakeId } from '../common/validation';
+import { UploadedFile } from '../http/request-bodies';
+import { MediaService } from '../media/media.service';
 import { StatusView, VISIBLE_TO_VIEWER } from '../statuses/status.view';
 import { AccountDirectory } from './account-directory';
 import { ACCOUNT_COLUMNS, AccountView, type AccountRow } from './account.view';
@@ -60,6 +62,9 @@ const profileSchema = z.object({
     .optional(),
   /** FediFlow extension: the notification e-mail digest. */
   email_digest: formBoolean.optional(),
+  /** Images, cropped to Mastodon's sizes (400×400 and 1500×500). */
+  avatar: z.instanceof(UploadedFile, { error: 'must be an image file' }).optional(),
+  header: z.instanceof(UploadedFile, { error: 'must be an image file' }).optional(),
 });
 
 const statusesQuery = z.object({
@@ -81,6 +86,7 @@ export class AccountsController {
     private readonly statuses: StatusView,
     private readonly urls: PublicUrls,
     private readonly directory: AccountDirectory,
+    private readonly media: MediaService,
   ) {}
 
   @Post()
@@ -100,12 +106,30 @@ export class AccountsController {
   @Patch('update_credentials')
   @Auth({ require: 'member', scope: 'write:accounts' })
   async updateCredentials(@Token() token: MemberToken, @Body() body: unknown) {
-    const { email_digest, fields_attributes, ...changes } = parseInput(profileSchema, body);
+    const { email_digest, fields_attributes, avatar, header, ...changes } = parseInput(
+      profileSchema,
+      body,
+    );
     const fields = fields_attributes?.filter((field) => field.name.trim() || field.value.trim());
+    const images: Partial<Record<'avatar_file_key' | 'header_file_key', string>> = {};
+    for (const [kind, file] of [
+      ['avatar', avatar],
+      ['header', header],
+    ] as const) {
+      if (!file) continue;
+      const { column, key } = await this.media.setProfileImage(token.accountId, kind, file);
+      images[column] = key;
+    }
+    const previous = await this.view.find(token.accountId);
     await this.accounts.updateProfile(token.accountId, {
       ...changes,
+      ...images,
       fields: fields && JSON.stringify(fields),
     });
+    await this.media.discard([
+      images.avatar_file_key ? (previous?.avatar_file_key ?? null) : null,
+      images.header_file_key ? (previous?.header_file_key ?? null) : null,
+    ]);
     if (email_digest !== undefined) await this.accounts.setDigest(token.userId, email_digest);
     return this.credentialAccount(token);
   }
@@ -142,7 +166,6 @@ export class AccountsController {
     const account = await this.mustFind(id);
     const options = parseInput(statusesQuery, query);
     const page = parsePage(query);
-    if (options.only_media) return []; // no media yet
     const params: unknown[] = [token?.accountId ?? null, account.id];
     if (options.pinned) {
       // At most MAX_PINS (status-marks.service.ts), so all on one page, newest first.
@@ -156,6 +179,9 @@ export class AccountsController {
     const filters = [
       options.exclude_replies ? 's.in_reply_to_id IS NULL' : 'TRUE',
       options.exclude_reblogs ? 's.reblog_of_id IS NULL' : 'TRUE',
+      options.only_media
+        ? 'EXISTS (SELECT 1 FROM media_attachments m WHERE m.status_id = s.id)'
+        : 'TRUE',
       options.tagged
         ? `EXISTS (SELECT 1 FROM status_tags st JOIN tags t ON t.id = st.tag_id
                     WHERE st.status_id = s.id AND t.name = lower($${params.push(options.tagged)}))`

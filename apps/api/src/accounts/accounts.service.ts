@@ -22,6 +22,9 @@ export interface ProfileChanges {
   discoverable?: boolean;
   /** Stored as JSON text in the `fields` jsonb column. */
   fields?: string;
+  /** Media storage keys of a new avatar or header (MediaService.setProfileImage). */
+  avatar_file_key?: string;
+  header_file_key?: string;
 }
 
 function uniqueViolation(error: unknown): string | undefined {

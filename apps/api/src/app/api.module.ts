@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
+import { MediaModule } from '@fediflow/media';
 import { AccountsModule } from '../accounts/accounts.module';
 import { ApiCommonModule } from '../common/api-common.module';
 import { FederationOutboxModule } from '../federation-outbox/federation-outbox.module';
 import { InstanceModule } from '../instance/instance.module';
+import { MediaUploadsModule } from '../media/media-uploads.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { OAuthModule } from '../oauth/oauth.module';
 import { SearchModule } from '../search/search.module';
@@ -15,6 +17,8 @@ import { WebModule } from '../web/web.module';
 @Module({
   imports: [
     ApiCommonModule,
+    MediaModule,
+    MediaUploadsModule,
     FederationOutboxModule,
     OAuthModule,
     AccountsModule,

@@ -1,4 +1,5 @@
-import type { DomainErrorMapper } from '@fediflow/bootstrap';
+import { RETRY_AFTER_SECONDS, type DomainErrorMapper } from '@fediflow/bootstrap';
+import { MediaStorageUnavailableError } from '@fediflow/media';
 import { ApiError, OAuthError, STATUS_BY_CODE } from './api-error';
 
 /**
@@ -17,6 +18,13 @@ export const mapApiError: DomainErrorMapper = (exception) => {
     return {
       status: exception.status,
       body: { error: exception.error, error_description: exception.description },
+    };
+  }
+  if (exception instanceof MediaStorageUnavailableError) {
+    return {
+      status: 503,
+      body: { error: 'The media storage is unavailable; retry shortly' },
+      headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
     };
   }
   return undefined;

@@ -33,7 +33,7 @@ export class PublicUrls {
   api(path: string): string {
     return `${this.origin}${path}`;
   }
-  /** Clients show these until media uploads exist. */
+  /** What accounts without an avatar or header of their own show. */
   get missingAvatar(): string {
     return `${this.origin}/avatars/original/missing.png`;
   }

@@ -16,7 +16,7 @@ import { registerRequestBodies } from './request-bodies';
 export async function configureApiHttp(app: NestFastifyApplication): Promise<void> {
   const config = app.get<ApiConfig>(APP_CONFIG);
   await registerCors(app);
-  await registerRequestBodies(app);
+  await registerRequestBodies(app, config.MEDIA_MAX_BYTES);
   if (!config.RATE_LIMIT_ENABLED) return;
 
   await app.register(rateLimit, {

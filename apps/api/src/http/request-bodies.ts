@@ -1,23 +1,23 @@
 import multipart from '@fastify/multipart';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
-import { ApiError } from '../common/api-error';
+import { ApiError, ErrorCode } from '../common/api-error';
 import { nestParameters } from './rails-params';
 
 /**
- * Multipart limits. Mastodon accepts images up to 16 MiB; no form field Mastodon defines comes
- * near 100 KiB. Beyond a limit the request fails with 413 (Fastify's multipart errors keep their
+ * Multipart limits. Files may be up to MEDIA_MAX_BYTES (Mastodon: 16 MiB) and a larger one is a
+ * 422 naming the limit, as Mastodon answers; no form field Mastodon defines comes near 100 KiB.
+ * Beyond the other limits the request fails with 413 (Fastify's multipart errors keep their
  * status through `ApiExceptionFilter`).
  */
 export const MULTIPART_LIMITS = {
-  fileSize: 16 * 1024 * 1024,
   files: 4,
   fields: 200,
   fieldSize: 100 * 1024,
   parts: 220,
 } as const;
 
-/** A file part of a multipart body, read while streaming within `MULTIPART_LIMITS.fileSize`. */
+/** A file part of a multipart body, read while streaming within MEDIA_MAX_BYTES. */
 export class UploadedFile {
   constructor(
     readonly fieldName: string,
@@ -36,10 +36,19 @@ function isClientError(error: unknown): boolean {
   return typeof status === 'number' && status >= 400 && status < 500;
 }
 
-async function multipartEntries(request: FastifyRequest): Promise<[string, unknown][]> {
+async function multipartEntries(
+  request: FastifyRequest,
+  maxFileBytes: number,
+): Promise<[string, unknown][]> {
   try {
     return await readParts(request);
   } catch (error) {
+    if (error instanceof request.server.multipartErrors.RequestFileTooLargeError) {
+      throw new ApiError(
+        ErrorCode.Unprocessable,
+        `Validation failed: File file size must be less than ${maxFileBytes} bytes`,
+      );
+    }
     if (isClientError(error)) throw error;
     throw ApiError.invalid('request', 'is not a readable multipart/form-data body');
   }
@@ -82,15 +91,21 @@ function formEntries(body: Record<string, unknown>): [string, unknown][] {
  * with Rails-style names (`media_ids[]`, `fields_attributes[0][name]`, `poll[options][]`) nested
  * as Rails nests them. Multipart bodies are streamed part by part within `MULTIPART_LIMITS`.
  */
-export async function registerRequestBodies(app: NestFastifyApplication): Promise<void> {
+export async function registerRequestBodies(
+  app: NestFastifyApplication,
+  maxFileBytes: number,
+): Promise<void> {
   // The Nest adapter owns the plugin's registration (once, at the root); these are its options.
-  await app.register(multipart, { limits: MULTIPART_LIMITS, throwFileSizeLimit: true });
+  await app.register(multipart, {
+    limits: { ...MULTIPART_LIMITS, fileSize: maxFileBytes },
+    throwFileSizeLimit: true,
+  });
   app
     .getHttpAdapter()
     .getInstance()
     .addHook('preValidation', async (request) => {
       if (request.isMultipart()) {
-        request.body = nestParameters(await multipartEntries(request));
+        request.body = nestParameters(await multipartEntries(request, maxFileBytes));
       } else if (
         request.headers['content-type']?.split(';')[0]?.trim().toLowerCase() === FORM &&
         typeof request.body === 'object' &&

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccountViewsModule } from '../accounts/account-views.module';
+import { MediaViewsModule } from '../media/media-views.module';
 import { StatusView } from './status.view';
 
 /**
@@ -7,7 +8,7 @@ import { StatusView } from './status.view';
  * statuses shows their authors too, so the account views come along.
  */
 @Module({
-  imports: [AccountViewsModule],
+  imports: [AccountViewsModule, MediaViewsModule],
   providers: [StatusView],
   exports: [StatusView, AccountViewsModule],
 })

@@ -7,6 +7,12 @@ import {
   type AccountRow,
 } from '../accounts/account.view';
 import { PublicUrls } from '../common/public-urls';
+import {
+  MediaAttachmentView,
+  STATUS_MEDIA_JSON,
+  type MediaAttachmentJson,
+  type MediaRow,
+} from '../media/media-attachment.view';
 
 export type Visibility = 'public' | 'unlisted' | 'private' | 'direct';
 
@@ -45,6 +51,7 @@ interface StatusRow {
   account: AccountRow;
   mentions: { id: string; username: string; domain: string | null; url: string | null }[];
   tags: string[];
+  media: MediaRow[];
   favourited: boolean | null;
   reblogged: boolean | null;
   bookmarked: boolean | null;
@@ -62,7 +69,7 @@ export interface StatusJson {
   visibility: Visibility;
   sensitive: boolean;
   spoiler_text: string;
-  media_attachments: never[];
+  media_attachments: MediaAttachmentJson[];
   application: null;
   mentions: { id: string; username: string; url: string; acct: string }[];
   tags: { name: string; url: string }[];
@@ -94,6 +101,7 @@ export class StatusView {
     private readonly db: DataSource,
     private readonly accounts: AccountView,
     private readonly urls: PublicUrls,
+    private readonly media: MediaAttachmentView,
   ) {}
 
   /**
@@ -121,6 +129,7 @@ export class StatusView {
                          WHERE m.status_id = s.id), '[]') AS mentions,
               coalesce((SELECT json_agg(t.name ORDER BY t.name) FROM status_tags st JOIN tags t ON t.id = st.tag_id
                          WHERE st.status_id = s.id), '[]') AS tags,
+              ${STATUS_MEDIA_JSON} AS media,
               CASE WHEN $1::bigint IS NULL THEN NULL ELSE EXISTS (
                 SELECT 1 FROM favourites f WHERE f.status_id = s.id AND f.account_id = $1) END AS favourited,
               CASE WHEN $1::bigint IS NULL THEN NULL ELSE EXISTS (
@@ -189,7 +198,7 @@ export class StatusView {
       visibility: row.visibility,
       sensitive: row.sensitive,
       spoiler_text: row.spoiler_text,
-      media_attachments: [],
+      media_attachments: reblog ? [] : row.media.map((media) => this.media.toJson(media)),
       application: null,
       mentions: row.mentions.map((m) => ({
         id: String(m.id),

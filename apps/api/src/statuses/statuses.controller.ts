@@ -4,12 +4,19 @@ import { ApiError } from '../common/api-error';
 import type { AccessToken, MemberToken } from '../common/auth/access-token';
 import { Auth, Token } from '../common/auth/auth.decorators';
 import { formBoolean, parseId, parseInput, snowflakeId } from '../common/validation';
+import { MAX_MEDIA_PER_STATUS } from '../media/media-limits';
 import { StatusesService } from './statuses.service';
 import { StatusView, VISIBLE_TO_VIEWER, type StatusJson } from './status.view';
 
 const language = z
   .string()
   .regex(/^[a-z]{2,3}$/, 'must be an ISO 639 code')
+  .optional();
+
+/** At most 4 (MAX_MEDIA_PER_STATUS); ownership and state are checked by `MediaService.attach`. */
+const mediaIds = z
+  .array(snowflakeId)
+  .max(MAX_MEDIA_PER_STATUS, `must be at most ${MAX_MEDIA_PER_STATUS}`)
   .optional();
 
 const createSchema = z.object({
@@ -19,13 +26,14 @@ const createSchema = z.object({
   visibility: z.enum(['public', 'unlisted', 'private', 'direct']).default('public'),
   language,
   in_reply_to_id: snowflakeId.optional(),
-  media_ids: z.array(z.string()).max(0, 'are not supported yet').optional(),
+  media_ids: mediaIds,
   poll: z.undefined({ error: 'polls are not supported yet' }).optional(),
   scheduled_at: z.undefined({ error: 'scheduled statuses are not supported yet' }).optional(),
 });
 
 const editSchema = z.object({
-  status: z.string().max(10_000),
+  status: z.string().max(10_000).default(''),
+  media_ids: mediaIds,
   spoiler_text: z.string().max(500).default(''),
   sensitive: formBoolean.default(false),
   language,
@@ -60,6 +68,7 @@ export class StatusesController {
       visibility: input.visibility,
       language: input.language,
       inReplyToId: input.in_reply_to_id,
+      mediaIds: input.media_ids ?? [],
       idempotencyKey,
     });
     return this.present(id, token.accountId);
@@ -84,6 +93,7 @@ export class StatusesController {
       spoilerText: input.spoiler_text,
       sensitive: input.sensitive,
       language: input.language,
+      mediaIds: input.media_ids,
     });
     return this.present(id, token.accountId);
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SocialModule } from '@fediflow/social';
+import { MediaUploadsModule } from '../media/media-uploads.module';
 import { StatusInteractionsController } from './status-interactions.controller';
 import { StatusMarksController } from './status-marks.controller';
 import { StatusMarksService } from './status-marks.service';
@@ -9,7 +10,7 @@ import { StatusesService } from './statuses.service';
 
 /** Posting, reading and deleting statuses; favourites, reblogs, bookmarks, mutes, pins. */
 @Module({
-  imports: [StatusViewsModule, SocialModule],
+  imports: [StatusViewsModule, SocialModule, MediaUploadsModule],
   controllers: [StatusesController, StatusInteractionsController, StatusMarksController],
   providers: [StatusesService, StatusMarksService],
 })

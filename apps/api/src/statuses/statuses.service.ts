@@ -5,6 +5,7 @@ import { renderStatusText, scanStatusText, type MentionRef } from '../common/con
 import { PublicUrls } from '../common/public-urls';
 import { attachStatusTags, FederationOutbox } from '@fediflow/federation';
 import { Social } from '@fediflow/social';
+import { MediaService } from '../media/media.service';
 import { VISIBLE_TO_VIEWER, type Visibility } from './status.view';
 
 export const MAX_STATUS_CHARACTERS = 500;
@@ -16,6 +17,8 @@ export interface StatusDraft {
   visibility: Visibility;
   language?: string;
   inReplyToId?: string;
+  /** In order; on an edit, `undefined` keeps the status's media as they are. */
+  mediaIds?: readonly string[];
   idempotencyKey?: string;
 }
 
@@ -36,10 +39,11 @@ export class StatusesService {
     private readonly social: Social,
     private readonly urls: PublicUrls,
     private readonly outbox: FederationOutbox,
+    private readonly media: MediaService,
   ) {}
 
   async create(authorId: string, draft: StatusDraft): Promise<string> {
-    this.assertLength(draft);
+    this.assertLength(draft, (draft.mediaIds ?? []).length > 0);
     const statusId = await this.social.transaction(async (manager) => {
       if (draft.idempotencyKey) {
         // Serialise concurrent requests carrying the same key.
@@ -76,6 +80,7 @@ export class StatusesService {
       );
       const statusId = String(status!.id);
       await this.attach(manager, statusId, mentions, tags);
+      await this.media.attach(manager, authorId, statusId, draft.mediaIds ?? []);
       await this.social.statuses.created(manager, {
         statusId,
         accountId: authorId,
@@ -108,9 +113,16 @@ export class StatusesService {
     statusId: string,
     draft: Omit<StatusDraft, 'visibility' | 'inReplyToId'>,
   ): Promise<void> {
-    this.assertLength(draft);
     await this.social.transaction(async (manager) => {
       await this.ownStatus(manager, authorId, statusId);
+      if (draft.mediaIds !== undefined) {
+        await this.media.attach(manager, authorId, statusId, draft.mediaIds);
+      }
+      const [media]: { n: number }[] = await manager.query(
+        `SELECT count(*)::int AS n FROM media_attachments WHERE status_id = $1`,
+        [statusId],
+      );
+      this.assertLength(draft, (media?.n ?? 0) > 0);
       const { mentions, tags, content } = await this.render(manager, draft.text);
       await manager.query(
         `UPDATE statuses SET text = $2, content = $3, spoiler_text = $4, sensitive = $5,
@@ -219,8 +231,11 @@ export class StatusesService {
     return original;
   }
 
-  private assertLength(draft: { text: string; spoilerText: string }): void {
-    if (draft.text.trim() === '') throw ApiError.invalid('status', "can't be blank", 'ERR_BLANK');
+  /** A status needs text unless it has media (Mastodon's rule). */
+  private assertLength(draft: { text: string; spoilerText: string }, hasMedia: boolean): void {
+    if (draft.text.trim() === '' && !hasMedia) {
+      throw ApiError.invalid('status', "can't be blank", 'ERR_BLANK');
+    }
     if ([...draft.text].length + [...draft.spoilerText].length > MAX_STATUS_CHARACTERS) {
       throw ApiError.invalid(
         'status',
