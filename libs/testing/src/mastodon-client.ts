@@ -21,18 +21,22 @@ export class MastodonClient {
     options: {
       json?: unknown;
       form?: Record<string, string>;
+      /** multipart/form-data (uploads); fetch sets the boundary. */
+      multipart?: FormData;
       headers?: Record<string, string>;
     } = {},
   ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (this.token) headers['authorization'] = `Bearer ${this.token}`;
-    let body: string | undefined;
+    let body: string | FormData | undefined;
     if (options.json !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.json);
     } else if (options.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(options.form).toString();
+    } else if (options.multipart) {
+      body = options.multipart;
     }
     const response = await fetch(`${this.base}${path}`, {
       method,

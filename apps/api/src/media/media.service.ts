@@ -53,11 +53,14 @@ export class MediaService {
 
   /** Alt text and focal point of an own upload not yet attached (Mastodon's rule). */
   async update(accountId: string, id: string, details: MediaDetails): Promise<void> {
-    const updated: unknown[] = await this.db.query(
-      `UPDATE media_attachments
-          SET description = coalesce($3, description), focus_x = coalesce($4, focus_x),
-              focus_y = coalesce($5, focus_y), updated_at = now()
-        WHERE id = $1 AND account_id = $2 AND status_id IS NULL RETURNING 1`,
+    // A CTE, because TypeORM answers a bare UPDATE … RETURNING with [rows, count].
+    const [updated]: { n: number }[] = await this.db.query(
+      `WITH changed AS (
+         UPDATE media_attachments
+            SET description = coalesce($3, description), focus_x = coalesce($4, focus_x),
+                focus_y = coalesce($5, focus_y), updated_at = now()
+          WHERE id = $1 AND account_id = $2 AND status_id IS NULL RETURNING 1)
+       SELECT count(*)::int AS n FROM changed`,
       [
         id,
         accountId,
@@ -66,7 +69,7 @@ export class MediaService {
         details.focus?.y ?? null,
       ],
     );
-    if (updated.length === 0) throw ApiError.notFound();
+    if (!updated || updated.n === 0) throw ApiError.notFound();
   }
 
   /**
