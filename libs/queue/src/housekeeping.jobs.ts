@@ -5,6 +5,7 @@ export const HousekeepingJob = {
   PruneJobRuns: 'prune-job-runs',
   PruneDeliveryFailures: 'prune-delivery-failures',
   ResendFollowRequests: 'resend-follow-requests',
+  PruneUnattachedMedia: 'prune-unattached-media',
 } as const;
 export type HousekeepingJob = (typeof HousekeepingJob)[keyof typeof HousekeepingJob];
 
@@ -18,6 +19,10 @@ export interface HousekeepingJobData {
     retentionDays: number;
   };
   [HousekeepingJob.ResendFollowRequests]: Record<string, never>;
+  [HousekeepingJob.PruneUnattachedMedia]: {
+    /** Uploads not attached to any status for longer than this are deleted with their files. */
+    retentionHours: number;
+  };
 }
 
 /** How often each housekeeping job is scheduled (one run per interval across all replicas). */
@@ -26,6 +31,7 @@ export const HOUSEKEEPING_SCHEDULE: Record<HousekeepingJob, { everyMs: number }>
   [HousekeepingJob.PruneDeliveryFailures]: { everyMs: 60 * 60_000 },
   // The shortest re-send delay is an hour (libs/federation follow-resends): a quarter is plenty.
   [HousekeepingJob.ResendFollowRequests]: { everyMs: 15 * 60_000 },
+  [HousekeepingJob.PruneUnattachedMedia]: { everyMs: 60 * 60_000 },
 };
 
 export const HOUSEKEEPING_QUEUE = QueueName.Housekeeping;

@@ -59,8 +59,9 @@ async function readParts(request: FastifyRequest): Promise<[string, unknown][]> 
   for await (const part of request.parts()) {
     if (part.type === 'file') {
       const data = await part.toBuffer();
-      // Browsers send an empty file part for a file input left empty: no file.
-      if (part.filename === '' && data.length === 0) continue;
+      // Browsers send an empty file part for a file input left empty (named "" or, from
+      // undici's FormData, "blob"): no file.
+      if (data.length === 0) continue;
       entries.push([
         part.fieldname,
         new UploadedFile(part.fieldname, part.filename, part.mimetype, data),

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { FederationCoreModule } from '@fediflow/federation';
+import { MediaModule } from '@fediflow/media';
 import { QueueMetrics, QueueModule, Queues } from '@fediflow/queue';
 import { SocialModule } from '@fediflow/social';
 import { Registry } from 'prom-client';
@@ -16,18 +17,20 @@ import { FederationMetrics } from '../federation/federation.metrics';
 import { HousekeepingProcessor } from '../housekeeping/housekeeping.processor';
 import { HousekeepingScheduler } from '../housekeeping/housekeeping.scheduler';
 import { PruneJobRuns } from '../housekeeping/prune-job-runs';
+import { PruneUnattachedMedia } from '../housekeeping/prune-unattached-media';
 import { JobRunClaims } from '../scheduling/job-run-claims';
 
 const processors = [HousekeepingProcessor, DigestProcessor];
 
 @Module({
   // The inbox handlers' writes are announced on SocialModule's SocialEvents.
-  imports: [SocialModule, QueueModule, FederationCoreModule],
+  imports: [SocialModule, QueueModule, FederationCoreModule, MediaModule],
   providers: [
     FederationQueueRunner,
     FederationMetrics,
     JobRunClaims,
     PruneJobRuns,
+    PruneUnattachedMedia,
     HousekeepingScheduler,
     DigestDeliveries,
     DigestMailer,

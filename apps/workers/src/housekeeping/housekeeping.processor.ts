@@ -13,6 +13,7 @@ import type { Job } from 'bullmq';
 import type { JobProcessor } from '../consumers/job-processor';
 import { JobRunClaims } from '../scheduling/job-run-claims';
 import { PruneJobRuns } from './prune-job-runs';
+import { PruneUnattachedMedia } from './prune-unattached-media';
 
 /** A run whose worker vanished may be retried after this long. */
 const CLAIM_LEASE_MS = 10 * 60_000;
@@ -25,6 +26,7 @@ export class HousekeepingProcessor implements JobProcessor {
   constructor(
     private readonly claims: JobRunClaims,
     private readonly pruneJobRuns: PruneJobRuns,
+    private readonly pruneUnattachedMedia: PruneUnattachedMedia,
     private readonly federation: FederationRuntime,
     private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: WorkersConfig,
@@ -50,6 +52,11 @@ export class HousekeepingProcessor implements JobProcessor {
           const { federation, origin } = this.federation;
           const ctx = federation.createContext(new URL(origin), undefined);
           return resendPendingFollows(this.db, ctx);
+        });
+      case HousekeepingJob.PruneUnattachedMedia:
+        return this.once(job, async () => {
+          const data = job.data as HousekeepingJobData[typeof HousekeepingJob.PruneUnattachedMedia];
+          return this.pruneUnattachedMedia.run(data.retentionHours);
         });
       default:
         // An unknown name is a deploy skew or a bug; failing keeps the job for inspection.

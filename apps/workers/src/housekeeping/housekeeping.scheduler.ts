@@ -11,10 +11,14 @@ const JOB_RUN_RETENTION_DAYS = 30;
 /** Long enough for operators to look back at an incident with a remote server. */
 const DELIVERY_FAILURE_RETENTION_DAYS = 30;
 
+/** Mastodon removes unattached uploads after a day too. */
+const UNATTACHED_MEDIA_RETENTION_HOURS = 24;
+
 const JOB_DATA: HousekeepingJobData = {
   [HousekeepingJob.PruneJobRuns]: { retentionDays: JOB_RUN_RETENTION_DAYS },
   [HousekeepingJob.PruneDeliveryFailures]: { retentionDays: DELIVERY_FAILURE_RETENTION_DAYS },
   [HousekeepingJob.ResendFollowRequests]: {},
+  [HousekeepingJob.PruneUnattachedMedia]: { retentionHours: UNATTACHED_MEDIA_RETENTION_HOURS },
 };
 
 /**
