@@ -15,6 +15,7 @@ import { addHashtag, attachStatusTags } from './hashtags';
 import { fetchOptions, isBlocked, type InboxDeps } from './inbox-deps';
 import { linkHref, localActor, localStatus, remoteAccountId, type Visibility } from './lookups';
 import { upsertRemoteActor } from './remote-actors';
+import { remoteAttachments, replaceRemoteMedia } from './remote-media';
 
 export type RemotePost = Note | Article;
 
@@ -131,6 +132,7 @@ export async function storeRemotePost(
   const spoiler = sanitizeRemoteText(post.summary?.toString() ?? '').slice(0, 1_000);
   const url = linkHref(post.url) ?? uri;
   const published = post.published ? new Date(post.published.epochMilliseconds) : new Date();
+  const attachments = await remoteAttachments(post);
   return social.transaction(async (manager) => {
     const inserted = (await manager.query(
       `INSERT INTO statuses (account_id, local, uri, url, text, content, spoiler_text, sensitive,
@@ -179,6 +181,7 @@ export async function storeRemotePost(
       );
     }
     await attachStatusTags(manager, statusId, [...options.mentions.hashtags]);
+    await replaceRemoteMedia(manager, statusId, authorId, attachments);
     if (options.notifyMentions) {
       for (const accountId of localMentions.keys()) {
         await social.notifications.notify(manager, {

@@ -16,6 +16,7 @@ import { addHashtag, replaceStatusTags } from './hashtags';
 import { fetchOptions, type HandlerOutcome, type InboxDeps } from './inbox-deps';
 import { remoteAccountId } from './lookups';
 import { upsertRemoteActor } from './remote-actors';
+import { remoteAttachments, replaceRemoteMedia } from './remote-media';
 
 /**
  * An edit by its author of a stored remote post (the new content, sanitised, replaces it), or a
@@ -48,13 +49,14 @@ export async function onUpdate(
   for await (const tag of object.getTags(fetchOptions(deps, ctx))) {
     if (tag instanceof Hashtag) addHashtag(hashtags, tag);
   }
+  const attachments = await remoteAttachments(object);
   return db.transaction(async (manager) => {
-    const [row] = modifiedRows<{ id: string }>(
+    const [row] = modifiedRows<{ id: string; account_id: string }>(
       await manager.query(
         `UPDATE statuses s SET content = $3, spoiler_text = $4, sensitive = $5, edited_at = now()
          FROM accounts a
         WHERE s.uri = $1 AND NOT s.local AND a.id = s.account_id AND a.uri = $2
-        RETURNING s.id::text AS id`,
+        RETURNING s.id::text AS id, s.account_id::text AS account_id`,
         [
           object.id!.href,
           update.actorId!.href,
@@ -67,6 +69,7 @@ export async function onUpdate(
     if (!row) return 'ignored';
     // An edit may add or drop hashtags: the tag timelines follow it.
     await replaceStatusTags(manager, row.id, [...hashtags]);
+    await replaceRemoteMedia(manager, row.id, row.account_id, attachments);
     return 'applied';
   });
 }

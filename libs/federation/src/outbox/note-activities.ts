@@ -2,6 +2,7 @@ import type { Context } from '@fedify/fedify';
 import {
   Create,
   Delete,
+  Document,
   Hashtag,
   Mention,
   Note,
@@ -26,12 +27,23 @@ export interface MentionedActor {
   handle: string;
 }
 
+/** A processed media attachment of a local status, as its Note shows it. */
+export interface OutboundAttachment {
+  url: URL;
+  mediaType: string;
+  description: string;
+  width: number | null;
+  height: number | null;
+}
+
 /** A local status with what its Note tags: the accounts it mentions and its hashtags. */
 export interface OutboundNote {
   row: OutboundStatusRow;
   mentions: readonly MentionedActor[];
   /** Lower-cased names without `#`, as `tags.name` stores them. */
   hashtags: readonly string[];
+  /** In the order the member attached them. */
+  attachments: readonly OutboundAttachment[];
 }
 
 /** Where a hashtag's page is (the same path the API links in content). */
@@ -48,10 +60,12 @@ export function statusUri(ctx: Context<void>, username: string, id: string): URL
  * outbox collection. Addressing follows Mastodon: public → to Public, cc followers; unlisted → to
  * followers, cc Public; private → to followers; direct → to the mentioned only. Mentioned actors
  * are always addressed (cc, or to for direct) and tagged (`Mention`); hashtags are `Hashtag` tags,
- * the only place Mastodon and Misskey index them from.
+ * the only place Mastodon and Misskey index them from. Media are `Document`s as Mastodon sends
+ * them (`mediaType`, `url`, `name` as alt text, `width`/`height`); Fedify's vocabulary has no
+ * `blurhash` or `focalPoint`, which receivers compute or default themselves.
  */
 export function toNote(ctx: Context<void>, note: OutboundNote): Note {
-  const { row, mentions, hashtags } = note;
+  const { row, mentions, hashtags, attachments } = note;
   const actor = ctx.getActorUri(row.username);
   const followers = ctx.getFollowersUri(row.username);
   const mentioned = mentions.map((m) => m.uri);
@@ -77,6 +91,16 @@ export function toNote(ctx: Context<void>, note: OutboundNote): Note {
       ...mentions.map((m) => new Mention({ href: m.uri, name: m.handle })),
       ...hashtags.map((name) => new Hashtag({ href: tagUri(ctx, name), name: `#${name}` })),
     ],
+    attachments: attachments.map(
+      (media) =>
+        new Document({
+          mediaType: media.mediaType,
+          url: media.url,
+          name: media.description || null,
+          width: media.width,
+          height: media.height,
+        }),
+    ),
   });
 }
 

@@ -1,10 +1,24 @@
 import type { Context } from '@fedify/fedify';
 import type { EntityManager } from 'typeorm';
-import type { MentionedActor, OutboundNote, OutboundStatusRow } from './note-activities';
+import type {
+  MentionedActor,
+  OutboundAttachment,
+  OutboundNote,
+  OutboundStatusRow,
+} from './note-activities';
 
 /**
- * What the Notes of these local statuses tag: every mentioned account (members of this instance
- * too, as Mastodon tags them) and every hashtag, read in two queries whatever the page size.
+ * Where remote servers fetch a local media file: the api's `/system/<key>`, which serves it or,
+ * with S3, redirects to the CDN; a Note stays valid whatever storage the media moves to.
+ */
+export function mediaFileUri(ctx: Context<void>, key: string): URL {
+  return new URL(`/system/${key}`, ctx.canonicalOrigin);
+}
+
+/**
+ * What the Notes of these local statuses tag and carry: every mentioned account (members of this
+ * instance too, as Mastodon tags them), every hashtag and the processed media, read in three
+ * queries whatever the page size.
  */
 export async function loadOutboundNotes(
   db: Pick<EntityManager, 'query'>,
@@ -27,6 +41,32 @@ export async function loadOutboundNotes(
       WHERE st.status_id = ANY($1::bigint[]) ORDER BY t.name`,
     [ids],
   )) as { status_id: string; name: string }[];
+  const mediaRows = (await db.query(
+    `SELECT status_id::text AS status_id, file_key, content_type, description, width, height
+       FROM media_attachments
+      WHERE status_id = ANY($1::bigint[]) AND processing = 'processed'
+      ORDER BY position, id`,
+    [ids],
+  )) as {
+    status_id: string;
+    file_key: string;
+    content_type: string;
+    description: string;
+    width: number | null;
+    height: number | null;
+  }[];
+  const attachments = new Map<string, OutboundAttachment[]>();
+  for (const m of mediaRows) {
+    const list = attachments.get(m.status_id) ?? [];
+    list.push({
+      url: mediaFileUri(ctx, m.file_key),
+      mediaType: m.content_type,
+      description: m.description,
+      width: m.width,
+      height: m.height,
+    });
+    attachments.set(m.status_id, list);
+  }
   const mentions = new Map<string, MentionedActor[]>();
   for (const m of mentionRows) {
     const uri = m.domain === null ? ctx.getActorUri(m.username) : new URL(m.uri!);
@@ -41,6 +81,7 @@ export async function loadOutboundNotes(
     row,
     mentions: mentions.get(row.id) ?? [],
     hashtags: hashtags.get(row.id) ?? [],
+    attachments: attachments.get(row.id) ?? [],
   }));
 }
 
