@@ -101,6 +101,43 @@ describe('federation inbound posts (inbox → queue → home timeline)', () => {
     ).toEqual([{ copies: 1, count: 1 }]);
   });
 
+  it('a remote Note’s attachments show as MediaAttachments referencing their origin', async () => {
+    const image = `${remote.origin}/media/cat.jpg`;
+    const video = `${remote.origin}/media/clip.mp4`;
+    const object = note(50, {
+      content: '<p>With media</p>',
+      attachment: [
+        {
+          type: 'Document',
+          mediaType: 'image/jpeg',
+          url: image,
+          name: 'A cat',
+          width: 800,
+          height: 600,
+        },
+        { type: 'Video', name: null, url: { type: 'Link', href: video, mediaType: 'video/mp4' } },
+        { type: 'Document', mediaType: 'image/png', url: 'javascript:alert(1)' },
+      ],
+    });
+    expect(await deliver('/inbox', create(object))).toBe(202);
+    const post = await waitFor('the post in alice’s home', async () =>
+      (await home(alice)).find((status) => status.uri === object.id),
+    );
+    expect(post.media_attachments).toEqual([
+      expect.objectContaining({
+        type: 'image',
+        url: image,
+        preview_url: image,
+        remote_url: image,
+        description: 'A cat',
+        meta: expect.objectContaining({
+          original: expect.objectContaining({ width: 800, height: 600 }),
+        }),
+      }),
+      expect.objectContaining({ type: 'video', url: video, remote_url: video, description: null }),
+    ]);
+  });
+
   /** The stored row of a status by URI (what the API threads and counts from). */
   const statusRow = async (uri: string) =>
     (
