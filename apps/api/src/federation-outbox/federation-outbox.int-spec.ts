@@ -18,12 +18,18 @@ import {
   type ReceivedRequest,
 } from '@fediflow/federation/testing';
 import { registerApp, registerMembers, waitFor, type Member } from '@fediflow/testing';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusJson } from '../statuses/status.view';
 import { startApi, TEST_ORIGIN, type ApiHarness } from '../testing/api-harness.testing';
 import { startFederatedApi, type FederatedApi } from './federated-api.testing';
 
 const AS_PUBLIC = 'https://www.w3.org/ns/activitystreams#Public';
+
+const samplePng = () =>
+  sharp({ create: { width: 64, height: 32, channels: 3, background: '#36c' } })
+    .png()
+    .toBuffer();
 
 interface Delivered {
   request: ReceivedRequest;
@@ -195,6 +201,38 @@ describe('federation outbox (api → queue → remote inbox)', () => {
     await alice.client.post('/api/v1/statuses', { status: 'just me', visibility: 'direct' });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(remote.received.slice(before).map((r) => r.body)).toEqual([]);
+  });
+
+  it('media go out as Document attachments of the Note, at URLs that serve the file', async () => {
+    const file = new FormData();
+    file.append('file', new Blob([new Uint8Array(await samplePng())]), 'chart.png');
+    file.append('description', 'A bar chart');
+    const media = await alice.client.request<{ id: string }>('POST', '/api/v1/media', {
+      multipart: file,
+    });
+    expect(media.status).toBe(200);
+    const posted = await alice.client.post<StatusJson>('/api/v1/statuses', {
+      status: 'with a chart',
+      media_ids: [media.body.id],
+    });
+    const noteId = `${TEST_ORIGIN}/users/alice/statuses/${posted.body.id}`;
+    const create = await arrival(
+      'the Create with media',
+      (d) => d.activity.type === 'Create' && d.activity.id === `${noteId}/activity`,
+    );
+    const attachments = [(create.activity.object as Json).attachment].flat() as Json[];
+    expect(attachments).toHaveLength(1);
+    const attachment = attachments[0]!;
+    expect(attachment).toMatchObject({
+      type: 'Document',
+      mediaType: 'image/png',
+      name: 'A bar chart',
+      width: 64,
+      height: 32,
+      url: expect.stringMatching(/^https:\/\/fediflow\.test\/system\/media_attachments\//),
+    });
+    const served = await fetch(`${api.base}${new URL(String(attachment.url)).pathname}`);
+    expect([served.status, served.headers.get('content-type')]).toEqual([200, 'image/png']);
   });
 
   it('unfollowing sends Undo(Follow) embedding the Follow', async () => {

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServiceApp, type ServiceApp } from '@fediflow/bootstrap';
 import { loadConfig } from '@fediflow/config';
 import {
@@ -44,8 +47,11 @@ export async function startApi(
     databaseUrl.hostname = '127.0.0.1';
     databaseUrl.port = String(proxy.port);
   }
+  // Uploads of each suite go to a directory of its own, removed with it.
+  const mediaDir = await mkdtemp(join(tmpdir(), `fediflow-media-${label}-`));
   const config = loadConfig('api', {
     PUBLIC_ORIGIN: TEST_ORIGIN,
+    MEDIA_LOCAL_DIR: mediaDir,
     LOG_LEVEL: 'silent',
     REGISTRATIONS_OPEN: 'true',
     RATE_LIMIT_ENABLED: 'false',
@@ -72,6 +78,7 @@ export async function startApi(
       await service.shutdown('test over');
       await proxy?.close();
       await database.release();
+      await rm(mediaDir, { recursive: true, force: true });
     },
   };
 }
