@@ -169,6 +169,25 @@ describe('policy rules reject bad fixtures and accept good blocks', () => {
     },
   );
 
+  rule(
+    'TF-S3-PRIVATE',
+    'buckets without encryption, with a public-access block left open, without aborting uploads',
+    async () => {
+      const violations = (await violationsIn('s3-private')).filter(
+        (v) => v.ruleId === 'TF-S3-PRIVATE',
+      );
+      expect(
+        violations.map((v) => `${v.block}: ${v.message.replace(/ \([^()]*\)$/, '')}`).sort(),
+      ).toEqual([
+        'resource.aws_s3_bucket.bare: no lifecycle rule aborting incomplete multipart uploads',
+        'resource.aws_s3_bucket.bare: no server-side encryption configuration (aws:kms or AES256)',
+        'resource.aws_s3_bucket.bare: public access not blocked: block_public_acls, block_public_policy, ignore_public_acls, restrict_public_buckets must be true',
+        'resource.aws_s3_bucket.half_open: no lifecycle rule aborting incomplete multipart uploads',
+        'resource.aws_s3_bucket.half_open: public access not blocked: block_public_policy must be true',
+      ]);
+    },
+  );
+
   rule('TF-CACHE-MULTI-AZ', 'replication groups without Multi-AZ', async () => {
     expect(await flagged('cache-multi-az', 'TF-CACHE-MULTI-AZ')).toEqual([
       'main.tf [resource.aws_elasticache_replication_group.single_az]',

@@ -32,3 +32,13 @@ output "vpn_tunnels" {
   description = "AWS tunnel addresses per link (azure, gcp): the aws_vpn_tunnels of terraform/environments/azure-secondary and gcp-dr."
   value       = { for link, vpn in module.vpn : link => vpn.tunnels }
 }
+
+output "media_bucket_name" {
+  description = "MEDIA_S3_BUCKET of this environment's api and workers."
+  value       = module.media_storage.bucket_name
+}
+
+output "media_public_base_url" {
+  description = "MEDIA_PUBLIC_BASE_URL: the CloudFront distribution serving the media bucket."
+  value       = module.media_storage.public_base_url
+}

@@ -73,6 +73,12 @@ module "mail" {
   secret_prefix = local.secret_prefix
 }
 
+module "media_storage" {
+  source = "../../modules/media-storage"
+
+  name = local.name
+}
+
 module "workload_identity" {
   source = "../../modules/workload-identity"
 
@@ -82,6 +88,8 @@ module "workload_identity" {
   secret_name_prefix = local.secret_prefix
   queue_arns         = [module.queue.queue_arn]
   dns_zone_name      = var.domain
+  media_bucket_arn   = module.media_storage.bucket_arn
+  media_kms_key_arn  = module.media_storage.kms_key_arn
 }
 
 module "serverless_workers" {

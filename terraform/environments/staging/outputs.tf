@@ -17,3 +17,13 @@ output "activity_queue_url" {
   description = "URL of the activity-processor queue."
   value       = module.queue.queue_url
 }
+
+output "media_bucket_name" {
+  description = "MEDIA_S3_BUCKET of this environment's api and workers."
+  value       = module.media_storage.bucket_name
+}
+
+output "media_public_base_url" {
+  description = "MEDIA_PUBLIC_BASE_URL: the CloudFront distribution serving the media bucket."
+  value       = module.media_storage.public_base_url
+}

@@ -3,7 +3,8 @@ data "aws_region" "current" {}
 data "aws_partition" "current" {}
 
 locals {
-  bucket_name = "${var.name}-media-${data.aws_caller_identity.current.account_id}-${data.aws_region.current.region}"
+  # Deterministic, so the overlays can name it (MEDIA_S3_BUCKET) without Terraform state.
+  bucket_name = "${var.name}-media-${data.aws_region.current.region}"
 }
 
 # Media are public once posted, but the bucket is not: CloudFront reads it through Origin Access

@@ -25,6 +25,17 @@ locals {
       service_account = "federation"
       policy          = data.aws_iam_policy_document.federation.json
     }
+    # MEDIA_STORAGE=s3: the api writes, reads and deletes media (the workers' housekeeping too).
+    api = {
+      namespace       = var.app_namespace
+      service_account = "api"
+      policy          = data.aws_iam_policy_document.media.json
+    }
+    workers = {
+      namespace       = var.app_namespace
+      service_account = "workers"
+      policy          = data.aws_iam_policy_document.media.json
+    }
     aws-load-balancer-controller = {
       namespace       = "kube-system"
       service_account = "aws-load-balancer-controller"
@@ -74,13 +85,28 @@ data "aws_iam_policy_document" "fluent_bit" {
   }
 }
 
-# SendMessageBatch is authorised by sqs:SendMessage. The Kubernetes workers need no AWS access:
-# they consume Redis and send mail over SMTP; the serverless workers have their own roles.
+# SendMessageBatch is authorised by sqs:SendMessage. The Kubernetes workers need no other AWS
+# access than the media bucket: they consume Redis and send mail over SMTP; the serverless
+# workers have their own roles.
 data "aws_iam_policy_document" "federation" {
   statement {
     sid       = "EnqueueInboundActivities"
     actions   = ["sqs:SendMessage"]
     resources = var.queue_arns
+  }
+}
+
+# Objects of the media bucket only (no listing, no bucket settings), encrypted with its key.
+data "aws_iam_policy_document" "media" {
+  statement {
+    sid       = "MediaObjects"
+    actions   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"]
+    resources = ["${var.media_bucket_arn}/*"]
+  }
+  statement {
+    sid       = "MediaKey"
+    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = [var.media_kms_key_arn]
   }
 }
 

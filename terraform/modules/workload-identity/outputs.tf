@@ -1,5 +1,5 @@
 output "role_arns" {
-  description = "IAM role ARN per workload (external-secrets, fluent-bit, federation)."
+  description = "IAM role ARN per workload (external-secrets, fluent-bit, federation, api, workers)."
   value       = { for key, role in aws_iam_role.this : key => role.arn }
 }
 

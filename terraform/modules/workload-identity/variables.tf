@@ -87,3 +87,23 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "media_bucket_arn" {
+  description = "The media bucket (media-storage module) whose objects the api and workers may put, get and delete."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]+$", var.media_bucket_arn))
+    error_message = "media_bucket_arn must be an S3 bucket ARN."
+  }
+}
+
+variable "media_kms_key_arn" {
+  description = "The KMS key the media bucket encrypts with."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:", var.media_kms_key_arn))
+    error_message = "media_kms_key_arn must be a KMS key ARN."
+  }
+}

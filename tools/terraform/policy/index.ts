@@ -7,6 +7,7 @@ import { hygieneRules } from './hygiene-rules.ts';
 import { platformRules } from './platform-rules.ts';
 import { lambdaRules } from './lambda-rules.ts';
 import { dataResidencyRule } from './residency-rules.ts';
+import { s3Rules } from './s3-rules.ts';
 import { vpnRules } from './vpn-rules.ts';
 import type { PolicyInput, PolicyRule } from './rule.ts';
 import type { Violation } from '../types.ts';
@@ -24,6 +25,7 @@ export const policyRules: PolicyRule[] = [
   ...hygieneRules,
   ...lambdaRules,
   ...backupRules,
+  ...s3Rules,
 ];
 
 export function runPolicyRules(input: PolicyInput, rules: PolicyRule[] = policyRules): Violation[] {
