@@ -74,6 +74,7 @@ describe('rendered tree', () => {
       'component/external-secrets',
       'component/flat-secret-names',
       'component/in-cluster-data',
+      'component/media-s3',
       'component/mesh',
       'component/monitoring',
       'component/network-policies',
