@@ -141,6 +141,7 @@ export class StatusesService {
           statusId,
         });
       }
+      await this.social.statuses.updated(manager, { statusId, accountId: authorId });
       await this.outbox.statusEdited(authorId, statusId, manager);
     });
   }

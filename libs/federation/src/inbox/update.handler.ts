@@ -27,7 +27,7 @@ export async function onUpdate(
   ctx: InboxContext<void>,
   update: Update,
 ): Promise<HandlerOutcome> {
-  const { db } = deps;
+  const { db, social } = deps;
   if (!update.actorId || !update.objectId) return 'ignored';
   if (update.objectId.origin !== update.actorId.origin) return 'ignored';
   const object: unknown = await update.getObject(fetchOptions(deps, ctx)).catch(() => null);
@@ -48,13 +48,13 @@ export async function onUpdate(
   for await (const tag of object.getTags(fetchOptions(deps, ctx))) {
     if (tag instanceof Hashtag) addHashtag(hashtags, tag);
   }
-  return db.transaction(async (manager) => {
-    const [row] = modifiedRows<{ id: string }>(
+  return social.transaction(async (manager) => {
+    const [row] = modifiedRows<{ id: string; account_id: string }>(
       await manager.query(
         `UPDATE statuses s SET content = $3, spoiler_text = $4, sensitive = $5, edited_at = now()
          FROM accounts a
         WHERE s.uri = $1 AND NOT s.local AND a.id = s.account_id AND a.uri = $2
-        RETURNING s.id::text AS id`,
+        RETURNING s.id::text AS id, s.account_id::text AS account_id`,
         [
           object.id!.href,
           update.actorId!.href,
@@ -67,6 +67,7 @@ export async function onUpdate(
     if (!row) return 'ignored';
     // An edit may add or drop hashtags: the tag timelines follow it.
     await replaceStatusTags(manager, row.id, [...hashtags]);
+    await social.statuses.updated(manager, { statusId: row.id, accountId: row.account_id });
     return 'applied';
   });
 }
