@@ -13,9 +13,12 @@ export class StreamHub {
   private readonly listeners = new Map<string, Set<StreamListener>>();
   private readonly subscriber: Redis;
 
-  constructor(redisUrl: string, name: string) {
+  constructor(redisUrl: string, name: string, anchorChannel: string) {
     // A `queue` connection: subscriptions wait for a reconnect instead of failing at once.
     this.subscriber = createRedisConnection({ url: redisUrl, name, role: 'queue' });
+    // Held for good: ioredis loses a SUBSCRIBE sent while the UNSUBSCRIBE of the last channel is
+    // still answering (it leaves subscriber mode and drops what follows).
+    this.subscriber.subscribe(anchorChannel).catch(() => undefined);
     this.subscriber.on('message', (channel: string, raw: string) => {
       const message = parseStreamMessage(raw);
       if (!message) return;

@@ -10,7 +10,7 @@ import { StreamChannels } from '@fediflow/social';
 // Its types add `wsHandler` to Fastify's route options.
 import type {} from '@fastify/websocket';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { OutgoingHttpHeaders } from 'node:http';
+import { PassThrough } from 'node:stream';
 import { Registry } from 'prom-client';
 import type { WebSocket } from 'ws';
 import type { AccessToken } from '../common/auth/access-token';
@@ -54,7 +54,7 @@ export class StreamingServer implements BeforeApplicationShutdown, OnApplication
     private readonly tokens: AccessTokenLookup,
     private readonly shutdown: ShutdownState,
   ) {
-    this.hub = new StreamHub(config.REDIS_URL, `${config.service}:streaming`);
+    this.hub = new StreamHub(config.REDIS_URL, `${config.service}:streaming`, channels.anchor());
     this.metrics = new StreamingMetrics(registry);
     this.limits = {
       maxSubscriptions: config.STREAMING_MAX_SUBSCRIPTIONS,
@@ -128,26 +128,18 @@ export class StreamingServer implements BeforeApplicationShutdown, OnApplication
     return token;
   }
 
-  private async serveEvents(request: StreamingRequest, reply: FastifyReply): Promise<void> {
+  private async serveEvents(request: StreamingRequest, reply: FastifyReply): Promise<FastifyReply> {
     const { token, initial } = request.streaming ?? {};
-    if (!initial) return void reply.code(400).send({ error: 'Unknown stream type' });
+    if (!initial) return reply.code(400).send({ error: 'Unknown stream type' });
+    const events = new PassThrough();
     const response = reply.raw;
-    // The response is written by hand from here; the headers the hooks set (CORS) go along.
-    reply.hijack();
-    response.writeHead(200, {
-      ...(reply.getHeaders() as OutgoingHttpHeaders),
-      'content-type': 'text/event-stream',
-      'cache-control': 'private, no-store',
-      // Proxies must pass each event at once rather than buffer the response.
-      'x-accel-buffering': 'no',
-    });
-    response.write(':)\n');
     const session = new StreamSession(
       token,
       {
         transport: 'sse',
-        send: (frame) => response.write(`event: ${frame.event}\ndata: ${frame.payload}\n\n`),
-        buffered: () => response.writableLength,
+        send: (frame) => events.write(`event: ${frame.event}\ndata: ${frame.payload}\n\n`),
+        // What waits in the pipe plus what the socket has not sent yet.
+        buffered: () => events.readableLength + response.writableLength,
         terminate: () => response.destroy(),
       },
       this.hub,
@@ -155,14 +147,27 @@ export class StreamingServer implements BeforeApplicationShutdown, OnApplication
       this.metrics,
       this.limits,
     );
-    const heartbeat = setInterval(() => response.write(':thump\n'), SSE_HEARTBEAT_MS);
-    this.open.set(session, () => response.end());
+    const heartbeat = setInterval(() => events.write(':thump\n'), SSE_HEARTBEAT_MS);
+    this.open.set(session, () => {
+      clearInterval(heartbeat);
+      events.end();
+    });
     response.once('close', () => {
       clearInterval(heartbeat);
       this.open.delete(session);
       session.close();
+      events.destroy();
     });
     await session.subscribe(initial);
+    events.write(':)\n');
+    return (
+      reply
+        .header('content-type', 'text/event-stream')
+        .header('cache-control', 'private, no-store')
+        // Proxies must pass each event at once rather than buffer the response.
+        .header('x-accel-buffering', 'no')
+        .send(events)
+    );
   }
 
   private serveSocket(socket: WebSocket, request: StreamingRequest): void {

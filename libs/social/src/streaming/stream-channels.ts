@@ -19,6 +19,11 @@ export class StreamChannels {
     return this.named(`timeline:hashtag:${tag.toLowerCase()}${local ? ':local' : ''}`);
   }
 
+  /** Nothing is published here: a subscriber holds it so it never leaves subscriber mode. */
+  anchor(): string {
+    return this.named('streaming:anchor');
+  }
+
   private named(channel: string): string {
     return `${this.prefix}:${channel}`;
   }
