@@ -46,14 +46,6 @@ describe('streaming API over real Redis', () => {
   });
   afterAll(async () => {
     aliceSocket?.socket.terminate();
-    setTimeout(
-      () =>
-        console.log(
-          'DEBUG live',
-          JSON.stringify([...(globalThis as { live?: Map<number, string> }).live!]),
-        ),
-      3000,
-    );
     await api?.close();
   });
 
