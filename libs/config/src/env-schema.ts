@@ -144,6 +144,18 @@ export const envSchemas = {
        * Redis be lost (restarted empty) before the workers delivered it; 0 deletes rows at once.
        */
       OUTBOX_REDELIVERY_WINDOW_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
+      /** Streams one streaming API connection may subscribe to at once. */
+      STREAMING_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(1_000).default(50),
+      /**
+       * A streaming connection whose unsent output passes this many bytes (a client that stopped
+       * reading) is closed, so one slow client cannot make the pod buffer without bound.
+       */
+      STREAMING_MAX_BUFFERED_BYTES: z.coerce
+        .number()
+        .int()
+        .min(1_024)
+        .max(67_108_864)
+        .default(1_048_576),
       ...mediaEnv,
     })
     .superRefine(requireMediaBucket),

@@ -9,3 +9,4 @@ export * from './social';
 export * from './social-events';
 export * from './social.module';
 export * from './statuses.repository';
+export * from './streaming';

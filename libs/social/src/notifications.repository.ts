@@ -1,4 +1,5 @@
-import { affectedCount } from '@fediflow/database';
+import { affectedCount, modifiedRows } from '@fediflow/database';
+import type { Announcements } from './announcements';
 import type { Queryable } from './queryable';
 
 /** The notification types this instance records (the `notifications.type` check constraint). */
@@ -20,14 +21,24 @@ export interface NotificationEvent {
  * (the `notifications_event_key` unique index).
  */
 export class NotificationsRepository {
+  constructor(private readonly announcements: Announcements) {}
+
+  /** Records it and, once the transaction commits, announces `notificationCreated`. */
   async notify(db: Queryable, event: NotificationEvent): Promise<void> {
     if (event.accountId === event.fromAccountId) return;
-    await db.query(
-      `INSERT INTO notifications (account_id, from_account_id, type, status_id)
-       SELECT $1, $2, $3, $4 FROM accounts WHERE id = $1 AND domain IS NULL
-       ON CONFLICT DO NOTHING`,
-      [event.accountId, event.fromAccountId, event.type, event.statusId ?? null],
+    const [created] = modifiedRows<{ id: string }>(
+      await db.query(
+        `INSERT INTO notifications (account_id, from_account_id, type, status_id)
+         SELECT $1, $2, $3, $4 FROM accounts WHERE id = $1 AND domain IS NULL
+         ON CONFLICT DO NOTHING RETURNING id::text AS id`,
+        [event.accountId, event.fromAccountId, event.type, event.statusId ?? null],
+      ),
     );
+    if (!created) return;
+    await this.announcements.announce(db, 'notificationCreated', {
+      notificationId: created.id,
+      accountId: event.accountId,
+    });
   }
 
   /** Undoing an action (unfavourite, unfollow, a withdrawn request) withdraws its notification. */

@@ -8,6 +8,12 @@ export interface StatusCreated {
   reblogOfId: string | null;
 }
 
+/** A stored status whose content changed (an edit here, or a remote Update). */
+export interface StatusUpdated {
+  statusId: string;
+  accountId: string;
+}
+
 export interface StatusDeleted {
   statusId: string;
   accountId: string;
@@ -19,10 +25,19 @@ export interface FollowChanged {
   targetId: string;
 }
 
+/** A notification recorded for a member (not for a duplicate the unique index absorbed). */
+export interface NotificationCreated {
+  notificationId: string;
+  /** The member notified. */
+  accountId: string;
+}
+
 /** Everything the social layer announces, by name. */
 export interface SocialEventMap {
   statusCreated: StatusCreated;
+  statusUpdated: StatusUpdated;
   statusDeleted: StatusDeleted;
+  notificationCreated: NotificationCreated;
   followStarted: FollowChanged;
   followEnded: FollowChanged;
 }

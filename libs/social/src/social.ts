@@ -14,7 +14,7 @@ import { StatusesRepository } from './statuses.repository';
  * `transaction()` so the events of its writes are emitted once it has committed.
  */
 export class Social {
-  readonly notifications = new NotificationsRepository();
+  readonly notifications: NotificationsRepository;
   readonly follows: FollowsRepository;
   readonly statuses: StatusesRepository;
   readonly favourites: FavouritesRepository;
@@ -27,6 +27,7 @@ export class Social {
     readonly events: SocialEvents = new SocialEvents(),
   ) {
     this.announcements = new Announcements(events);
+    this.notifications = new NotificationsRepository(this.announcements);
     this.follows = new FollowsRepository(this.notifications, this.announcements);
     this.statuses = new StatusesRepository(this.notifications, this.announcements);
     this.favourites = new FavouritesRepository(this.notifications);

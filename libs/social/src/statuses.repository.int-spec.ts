@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Social } from './social';
-import { SocialEvents, type StatusCreated, type StatusDeleted } from './social-events';
+import {
+  SocialEvents,
+  type NotificationCreated,
+  type StatusCreated,
+  type StatusDeleted,
+  type StatusUpdated,
+} from './social-events';
 import { socialDatabase, type SocialDatabase } from './social-fixtures.testing';
 
 describe('status counters, favourites, reblogs and notifications against PostgreSQL', () => {
@@ -8,12 +14,16 @@ describe('status counters, favourites, reblogs and notifications against Postgre
   let social: Social;
   const created: StatusCreated[] = [];
   const deleted: StatusDeleted[] = [];
+  const updated: StatusUpdated[] = [];
+  const notified: NotificationCreated[] = [];
 
   beforeAll(async () => {
     data = await socialDatabase('social-statuses');
     const events = new SocialEvents();
     events.subscribe('statusCreated', (event) => void created.push(event));
     events.subscribe('statusDeleted', (event) => void deleted.push(event));
+    events.subscribe('statusUpdated', (event) => void updated.push(event));
+    events.subscribe('notificationCreated', (event) => void notified.push(event));
     social = new Social(data.db, events);
   });
   afterAll(async () => {
@@ -54,6 +64,40 @@ describe('status counters, favourites, reblogs and notifications against Postgre
     expect(await data.counters(bob)).toMatchObject({ statuses: 0 });
     expect(deleted.filter((e) => e.statusId === reply)).toEqual([
       { statusId: reply, accountId: bob },
+    ]);
+  });
+
+  it('announces an edit and a recorded notification after the commit, nothing on rollback', async () => {
+    const erin = await data.account('editor');
+    const fred = await data.account('fan');
+    const status = await post(erin);
+    await social.transaction((m) =>
+      social.statuses.updated(m, { statusId: status, accountId: erin }),
+    );
+    expect(updated).toEqual([{ statusId: status, accountId: erin }]);
+
+    const favourite = {
+      accountId: erin,
+      fromAccountId: fred,
+      type: 'favourite' as const,
+      statusId: status,
+    };
+    await expect(
+      social.transaction(async (m) => {
+        await social.notifications.notify(m, favourite);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(notified.filter((e) => e.accountId === erin)).toEqual([]);
+
+    await social.transaction((m) => social.notifications.notify(m, favourite));
+    await social.transaction((m) => social.notifications.notify(m, favourite));
+    const [row] = (await data.db.query(
+      `SELECT id::text AS id FROM notifications WHERE account_id = $1`,
+      [erin],
+    )) as { id: string }[];
+    expect(notified.filter((e) => e.accountId === erin)).toEqual([
+      { notificationId: row!.id, accountId: erin },
     ]);
   });
 

@@ -2,7 +2,7 @@ import { modifiedRows } from '@fediflow/database';
 import type { Announcements } from './announcements';
 import type { NotificationsRepository } from './notifications.repository';
 import type { Queryable } from './queryable';
-import type { StatusCreated } from './social-events';
+import type { StatusCreated, StatusUpdated } from './social-events';
 
 interface DeletedStatus {
   id: string;
@@ -38,6 +38,11 @@ export class StatusesRepository {
       ]);
     }
     await this.announcements.announce(db, 'statusCreated', status);
+  }
+
+  /** Announces an edit of a stored status (its row is updated by the caller, as on create). */
+  async updated(db: Queryable, status: StatusUpdated): Promise<void> {
+    await this.announcements.announce(db, 'statusUpdated', status);
   }
 
   /** Replies stored before their parent arrived, threaded to it now. */

@@ -9,6 +9,7 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { OAuthModule } from '../oauth/oauth.module';
 import { SearchModule } from '../search/search.module';
 import { StatusesModule } from '../statuses/statuses.module';
+import { StreamingModule } from '../streaming/streaming.module';
 import { TagsModule } from '../tags/tags.module';
 import { TimelinesModule } from '../timelines/timelines.module';
 import { WebModule } from '../web/web.module';
@@ -29,6 +30,9 @@ import { WebModule } from '../web/web.module';
     InstanceModule,
     WebModule,
     SearchModule,
+    StreamingModule,
   ],
+  // Its readiness check (StreamingCheck) is resolved from here.
+  exports: [StreamingModule],
 })
 export class ApiModule {}

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { DOMAIN_ERROR_MAPPER } from '@fediflow/bootstrap';
 import { mapApiError } from './api-error-mapper';
+import { AccessTokenLookup } from './auth/access-token-lookup';
 import { AccessTokenGuard } from './auth/access-token.guard';
 import { PublicUrls } from './public-urls';
 
@@ -14,9 +15,10 @@ import { PublicUrls } from './public-urls';
 @Module({
   providers: [
     PublicUrls,
+    AccessTokenLookup,
     { provide: APP_GUARD, useClass: AccessTokenGuard },
     { provide: DOMAIN_ERROR_MAPPER, useValue: mapApiError },
   ],
-  exports: [PublicUrls, DOMAIN_ERROR_MAPPER],
+  exports: [PublicUrls, AccessTokenLookup, DOMAIN_ERROR_MAPPER],
 })
 export class ApiCommonModule {}

@@ -1,10 +1,13 @@
 import rateLimit from '@fastify/rate-limit';
+import websocket from '@fastify/websocket';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import { registerCors } from '@fediflow/bootstrap';
 import { APP_CONFIG, type ApiConfig } from '@fediflow/config';
 import { REDIS } from '@fediflow/redis';
 import { createHash } from 'node:crypto';
 import { ApiError, ErrorCode } from '../common/api-error';
+import { StreamingServer } from '../streaming/streaming.server';
 import type { Redis } from 'ioredis';
 import { registerRequestBodies } from './request-bodies';
 
@@ -17,6 +20,7 @@ export async function configureApiHttp(app: NestFastifyApplication): Promise<voi
   const config = app.get<ApiConfig>(APP_CONFIG);
   await registerCors(app);
   await registerRequestBodies(app, config.MEDIA_MAX_BYTES);
+  await registerStreaming(app);
   if (!config.RATE_LIMIT_ENABLED) return;
 
   await app.register(rateLimit, {
@@ -60,4 +64,18 @@ export async function configureApiHttp(app: NestFastifyApplication): Promise<voi
       }
       return payload;
     });
+}
+
+/** The streaming API's WebSocket and SSE routes (apps/api/src/streaming). */
+async function registerStreaming(app: NestFastifyApplication): Promise<void> {
+  await app.register(websocket, {
+    options: {
+      // Clients send only small subscribe/unsubscribe messages.
+      maxPayload: 16_384,
+      // Mastodon clients may send the access token as the subprotocol; it must be echoed.
+      handleProtocols: (protocols: Set<string>) => protocols.values().next().value ?? false,
+    },
+  });
+  const streaming = app.get(StreamingServer);
+  await app.register(async (scope: FastifyInstance) => streaming.routes(scope));
 }

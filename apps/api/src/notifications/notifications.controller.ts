@@ -3,33 +3,23 @@ import type { FastifyReply } from 'fastify';
 import { Social } from '@fediflow/social';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { AccountView, ACCOUNT_COLUMNS, type AccountRow } from '../accounts/account.view';
 import { ApiError } from '../common/api-error';
 import type { MemberToken } from '../common/auth/access-token';
 import { Auth, Token } from '../common/auth/auth.decorators';
 import { linkHeader, pageConditions, parsePage } from '../common/pagination';
 import { PublicUrls } from '../common/public-urls';
 import { listParam, parseId, parseInput, snowflakeId } from '../common/validation';
-import { StatusView } from '../statuses/status.view';
 import { requestedTypes } from './notification-types';
+import { NotificationView } from './notification.view';
 
 const typeList = z.array(z.string());
 const filterSchema = z.object({ account_id: snowflakeId.optional() });
-
-interface NotificationRow {
-  id: string;
-  type: string;
-  created_at: Date;
-  status_id: string | null;
-  account: AccountRow;
-}
 
 @Controller('/api/v1/notifications')
 export class NotificationsController {
   constructor(
     private readonly db: DataSource,
-    private readonly accounts: AccountView,
-    private readonly statuses: StatusView,
+    private readonly notifications: NotificationView,
     private readonly urls: PublicUrls,
     private readonly social: Social,
   ) {}
@@ -53,10 +43,11 @@ export class NotificationsController {
     const fromFilter = fromAccountId
       ? `AND n.from_account_id = $${params.push(fromAccountId)}`
       : '';
-    const rows = await this.load(
+    const rows = await this.notifications.list(
       `n.account_id = $1 AND ${where} ${typeFilter} ${fromFilter}
        ORDER BY n.id ${ascending ? 'ASC' : 'DESC'} LIMIT ${page.limit}`,
       params,
+      token.accountId,
     );
     if (ascending) rows.reverse();
     const header = linkHeader(
@@ -65,18 +56,14 @@ export class NotificationsController {
       rows.map((row) => String(row.id)),
     );
     if (header) void reply.header('link', header);
-    return this.present(rows, token.accountId);
+    return rows;
   }
 
   @Get(':id')
   @Auth({ require: 'member', scope: 'read:notifications' })
   async show(@Token() token: MemberToken, @Param('id') id: string) {
-    const rows = await this.load(`n.account_id = $1 AND n.id = $2`, [
-      token.accountId,
-      parseId(id, 'Notification'),
-    ]);
-    if (rows.length === 0) throw ApiError.notFound('Notification');
-    const [notification] = await this.present(rows, token.accountId);
+    const notification = await this.notifications.one(parseId(id, 'Notification'), token.accountId);
+    if (!notification) throw ApiError.notFound('Notification');
     return notification;
   }
 
@@ -99,30 +86,5 @@ export class NotificationsController {
     );
     if (!dismissed) throw ApiError.notFound('Notification');
     return {};
-  }
-
-  private load(condition: string, params: unknown[]): Promise<NotificationRow[]> {
-    return this.db.query(
-      `SELECT n.id::text AS id, n.type, n.created_at, n.status_id::text AS status_id,
-              (SELECT row_to_json(acc) FROM (SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = n.from_account_id) acc) AS account
-         FROM notifications n WHERE ${condition}`,
-      params,
-    );
-  }
-
-  private async present(rows: NotificationRow[], viewerId: string) {
-    const statusIds = [...new Set(rows.flatMap((row) => (row.status_id ? [row.status_id] : [])))];
-    const statuses = statusIds.length
-      ? await this.statuses.page(`SELECT unnest($2::bigint[]) AS id`, [viewerId, statusIds])
-      : [];
-    const byId = new Map(statuses.map((status) => [status.id, status]));
-    return rows.map((row) => ({
-      id: row.id,
-      type: row.type,
-      created_at: new Date(row.created_at).toISOString(),
-      group_key: `ungrouped-${row.id}`,
-      account: this.accounts.toJson(row.account),
-      ...(row.status_id ? { status: byId.get(row.status_id) ?? null } : {}),
-    }));
   }
 }

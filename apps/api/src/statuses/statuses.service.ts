@@ -153,6 +153,7 @@ export class StatusesService {
           statusId,
         });
       }
+      await this.social.statuses.updated(manager, { statusId, accountId: authorId });
       await this.outbox.statusEdited(authorId, statusId, manager);
     });
   }

@@ -14,6 +14,7 @@ import { migratedDatabase } from '@fediflow/testing/fixtures';
 import type { DataSource } from 'typeorm';
 import { ApiModule } from '../app/api.module';
 import { configureApiHttp } from '../http/configure-http';
+import { StreamingCheck } from '../streaming/streaming.check';
 
 /** For suites that still import it from here (federation-outbox.int-spec.ts, being moved). */
 export { TEST_ORIGIN } from '@fediflow/testing';
@@ -63,6 +64,7 @@ export async function startApi(
     config: { ...config, PORT: 0, METRICS_PORT: 0, MONITORING_ENABLED: false },
     imports: [ApiModule],
     configure: configureApiHttp,
+    readinessChecks: [StreamingCheck],
     host: '127.0.0.1',
   });
   const { port } = await service.listen();

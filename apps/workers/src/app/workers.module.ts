@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { FederationCoreModule } from '@fediflow/federation';
 import { MediaModule } from '@fediflow/media';
 import { QueueMetrics, QueueModule, Queues } from '@fediflow/queue';
-import { SocialModule } from '@fediflow/social';
+import { SocialModule, StreamPublisherModule } from '@fediflow/social';
 import { Registry } from 'prom-client';
 import { JOB_PROCESSORS, type JobProcessor } from '../consumers/job-processor';
 import { QueueConsumers } from '../consumers/queue-consumers';
@@ -23,8 +23,9 @@ import { JobRunClaims } from '../scheduling/job-run-claims';
 const processors = [HousekeepingProcessor, DigestProcessor];
 
 @Module({
-  // The inbox handlers' writes are announced on SocialModule's SocialEvents.
-  imports: [SocialModule, QueueModule, FederationCoreModule, MediaModule],
+  // The inbox handlers' writes are announced on SocialModule's SocialEvents, and from there to
+  // the streaming API's channels (remote posts reach home streams).
+  imports: [SocialModule, StreamPublisherModule, QueueModule, FederationCoreModule, MediaModule],
   providers: [
     FederationQueueRunner,
     FederationMetrics,

@@ -28,7 +28,7 @@ export async function onUpdate(
   ctx: InboxContext<void>,
   update: Update,
 ): Promise<HandlerOutcome> {
-  const { db } = deps;
+  const { db, social } = deps;
   if (!update.actorId || !update.objectId) return 'ignored';
   if (update.objectId.origin !== update.actorId.origin) return 'ignored';
   const object: unknown = await update.getObject(fetchOptions(deps, ctx)).catch(() => null);
@@ -50,7 +50,7 @@ export async function onUpdate(
     if (tag instanceof Hashtag) addHashtag(hashtags, tag);
   }
   const attachments = await remoteAttachments(object);
-  return db.transaction(async (manager) => {
+  return social.transaction(async (manager) => {
     const [row] = modifiedRows<{ id: string; account_id: string }>(
       await manager.query(
         `UPDATE statuses s SET content = $3, spoiler_text = $4, sensitive = $5, edited_at = now()
@@ -70,6 +70,7 @@ export async function onUpdate(
     // An edit may add or drop hashtags: the tag timelines follow it.
     await replaceStatusTags(manager, row.id, [...hashtags]);
     await replaceRemoteMedia(manager, row.id, row.account_id, attachments);
+    await social.statuses.updated(manager, { statusId: row.id, accountId: row.account_id });
     return 'applied';
   });
 }

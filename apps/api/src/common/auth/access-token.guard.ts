@@ -1,23 +1,13 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { DataSource } from 'typeorm';
 import { ApiError, ErrorCode } from '../api-error';
-import { digest } from '../secrets';
-import type { AccessToken } from './access-token';
+import { AccessTokenLookup } from './access-token-lookup';
 import {
   AUTH_REQUIREMENT,
   type AuthenticatedRequest,
   type AuthRequirement,
 } from './auth.decorators';
 import { grants } from './scopes';
-
-interface TokenRow {
-  id: string;
-  application_id: string;
-  scopes: string;
-  user_id: string | null;
-  account_id: string | null;
-}
 
 /**
  * Resolves `Authorization: Bearer …` to a token and enforces the endpoint's `@Auth` requirement:
@@ -27,7 +17,7 @@ interface TokenRow {
 export class AccessTokenGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly db: DataSource,
+    private readonly tokens: AccessTokenLookup,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -42,7 +32,7 @@ export class AccessTokenGuard implements CanActivate {
       if (requirement.require === 'optional') return true;
       throw new ApiError(ErrorCode.Unauthorized, 'The access token is invalid');
     }
-    const token = await this.lookup(bearer);
+    const token = await this.tokens.lookup(bearer);
     if (!token) throw new ApiError(ErrorCode.Unauthorized, 'The access token is invalid');
     if (requirement.require === 'member' && !token.userId) {
       throw new ApiError(ErrorCode.Unauthorized, 'This method requires an authenticated user');
@@ -52,22 +42,5 @@ export class AccessTokenGuard implements CanActivate {
     }
     request.accessToken = token;
     return true;
-  }
-
-  private async lookup(bearer: string): Promise<AccessToken | undefined> {
-    const [row]: TokenRow[] = await this.db.query(
-      `SELECT t.id, t.application_id, t.scopes, t.user_id, u.account_id
-         FROM oauth_access_tokens t LEFT JOIN users u ON u.id = t.user_id
-        WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,
-      [digest(bearer)],
-    );
-    if (!row) return undefined;
-    return {
-      tokenId: row.id,
-      applicationId: row.application_id,
-      scopes: row.scopes.split(' '),
-      userId: row.user_id,
-      accountId: row.account_id,
-    };
   }
 }
