@@ -1,22 +1,19 @@
 import type { InboxContext } from '@fedify/fedify';
 import {
-  Article,
   Hashtag,
   isActor,
   Mention,
-  Note,
   PUBLIC_COLLECTION,
   type Object as APObject,
 } from '@fedify/fedify/vocab';
 import type { DataSource } from 'typeorm';
-import { sanitizeRemoteHtml } from '../remote-html';
-import { sanitizeRemoteText } from '../remote-text';
+import { isRemotePost, postText, type RemotePost } from './converted-posts';
 import { addHashtag, attachStatusTags } from './hashtags';
 import { fetchOptions, isBlocked, type InboxDeps } from './inbox-deps';
 import { linkHref, localActor, localStatus, remoteAccountId, type Visibility } from './lookups';
 import { upsertRemoteActor } from './remote-actors';
 
-export type RemotePost = Note | Article;
+export { isRemotePost, type RemotePost } from './converted-posts';
 
 export type StatusRef = NonNullable<Awaited<ReturnType<typeof localStatus>>>;
 
@@ -74,7 +71,7 @@ export async function resolveStatus(
   const loaders = fetchOptions(deps, ctx);
   const fetched = await ctx.lookupObject(uri, loaders).catch(() => null);
   // Fedify drops documents whose id has another origin than the URL; the id must be this very URI.
-  if (!(fetched instanceof Note || fetched instanceof Article) || fetched.id?.href !== uri.href) {
+  if (!isRemotePost(fetched) || fetched.id?.href !== uri.href) {
     return undefined;
   }
   const authorUri = fetched.attributionId;
@@ -127,9 +124,10 @@ export async function storeRemotePost(
   const uri = post.id?.href;
   if (!uri) return undefined;
   const { local: localMentions, remote: remoteMentions } = options.mentions;
-  const content = sanitizeRemoteHtml(post.content?.toString() ?? '').slice(0, 100_000);
-  const spoiler = sanitizeRemoteText(post.summary?.toString() ?? '').slice(0, 1_000);
   const url = linkHref(post.url) ?? uri;
+  const text = postText(post, url);
+  const content = text.content.slice(0, 100_000);
+  const spoiler = text.spoiler.slice(0, 1_000);
   const published = post.published ? new Date(post.published.epochMilliseconds) : new Date();
   return social.transaction(async (manager) => {
     const inserted = (await manager.query(

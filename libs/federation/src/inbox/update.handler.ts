@@ -1,20 +1,10 @@
 import type { InboxContext } from '@fedify/fedify';
-import {
-  Application,
-  Article,
-  Group,
-  Hashtag,
-  Note,
-  Person,
-  Service,
-  type Update,
-} from '@fedify/fedify/vocab';
+import { Application, Group, Hashtag, Person, Service, type Update } from '@fedify/fedify/vocab';
 import { modifiedRows } from '@fediflow/database';
-import { sanitizeRemoteHtml } from '../remote-html';
-import { sanitizeRemoteText } from '../remote-text';
+import { isRemotePost, postText } from './converted-posts';
 import { addHashtag, replaceStatusTags } from './hashtags';
 import { fetchOptions, type HandlerOutcome, type InboxDeps } from './inbox-deps';
-import { remoteAccountId } from './lookups';
+import { linkHref, remoteAccountId } from './lookups';
 import { upsertRemoteActor } from './remote-actors';
 
 /**
@@ -41,9 +31,10 @@ export async function onUpdate(
     if (!(await remoteAccountId(db, update.actorId))) return 'ignored';
     return (await upsertRemoteActor(db, object)) ? 'applied' : 'ignored';
   }
-  if (!(object instanceof Note || object instanceof Article) || !object.id) return 'ignored';
+  if (!isRemotePost(object) || !object.id) return 'ignored';
   if (object.attributionId && object.attributionId.href !== update.actorId.href) return 'ignored';
-  const spoiler = sanitizeRemoteText(object.summary?.toString() ?? '').slice(0, 1_000);
+  const text = postText(object, linkHref(object.url) ?? object.id.href);
+  const spoiler = text.spoiler.slice(0, 1_000);
   const hashtags = new Set<string>();
   for await (const tag of object.getTags(fetchOptions(deps, ctx))) {
     if (tag instanceof Hashtag) addHashtag(hashtags, tag);
@@ -58,7 +49,7 @@ export async function onUpdate(
         [
           object.id!.href,
           update.actorId!.href,
-          sanitizeRemoteHtml(object.content?.toString() ?? '').slice(0, 100_000),
+          text.content.slice(0, 100_000),
           spoiler,
           (object.sensitive ?? false) || spoiler !== '',
         ],
