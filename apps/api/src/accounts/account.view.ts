@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { renderFieldValue, renderStatusText } from '../common/content/status-text';
+import { customEmojisSql, type CustomEmojiJson } from '../common/custom-emojis';
 import { PublicUrls } from '../common/public-urls';
 
 /** The columns every account query selects (`a` is the alias); ids as text, also inside JSON. */
 export const ACCOUNT_COLUMNS = `a.id::text AS id, a.username, a.domain, a.display_name, a.note, a.locked, a.bot,
   a.discoverable, a.uri, a.url, a.followers_count, a.following_count, a.statuses_count,
-  a.last_status_at, a.created_at, a.fields`;
+  a.last_status_at, a.created_at, a.fields,
+  ${customEmojisSql('a.domain', `a.display_name || ' ' || a.note`)} AS emojis`;
 
 /** A profile field as stored: plain text for local accounts. */
 export interface ProfileField {
@@ -32,6 +34,8 @@ export interface AccountRow {
   created_at: Date | string;
   /** Absent where a query builds rows without it (treated as none). */
   fields?: ProfileField[];
+  /** Absent where a query builds rows without it (treated as none). */
+  emojis?: CustomEmojiJson[];
 }
 
 /** Mastodon's Account entity. */
@@ -56,7 +60,7 @@ export interface AccountJson {
   following_count: number;
   statuses_count: number;
   last_status_at: string | null;
-  emojis: never[];
+  emojis: CustomEmojiJson[];
   fields: { name: string; value: string; verified_at: null }[];
 }
 
@@ -102,7 +106,7 @@ export class AccountView {
       following_count: row.following_count,
       statuses_count: row.statuses_count,
       last_status_at: row.last_status_at ? toIso(row.last_status_at).slice(0, 10) : null,
-      emojis: [],
+      emojis: row.emojis ?? [],
       fields: (row.fields ?? []).map((field) => ({
         name: field.name,
         value: local

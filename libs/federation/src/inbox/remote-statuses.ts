@@ -8,6 +8,7 @@ import {
 } from '@fedify/fedify/vocab';
 import type { DataSource } from 'typeorm';
 import { isRemotePost, postText, type RemotePost } from './converted-posts';
+import { customEmojisOf, storeCustomEmojis } from './custom-emojis';
 import { addHashtag, attachStatusTags } from './hashtags';
 import { fetchOptions, isBlocked, type InboxDeps } from './inbox-deps';
 import { linkHref, localActor, localStatus, remoteAccountId, type Visibility } from './lookups';
@@ -129,6 +130,7 @@ export async function storeRemotePost(
   const content = text.content.slice(0, 100_000);
   const spoiler = text.spoiler.slice(0, 1_000);
   const published = post.published ? new Date(post.published.epochMilliseconds) : new Date();
+  const emojis = await customEmojisOf(post);
   return social.transaction(async (manager) => {
     const inserted = (await manager.query(
       `INSERT INTO statuses (account_id, local, uri, url, text, content, spoiler_text, sensitive,
@@ -177,6 +179,8 @@ export async function storeRemotePost(
       );
     }
     await attachStatusTags(manager, statusId, [...options.mentions.hashtags]);
+    // The post's custom emoji belong to its server (the post's origin is its author's).
+    await storeCustomEmojis(manager, new URL(uri).host, emojis);
     if (options.notifyMentions) {
       for (const accountId of localMentions.keys()) {
         await social.notifications.notify(manager, {

@@ -2,6 +2,7 @@ import type { InboxContext } from '@fedify/fedify';
 import { Application, Group, Hashtag, Person, Service, type Update } from '@fedify/fedify/vocab';
 import { modifiedRows } from '@fediflow/database';
 import { isRemotePost, postText } from './converted-posts';
+import { customEmojisOf, storeCustomEmojis } from './custom-emojis';
 import { addHashtag, replaceStatusTags } from './hashtags';
 import { fetchOptions, type HandlerOutcome, type InboxDeps } from './inbox-deps';
 import { linkHref, remoteAccountId } from './lookups';
@@ -39,6 +40,7 @@ export async function onUpdate(
   for await (const tag of object.getTags(fetchOptions(deps, ctx))) {
     if (tag instanceof Hashtag) addHashtag(hashtags, tag);
   }
+  const emojis = await customEmojisOf(object);
   return db.transaction(async (manager) => {
     const [row] = modifiedRows<{ id: string }>(
       await manager.query(
@@ -58,6 +60,7 @@ export async function onUpdate(
     if (!row) return 'ignored';
     // An edit may add or drop hashtags: the tag timelines follow it.
     await replaceStatusTags(manager, row.id, [...hashtags]);
+    await storeCustomEmojis(manager, object.id!.host, emojis);
     return 'applied';
   });
 }

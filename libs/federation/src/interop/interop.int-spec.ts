@@ -220,6 +220,17 @@ describe('interoperability with other fediverse implementations', () => {
           [status!.id],
         )) as { name: string }[];
         expect(tags.map((t) => t.name)).toEqual([...expected].sort());
+        // Its custom emoji (`Emoji` tags, Mastodon/Misskey form) are kept for its server.
+        const emojiTags = ((note.tag ?? []) as Json[]).filter((tag) => tag.type === 'Emoji');
+        const host = new URL(String(note.id)).host;
+        for (const tag of emojiTags) {
+          expect(
+            await one(`SELECT url FROM custom_emojis WHERE domain = $1 AND shortcode = $2`, [
+              host,
+              String(tag.name).replace(/:/g, ''),
+            ]),
+          ).toEqual({ url: (tag.icon as Json).url });
+        }
       });
 
       if (has('reaction'))
@@ -231,6 +242,17 @@ describe('interoperability with other fediverse implementations', () => {
               liker!.id,
             ]),
           ).toEqual({ n: 1 });
+          // An emoji reaction keeps its emoji (and a custom one's image) on the favourite.
+          const reaction = server.activity('reaction', statusUri);
+          const emoji = ((reaction.tag ?? []) as Json[]).find((tag) => tag.type === 'Emoji');
+          expect(
+            await one(`SELECT reaction, reaction_url FROM favourites WHERE account_id = $1`, [
+              liker!.id,
+            ]),
+          ).toEqual({
+            reaction: typeof reaction.content === 'string' ? reaction.content : null,
+            reaction_url: emoji ? (emoji.icon as Json).url : null,
+          });
         });
 
       if (has('announce'))
