@@ -50,7 +50,8 @@ Options:
   --connections <n>   concurrent connections                (default 20)
   --rounds <n>        rounds per endpoint                   (default 3)
   --profile           afterwards, one more api round under node --cpu-prof, summarised;
-                      the inbox rounds run the federation service under --cpu-prof
+                      the inbox rounds run the federation service under --cpu-prof, the
+                      fan-out runs the workers under it (summarised over the measured posts)
   --api-node-args <a> extra node arguments for the api, e.g. "--max-semi-space-size=4"
   --sql <statement>   extra SQL after seeding (repeatable), to try a fix, e.g. an index
   --keep-db           keep the database (and print its URL) instead of dropping it
@@ -502,7 +503,12 @@ async function main(): Promise<void> {
     await memoryBenchmark(context, { ...load, duration: memoryDuration }, apiNodeArgs);
   if (sections.has('inbox')) await inboxBenchmark(context, inboxActivities, values.profile);
   if (sections.has('fanout'))
-    await fanoutBenchmark(context, { followers: 10_000, hosts: fanoutHosts, posts: fanoutPosts });
+    await fanoutBenchmark(context, {
+      followers: 10_000,
+      hosts: fanoutHosts,
+      posts: fanoutPosts,
+      profile: values.profile,
+    });
   if (sections.has('lambda')) {
     step('Serverless workers: cold start and package size');
     const report = reportColdStarts(

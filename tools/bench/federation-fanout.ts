@@ -5,9 +5,13 @@
  * Redis prefix; the followers are inserted with set-based SQL. See docs/benchmarks.md.
  */
 import { registerApp, registerMember } from '@fediflow/testing';
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { median } from './load.ts';
-import { freePort } from './processes.ts';
+import { freePort, type ServerProcess } from './processes.ts';
+import { summariseProfile } from './profile.ts';
 import { type BenchContext, fmt, startBuiltService } from './services.ts';
 import { SharedInboxes } from './shared-inboxes.ts';
 
@@ -20,6 +24,8 @@ export interface FanoutOptions {
   hosts: number;
   /** Measured posts (one unmeasured warm-up post goes first). */
   posts: number;
+  /** Run the workers under `node --cpu-prof` and summarise them over the measured posts. */
+  profile?: boolean;
 }
 
 export interface FanoutSummary {
@@ -71,6 +77,44 @@ async function seedFollowers(
   }
 }
 
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux clock ticks). */
+function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/** This process's CPU time in ms (the receiving shared inboxes run here). */
+function ownCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+function printProfile(
+  ctx: BenchContext,
+  dir: string,
+  server: ServerProcess,
+  window: { from: number; to: number },
+) {
+  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`no .cpuprofile written in ${dir}`);
+  const summary = summariseProfile(
+    join(dir, file),
+    { fromMs: window.from - server.startedAt, toMs: window.to - server.startedAt },
+    25,
+  );
+  ctx.step('Fan-out: CPU profile of the workers (the measured posts)');
+  ctx.info(
+    `on CPU ${fmt(summary.busyMs / 1000, 1)} s of ${fmt(summary.totalMs / 1000, 1)} s; self time by package:`,
+  );
+  for (const p of summary.byPackage) ctx.info(`  ${fmt(100 * p.share, 1).padStart(5)}%  ${p.name}`);
+  ctx.info('hottest functions (self time):');
+  for (const f of summary.byFunction)
+    ctx.info(`  ${fmt(100 * f.share, 1).padStart(5)}%  ${f.name}  ${f.where}`);
+  ctx.info(`profile: ${join(dir, file)}`);
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -96,7 +140,8 @@ export async function fanoutBenchmark(
       },
       { port: apiPort },
     );
-    await startBuiltService(
+    const profileDir = join(ctx.workDir, 'fanout-profile');
+    const workers = await startBuiltService(
       ctx,
       'workers',
       {
@@ -104,7 +149,10 @@ export async function fanoutBenchmark(
         REDIS_KEY_PREFIX: prefix,
         FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true',
       },
-      { label: 'workers' },
+      {
+        label: 'workers',
+        nodeArgs: options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+      },
     );
     const member = await registerMember(api.base, await registerApp(api.base), 'fanout_member');
     const seedStarted = performance.now();
@@ -116,10 +164,20 @@ export async function fanoutBenchmark(
 
     ctx.step(`Fan-out: 1 warm-up post + ${options.posts} measured posts`);
     const timings: PostTiming[] = [];
+    let measuredFrom = 0;
+    let cpuAtStart = { workers: 0, api: 0, inboxes: 0 };
     for (let n = 0; n <= options.posts; n++) {
       // A random pause, so posts do not always land at the same phase of the queue's polling.
       await sleep(250 + Math.random() * 1_000);
       const sent = performance.now();
+      if (n === 1) {
+        measuredFrom = sent;
+        cpuAtStart = {
+          workers: cpuMsOf(workers.server.pid),
+          api: cpuMsOf(api.server.pid),
+          inboxes: ownCpuMs(),
+        };
+      }
       const response = await member.client.post<{ id: string; uri: string }>('/api/v1/statuses', {
         status: `Fan-out benchmark post ${n}: hello to ${fmt(options.followers)} followers`,
         visibility: 'public',
@@ -149,6 +207,23 @@ export async function fanoutBenchmark(
           `${fmt((timing.lastMs - timing.firstMs) / Math.max(1, hosts - 1), 1)} ms per further delivery; ` +
           `${timing.deliveries} deliveries to ${hosts} hosts)`,
       );
+    }
+
+    const measuredTo = performance.now();
+    const wallMs = measuredTo - measuredFrom;
+    const busy = (ms: number) => `${fmt(ms / 1000, 1)} s (${fmt((100 * ms) / wallMs)}% of a core)`;
+    info(
+      `CPU over the ${fmt(wallMs / 1000, 1)} s of measured posts (pauses included): workers ` +
+        `${busy(cpuMsOf(workers.server.pid) - cpuAtStart.workers)}, api ` +
+        `${busy(cpuMsOf(api.server.pid) - cpuAtStart.api)}, the receiving inboxes (this process) ` +
+        `${busy(ownCpuMs() - cpuAtStart.inboxes)}; load average ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')} ` +
+        `on ${cpus().length} CPUs`,
+    );
+    if (options.profile) {
+      await workers.server.stop();
+      printProfile(ctx, profileDir, workers.server, { from: measuredFrom, to: measuredTo });
     }
 
     const lasts = timings.map((t) => t.lastMs);

@@ -97,6 +97,28 @@ describe('RedisMessageQueue against Redis', () => {
     });
   });
 
+  it('sends the enqueues of one turn (a fan-out) in a few script calls, each ordering key kept', async () => {
+    const name = queueName();
+    const { queue, redis } = consumer(name);
+    const scripts: number[] = [];
+    const evalsha = redis.evalsha.bind(redis);
+    redis.evalsha = ((...args: Parameters<typeof redis.evalsha>) => {
+      scripts.push(Number(args[1]));
+      return evalsha(...args);
+    }) as typeof redis.evalsha;
+    // As Fedify fans out: one enqueue per inbox, each with its own ordering key.
+    await Promise.all(
+      Array.from({ length: 600 }, (_, n) =>
+        queue.enqueue({ n } satisfies Job, { orderingKey: `member\nhttps://host${n}.example` }),
+      ),
+    );
+    expect(scripts.length).toBeLessThanOrEqual(3);
+    expect((await queue.stats()).ready).toBe(600);
+    const seen = new Set<number>();
+    listen(queue, (job) => void seen.add(job.n));
+    await waitFor('every message', async () => (seen.size === 600 ? true : undefined));
+  });
+
   it('wakes idle consumers of other processes on enqueue instead of waiting for their poll', async () => {
     const name = queueName();
     // The consumer would not poll again within the test's time: only the wake-up can reach it.

@@ -100,6 +100,16 @@ type ClaimResult = { claimed: Claimed[] } | { idleMs: number };
 
 // How many due messages one claim looks past when their ordering keys are busy.
 const CLAIM_SCAN_LIMIT = 100;
+// Messages one ENQUEUE script takes at most (a fan-out's thousand go in a few calls).
+const ENQUEUE_BATCH_LIMIT = 250;
+
+/** Enqueues made in the same turn of the event loop with the same delay, sent as one script. */
+interface EnqueueBatch {
+  /** Envelope JSON and ordering marker, pairwise. */
+  pairs: string[];
+  /** Each caller with the end of its pairs, so a failed chunk fails only the callers in it. */
+  waiters: { end: number; resolve: () => void; reject: (error: unknown) => void }[];
+}
 
 /**
  * Fedify's message queue on Redis, delivering at least once: a message is leased to one consumer
@@ -124,6 +134,7 @@ export class RedisMessageQueue implements MessageQueue {
   private readonly deadLetterLimit: number;
   private readonly logger: QueueLogger;
   private readonly sleepers = new Set<() => void>();
+  private readonly batches = new Map<number, EnqueueBatch>();
 
   constructor(options: RedisMessageQueueOptions) {
     assertUnprefixed(options.redis, 'RedisMessageQueue');
@@ -168,15 +179,55 @@ export class RedisMessageQueue implements MessageQueue {
     const trace: Record<string, string> = {};
     propagation.inject(context.active(), trace);
     const orderingMarker = options?.orderingKey === undefined ? '-' : `+${options.orderingKey}`;
-    const args: (string | number)[] = [delayMs];
+    const pairs: string[] = [];
     for (const message of messages) {
-      args.push(JSON.stringify({ message, trace } satisfies Envelope), orderingMarker);
+      pairs.push(JSON.stringify({ message, trace } satisfies Envelope), orderingMarker);
     }
     this.assertProducerReady();
-    // An immediate message is announced on the wake-up channel in the same script.
-    await ENQUEUE.run(this.producer, [...this.keys, this.wakeChannel], args);
-    // Consumers of this instance need not even wait for the announcement.
-    if (delayMs === 0) this.wakeSleepers();
+    await this.batched(delayMs, pairs);
+  }
+
+  /**
+   * Fedify enqueues a fan-out's deliveries one by one (each has its own ordering key): those of
+   * one turn of the event loop share script calls, and one wake-up, instead of one round trip
+   * and one PUBLISH each. Every caller still learns whether its own messages were stored.
+   */
+  private batched(delayMs: number, pairs: string[]): Promise<void> {
+    let batch = this.batches.get(delayMs);
+    if (!batch) {
+      const created: EnqueueBatch = { pairs: [], waiters: [] };
+      this.batches.set(delayMs, created);
+      setImmediate(() => {
+        this.batches.delete(delayMs);
+        void this.flush(delayMs, created);
+      });
+      batch = created;
+    }
+    batch.pairs.push(...pairs);
+    const { waiters } = batch;
+    const end = batch.pairs.length;
+    return new Promise((resolve, reject) => waiters.push({ end, resolve, reject }));
+  }
+
+  private async flush(delayMs: number, batch: EnqueueBatch): Promise<void> {
+    let stored = 0;
+    try {
+      while (stored < batch.pairs.length) {
+        const chunk = batch.pairs.slice(stored, stored + 2 * ENQUEUE_BATCH_LIMIT);
+        // An immediate message is announced on the wake-up channel in the same script.
+        await ENQUEUE.run(this.producer, [...this.keys, this.wakeChannel], [delayMs, ...chunk]);
+        stored += chunk.length;
+        // Consumers of this instance need not even wait for the announcement.
+        if (delayMs === 0) this.wakeSleepers();
+      }
+    } catch (error) {
+      for (const waiter of batch.waiters) {
+        if (waiter.end <= stored) waiter.resolve();
+        else waiter.reject(error);
+      }
+      return;
+    }
+    for (const waiter of batch.waiters) waiter.resolve();
   }
 
   /** Resolves once `signal` aborts and the handlers in flight have settled; never rejects. */

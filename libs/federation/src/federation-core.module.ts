@@ -20,7 +20,7 @@ import type { MessageQueue } from '@fedify/fedify';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ActorKeyStore } from './actor-keys';
-import { CircuitBreaker, DeliveryFailures, DeliveryGate } from './delivery';
+import { CircuitBreaker, DeliveryFailures, DeliveryGate, DirectDelivery } from './delivery';
 import { DomainBlocks } from './domain-blocks';
 import { createFediflowFederation, type FediflowFederation } from './fediflow-federation';
 import { isInboxMessage, JournaledMessageQueue } from './inbox-journal';
@@ -139,6 +139,7 @@ export class FederationRuntime implements OnApplicationShutdown {
       failures: this.deliveryFailures,
       domainBlocks: this.domainBlocks,
       logger,
+      direct: new DirectDelivery(),
     });
     this.federation = createFediflowFederation({
       origin: this.origin,

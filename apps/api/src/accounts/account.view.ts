@@ -2,12 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { renderFieldValue, renderStatusText } from '../common/content/status-text';
 import { MediaStorage } from '@fediflow/media';
+import { customEmojisSql, type CustomEmojiJson } from '../common/custom-emojis';
 import { PublicUrls } from '../common/public-urls';
 
 /** The columns every account query selects (`a` is the alias); ids as text, also inside JSON. */
 export const ACCOUNT_COLUMNS = `a.id::text AS id, a.username, a.domain, a.display_name, a.note, a.locked, a.bot,
   a.discoverable, a.uri, a.url, a.followers_count, a.following_count, a.statuses_count,
-  a.last_status_at, a.created_at, a.fields, a.avatar_file_key, a.header_file_key`;
+  a.last_status_at, a.created_at, a.fields, a.avatar_file_key, a.header_file_key,
+  ${customEmojisSql('a.domain', `a.display_name || ' ' || a.note`)} AS emojis`;
 
 /** A profile field as stored: plain text for local accounts. */
 export interface ProfileField {
@@ -36,6 +38,8 @@ export interface AccountRow {
   /** Media storage keys of uploaded images; the default images when absent. */
   avatar_file_key?: string | null;
   header_file_key?: string | null;
+  /** Absent where a query builds rows without it (treated as none). */
+  emojis?: CustomEmojiJson[];
 }
 
 /** Mastodon's Account entity. */
@@ -60,7 +64,7 @@ export interface AccountJson {
   following_count: number;
   statuses_count: number;
   last_status_at: string | null;
-  emojis: never[];
+  emojis: CustomEmojiJson[];
   fields: { name: string; value: string; verified_at: null }[];
 }
 
@@ -113,7 +117,7 @@ export class AccountView {
       following_count: row.following_count,
       statuses_count: row.statuses_count,
       last_status_at: row.last_status_at ? toIso(row.last_status_at).slice(0, 10) : null,
-      emojis: [],
+      emojis: row.emojis ?? [],
       fields: (row.fields ?? []).map((field) => ({
         name: field.name,
         value: local

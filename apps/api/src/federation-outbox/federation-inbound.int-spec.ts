@@ -138,6 +138,44 @@ describe('federation inbound posts (inbox → queue → home timeline)', () => {
     ]);
   });
 
+  it('custom emoji of a remote post are listed in its `emojis` as Mastodon does', async () => {
+    const emoji = (shortcode: string) => ({
+      type: 'Emoji',
+      id: `${remote.origin}/emojis/${shortcode}`,
+      name: `:${shortcode}:`,
+      icon: { type: 'Image', mediaType: 'image/png', url: `${remote.origin}/e/${shortcode}.png` },
+    });
+    // `:unused:` is tagged but not in the text: Mastodon lists only the emoji the text uses.
+    const object = note(40, {
+      content: '<p>tea time :blobcat: :blobfox:</p>',
+      tag: [emoji('blobcat'), emoji('blobfox'), emoji('unused')],
+    });
+    // Mastodon's context names `Emoji` (toot:Emoji); without it the tag is not an Emoji.
+    const activity = {
+      ...create(object),
+      '@context': [AS, { toot: 'http://joinmastodon.org/ns#', Emoji: 'toot:Emoji' }],
+    };
+    expect(await deliver('/inbox', activity)).toBe(202);
+    const post = await waitFor('the post in alice’s home', async () =>
+      (await home(alice)).find((status) => status.uri === object.id),
+    );
+    expect(post.emojis).toEqual(
+      ['blobcat', 'blobfox'].map((shortcode) => ({
+        shortcode,
+        url: `${remote.origin}/e/${shortcode}.png`,
+        static_url: `${remote.origin}/e/${shortcode}.png`,
+        visible_in_picker: false,
+        category: null,
+      })),
+    );
+    // Another server's emoji of the same name is not this one.
+    await api.db.query(
+      `UPDATE custom_emojis SET domain = 'elsewhere.example' WHERE shortcode = 'blobfox'`,
+    );
+    const again = (await home(alice)).find((status) => status.uri === object.id);
+    expect(again?.emojis.map((e) => e.shortcode)).toEqual(['blobcat']);
+  });
+
   /** The stored row of a status by URI (what the API threads and counts from). */
   const statusRow = async (uri: string) =>
     (

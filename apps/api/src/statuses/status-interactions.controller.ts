@@ -85,7 +85,7 @@ export class StatusInteractionsController {
         account: status.account,
         poll: null,
         media_attachments: [],
-        emojis: [],
+        emojis: status.emojis,
       },
     ];
   }

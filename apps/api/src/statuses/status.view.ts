@@ -6,6 +6,7 @@ import {
   type AccountJson,
   type AccountRow,
 } from '../accounts/account.view';
+import { customEmojisSql, type CustomEmojiJson } from '../common/custom-emojis';
 import { PublicUrls } from '../common/public-urls';
 import {
   MediaAttachmentView,
@@ -52,6 +53,7 @@ interface StatusRow {
   mentions: { id: string; username: string; domain: string | null; url: string | null }[];
   tags: string[];
   media: MediaRow[];
+  emojis: CustomEmojiJson[];
   favourited: boolean | null;
   reblogged: boolean | null;
   bookmarked: boolean | null;
@@ -73,7 +75,7 @@ export interface StatusJson {
   application: null;
   mentions: { id: string; username: string; url: string; acct: string }[];
   tags: { name: string; url: string }[];
-  emojis: never[];
+  emojis: CustomEmojiJson[];
   reblogs_count: number;
   favourites_count: number;
   replies_count: number;
@@ -130,6 +132,10 @@ export class StatusView {
               coalesce((SELECT json_agg(t.name ORDER BY t.name) FROM status_tags st JOIN tags t ON t.id = st.tag_id
                          WHERE st.status_id = s.id), '[]') AS tags,
               ${STATUS_MEDIA_JSON} AS media,
+              ${customEmojisSql(
+                '(SELECT ea.domain FROM accounts ea WHERE ea.id = s.account_id)',
+                `s.content || ' ' || s.spoiler_text`,
+              )} AS emojis,
               CASE WHEN $1::bigint IS NULL THEN NULL ELSE EXISTS (
                 SELECT 1 FROM favourites f WHERE f.status_id = s.id AND f.account_id = $1) END AS favourited,
               CASE WHEN $1::bigint IS NULL THEN NULL ELSE EXISTS (
@@ -207,7 +213,7 @@ export class StatusView {
         acct: m.domain ? `${m.username}@${m.domain}` : m.username,
       })),
       tags: row.tags.map((name) => ({ name, url: this.urls.tag(name) })),
-      emojis: [],
+      emojis: reblog ? [] : row.emojis,
       reblogs_count: row.reblogs_count,
       favourites_count: row.favourites_count,
       replies_count: row.replies_count,

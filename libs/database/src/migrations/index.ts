@@ -13,6 +13,7 @@ import { CreateBookmarksAndPins1764230000000 } from './1764230000000-create-book
 import { FederationOutboxRedelivery1764240000000 } from './1764240000000-federation-outbox-redelivery';
 import { CreateInboxJournal1764250000000 } from './1764250000000-create-inbox-journal';
 import { CreateMediaAttachments1764270000000 } from './1764270000000-create-media-attachments';
+import { CreateCustomEmojis1764290000000 } from './1764290000000-create-custom-emojis';
 
 /** Every migration, oldest first. Listed explicitly because the services are bundled. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   FederationOutboxRedelivery1764240000000,
   CreateInboxJournal1764250000000,
   CreateMediaAttachments1764270000000,
+  CreateCustomEmojis1764290000000,
 ];

@@ -26,8 +26,12 @@ export const CIRCUIT_BREAKER_DEFAULTS = {
   failureMemoryMs: 24 * 60 * 60 * 1_000,
 } as const;
 
-/** Whether a delivery to a host may go now. */
-export type Admission = { send: true; probe: boolean } | { send: false; waitMs: number };
+/**
+ * Whether a delivery to a host may go now; `clean`: the host has no state at all (no failure on
+ * record), so a success has nothing to reset and costs no round trip.
+ */
+export type Admission =
+  { send: true; probe: boolean; clean: boolean } | { send: false; waitMs: number };
 
 export interface OpenCircuit {
   host: string;
@@ -50,7 +54,7 @@ local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 // KEYS: host state, open index. ARGV: probe lease, probe wait.
 const ADMIT = new LuaScript(`${NOW}
 local retryAt = tonumber(redis.call('HGET', KEYS[1], 'retry_at'))
-if not retryAt then return {'send', 0} end
+if not retryAt then return {'send', 0, 1 - redis.call('EXISTS', KEYS[1])} end
 if now < retryAt then return {'wait', retryAt - now} end
 local probeUntil = tonumber(redis.call('HGET', KEYS[1], 'probe_until') or '0')
 if now < probeUntil then return {'wait', math.min(probeUntil - now, tonumber(ARGV[2]))} end
@@ -117,11 +121,13 @@ export class CircuitBreaker {
   }
 
   async admit(host: string): Promise<Admission> {
-    const [verdict, value] = (await ADMIT.run(this.redis, this.keysOf(host), [
+    const [verdict, value, clean] = (await ADMIT.run(this.redis, this.keysOf(host), [
       this.options.probeLeaseMs,
       this.options.probeWaitMs,
-    ])) as [string, number];
-    return verdict === 'send' ? { send: true, probe: value === 1 } : { send: false, waitMs: value };
+    ])) as [string, number, number?];
+    return verdict === 'send'
+      ? { send: true, probe: value === 1, clean: clean === 1 }
+      : { send: false, waitMs: value };
   }
 
   /** True when this failure opened the circuit (first time, or a failed probe). */

@@ -12,6 +12,7 @@ import { fedifyRetryPolicy } from '../retry-backoff';
 import { millisecondsDuration } from '../temporal';
 import type { CircuitBreaker } from './circuit-breaker';
 import type { DeliveryFailures } from './delivery-failures';
+import type { DirectDelivery, QueuedDelivery } from './direct-delivery';
 import type { DeliveryObserver, DeliveryOutcome, InboundOutcome } from './delivery-outcomes';
 import { PERMANENT_DELIVERY_STATUS_CODES } from './permanent-failures';
 
@@ -32,10 +33,12 @@ export interface DeliveryGateOptions {
   /** A delivery held back by an open circuit for longer than this (since queued) is given up. */
   maxHoldMs?: number;
   logger?: DeliveryLogger;
+  /** First attempts sent without Fedify's per-message work; Fedify takes what it cannot deliver. */
+  direct?: DirectDelivery;
 }
 
 /** The parts of Fedify's queued `OutboxMessage` read here. */
-interface OutboxMessage {
+interface OutboxMessage extends QueuedDelivery {
   type: 'outbox';
   id: string;
   inbox: string;
@@ -187,7 +190,9 @@ export class DeliveryGate {
 
     const handling: Handling = {};
     try {
-      await this.handling.run(handling, async () => handler(message));
+      if (!(await this.sentDirectly(message))) {
+        await this.handling.run(handling, async () => handler(message));
+      }
     } catch (error) {
       // Fedify let it escape (not a delivery failure as such); the queue retries the message.
       handling.error = error;
@@ -195,7 +200,10 @@ export class DeliveryGate {
       throw error;
     }
     if (handling.error === undefined) {
-      await this.quietly(`closing the circuit of ${host}`, () => breaker.recordSuccess(host));
+      // A host with no circuit state (no failures on record) has nothing to reset.
+      if (!admission.clean) {
+        await this.quietly(`closing the circuit of ${host}`, () => breaker.recordSuccess(host));
+      }
       if (message.attempt > 0) {
         await this.quietly(`clearing the failure record for ${inbox.href}`, () =>
           this.options.failures.resolve(inbox, activityIdOf(message)),
@@ -226,6 +234,17 @@ export class DeliveryGate {
       status,
       error: describe(error),
     });
+  }
+
+  /** A direct delivery that went wrong in itself (not at the remote) is Fedify's to make. */
+  private async sentDirectly(message: OutboxMessage): Promise<boolean> {
+    if (!this.options.direct) return false;
+    try {
+      return await this.options.direct.send(message);
+    } catch (error) {
+      this.logger.warn(`federation delivery: direct send failed (${describe(error)}); via Fedify`);
+      return false;
+    }
   }
 
   /** Records a failed delivery and reports its outcome. */

@@ -8,6 +8,7 @@ export type RemoteAnswer = number | 'hang';
 export interface ReceivedDelivery {
   path: string;
   body: string;
+  headers: Record<string, string>;
   /** Fedify's second knock (RFC 9421, after a 4xx/5xx to the draft-cavage first one). */
   secondKnock: boolean;
 }
@@ -69,6 +70,9 @@ export class FaultyRemote {
       this.received.push({
         path: request.url ?? '/',
         body: Buffer.concat(chunks).toString(),
+        headers: Object.fromEntries(
+          Object.entries(request.headers).map(([name, value]) => [name, String(value)]),
+        ),
         secondKnock,
       });
       if (answer === 'hang') {

@@ -1,10 +1,11 @@
 import type { InboxContext } from '@fedify/fedify';
-import { Article, Note, type Create } from '@fedify/fedify/vocab';
+import type { Create } from '@fedify/fedify/vocab';
 import { fetchOptions, type HandlerOutcome, type InboxDeps } from './inbox-deps';
 import { followedHere, localStatus, remoteAccountId } from './lookups';
 import { upsertRemoteActor } from './remote-actors';
 import {
   collectMentions,
+  isRemotePost,
   MAX_FETCHED_STATUSES,
   resolveStatus,
   storeRemotePost,
@@ -12,7 +13,7 @@ import {
 } from './remote-statuses';
 
 /**
- * A remote post (Create of a Note or Article by its own author) is stored when a local member
+ * A remote post (Create of a Note, Article, PeerTube Video or Lemmy Page by its own author) is stored when a local member
  * follows the author, is addressed/mentioned by it or wrote the post it replies to (as Mastodon:
  * the conversation under a member's post is complete); redeliveries change nothing (unique uri).
  * A reply to a post we do not have fetches it (and its ancestors, bounded) to thread the reply.
@@ -29,7 +30,7 @@ export async function onCreate(
   if (create.objectId.origin !== actorUri.origin) return 'ignored';
   const loaders = fetchOptions(deps, ctx);
   const object: unknown = await create.getObject(loaders).catch(() => null);
-  if (!(object instanceof Note || object instanceof Article) || !object.id) return 'ignored';
+  if (!isRemotePost(object) || !object.id) return 'ignored';
   if (object.id.origin !== actorUri.origin) return 'ignored';
   if (object.attributionId && object.attributionId.href !== actorUri.href) return 'ignored';
   const [known] = (await db.query(`SELECT 1 FROM statuses WHERE uri = $1`, [

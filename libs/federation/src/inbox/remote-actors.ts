@@ -1,10 +1,11 @@
 import { Application, isActor, Service, type Actor } from '@fedify/fedify/vocab';
 import type { DataSource } from 'typeorm';
 import { remoteUsername, sanitizeRemoteText, textToHtml } from '../remote-text';
+import { customEmojisOf, storeCustomEmojis } from './custom-emojis';
 import { linkHref } from './lookups';
 
 /**
- * Creates or refreshes the local copy of a remote actor; returns its account id. Names and bios
+ * Creates or refreshes the local copy of a remote actor (and its custom emoji); returns its id. Names and bios
  * are reduced to plain text and stored escaped, so no remote markup reaches a client.
  */
 export async function upsertRemoteActor(db: DataSource, actor: Actor): Promise<string | undefined> {
@@ -39,5 +40,7 @@ export async function upsertRemoteActor(db: DataSource, actor: Actor): Promise<s
       actor.endpoints?.sharedInbox?.href ?? null,
     ],
   )) as { id: string }[];
+  // The emoji of its name and bio (Mastodon and Misskey tag the actor with them).
+  await storeCustomEmojis(db, domain, await customEmojisOf(actor));
   return rows[0]?.id;
 }

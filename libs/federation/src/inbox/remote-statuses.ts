@@ -1,23 +1,21 @@
 import type { InboxContext } from '@fedify/fedify';
 import {
-  Article,
   Hashtag,
   isActor,
   Mention,
-  Note,
   PUBLIC_COLLECTION,
   type Object as APObject,
 } from '@fedify/fedify/vocab';
 import type { DataSource } from 'typeorm';
-import { sanitizeRemoteHtml } from '../remote-html';
-import { sanitizeRemoteText } from '../remote-text';
+import { isRemotePost, postText, type RemotePost } from './converted-posts';
+import { customEmojisOf, storeCustomEmojis } from './custom-emojis';
 import { addHashtag, attachStatusTags } from './hashtags';
 import { fetchOptions, isBlocked, type InboxDeps } from './inbox-deps';
 import { linkHref, localActor, localStatus, remoteAccountId, type Visibility } from './lookups';
 import { upsertRemoteActor } from './remote-actors';
 import { remoteAttachments, replaceRemoteMedia } from './remote-media';
 
-export type RemotePost = Note | Article;
+export { isRemotePost, type RemotePost } from './converted-posts';
 
 export type StatusRef = NonNullable<Awaited<ReturnType<typeof localStatus>>>;
 
@@ -75,7 +73,7 @@ export async function resolveStatus(
   const loaders = fetchOptions(deps, ctx);
   const fetched = await ctx.lookupObject(uri, loaders).catch(() => null);
   // Fedify drops documents whose id has another origin than the URL; the id must be this very URI.
-  if (!(fetched instanceof Note || fetched instanceof Article) || fetched.id?.href !== uri.href) {
+  if (!isRemotePost(fetched) || fetched.id?.href !== uri.href) {
     return undefined;
   }
   const authorUri = fetched.attributionId;
@@ -128,11 +126,13 @@ export async function storeRemotePost(
   const uri = post.id?.href;
   if (!uri) return undefined;
   const { local: localMentions, remote: remoteMentions } = options.mentions;
-  const content = sanitizeRemoteHtml(post.content?.toString() ?? '').slice(0, 100_000);
-  const spoiler = sanitizeRemoteText(post.summary?.toString() ?? '').slice(0, 1_000);
   const url = linkHref(post.url) ?? uri;
+  const text = postText(post, url);
+  const content = text.content.slice(0, 100_000);
+  const spoiler = text.spoiler.slice(0, 1_000);
   const published = post.published ? new Date(post.published.epochMilliseconds) : new Date();
   const attachments = await remoteAttachments(post);
+  const emojis = await customEmojisOf(post);
   return social.transaction(async (manager) => {
     const inserted = (await manager.query(
       `INSERT INTO statuses (account_id, local, uri, url, text, content, spoiler_text, sensitive,
@@ -182,6 +182,8 @@ export async function storeRemotePost(
     }
     await attachStatusTags(manager, statusId, [...options.mentions.hashtags]);
     await replaceRemoteMedia(manager, statusId, authorId, attachments);
+    // The post's custom emoji belong to its server (the post's origin is its author's).
+    await storeCustomEmojis(manager, new URL(uri).host, emojis);
     if (options.notifyMentions) {
       for (const accountId of localMentions.keys()) {
         await social.notifications.notify(manager, {

@@ -1,20 +1,11 @@
 import type { InboxContext } from '@fedify/fedify';
-import {
-  Application,
-  Article,
-  Group,
-  Hashtag,
-  Note,
-  Person,
-  Service,
-  type Update,
-} from '@fedify/fedify/vocab';
+import { Application, Group, Hashtag, Person, Service, type Update } from '@fedify/fedify/vocab';
 import { modifiedRows } from '@fediflow/database';
-import { sanitizeRemoteHtml } from '../remote-html';
-import { sanitizeRemoteText } from '../remote-text';
+import { isRemotePost, postText } from './converted-posts';
+import { customEmojisOf, storeCustomEmojis } from './custom-emojis';
 import { addHashtag, replaceStatusTags } from './hashtags';
 import { fetchOptions, type HandlerOutcome, type InboxDeps } from './inbox-deps';
-import { remoteAccountId } from './lookups';
+import { linkHref, remoteAccountId } from './lookups';
 import { upsertRemoteActor } from './remote-actors';
 import { remoteAttachments, replaceRemoteMedia } from './remote-media';
 
@@ -42,13 +33,15 @@ export async function onUpdate(
     if (!(await remoteAccountId(db, update.actorId))) return 'ignored';
     return (await upsertRemoteActor(db, object)) ? 'applied' : 'ignored';
   }
-  if (!(object instanceof Note || object instanceof Article) || !object.id) return 'ignored';
+  if (!isRemotePost(object) || !object.id) return 'ignored';
   if (object.attributionId && object.attributionId.href !== update.actorId.href) return 'ignored';
-  const spoiler = sanitizeRemoteText(object.summary?.toString() ?? '').slice(0, 1_000);
+  const text = postText(object, linkHref(object.url) ?? object.id.href);
+  const spoiler = text.spoiler.slice(0, 1_000);
   const hashtags = new Set<string>();
   for await (const tag of object.getTags(fetchOptions(deps, ctx))) {
     if (tag instanceof Hashtag) addHashtag(hashtags, tag);
   }
+  const emojis = await customEmojisOf(object);
   const attachments = await remoteAttachments(object);
   return social.transaction(async (manager) => {
     const [row] = modifiedRows<{ id: string; account_id: string }>(
@@ -60,7 +53,7 @@ export async function onUpdate(
         [
           object.id!.href,
           update.actorId!.href,
-          sanitizeRemoteHtml(object.content?.toString() ?? '').slice(0, 100_000),
+          text.content.slice(0, 100_000),
           spoiler,
           (object.sensitive ?? false) || spoiler !== '',
         ],
@@ -71,6 +64,7 @@ export async function onUpdate(
     await replaceStatusTags(manager, row.id, [...hashtags]);
     await replaceRemoteMedia(manager, row.id, row.account_id, attachments);
     await social.statuses.updated(manager, { statusId: row.id, accountId: row.account_id });
+    await storeCustomEmojis(manager, object.id!.host, emojis);
     return 'applied';
   });
 }

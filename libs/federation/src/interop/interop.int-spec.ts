@@ -240,6 +240,17 @@ describe('interoperability with other fediverse implementations', () => {
             };
           }),
         );
+        // Its custom emoji (`Emoji` tags, Mastodon/Misskey form) are kept for its server.
+        const emojiTags = ((note.tag ?? []) as Json[]).filter((tag) => tag.type === 'Emoji');
+        const host = new URL(String(note.id)).host;
+        for (const tag of emojiTags) {
+          expect(
+            await one(`SELECT url FROM custom_emojis WHERE domain = $1 AND shortcode = $2`, [
+              host,
+              String(tag.name).replace(/:/g, ''),
+            ]),
+          ).toEqual({ url: (tag.icon as Json).url });
+        }
       });
 
       const withMedia = ['Mastodon', 'Misskey', 'Pixelfed', 'Pleroma'];
@@ -258,6 +269,17 @@ describe('interoperability with other fediverse implementations', () => {
               liker!.id,
             ]),
           ).toEqual({ n: 1 });
+          // An emoji reaction keeps its emoji (and a custom one's image) on the favourite.
+          const reaction = server.activity('reaction', statusUri);
+          const emoji = ((reaction.tag ?? []) as Json[]).find((tag) => tag.type === 'Emoji');
+          expect(
+            await one(`SELECT reaction, reaction_url FROM favourites WHERE account_id = $1`, [
+              liker!.id,
+            ]),
+          ).toEqual({
+            reaction: typeof reaction.content === 'string' ? reaction.content : null,
+            reaction_url: emoji ? (emoji.icon as Json).url : null,
+          });
         });
 
       if (has('announce'))
@@ -338,14 +360,37 @@ describe('interoperability with other fediverse implementations', () => {
           ).toEqual({ n: 0 });
         });
 
-      const unsupported = ['video', 'page'].filter(has);
-      if (unsupported.length > 0)
-        it(`what FediFlow does not support is ignored without harm: ${unsupported.join(', ')}`, async () => {
-          const before = await one<{ n: number }>(`SELECT count(*)::int AS n FROM statuses`, []);
-          const followers = await one<{ n: number }>(`SELECT count(*)::int AS n FROM follows`, []);
-          for (const name of unsupported) await deliver(server, '/inbox', server.activity(name));
-          expect(await one(`SELECT count(*)::int AS n FROM statuses`, [])).toEqual(before);
-          expect(await one(`SELECT count(*)::int AS n FROM follows`, [])).toEqual(followers);
+      // PeerTube's videos and Lemmy's posts: a status titled with the name, linking to the url.
+      for (const name of ['video', 'page'].filter(has))
+        it(`Create(${name === 'video' ? 'Video' : 'Page'}): stored as a status, its name a link to the original`, async () => {
+          const create = server.activity(name);
+          const object = create.object as Json;
+          // A PeerTube video names no one in its tags: it reaches members who follow its author.
+          if (name === 'video') {
+            const author = await account();
+            await db.query(
+              `INSERT INTO follows (account_id, target_account_id) VALUES ($1, $2)
+               ON CONFLICT DO NOTHING`,
+              [aliceId, author!.id],
+            );
+          }
+          await deliver(server, '/inbox', create);
+          const status = await one<{ content: string; spoiler_text: string; url: string }>(
+            `SELECT content, spoiler_text, url FROM statuses WHERE uri = $1`,
+            [object.id],
+          );
+          expect(status, 'the post is stored').toBeDefined();
+          const urls = ([] as unknown[]).concat(object.url ?? object.id);
+          const first = urls[0] as string | Json;
+          const href = typeof first === 'string' ? first : String(first.href);
+          expect(status!.url).toBe(href);
+          expect(status!.content).toContain(`<a href="${href}"`);
+          expect(status!.content).toContain(String(object.name).replace(/&/g, '&amp;'));
+          expect(status!.content).not.toContain('<script');
+          expect(status!.spoiler_text).toBe('');
+          // The body follows the title: Lemmy's HTML as is, PeerTube's Markdown as text.
+          const body = String(object.content).replace(/<[^>]+>/g, '');
+          expect(status!.content.replace(/<[^>]+>/g, '')).toContain(body);
         });
 
       it(`FediFlow's actor, Note, Create and Accept pass ${fixture.implementation}'s rules`, async () => {
