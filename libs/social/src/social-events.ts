@@ -19,12 +19,33 @@ export interface FollowChanged {
   targetId: string;
 }
 
+/**
+ * A block or a mute by `viewerId` (a member, or a remote actor's Block of a member) of
+ * `targetAccountId`. While it lasts the viewer sees nothing of the target in any feed.
+ */
+export interface RelationChanged {
+  viewerId: string;
+  targetAccountId: string;
+}
+
+/** A member's own block of a whole domain (not the admin's): its accounts are hidden from them. */
+export interface DomainBlockChanged {
+  viewerId: string;
+  domain: string;
+}
+
 /** Everything the social layer announces, by name. */
 export interface SocialEventMap {
   statusCreated: StatusCreated;
   statusDeleted: StatusDeleted;
   followStarted: FollowChanged;
   followEnded: FollowChanged;
+  blockStarted: RelationChanged;
+  blockEnded: RelationChanged;
+  muteStarted: RelationChanged;
+  muteEnded: RelationChanged;
+  domainBlockStarted: DomainBlockChanged;
+  domainBlockEnded: DomainBlockChanged;
 }
 
 export type SocialEventName = keyof SocialEventMap;

@@ -9,7 +9,6 @@ import {
   Service,
   type Update,
 } from '@fedify/fedify/vocab';
-import { modifiedRows } from '@fediflow/database';
 import { sanitizeRemoteHtml } from '../remote-html';
 import { sanitizeRemoteText } from '../remote-text';
 import { addHashtag, replaceStatusTags } from './hashtags';
@@ -18,7 +17,8 @@ import { remoteAccountId } from './lookups';
 import { upsertRemoteActor } from './remote-actors';
 
 /**
- * An edit by its author of a stored remote post (the new content, sanitised, replaces it), or a
+ * An edit by its author of a stored remote post (the new content, sanitised, replaces it and is
+ * kept as a revision), or a
  * profile update by the actor itself (only when the object is the signing actor; accounts we do
  * not know are not created by it).
  */
@@ -48,23 +48,27 @@ export async function onUpdate(
   for await (const tag of object.getTags(fetchOptions(deps, ctx))) {
     if (tag instanceof Hashtag) addHashtag(hashtags, tag);
   }
-  return db.transaction(async (manager) => {
-    const [row] = modifiedRows<{ id: string }>(
-      await manager.query(
-        `UPDATE statuses s SET content = $3, spoiler_text = $4, sensitive = $5, edited_at = now()
-         FROM accounts a
-        WHERE s.uri = $1 AND NOT s.local AND a.id = s.account_id AND a.uri = $2
-        RETURNING s.id::text AS id`,
-        [
-          object.id!.href,
-          update.actorId!.href,
-          sanitizeRemoteHtml(object.content?.toString() ?? '').slice(0, 100_000),
-          spoiler,
-          (object.sensitive ?? false) || spoiler !== '',
-        ],
-      ),
-    );
+  const content = sanitizeRemoteHtml(object.content?.toString() ?? '').slice(0, 100_000);
+  const sensitive = (object.sensitive ?? false) || spoiler !== '';
+  const { social } = deps;
+  return social.transaction(async (manager) => {
+    const [row] = (await manager.query(
+      `SELECT s.id::text AS id, (s.content = $3 AND s.spoiler_text = $4 AND s.sensitive = $5) AS same
+         FROM statuses s JOIN accounts a ON a.id = s.account_id
+        WHERE s.uri = $1 AND NOT s.local AND a.uri = $2 FOR UPDATE OF s`,
+      [object.id!.href, update.actorId!.href, content, spoiler, sensitive],
+    )) as { id: string; same: boolean }[];
     if (!row) return 'ignored';
+    // A redelivered Update changes nothing: no second revision.
+    if (row.same) return 'ignored';
+    // Each edit is a revision in the status's history (GET /api/v1/statuses/:id/history).
+    await social.statuses.edited(manager, row.id, async () => {
+      await manager.query(
+        `UPDATE statuses SET content = $2, spoiler_text = $3, sensitive = $4, edited_at = now()
+          WHERE id = $1`,
+        [row.id, content, spoiler, sensitive],
+      );
+    });
     // An edit may add or drop hashtags: the tag timelines follow it.
     await replaceStatusTags(manager, row.id, [...hashtags]);
     return 'applied';
