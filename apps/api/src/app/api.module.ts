@@ -3,8 +3,10 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { ApiCommonModule } from '../common/api-common.module';
 import { FederationOutboxModule } from '../federation-outbox/federation-outbox.module';
 import { InstanceModule } from '../instance/instance.module';
+import { ListsModule } from '../lists/lists.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { OAuthModule } from '../oauth/oauth.module';
+import { RelationsModule } from '../relations/relations.module';
 import { SearchModule } from '../search/search.module';
 import { StatusesModule } from '../statuses/statuses.module';
 import { TagsModule } from '../tags/tags.module';
@@ -18,6 +20,8 @@ import { WebModule } from '../web/web.module';
     FederationOutboxModule,
     OAuthModule,
     AccountsModule,
+    RelationsModule,
+    ListsModule,
     StatusesModule,
     TimelinesModule,
     NotificationsModule,

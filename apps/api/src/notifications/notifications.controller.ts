@@ -10,6 +10,7 @@ import { Auth, Token } from '../common/auth/auth.decorators';
 import { linkHeader, pageConditions, parsePage } from '../common/pagination';
 import { PublicUrls } from '../common/public-urls';
 import { listParam, parseId, parseInput, snowflakeId } from '../common/validation';
+import { NOTIFICATION_NOT_FILTERED } from '../statuses/status-filters';
 import { StatusView } from '../statuses/status.view';
 import { requestedTypes } from './notification-types';
 
@@ -54,7 +55,7 @@ export class NotificationsController {
       ? `AND n.from_account_id = $${params.push(fromAccountId)}`
       : '';
     const rows = await this.load(
-      `n.account_id = $1 AND ${where} ${typeFilter} ${fromFilter}
+      `n.account_id = $1 AND ${where} ${typeFilter} ${fromFilter} AND ${NOTIFICATION_NOT_FILTERED}
        ORDER BY n.id ${ascending ? 'ASC' : 'DESC'} LIMIT ${page.limit}`,
       params,
     );

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AccountViewsModule } from '../accounts/account-views.module';
+import { ListsController } from './lists.controller';
+import { ListsService } from './lists.service';
+
+/** A member's lists of followed accounts. */
+@Module({
+  imports: [AccountViewsModule],
+  controllers: [ListsController],
+  providers: [ListsService],
+})
+export class ListsModule {}
