@@ -180,4 +180,40 @@ describe('federated blocks', () => {
     });
     expect((await relationship(alice)).followed_by).toBe(false);
   });
+
+  it('a domain block sends Undo(Follow) for the member’s follows there and Reject for theirs', async () => {
+    await alice.client.post(`/api/v1/accounts/${bobId}/unblock`);
+    const ownFollow = `${TEST_ORIGIN}/users/alice#follows/2`;
+    const theirFollow = `${remote.origin}/users/bob#follows/100`;
+    await api.db.query(
+      `INSERT INTO follows (account_id, target_account_id, uri) VALUES ($1, $2, $3), ($2, $1, $4)`,
+      [alice.accountId, bobId, ownFollow, theirFollow],
+    );
+    const domain = new URL(remote.origin).host;
+    const response = await alice.client.post('/api/v1/domain_blocks', { domain });
+    expect([response.status, response.body]).toEqual([200, {}]);
+    expect(await relationship(alice)).toMatchObject({
+      domain_blocking: true,
+      following: false,
+      followed_by: false,
+    });
+    const undo = await arrival(
+      'the Undo(Follow)',
+      (d) => d.activity.type === 'Undo' && (d.activity.object as { id?: string }).id === ownFollow,
+    );
+    expect(undo.request.url).toBe('/users/bob/inbox');
+    const reject = await arrival(
+      'the Reject',
+      (d) =>
+        d.activity.type === 'Reject' && (d.activity.object as { id?: string }).id === theirFollow,
+    );
+    expect(reject.activity).toMatchObject({
+      actor: `${TEST_ORIGIN}/users/alice`,
+      object: { type: 'Follow', actor: remote.actorId.href, object: `${TEST_ORIGIN}/users/alice` },
+    });
+    // Blocked again, the domain has nothing left to end: nothing more is sent.
+    const rows = await outboxRows();
+    await alice.client.post('/api/v1/domain_blocks', { domain });
+    expect(await outboxRows()).toBe(rows);
+  });
 });

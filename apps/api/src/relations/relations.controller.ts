@@ -169,7 +169,7 @@ export class RelationsController {
     @Body() body: unknown,
   ) {
     const domain = this.domainParam(query, body);
-    if (domain === new URL(this.urls.origin).hostname) {
+    if (domain === this.urls.host) {
       throw new ApiError(ErrorCode.Unprocessable, 'You cannot block your own domain');
     }
     await this.relations.blockDomain(token.accountId, domain);
