@@ -4,6 +4,7 @@ export * from './announcements';
 export * from './blocks.repository';
 export * from './favourites.repository';
 export * from './follows.repository';
+export * from './lists.repository';
 export * from './mutes.repository';
 export * from './notifications.repository';
 export * from './queryable';

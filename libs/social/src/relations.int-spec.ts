@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_LISTS } from './lists.repository';
 import { Social } from './social';
 import { SocialEvents, type SocialEventMap, type SocialEventName } from './social-events';
 import { socialDatabase, type SocialDatabase } from './social-fixtures.testing';
@@ -167,5 +168,37 @@ describe('blocks, mutes and domain blocks against PostgreSQL', () => {
       [status],
     )) as { content: string }[];
     expect(revisions.map((r) => r.content)).toEqual(['', '<p>second</p>', '<p>third</p>']);
+  });
+
+  it('lists: at most MAX_LISTS, concurrently too; members only while followed', async () => {
+    const owner = await data.account('ida');
+    const friend = await data.account('jo');
+    const stranger = await data.account('kim');
+    const draft = { title: 'l', replies_policy: 'list' as const, exclusive: false };
+    const created = await Promise.all(
+      Array.from({ length: MAX_LISTS + 5 }, () =>
+        social.transaction((m) => social.lists.create(m, owner, draft)),
+      ),
+    );
+    expect(created.filter((list) => list === 'limit')).toHaveLength(5);
+    const list = created.find((l) => l !== 'limit')!;
+    if (list === 'limit') throw new Error('no list');
+    await social.transaction((m) => social.follows.start(m, owner, friend));
+    expect(await social.lists.addAccounts(data.db, list.id, owner, [friend, stranger])).toBe(
+      stranger,
+    );
+    expect(await social.lists.addAccounts(data.db, list.id, friend, [owner])).toBe(owner);
+    expect(await social.lists.addAccounts(data.db, list.id, owner, [friend])).toBeUndefined();
+    const members = () =>
+      data.db.query(`SELECT account_id::text AS id FROM list_accounts WHERE list_id = $1`, [
+        list.id,
+      ]);
+    expect(await members()).toEqual([{ id: friend }]);
+    await social.transaction((m) => social.follows.end(m, owner, friend));
+    expect(await members()).toEqual([]);
+    // Someone else cannot change or delete the owner's list.
+    expect(await social.lists.update(data.db, friend, list.id, { title: 'x' })).toBeUndefined();
+    expect(await social.lists.delete(data.db, friend, list.id)).toBe(false);
+    expect(await social.lists.delete(data.db, owner, list.id)).toBe(true);
   });
 });

@@ -5,6 +5,7 @@ import { Announcements } from './announcements';
 import { BlocksRepository } from './blocks.repository';
 import { FavouritesRepository } from './favourites.repository';
 import { FollowsRepository } from './follows.repository';
+import { ListsRepository } from './lists.repository';
 import { MutesRepository } from './mutes.repository';
 import { NotificationsRepository } from './notifications.repository';
 import { ReblogsRepository } from './reblogs.repository';
@@ -12,7 +13,7 @@ import { SocialEvents } from './social-events';
 import { StatusesRepository } from './statuses.repository';
 
 /**
- * The social-write layer: every follow, block, mute, domain block, notification, counter,
+ * The social-write layer: every follow, block, mute, domain block, list, notification, counter,
  * favourite, reblog and status revision write goes
  * through these repositories, inside the caller's transaction. Open that transaction with
  * `transaction()` so the events of its writes are emitted once it has committed.
@@ -28,6 +29,7 @@ export class Social {
   readonly mutes: MutesRepository;
   /** A member's own domain blocks (the admin's are `@fediflow/federation`'s DomainBlocks). */
   readonly domainBlocks: AccountDomainBlocksRepository;
+  readonly lists = new ListsRepository();
   private readonly announcements: Announcements;
 
   constructor(
