@@ -5,7 +5,10 @@
  */
 
 /** Is the account `account` (an SQL expression) hidden from the viewer? */
-function hiddenAccount(account: string, options: { mutes: 'all' | 'notifications' }): string {
+export function hiddenAccount(
+  account: string,
+  options: { mutes: 'all' | 'notifications' },
+): string {
   const muteKind = options.mutes === 'notifications' ? 'AND fm.hide_notifications' : '';
   return `(EXISTS (SELECT 1 FROM blocks fb WHERE fb.account_id = $1 AND fb.target_account_id = ${account})
     OR EXISTS (SELECT 1 FROM blocks fb WHERE fb.account_id = ${account} AND fb.target_account_id = $1)
@@ -16,13 +19,20 @@ function hiddenAccount(account: string, options: { mutes: 'all' | 'notifications
 }
 
 /**
+ * For a reblog `s`: the reblogged author is not hidden from the viewer. The half of
+ * `NOT_FILTERED_FOR_VIEWER` left for queries that already left hidden authors out (the home
+ * timeline filters its list of authors once instead of every candidate status).
+ */
+export const REBLOG_NOT_FILTERED_FOR_VIEWER = `(s.reblog_of_id IS NULL OR NOT EXISTS (
+  SELECT 1 FROM statuses fo WHERE fo.id = s.reblog_of_id
+     AND ${hiddenAccount('fo.account_id', { mutes: 'all' })}))`;
+
+/**
  * SQL predicate on status `s`: neither its author nor, for a reblog, the reblogged author is
  * hidden from the viewer (Mastodon's FeedManager and StatusFilter rules).
  */
 export const NOT_FILTERED_FOR_VIEWER = `(NOT ${hiddenAccount('s.account_id', { mutes: 'all' })}
-  AND (s.reblog_of_id IS NULL OR NOT EXISTS (
-        SELECT 1 FROM statuses fo WHERE fo.id = s.reblog_of_id
-           AND ${hiddenAccount('fo.account_id', { mutes: 'all' })})))`;
+  AND ${REBLOG_NOT_FILTERED_FOR_VIEWER})`;
 
 /**
  * SQL predicate on notification `n`: not from an account the viewer blocks or is blocked by, nor

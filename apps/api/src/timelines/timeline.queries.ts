@@ -1,5 +1,9 @@
 import { VISIBLE_TO_VIEWER } from '../statuses/status.view';
-import { NOT_FILTERED_FOR_VIEWER } from '../statuses/status-filters';
+import {
+  hiddenAccount,
+  NOT_FILTERED_FOR_VIEWER,
+  REBLOG_NOT_FILTERED_FOR_VIEWER,
+} from '../statuses/status-filters';
 
 /**
  * Page queries of the timelines (each selects status `id`s; `$1` is the viewer). Written so that
@@ -9,23 +13,25 @@ import { NOT_FILTERED_FOR_VIEWER } from '../statuses/status-filters';
 
 /**
  * Home: the member's own statuses and those of everyone they follow, except the members of their
- * exclusive lists (those posts show in the list only, as Mastodon does). For each followed account
+ * exclusive lists (those posts show in the list only, as Mastodon does) and the accounts hidden
+ * from them (filtered once per author; reblogs are checked per status). For each followed account
  * the newest `limit` matching statuses come from the (account_id, id) index, then the merge keeps
  * the newest `limit` overall: the cost grows with follows × limit, not with the table.
  */
 export function homeTimelineSql(where: string, limit: number, ascending: boolean): string {
   const order = ascending ? 'ASC' : 'DESC';
   return `SELECT s.id FROM (
-            SELECT target_account_id AS account_id FROM follows WHERE account_id = $1
-               AND target_account_id NOT IN (
+            SELECT hf.target_account_id AS account_id FROM follows hf WHERE hf.account_id = $1
+               AND hf.target_account_id NOT IN (
                      SELECT la.account_id FROM list_accounts la JOIN lists l ON l.id = la.list_id
                       WHERE l.account_id = $1 AND l.exclusive)
+               AND NOT ${hiddenAccount('hf.target_account_id', { mutes: 'all' })}
             UNION ALL SELECT $1
           ) authors
           CROSS JOIN LATERAL (
             SELECT s.id FROM statuses s
              WHERE s.account_id = authors.account_id AND ${where}
-               AND (s.visibility <> 'direct' OR s.account_id = $1) AND ${NOT_FILTERED_FOR_VIEWER}
+               AND (s.visibility <> 'direct' OR s.account_id = $1) AND ${REBLOG_NOT_FILTERED_FOR_VIEWER}
              ORDER BY s.id ${order} LIMIT ${limit}
           ) s
           ORDER BY s.id ${order} LIMIT ${limit}`;
