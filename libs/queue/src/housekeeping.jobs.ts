@@ -5,6 +5,7 @@ export const HousekeepingJob = {
   PruneJobRuns: 'prune-job-runs',
   PruneDeliveryFailures: 'prune-delivery-failures',
   ResendFollowRequests: 'resend-follow-requests',
+  ExpireMutes: 'expire-mutes',
 } as const;
 export type HousekeepingJob = (typeof HousekeepingJob)[keyof typeof HousekeepingJob];
 
@@ -18,6 +19,7 @@ export interface HousekeepingJobData {
     retentionDays: number;
   };
   [HousekeepingJob.ResendFollowRequests]: Record<string, never>;
+  [HousekeepingJob.ExpireMutes]: Record<string, never>;
 }
 
 /** How often each housekeeping job is scheduled (one run per interval across all replicas). */
@@ -26,6 +28,8 @@ export const HOUSEKEEPING_SCHEDULE: Record<HousekeepingJob, { everyMs: number }>
   [HousekeepingJob.PruneDeliveryFailures]: { everyMs: 60 * 60_000 },
   // The shortest re-send delay is an hour (libs/federation follow-resends): a quarter is plenty.
   [HousekeepingJob.ResendFollowRequests]: { everyMs: 15 * 60_000 },
+  // Readers already ignore lapsed mutes; this removes them and announces their end.
+  [HousekeepingJob.ExpireMutes]: { everyMs: 5 * 60_000 },
 };
 
 export const HOUSEKEEPING_QUEUE = QueueName.Housekeeping;

@@ -62,4 +62,16 @@ export class MutesRepository {
     });
     return true;
   }
+
+  /** Removes the mutes past their expiry, each announced as ended; returns how many. */
+  async expire(db: Queryable): Promise<number> {
+    const lapsed = modifiedRows<{ viewerId: string; targetAccountId: string }>(
+      await db.query(
+        `DELETE FROM mutes WHERE expires_at <= now()
+         RETURNING account_id::text AS "viewerId", target_account_id::text AS "targetAccountId"`,
+      ),
+    );
+    for (const mute of lapsed) await this.announcements.announce(db, 'muteEnded', mute);
+    return lapsed.length;
+  }
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_LISTS } from './lists.repository';
+import { MAX_LISTS, type ListRow } from './lists.repository';
 import { Social } from './social';
 import { SocialEvents, type SocialEventMap, type SocialEventName } from './social-events';
 import { socialDatabase, type SocialDatabase } from './social-fixtures.testing';
@@ -102,10 +102,29 @@ describe('blocks, mutes and domain blocks against PostgreSQL', () => {
     await data.db.query(`UPDATE mutes SET expires_at = now() - interval '1 minute'`);
     await mute(true);
     expect(await social.transaction((m) => social.mutes.end(m, erin, frank))).toBe(true);
+    // Lapsed mutes are swept (the workers' housekeeping) and announced as ended; others stay.
+    const gus = await data.account('gus');
+    await mute(true, new Date(Date.now() + 60_000));
+    await data.db.query(
+      `UPDATE mutes SET expires_at = now() - interval '1 second' WHERE target_account_id = $1`,
+      [frank],
+    );
+    await social.transaction((m) =>
+      social.mutes.start(m, erin, gus, { notifications: true, expiresAt: null }),
+    );
+    expect(await social.transaction((m) => social.mutes.expire(m))).toBe(1);
+    expect(await data.db.query(`SELECT target_account_id::text AS id FROM mutes`)).toEqual([
+      { id: gus },
+    ]);
+    await social.transaction((m) => social.mutes.end(m, erin, gus));
     expect(since(mark)).toEqual([
       { name: 'muteStarted', viewerId: erin, targetAccountId: frank },
       { name: 'muteStarted', viewerId: erin, targetAccountId: frank },
       { name: 'muteEnded', viewerId: erin, targetAccountId: frank },
+      { name: 'muteStarted', viewerId: erin, targetAccountId: frank },
+      { name: 'muteStarted', viewerId: erin, targetAccountId: gus },
+      { name: 'muteEnded', viewerId: erin, targetAccountId: frank },
+      { name: 'muteEnded', viewerId: erin, targetAccountId: gus },
     ]);
   });
 
@@ -181,8 +200,8 @@ describe('blocks, mutes and domain blocks against PostgreSQL', () => {
       ),
     );
     expect(created.filter((list) => list === 'limit')).toHaveLength(5);
-    const list = created.find((l) => l !== 'limit')!;
-    if (list === 'limit') throw new Error('no list');
+    const [list] = created.filter((l): l is ListRow => l !== 'limit');
+    if (!list) throw new Error('no list was created');
     await social.transaction((m) => social.follows.start(m, owner, friend));
     expect(await social.lists.addAccounts(data.db, list.id, owner, [friend, stranger])).toBe(
       stranger,

@@ -15,6 +15,7 @@ const JOB_DATA: HousekeepingJobData = {
   [HousekeepingJob.PruneJobRuns]: { retentionDays: JOB_RUN_RETENTION_DAYS },
   [HousekeepingJob.PruneDeliveryFailures]: { retentionDays: DELIVERY_FAILURE_RETENTION_DAYS },
   [HousekeepingJob.ResendFollowRequests]: {},
+  [HousekeepingJob.ExpireMutes]: {},
 };
 
 /**
