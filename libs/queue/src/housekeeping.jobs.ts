@@ -6,6 +6,7 @@ export const HousekeepingJob = {
   PruneDeliveryFailures: 'prune-delivery-failures',
   ResendFollowRequests: 'resend-follow-requests',
   PruneUnattachedMedia: 'prune-unattached-media',
+  ExpireMutes: 'expire-mutes',
 } as const;
 export type HousekeepingJob = (typeof HousekeepingJob)[keyof typeof HousekeepingJob];
 
@@ -23,6 +24,7 @@ export interface HousekeepingJobData {
     /** Uploads not attached to any status for longer than this are deleted with their files. */
     retentionHours: number;
   };
+  [HousekeepingJob.ExpireMutes]: Record<string, never>;
 }
 
 /** How often each housekeeping job is scheduled (one run per interval across all replicas). */
@@ -32,6 +34,8 @@ export const HOUSEKEEPING_SCHEDULE: Record<HousekeepingJob, { everyMs: number }>
   // The shortest re-send delay is an hour (libs/federation follow-resends): a quarter is plenty.
   [HousekeepingJob.ResendFollowRequests]: { everyMs: 15 * 60_000 },
   [HousekeepingJob.PruneUnattachedMedia]: { everyMs: 60 * 60_000 },
+  // Readers already ignore lapsed mutes; this removes them and announces their end.
+  [HousekeepingJob.ExpireMutes]: { everyMs: 5 * 60_000 },
 };
 
 export const HOUSEKEEPING_QUEUE = QueueName.Housekeeping;

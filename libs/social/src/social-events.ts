@@ -32,6 +32,21 @@ export interface NotificationCreated {
   accountId: string;
 }
 
+/**
+ * A block or a mute by `viewerId` (a member, or a remote actor's Block of a member) of
+ * `targetAccountId`. While it lasts the viewer sees nothing of the target in any feed.
+ */
+export interface RelationChanged {
+  viewerId: string;
+  targetAccountId: string;
+}
+
+/** A member's own block of a whole domain (not the admin's): its accounts are hidden from them. */
+export interface DomainBlockChanged {
+  viewerId: string;
+  domain: string;
+}
+
 /** Everything the social layer announces, by name. */
 export interface SocialEventMap {
   statusCreated: StatusCreated;
@@ -40,6 +55,12 @@ export interface SocialEventMap {
   notificationCreated: NotificationCreated;
   followStarted: FollowChanged;
   followEnded: FollowChanged;
+  blockStarted: RelationChanged;
+  blockEnded: RelationChanged;
+  muteStarted: RelationChanged;
+  muteEnded: RelationChanged;
+  domainBlockStarted: DomainBlockChanged;
+  domainBlockEnded: DomainBlockChanged;
 }
 
 export type SocialEventName = keyof SocialEventMap;

@@ -45,6 +45,28 @@ export class StatusesRepository {
     await this.announcements.announce(db, 'statusUpdated', status);
   }
 
+  /**
+   * An edit of a stored status (a member's PUT, a remote Update(Note)), kept in its history as
+   * Mastodon's StatusEdit: `apply` changes the row (and sets `edited_at`); the revision it leaves
+   * is recorded after it. The first edit also records the original, dated as the status.
+   */
+  async edited(db: Queryable, statusId: string, apply: () => Promise<void>): Promise<void> {
+    await db.query(
+      `INSERT INTO status_edits (status_id, account_id, content, spoiler_text, sensitive, created_at)
+       SELECT s.id, s.account_id, s.content, s.spoiler_text, s.sensitive, s.created_at
+         FROM statuses s
+        WHERE s.id = $1 AND NOT EXISTS (SELECT 1 FROM status_edits e WHERE e.status_id = s.id)`,
+      [statusId],
+    );
+    await apply();
+    await db.query(
+      `INSERT INTO status_edits (status_id, account_id, content, spoiler_text, sensitive, created_at)
+       SELECT id, account_id, content, spoiler_text, sensitive, coalesce(edited_at, now())
+         FROM statuses WHERE id = $1`,
+      [statusId],
+    );
+  }
+
   /** Replies stored before their parent arrived, threaded to it now. */
   async addReplies(db: Queryable, statusId: string, count: number): Promise<void> {
     await db.query(`UPDATE statuses SET replies_count = replies_count + $2 WHERE id = $1`, [

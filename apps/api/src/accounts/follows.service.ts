@@ -21,6 +21,10 @@ export class FollowsService {
       throw new ApiError(ErrorCode.Unprocessable, 'You cannot follow yourself');
     }
     await this.social.transaction(async (manager) => {
+      // Mastodon's FollowService: no follow across a block, in either direction.
+      if (await this.social.blocks.eitherWay(manager, followerId, String(target.id))) {
+        throw new ApiError(ErrorCode.Forbidden, 'This action is not allowed');
+      }
       await this.followInTransaction(manager, followerId, target);
       if (target.domain !== null)
         await this.outbox.followed(followerId, String(target.id), manager);

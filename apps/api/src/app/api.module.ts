@@ -5,8 +5,10 @@ import { ApiCommonModule } from '../common/api-common.module';
 import { FederationOutboxModule } from '../federation-outbox/federation-outbox.module';
 import { InstanceModule } from '../instance/instance.module';
 import { MediaUploadsModule } from '../media/media-uploads.module';
+import { ListsModule } from '../lists/lists.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { OAuthModule } from '../oauth/oauth.module';
+import { RelationsModule } from '../relations/relations.module';
 import { SearchModule } from '../search/search.module';
 import { StatusesModule } from '../statuses/statuses.module';
 import { StreamingModule } from '../streaming/streaming.module';
@@ -23,6 +25,8 @@ import { WebModule } from '../web/web.module';
     FederationOutboxModule,
     OAuthModule,
     AccountsModule,
+    RelationsModule,
+    ListsModule,
     StatusesModule,
     TimelinesModule,
     NotificationsModule,

@@ -1,12 +1,11 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiError } from '../common/api-error';
 import { Auth } from '../common/auth/auth.decorators';
 import { parseId } from '../common/validation';
 
 /**
  * Endpoints Mastodon clients call on start-up for features FediFlow does not have yet. They
- * answer what Mastodon answers for a member who has none of them (empty lists; 404 for a list
- * id, since no list exists), so clients start cleanly instead of showing errors.
+ * answer what Mastodon answers for a member who has none of them (empty lists), so clients start
+ * cleanly instead of showing errors.
  */
 @Controller('/api')
 export class ClientStartupController {
@@ -33,11 +32,7 @@ export class ClientStartupController {
   }
 
   @Get([
-    'v1/lists',
-    'v1/blocks',
-    'v1/mutes',
     'v1/conversations',
-    'v1/domain_blocks',
     'v1/endorsements',
     'v1/featured_tags',
     'v1/featured_tags/suggestions',
@@ -53,19 +48,6 @@ export class ClientStartupController {
   accountFeaturedTags(@Param('id') id: string): never[] {
     parseId(id, 'Account');
     return [];
-  }
-
-  @Get('v1/accounts/:id/lists')
-  @Auth({ require: 'member', scope: 'read:lists' })
-  accountLists(@Param('id') id: string): never[] {
-    parseId(id, 'Account');
-    return [];
-  }
-
-  @Get(['v1/lists/:id', 'v1/lists/:id/accounts', 'v1/timelines/list/:id'])
-  @Auth({ require: 'member', scope: 'read:lists' })
-  list(): never {
-    throw ApiError.notFound();
   }
 
   @Get('v1/preferences')

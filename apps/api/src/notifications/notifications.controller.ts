@@ -9,6 +9,7 @@ import { Auth, Token } from '../common/auth/auth.decorators';
 import { linkHeader, pageConditions, parsePage } from '../common/pagination';
 import { PublicUrls } from '../common/public-urls';
 import { listParam, parseId, parseInput, snowflakeId } from '../common/validation';
+import { NOTIFICATION_NOT_FILTERED } from '../statuses/status-filters';
 import { requestedTypes } from './notification-types';
 import { NotificationView } from './notification.view';
 
@@ -44,7 +45,7 @@ export class NotificationsController {
       ? `AND n.from_account_id = $${params.push(fromAccountId)}`
       : '';
     const rows = await this.notifications.list(
-      `n.account_id = $1 AND ${where} ${typeFilter} ${fromFilter}
+      `n.account_id = $1 AND ${where} ${typeFilter} ${fromFilter} AND ${NOTIFICATION_NOT_FILTERED}
        ORDER BY n.id ${ascending ? 'ASC' : 'DESC'} LIMIT ${page.limit}`,
       params,
       token.accountId,

@@ -69,25 +69,43 @@ export class StatusInteractionsController {
   }
 
   /**
-   * Mastodon's StatusEdit list, oldest first. Earlier revisions are not stored yet, so the list
-   * holds the current revision only (for an unedited status that is exactly Mastodon's answer).
+   * Mastodon's StatusEdit list, oldest first: every stored revision (the first edit also stored
+   * the original). A status never edited has one, its current text, as Mastodon answers.
    */
   @Get(':id/history')
   @Auth({ require: 'optional', scope: 'read:statuses' })
   async history(@Param('id') id: string, @Token() token: AccessToken | undefined) {
     const status = await this.visible(id, token);
-    return [
-      {
-        content: status.content,
-        spoiler_text: status.spoiler_text,
-        sensitive: status.sensitive,
-        created_at: status.edited_at ?? status.created_at,
-        account: status.account,
-        poll: null,
-        media_attachments: [],
-        emojis: status.emojis,
-      },
-    ];
+    const revisions: {
+      content: string;
+      spoiler_text: string;
+      sensitive: boolean;
+      created_at: Date;
+    }[] = await this.db.query(
+      `SELECT content, spoiler_text, sensitive, created_at FROM status_edits
+        WHERE status_id = $1 ORDER BY created_at, id`,
+      [status.id],
+    );
+    const edits = revisions.length
+      ? revisions.map((revision) => ({
+          ...revision,
+          created_at: new Date(revision.created_at).toISOString(),
+        }))
+      : [
+          {
+            content: status.content,
+            spoiler_text: status.spoiler_text,
+            sensitive: status.sensitive,
+            created_at: status.edited_at ?? status.created_at,
+          },
+        ];
+    return edits.map((edit) => ({
+      ...edit,
+      account: status.account,
+      poll: null,
+      media_attachments: [],
+      emojis: status.emojis,
+    }));
   }
 
   private async visible(id: string, token: AccessToken | undefined): Promise<StatusJson> {

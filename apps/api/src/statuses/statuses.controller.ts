@@ -6,6 +6,7 @@ import { Auth, Token } from '../common/auth/auth.decorators';
 import { formBoolean, parseId, parseInput, snowflakeId } from '../common/validation';
 import { MAX_MEDIA_PER_STATUS } from '../media/media-limits';
 import { StatusesService } from './statuses.service';
+import { NOT_FILTERED_FOR_VIEWER } from './status-filters';
 import { StatusView, VISIBLE_TO_VIEWER, type StatusJson } from './status.view';
 
 const language = z
@@ -128,7 +129,8 @@ export class StatusesController {
            UNION ALL
            SELECT p.in_reply_to_id, up.depth + 1 FROM up JOIN statuses p ON p.id = up.id
             WHERE p.in_reply_to_id IS NOT NULL AND up.depth < 40)
-         SELECT s.id FROM statuses s JOIN up USING (id) WHERE ${VISIBLE_TO_VIEWER}`,
+         SELECT s.id FROM statuses s JOIN up USING (id)
+          WHERE ${VISIBLE_TO_VIEWER} AND ${NOT_FILTERED_FOR_VIEWER}`,
         [viewer, id],
         { ascending: true },
       ),
@@ -138,7 +140,8 @@ export class StatusesController {
            UNION ALL
            SELECT c.id, down.depth + 1 FROM down JOIN statuses c ON c.in_reply_to_id = down.id
             WHERE down.depth < 40)
-         SELECT s.id FROM statuses s JOIN (SELECT id FROM down LIMIT 4096) d USING (id) WHERE ${VISIBLE_TO_VIEWER}`,
+         SELECT s.id FROM statuses s JOIN (SELECT id FROM down LIMIT 4096) d USING (id)
+          WHERE ${VISIBLE_TO_VIEWER} AND ${NOT_FILTERED_FOR_VIEWER}`,
         [viewer, id],
         { ascending: true },
       ),

@@ -124,19 +124,21 @@ export class StatusesService {
       );
       this.assertLength(draft, (media?.n ?? 0) > 0);
       const { mentions, tags, content } = await this.render(manager, draft.text);
-      await manager.query(
-        `UPDATE statuses SET text = $2, content = $3, spoiler_text = $4, sensitive = $5,
-                             language = coalesce($6, language), edited_at = now()
-          WHERE id = $1`,
-        [
-          statusId,
-          draft.text,
-          content,
-          draft.spoilerText,
-          draft.sensitive || draft.spoilerText !== '',
-          draft.language ?? null,
-        ],
-      );
+      await this.social.statuses.edited(manager, statusId, async () => {
+        await manager.query(
+          `UPDATE statuses SET text = $2, content = $3, spoiler_text = $4, sensitive = $5,
+                               language = coalesce($6, language), edited_at = now()
+            WHERE id = $1`,
+          [
+            statusId,
+            draft.text,
+            content,
+            draft.spoilerText,
+            draft.sensitive || draft.spoilerText !== '',
+            draft.language ?? null,
+          ],
+        );
+      });
       const before: { account_id: string }[] = await manager.query(
         `SELECT account_id FROM mentions WHERE status_id = $1`,
         [statusId],

@@ -7,7 +7,15 @@ import { linkHeader, pageConditions, parsePage } from '../common/pagination';
 import { PublicUrls } from '../common/public-urls';
 import { formBoolean, parseInput } from '../common/validation';
 import { StatusView, type StatusJson } from '../statuses/status.view';
-import { homeTimelineSql, publicTimelineSql, tagTimelineSql } from './timeline.queries';
+import { DataSource } from 'typeorm';
+import { ApiError } from '../common/api-error';
+import { parseId } from '../common/validation';
+import {
+  homeTimelineSql,
+  listTimelineSql,
+  publicTimelineSql,
+  tagTimelineSql,
+} from './timeline.queries';
 
 const publicQuery = z.object({ local: formBoolean.optional(), remote: formBoolean.optional() });
 
@@ -16,6 +24,7 @@ export class TimelinesController {
   constructor(
     private readonly view: StatusView,
     private readonly urls: PublicUrls,
+    private readonly db: DataSource,
   ) {}
 
   @Get('home')
@@ -78,6 +87,35 @@ export class TimelinesController {
     const tagParam = `$${params.push(hashtag.replace(/^#/, '').toLowerCase())}`;
     return this.respond(
       tagTimelineSql(where, page.limit, ascending, tagParam, options.local ?? false),
+      params,
+      ascending,
+      query,
+      request,
+      reply,
+    );
+  }
+
+  @Get('list/:id')
+  @Auth({ require: 'member', scope: 'read:lists' })
+  async list(
+    @Param('id') id: string,
+    @Token() token: MemberToken,
+    @Query() query: Record<string, unknown>,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const listId = parseId(id);
+    const owned = (await this.db.query(`SELECT 1 FROM lists WHERE id = $1 AND account_id = $2`, [
+      listId,
+      token.accountId,
+    ])) as unknown[];
+    if (owned.length === 0) throw ApiError.notFound();
+    const page = parsePage(query);
+    const params: unknown[] = [token.accountId];
+    const { where, ascending } = pageConditions('s.id', page, params);
+    const listParam = `$${params.push(listId)}`;
+    return this.respond(
+      listTimelineSql(where, page.limit, ascending, listParam),
       params,
       ascending,
       query,

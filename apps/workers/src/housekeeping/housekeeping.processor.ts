@@ -8,6 +8,7 @@ import {
   type JobOutcome,
 } from '@fediflow/queue';
 import { FederationRuntime, resendPendingFollows } from '@fediflow/federation';
+import { Social } from '@fediflow/social';
 import { DataSource } from 'typeorm';
 import type { Job } from 'bullmq';
 import type { JobProcessor } from '../consumers/job-processor';
@@ -29,6 +30,7 @@ export class HousekeepingProcessor implements JobProcessor {
     private readonly pruneUnattachedMedia: PruneUnattachedMedia,
     private readonly federation: FederationRuntime,
     private readonly db: DataSource,
+    private readonly social: Social,
     @Inject(APP_CONFIG) private readonly config: WorkersConfig,
   ) {}
 
@@ -58,6 +60,10 @@ export class HousekeepingProcessor implements JobProcessor {
           const data = job.data as HousekeepingJobData[typeof HousekeepingJob.PruneUnattachedMedia];
           return this.pruneUnattachedMedia.run(data.retentionHours);
         });
+      case HousekeepingJob.ExpireMutes:
+        return this.once(job, async () => ({
+          expired: await this.social.transaction((manager) => this.social.mutes.expire(manager)),
+        }));
       default:
         // An unknown name is a deploy skew or a bug; failing keeps the job for inspection.
         throw new Error(`unknown housekeeping job "${job.name}"`);

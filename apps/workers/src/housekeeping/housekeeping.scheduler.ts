@@ -19,6 +19,7 @@ const JOB_DATA: HousekeepingJobData = {
   [HousekeepingJob.PruneDeliveryFailures]: { retentionDays: DELIVERY_FAILURE_RETENTION_DAYS },
   [HousekeepingJob.ResendFollowRequests]: {},
   [HousekeepingJob.PruneUnattachedMedia]: { retentionHours: UNATTACHED_MEDIA_RETENTION_HOURS },
+  [HousekeepingJob.ExpireMutes]: {},
 };
 
 /**

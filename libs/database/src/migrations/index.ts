@@ -14,6 +14,7 @@ import { FederationOutboxRedelivery1764240000000 } from './1764240000000-federat
 import { CreateInboxJournal1764250000000 } from './1764250000000-create-inbox-journal';
 import { CreateMediaAttachments1764270000000 } from './1764270000000-create-media-attachments';
 import { CreateCustomEmojis1764290000000 } from './1764290000000-create-custom-emojis';
+import { CreateRelations1764280000000 } from './1764280000000-create-relations';
 
 /** Every migration, oldest first. Listed explicitly because the services are bundled. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   CreateInboxJournal1764250000000,
   CreateMediaAttachments1764270000000,
   CreateCustomEmojis1764290000000,
+  CreateRelations1764280000000,
 ];

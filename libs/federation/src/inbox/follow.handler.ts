@@ -7,7 +7,10 @@ import { upsertRemoteActor } from './remote-actors';
 
 type Outcome = 'accepted' | 'pending' | 'ignored';
 
-/** A remote follow of a member: accepted (and an Accept sent) unless the account is locked. */
+/**
+ * A remote follow of a member: accepted (and an Accept sent) unless the account is locked, or
+ * rejected when the member blocks the follower or its domain.
+ */
 export async function onFollow(
   deps: InboxDeps,
   ctx: InboxContext<void>,
@@ -22,6 +25,15 @@ export async function onFollow(
   const followerId = await upsertRemoteActor(db, follower);
   if (!followerId) return 'ignored';
   const followUri = follow.id.href;
+  if (await blocksFollower(deps, target.id, followerId)) {
+    // Mastodon rejects a Follow from an account (or domain) the member blocks.
+    await ctx.sendActivity(
+      { identifier: target.username },
+      follower,
+      followAnswerActivity(ctx, target.username, 'reject', follow),
+    );
+    return 'ignored';
+  }
 
   const { outcome, followId } = await social.transaction(async (manager) => {
     // A redelivered Follow of a locked account already followed is accepted again, not a request.
@@ -42,4 +54,15 @@ export async function onFollow(
     followAnswerActivity(ctx, target.username, 'accept', follow),
   );
   return 'applied';
+}
+
+async function blocksFollower(deps: InboxDeps, memberId: string, followerId: string) {
+  const rows = (await deps.db.query(
+    `SELECT 1 FROM blocks WHERE account_id = $1 AND target_account_id = $2
+     UNION ALL
+     SELECT 1 FROM account_domain_blocks d JOIN accounts a ON a.domain = d.domain
+      WHERE d.account_id = $1 AND a.id = $2`,
+    [memberId, followerId],
+  )) as unknown[];
+  return rows.length > 0;
 }

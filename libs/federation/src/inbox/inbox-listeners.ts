@@ -2,6 +2,7 @@ import type { Federation, InboxContext, SenderKeyPair } from '@fedify/fedify';
 import {
   Accept,
   Announce,
+  Block,
   Create,
   Delete,
   EmojiReact,
@@ -18,6 +19,7 @@ import type { DataSource } from 'typeorm';
 import type { DomainBlocks } from '../domain-blocks';
 import { onAccept } from './accept.handler';
 import { onAnnounce } from './announce.handler';
+import { onBlock } from './block.handler';
 import { onCreate } from './create.handler';
 import { onDelete } from './delete.handler';
 import { onFollow } from './follow.handler';
@@ -130,6 +132,7 @@ export function registerInboxListeners(
     .on(Announce, handle('Announce', onAnnounce))
     .on(Delete, handle('Delete', onDelete))
     .on(Move, handle('Move', onMove))
+    .on(Block, handle('Block', onBlock))
     .onError((_ctx, error) => {
       options.logger?.warn(`inbox activity failed (will be retried): ${String(error)}`);
     });

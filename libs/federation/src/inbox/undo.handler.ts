@@ -1,11 +1,11 @@
 import type { InboxContext } from '@fedify/fedify';
-import { Announce, Follow, Like, type Undo } from '@fedify/fedify/vocab';
+import { Announce, Block, Follow, Like, type Undo } from '@fedify/fedify/vocab';
 import { isFavourite, undoLike } from './favourites';
 import { fetchOptions, type HandlerOutcome, type InboxDeps } from './inbox-deps';
 import { localActor, remoteAccountId } from './lookups';
 import { isReblog, undoAnnounce } from './reblogs';
 
-/** Undo of the actor's own Announce, Like or Follow (embedded, or named by URI). */
+/** Undo of the actor's own Announce, Like, Block or Follow (embedded, or named by URI). */
 export async function onUndo(
   deps: InboxDeps,
   ctx: InboxContext<void>,
@@ -41,6 +41,13 @@ export async function onUndo(
     );
     return undone ? 'applied' : 'ignored';
   }
+  if (object instanceof Block || (!(object instanceof Follow) && (await isBlock(db, objectUri)))) {
+    const id = object instanceof Block ? (object.id ?? objectUri) : objectUri;
+    const ended = await social.transaction((manager) =>
+      social.blocks.endByUri(manager, remoteId, id.href),
+    );
+    return ended ? 'applied' : 'ignored';
+  }
   let targetId: string | undefined;
   if (object instanceof Follow) {
     if (object.actorId?.href !== undo.actorId.href || !object.objectId) return 'ignored';
@@ -60,4 +67,9 @@ export async function onUndo(
     social.follows.end(manager, remoteId, target),
   );
   return ended ? 'applied' : 'ignored';
+}
+
+async function isBlock(db: InboxDeps['db'], uri: URL): Promise<boolean> {
+  const rows = (await db.query(`SELECT 1 FROM blocks WHERE uri = $1`, [uri.href])) as unknown[];
+  return rows.length > 0;
 }

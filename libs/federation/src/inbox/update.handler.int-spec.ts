@@ -35,6 +35,29 @@ describe('inbound Update', () => {
     });
     expect(post.content).toBe('<p>Edited now</p>');
     expect(post.edited_at).not.toBeNull();
+    const revisions = () =>
+      db.query(
+        `SELECT e.content FROM status_edits e JOIN statuses s ON s.id = e.status_id
+          WHERE s.uri = $1 ORDER BY e.created_at, e.id`,
+        [edited.id],
+      );
+    // The original is kept as the first revision, then the edit (Mastodon's StatusEdit).
+    expect(await revisions()).toEqual([
+      { content: '<p>Hello</p>' },
+      { content: '<p>Edited now</p>' },
+    ]);
+    // Redelivered, the same Update adds no revision.
+    expect(
+      await deliver('/inbox', {
+        id: `${edited.id}#updates/1`,
+        type: 'Update',
+        actor: remote.actorId.href,
+        to: edited.to,
+        object: edited,
+      }),
+    ).toBe(202);
+    await scene.drained();
+    expect(await revisions()).toHaveLength(2);
   });
 
   it('Update(Person) by the actor refreshes the stored account; of another actor, ignored', async () => {

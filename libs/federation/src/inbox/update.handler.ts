@@ -1,6 +1,5 @@
 import type { InboxContext } from '@fedify/fedify';
 import { Application, Group, Hashtag, Person, Service, type Update } from '@fedify/fedify/vocab';
-import { modifiedRows } from '@fediflow/database';
 import { isRemotePost, postText } from './converted-posts';
 import { customEmojisOf, storeCustomEmojis } from './custom-emojis';
 import { addHashtag, replaceStatusTags } from './hashtags';
@@ -10,7 +9,8 @@ import { upsertRemoteActor } from './remote-actors';
 import { remoteAttachments, replaceRemoteMedia } from './remote-media';
 
 /**
- * An edit by its author of a stored remote post (the new content, sanitised, replaces it), or a
+ * An edit by its author of a stored remote post (the new content, sanitised, replaces it and is
+ * kept as a revision), or a
  * profile update by the actor itself (only when the object is the signing actor; accounts we do
  * not know are not created by it).
  */
@@ -43,23 +43,27 @@ export async function onUpdate(
   }
   const emojis = await customEmojisOf(object);
   const attachments = await remoteAttachments(object);
+  const content = text.content.slice(0, 100_000);
+  const sensitive = (object.sensitive ?? false) || spoiler !== '';
   return social.transaction(async (manager) => {
-    const [row] = modifiedRows<{ id: string; account_id: string }>(
-      await manager.query(
-        `UPDATE statuses s SET content = $3, spoiler_text = $4, sensitive = $5, edited_at = now()
-         FROM accounts a
-        WHERE s.uri = $1 AND NOT s.local AND a.id = s.account_id AND a.uri = $2
-        RETURNING s.id::text AS id, s.account_id::text AS account_id`,
-        [
-          object.id!.href,
-          update.actorId!.href,
-          text.content.slice(0, 100_000),
-          spoiler,
-          (object.sensitive ?? false) || spoiler !== '',
-        ],
-      ),
-    );
+    const [row] = (await manager.query(
+      `SELECT s.id::text AS id, s.account_id::text AS account_id,
+              (s.content = $3 AND s.spoiler_text = $4 AND s.sensitive = $5) AS same
+         FROM statuses s JOIN accounts a ON a.id = s.account_id
+        WHERE s.uri = $1 AND NOT s.local AND a.uri = $2 FOR UPDATE OF s`,
+      [object.id!.href, update.actorId!.href, content, spoiler, sensitive],
+    )) as { id: string; account_id: string; same: boolean }[];
     if (!row) return 'ignored';
+    // A redelivered Update changes nothing: no second revision.
+    if (row.same) return 'ignored';
+    // Each edit is a revision in the status's history (GET /api/v1/statuses/:id/history).
+    await social.statuses.edited(manager, row.id, async () => {
+      await manager.query(
+        `UPDATE statuses SET content = $2, spoiler_text = $3, sensitive = $4, edited_at = now()
+          WHERE id = $1`,
+        [row.id, content, spoiler, sensitive],
+      );
+    });
     // An edit may add or drop hashtags: the tag timelines follow it.
     await replaceStatusTags(manager, row.id, [...hashtags]);
     await replaceRemoteMedia(manager, row.id, row.account_id, attachments);

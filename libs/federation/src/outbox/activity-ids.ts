@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
  *   are `{status}/activity` (Mastodon's scheme; the outbox collection serves the Create with this
  *   id), an edit `{status}#updates/{edited at, ms}`, a deletion `{status}#delete`.
  * - Activities about an actor's relations are fragments of the actor URI (which resolves, to the
- *   actor): `#follows/{request id}`, `#likes/{favourite id}`, a profile change
+ *   actor): `#follows/{request id}`, `#likes/{favourite id}`, `#blocks/{block id}`, a profile change
  *   `#updates/{updated at, ms}`.
  * - `Accept`/`Reject` of a Follow: `{actor}#accepts/follows/{key}` / `#rejects/follows/{key}`,
  *   keyed by the Follow's own id. Both the inbox (auto-accept) and the API (approval) answer
@@ -24,6 +24,7 @@ export const activityIds = {
   deletion: (status: URL): URL => new URL(`${status.href}#delete`),
   follow: (actor: URL, requestId: string): URL => new URL(`#follows/${requestId}`, actor),
   like: (actor: URL, favouriteId: string): URL => new URL(`#likes/${favouriteId}`, actor),
+  block: (actor: URL, blockId: string): URL => new URL(`#blocks/${blockId}`, actor),
   answer: (actor: URL, answer: FollowAnswer, follow: URL): URL =>
     new URL(`#${answer}s/follows/${followKey(follow)}`, actor),
   undo: (undone: URL): URL => new URL(`${undone.href}/undo`),

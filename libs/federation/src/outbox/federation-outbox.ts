@@ -3,6 +3,7 @@ import { APP_CONFIG, type CommonConfig } from '@fediflow/config';
 import type { Context } from '@fedify/fedify';
 import { DataSource } from 'typeorm';
 import { FederationRuntime } from '../federation-core.module';
+import { blockDelivery, unblockDelivery } from './block-deliveries';
 import { followAnswerDelivery, followDelivery, unfollowDelivery } from './follow-deliveries';
 import { OutboxRelay, type OutboxDelivery } from './outbox-relay';
 import { announceDelivery, likeDelivery } from './reaction-deliveries';
@@ -44,6 +45,29 @@ export class FederationOutbox {
   /** Before an unfollow's transaction: the `Undo(Follow)` of the follow (or request) it removes. */
   prepareUnfollow(followerId: string, targetId: string): Promise<PreparedDelivery | undefined> {
     return this.safely('Undo(Follow)', () => unfollowDelivery(this.db, followerId, targetId));
+  }
+
+  /** A block of a remote account: a `Block` of that actor, to its inbox. */
+  blocked(accountId: string, targetId: string, db: Queryable): Promise<void> {
+    return this.record('Block', db, () => blockDelivery(db, this.context(), accountId, targetId));
+  }
+
+  /** Before an unblock's transaction: the `Undo(Block)` of the block it removes. */
+  prepareUnblock(accountId: string, targetId: string): Promise<PreparedDelivery | undefined> {
+    return this.safely('Undo(Block)', () => unblockDelivery(this.db, accountId, targetId));
+  }
+
+  /**
+   * Before a member's domain block ends a remote account's follow of them: the `Reject` of that
+   * Follow (Mastodon's AfterBlockDomainFromAccountService rejects such followers).
+   */
+  prepareFollowerRemoval(
+    targetId: string,
+    followerId: string,
+  ): Promise<PreparedDelivery | undefined> {
+    return this.safely('Reject(Follow)', () =>
+      followAnswerDelivery(this.db, targetId, followerId, 'reject', 'follows'),
+    );
   }
 
   /**

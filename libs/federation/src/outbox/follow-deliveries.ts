@@ -65,17 +65,19 @@ export async function unfollowDelivery(
 
 /**
  * The `Accept`/`Reject` of a remote actor's pending Follow of a member (whose request row the
- * answering transaction deletes), to the requester's inbox.
+ * answering transaction deletes), to the requester's inbox; or the `Reject` of an accepted
+ * Follow (`from` follows) that the member ends.
  */
 export async function followAnswerDelivery(
   db: Queryable,
   targetId: string,
   requesterId: string,
   answer: FollowAnswer,
+  from: 'follow_requests' | 'follows' = 'follow_requests',
 ): Promise<OutboxDelivery | undefined> {
   const [row] = (await db.query(
     `SELECT r.uri AS follow_uri, me.username, a.uri, a.inbox_url, a.shared_inbox_url
-       FROM follow_requests r
+       FROM ${from} r
        JOIN accounts me ON me.id = r.target_account_id AND me.domain IS NULL
        JOIN accounts a ON a.id = r.account_id AND a.domain IS NOT NULL
       WHERE r.account_id = $1 AND r.target_account_id = $2
