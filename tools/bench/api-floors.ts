@@ -114,7 +114,16 @@ async function prepare(ctx: BenchContext, member: Member): Promise<void> {
        ON CONFLICT DO NOTHING`,
       [member.accountId],
     );
-    await client.query('VACUUM ANALYZE follows, notifications, accounts');
+    // The seed's favourites belong to its own member when the home section ran first: the
+    // view's per-viewer flags must see a member who favourites (4 %, as the seed's member).
+    await client.query(
+      `INSERT INTO favourites (account_id, status_id)
+       SELECT $1::bigint, id FROM statuses
+        WHERE id % 25 = 11 AND visibility <> 'direct' AND reblog_of_id IS NULL
+       ON CONFLICT DO NOTHING`,
+      [member.accountId],
+    );
+    await client.query('VACUUM ANALYZE follows, notifications, accounts, favourites');
     ctx.info(
       `${member.username}: ${fmt(followers.rowCount ?? 0)} followers (30 % remote), ` +
         `${fmt(notifications.rowCount ?? 0)} notifications`,
