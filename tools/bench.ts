@@ -23,6 +23,7 @@ import {
   tasksetAvailable,
   waitForStatus,
 } from './bench/processes.ts';
+import { apiFloorsBenchmark } from './bench/api-floors.ts';
 import { fanoutBenchmark } from './bench/federation-fanout.ts';
 import { inboxBenchmark } from './bench/federation-inbox.ts';
 import { lambdaColdStarts, reportColdStarts } from './bench/lambda-cold-start.ts';
@@ -57,7 +58,8 @@ Options:
   --keep-db           keep the database (and print its URL) instead of dropping it
   --only <sections>   run only these, comma-separated: home, memory (api RSS idle and under mixed
                       load), inbox, fanout, federation (= inbox,fanout), lambda (cold start and zip
-                      size of the serverless workers)
+                      size of the serverless workers), public, notifications, post (each against
+                      its own node:http floor; floors = all three)
   --memory-duration <s>  measured seconds of mixed load per memory variant  (default 30)
   --inbox-activities <n>  distinct signed activities for the inbox rounds (default 10000)
   --fanout-posts <n>  measured posts of the fan-out benchmark          (default 5)
@@ -78,7 +80,7 @@ const { values } = parseArgs({
     'api-node-args': { type: 'string', default: '' },
     sql: { type: 'string', multiple: true, default: [] },
     'keep-db': { type: 'boolean', default: false },
-    only: { type: 'string', default: 'home,memory,federation,lambda' },
+    only: { type: 'string', default: 'home,floors,memory,federation,lambda' },
     'memory-duration': { type: 'string', default: '30' },
     'inbox-activities': { type: 'string', default: '10000' },
     'fanout-posts': { type: 'string', default: '5' },
@@ -113,12 +115,22 @@ const fanoutPosts = wholeNumber('fanout-posts', values['fanout-posts'], 1);
 const fanoutHosts = wholeNumber('fanout-hosts', values['fanout-hosts'], 1);
 const memoryDuration = wholeNumber('memory-duration', values['memory-duration'], 1);
 
-const SECTIONS = ['home', 'memory', 'inbox', 'fanout', 'lambda'] as const;
+const SECTIONS = [
+  'home',
+  'memory',
+  'inbox',
+  'fanout',
+  'lambda',
+  'public',
+  'notifications',
+  'post',
+] as const;
 type Section = (typeof SECTIONS)[number];
 const sections = new Set<Section>(
   values.only.split(',').flatMap((raw): Section[] => {
     const name = raw.trim();
     if (name === 'federation') return ['inbox', 'fanout'];
+    if (name === 'floors') return ['public', 'notifications', 'post'];
     if ((SECTIONS as readonly string[]).includes(name)) return [name as Section];
     console.error(`✖ --only: unknown section "${name}"\n\n${USAGE}`);
     return process.exit(2);
@@ -129,7 +141,7 @@ const sections = new Set<Section>(
 const projects =
   sections.has('inbox') || sections.has('fanout')
     ? ['api', 'federation', 'workers']
-    : sections.has('home') || sections.has('memory')
+    : ['home', 'memory', 'public', 'notifications', 'post'].some((s) => sections.has(s as Section))
       ? ['api']
       : [];
 
@@ -499,6 +511,7 @@ async function main(): Promise<void> {
     step,
     info,
   };
+  await apiFloorsBenchmark(context, sections, { apiNodeArgs, profile: values.profile });
   if (sections.has('memory'))
     await memoryBenchmark(context, { ...load, duration: memoryDuration }, apiNodeArgs);
   if (sections.has('inbox')) await inboxBenchmark(context, inboxActivities, values.profile);

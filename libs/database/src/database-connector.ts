@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Pool, PoolClient, QueryConfig } from 'pg';
+import type { Client, Pool, PoolClient, QueryConfig } from 'pg';
 import type { DataSource } from 'typeorm';
 
 const MAX_RETRY_DELAY_MS = 5_000;
@@ -17,6 +17,9 @@ export interface DatabaseConnectorOptions {
  * (and reports itself not ready) while PostgreSQL is unreachable instead of crash-looping. Once
  * connected, a heartbeat tells whether PostgreSQL answers *now* (`available`): request paths
  * answer 503 at once during an outage instead of each waiting for its own query to time out.
+ * The heartbeat has a connection of its own, outside the pool: through the pool it waited behind
+ * the requests whenever all connections were busy, and a saturated pool was taken for an outage
+ * (every request then answered 503 until the next beat).
  */
 export class DatabaseConnector {
   private readonly logger = new Logger(DatabaseConnector.name);
@@ -29,6 +32,7 @@ export class DatabaseConnector {
   private wakeHeartbeat: (() => void) | undefined;
   private lastError: string | undefined;
   private answering = true;
+  private probe: Client | undefined;
 
   constructor(
     readonly dataSource: DataSource,
@@ -73,6 +77,7 @@ export class DatabaseConnector {
     this.wakeHeartbeat?.();
     await this.attempt;
     await this.heartbeat;
+    this.dropProbe();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 
@@ -100,9 +105,7 @@ export class DatabaseConnector {
       await this.sleep(this.heartbeatIntervalMs);
       if (this.stopped) return;
       try {
-        // pg honours a per-query `query_timeout` (its types do not declare it).
-        const probe = { text: 'SELECT 1', query_timeout: this.heartbeatTimeoutMs } as QueryConfig;
-        await this.pool().query(probe);
+        await this.beat();
         if (!this.answering) this.logger.log('PostgreSQL answers again');
         this.answering = true;
         this.lastError = undefined;
@@ -110,8 +113,34 @@ export class DatabaseConnector {
         this.lastError = error instanceof Error ? error.message : String(error);
         if (this.answering) this.logger.warn(`PostgreSQL not answering: ${this.lastError}`);
         this.answering = false;
+        this.dropProbe();
       }
     }
+  }
+
+  /** `SELECT 1` on the heartbeat's own connection (opened with the pool's settings). */
+  private async beat(): Promise<void> {
+    if (!this.probe) {
+      const pool = this.pool();
+      // The pool's own client class (the pg that TypeORM loaded), with the pool's settings.
+      const PoolClientClass = (pool as unknown as { Client: typeof Client }).Client;
+      const client = new PoolClientClass(pool.options);
+      // A connection lost between beats: the next beat notices and opens another.
+      client.on('error', () => undefined);
+      this.probe = client;
+      await client.connect();
+    }
+    // pg honours a per-query `query_timeout` (its types do not declare it).
+    await this.probe.query({
+      text: 'SELECT 1',
+      query_timeout: this.heartbeatTimeoutMs,
+    } as QueryConfig);
+  }
+
+  /** Closes the heartbeat's connection (failed, or stopping); a stuck one is destroyed. */
+  private dropProbe(): void {
+    void this.probe?.end().catch(() => undefined);
+    this.probe = undefined;
   }
 
   private pool(): Pool {

@@ -29,6 +29,16 @@ export const VISIBLE_TO_VIEWER = `(
   OR (s.visibility = 'private' AND EXISTS (
         SELECT 1 FROM follows vf WHERE vf.account_id = $1 AND vf.target_account_id = s.account_id)))`;
 
+/**
+ * A viewer's flag on each status of a page (`$1` the viewer, NULL for anonymous): one index probe
+ * per status. Written as a `LIMIT 1` scalar subquery, not `EXISTS`, because the planner may run
+ * an `EXISTS` as a hashed subplan that reads all of the viewer's rows (every favourite they ever
+ * made: 8.7 of 11.6 ms of a public-timeline page for a member with 4,000 favourites).
+ */
+const viewerFlag = (name: string, from: string, where: string) =>
+  `CASE WHEN $1::bigint IS NULL THEN NULL
+        ELSE (SELECT true FROM ${from} WHERE ${where} LIMIT 1) IS NOT NULL END AS ${name}`;
+
 interface StatusRow {
   id: string;
   in_page: boolean;
@@ -136,14 +146,10 @@ export class StatusView {
                 '(SELECT ea.domain FROM accounts ea WHERE ea.id = s.account_id)',
                 `s.content || ' ' || s.spoiler_text`,
               )} AS emojis,
-              CASE WHEN $1::bigint IS NULL THEN NULL ELSE EXISTS (
-                SELECT 1 FROM favourites f WHERE f.status_id = s.id AND f.account_id = $1) END AS favourited,
-              CASE WHEN $1::bigint IS NULL THEN NULL ELSE EXISTS (
-                SELECT 1 FROM statuses r WHERE r.reblog_of_id = s.id AND r.account_id = $1) END AS reblogged,
-              CASE WHEN $1::bigint IS NULL THEN NULL ELSE EXISTS (
-                SELECT 1 FROM bookmarks b WHERE b.status_id = s.id AND b.account_id = $1) END AS bookmarked,
-              CASE WHEN $1::bigint IS NULL THEN NULL ELSE EXISTS (
-                SELECT 1 FROM status_pins p WHERE p.status_id = s.id AND p.account_id = $1) END AS pinned
+              ${viewerFlag('favourited', 'favourites f', 'f.status_id = s.id AND f.account_id = $1')},
+              ${viewerFlag('reblogged', 'statuses r', 'r.reblog_of_id = s.id AND r.account_id = $1')},
+              ${viewerFlag('bookmarked', 'bookmarks b', 'b.status_id = s.id AND b.account_id = $1')},
+              ${viewerFlag('pinned', 'status_pins p', 'p.status_id = s.id AND p.account_id = $1')}
          FROM statuses s JOIN wanted USING (id)`,
       params,
     );

@@ -81,12 +81,6 @@ export class StatusesService {
       const statusId = String(status!.id);
       await this.attach(manager, statusId, mentions, tags);
       await this.media.attach(manager, authorId, statusId, draft.mediaIds ?? []);
-      await this.social.statuses.created(manager, {
-        statusId,
-        accountId: authorId,
-        inReplyToId: parent?.id ?? null,
-        reblogOfId: null,
-      });
       for (const mentioned of mentions) {
         await this.social.notifications.notify(manager, {
           accountId: mentioned.id,
@@ -103,6 +97,14 @@ export class StatusesService {
         );
       }
       await this.outbox.statusCreated(authorId, statusId, manager);
+      // Last: it row-locks the author's account until the commit, and every post of theirs
+      // (a client's retries, a bot, a burst) waits for that lock.
+      await this.social.statuses.created(manager, {
+        statusId,
+        accountId: authorId,
+        inReplyToId: parent?.id ?? null,
+        reblogOfId: null,
+      });
       return statusId;
     });
     return statusId;

@@ -53,19 +53,27 @@ export async function followGraph(
 
 /**
  * The account's remote followers to deliver to: one per server when they share an inbox (one
- * request per server), else one per inbox. Local followers read it here, not by delivery.
+ * request per server, the newest follow's actor), else one per inbox, newest follow first.
+ * Local followers read it here, not by delivery. Filtered and deduplicated in SQL: a member
+ * with many local followers costs no rows here (this runs in every post's transaction).
  */
 export async function remoteFollowerRecipients(
   db: Queryable,
   accountId: string,
 ): Promise<Recipient[]> {
-  const byInbox = new Map<string, Recipient>();
-  for (const row of await followGraph(db, accountId, 'followers')) {
-    const inbox = row.shared_inbox_url ?? row.inbox_url;
-    if (row.domain === null || row.uri === null || inbox === null || byInbox.has(inbox)) continue;
-    byInbox.set(inbox, remoteRecipient(row));
-  }
-  return [...byInbox.values()];
+  const rows = (await db.query(
+    `SELECT uri, inbox_url, shared_inbox_url FROM (
+       SELECT DISTINCT ON (coalesce(a.shared_inbox_url, a.inbox_url))
+              f.id, a.uri, a.inbox_url, a.shared_inbox_url
+         FROM follows f JOIN accounts a ON a.id = f.account_id
+        WHERE f.target_account_id = $1 AND a.domain IS NOT NULL AND a.uri IS NOT NULL
+          AND coalesce(a.shared_inbox_url, a.inbox_url) IS NOT NULL
+        ORDER BY coalesce(a.shared_inbox_url, a.inbox_url), f.id DESC
+     ) newest_per_inbox
+     ORDER BY id DESC`,
+    [accountId],
+  )) as RemoteInboxes[];
+  return rows.map(remoteRecipient);
 }
 
 /** A remote actor as Fedify addresses it. */

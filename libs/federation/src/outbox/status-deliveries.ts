@@ -55,7 +55,7 @@ export async function statusDelivery(
   // A reply also goes to the remote author of the post it answers, mentioned or not (as
   // Mastodon), so the conversation is complete on their server.
   const repliedTo =
-    row.visibility === 'direct'
+    row.visibility === 'direct' || row.in_reply_to_id === null
       ? []
       : ((await db.query(
           `SELECT pa.uri, pa.inbox_url, pa.shared_inbox_url
