@@ -11,6 +11,8 @@ export interface StatusCreated {
 export interface StatusDeleted {
   statusId: string;
   accountId: string;
+  /** For a reblog, its original (home feeds show the next reblog of it in its place). */
+  reblogOfId: string | null;
 }
 
 /** A follow in force (requests are not follows until accepted). */

@@ -143,6 +143,15 @@ export class StatusView {
       });
   }
 
+  /**
+   * Statuses by primary key, newest first (a home page read from its feed): one query, no
+   * visibility check — the feed holds only what its member may see.
+   */
+  byIds(ids: readonly string[], viewerId: string): Promise<StatusJson[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.page(`SELECT unnest($2::bigint[]) AS id`, [viewerId, ids]);
+  }
+
   /** One status by id if the viewer may see it. */
   async one(id: string, viewerId: string | null): Promise<StatusJson | undefined> {
     const [status] = await this.page(

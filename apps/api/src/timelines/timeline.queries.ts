@@ -3,25 +3,7 @@
  * every one is a bounded index range scan, never a scan of the whole statuses table.
  */
 
-/**
- * Home: the member's own statuses and those of everyone they follow. For each followed account
- * the newest `limit` matching statuses come from the (account_id, id) index, then the merge keeps
- * the newest `limit` overall: the cost grows with follows × limit, not with the table.
- */
-export function homeTimelineSql(where: string, limit: number, ascending: boolean): string {
-  const order = ascending ? 'ASC' : 'DESC';
-  return `SELECT s.id FROM (
-            SELECT target_account_id AS account_id FROM follows WHERE account_id = $1
-            UNION ALL SELECT $1
-          ) authors
-          CROSS JOIN LATERAL (
-            SELECT s.id FROM statuses s
-             WHERE s.account_id = authors.account_id AND ${where}
-               AND (s.visibility <> 'direct' OR s.account_id = $1)
-             ORDER BY s.id ${order} LIMIT ${limit}
-          ) s
-          ORDER BY s.id ${order} LIMIT ${limit}`;
-}
+// Home: `homeTimelineSql` in @fediflow/home-feeds (the definition the Redis feeds copy).
 
 /** Public (federated) or local timeline: public, non-reblog statuses, from a partial index. */
 export function publicTimelineSql(

@@ -7,7 +7,8 @@ import { linkHeader, pageConditions, parsePage } from '../common/pagination';
 import { PublicUrls } from '../common/public-urls';
 import { formBoolean, parseInput } from '../common/validation';
 import { StatusView, type StatusJson } from '../statuses/status.view';
-import { homeTimelineSql, publicTimelineSql, tagTimelineSql } from './timeline.queries';
+import { HomeTimelineReader } from '@fediflow/home-feeds';
+import { publicTimelineSql, tagTimelineSql } from './timeline.queries';
 
 const publicQuery = z.object({ local: formBoolean.optional(), remote: formBoolean.optional() });
 
@@ -16,27 +17,29 @@ export class TimelinesController {
   constructor(
     private readonly view: StatusView,
     private readonly urls: PublicUrls,
+    private readonly homeTimeline: HomeTimelineReader,
   ) {}
 
   @Get('home')
   @Auth({ require: 'member', scope: 'read:statuses' })
-  home(
+  async home(
     @Token() token: MemberToken,
     @Query() query: Record<string, unknown>,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<StatusJson[]> {
     const page = parsePage(query);
-    const params: unknown[] = [token.accountId];
-    const { where, ascending } = pageConditions('s.id', page, params);
-    return this.respond(
-      homeTimelineSql(where, page.limit, ascending),
-      params,
-      ascending,
-      query,
-      request,
-      reply,
-    );
+    const { ids } = await this.homeTimeline.pageIds(token.accountId, page);
+    const statuses = await this.view.byIds(ids, token.accountId);
+    if (statuses.length < ids.length) {
+      const found = new Set(statuses.map((status) => status.id));
+      this.homeTimeline.forget(
+        token.accountId,
+        ids.filter((id) => !found.has(id)),
+      );
+    }
+    this.link(statuses, query, request, reply);
+    return statuses;
   }
 
   @Get('public')
@@ -96,12 +99,21 @@ export class TimelinesController {
   ): Promise<StatusJson[]> {
     const statuses = await this.view.page(sql, params, { ascending });
     if (ascending) statuses.reverse();
+    this.link(statuses, query, request, reply);
+    return statuses;
+  }
+
+  private link(
+    statuses: StatusJson[],
+    query: Record<string, unknown>,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
     const header = linkHeader(
       this.urls.api(request.url.split('?')[0] ?? ''),
       query,
       statuses.map((s) => s.id),
     );
     if (header) void reply.header('link', header);
-    return statuses;
   }
 }

@@ -2,7 +2,7 @@ import { MastodonClient, registerApp, registerMembers, type Member } from '@fedi
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type ApiHarness } from '../testing/api-harness.testing';
 import type { StatusJson } from '../statuses/status.view';
-import { homeTimelineSql } from './timeline.queries';
+import { homeTimelineSql } from '@fediflow/home-feeds';
 
 describe('timelines', () => {
   let api: ApiHarness;

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { FederationCoreModule } from '@fediflow/federation';
+import { HomeFeedsModule } from '@fediflow/home-feeds';
 import { QueueMetrics, QueueModule, Queues } from '@fediflow/queue';
 import { SocialModule } from '@fediflow/social';
 import { Registry } from 'prom-client';
@@ -13,16 +14,18 @@ import { DigestScheduler } from '../digest/digest.scheduler';
 import { DigestService } from '../digest/digest.service';
 import { FederationQueueRunner } from '../federation/federation-queue.runner';
 import { FederationMetrics } from '../federation/federation.metrics';
+import { HomeFeedsProcessor } from '../home-feeds/home-feeds.processor';
 import { HousekeepingProcessor } from '../housekeeping/housekeeping.processor';
 import { HousekeepingScheduler } from '../housekeeping/housekeeping.scheduler';
 import { PruneJobRuns } from '../housekeeping/prune-job-runs';
 import { JobRunClaims } from '../scheduling/job-run-claims';
 
-const processors = [HousekeepingProcessor, DigestProcessor];
+const processors = [HousekeepingProcessor, DigestProcessor, HomeFeedsProcessor];
 
 @Module({
-  // The inbox handlers' writes are announced on SocialModule's SocialEvents.
-  imports: [SocialModule, QueueModule, FederationCoreModule],
+  // The inbox handlers' writes are announced on SocialModule's SocialEvents; HomeFeedsModule
+  // relays them, like the api's, into the home-feeds jobs HomeFeedsProcessor runs.
+  imports: [SocialModule, QueueModule, HomeFeedsModule, FederationCoreModule],
   providers: [
     FederationQueueRunner,
     FederationMetrics,

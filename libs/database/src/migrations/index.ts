@@ -12,6 +12,7 @@ import { CreateTagFollows1764220000000 } from './1764220000000-create-tag-follow
 import { CreateBookmarksAndPins1764230000000 } from './1764230000000-create-bookmarks-and-pins';
 import { FederationOutboxRedelivery1764240000000 } from './1764240000000-federation-outbox-redelivery';
 import { CreateInboxJournal1764250000000 } from './1764250000000-create-inbox-journal';
+import { StatusesReblogOfIndex1764260000000 } from './1764260000000-statuses-reblog-of-index';
 
 /** Every migration, oldest first. Listed explicitly because the services are bundled. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   CreateBookmarksAndPins1764230000000,
   FederationOutboxRedelivery1764240000000,
   CreateInboxJournal1764250000000,
+  StatusesReblogOfIndex1764260000000,
 ];
