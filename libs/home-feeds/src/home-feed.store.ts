@@ -139,10 +139,7 @@ export class HomeFeedStore {
     const transaction = this.redis.multi();
     if (range.ascending) transaction.zrange(key, lower, upper, 'BYLEX', 'LIMIT', 0, range.limit);
     else transaction.zrange(key, upper, lower, 'BYLEX', 'REV', 'LIMIT', 0, range.limit);
-    const results = await transaction
-      .zrange(key, 0, '0')
-      .expire(key, HOME_FEED_TTL_SECONDS)
-      .exec();
+    const results = await transaction.zrange(key, 0, '0').expire(key, HOME_FEED_TTL_SECONDS).exec();
     if (!results) throw new Error('home feed read aborted');
     for (const [error] of results) if (error) throw error;
     const [ids, lowest] = results.map(([, value]) => value) as [string[], string[]];
