@@ -160,12 +160,12 @@ export class HomeFeedStore {
   }
 
   /**
-   * Stores a rebuilt feed: `ids`, the newest of the home timeline, are all of it when fewer than
-   * the feed holds.
+   * Stores a rebuilt feed: `ids`, the newest of the home timeline down to the lowest of them, and
+   * with `complete` all of it.
    */
-  async writeRebuilt(memberId: string, ids: readonly string[]): Promise<void> {
+  async writeRebuilt(memberId: string, ids: readonly string[], complete: boolean): Promise<void> {
     const members = ids.map(pad);
-    if (ids.length < this.maxItems) members.push(COMPLETE);
+    if (complete) members.push(COMPLETE);
     await this.redis.writeRebuiltFeed(
       feedKey(memberId),
       lockKey(memberId),

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createRedisConnection, redisKeyPrefix } from '@fediflow/redis';
 import { Social, SocialEvents } from '@fediflow/social';
 import { migratedDatabase } from '@fediflow/testing/fixtures';
@@ -47,6 +48,8 @@ export async function homeFeedsWorld(
     role: 'command',
     keyPrefix: redisKeyPrefix(infra.redis.prefix),
   });
+  // Its commands fail at once until connected (no offline queue).
+  if (redis.status !== 'ready') await once(redis, 'ready');
   const store = new HomeFeedStore(redis, options.maxItems);
   const reader = new HomeTimelineReader(db, store, options.maxItems);
   const fanout = new HomeFanout(db, store);

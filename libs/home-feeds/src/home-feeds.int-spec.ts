@@ -44,9 +44,10 @@ describe('home feeds against PostgreSQL and Redis', () => {
 
   it('shows an original once: later reblogs of it are not added; the next takes a deleted one’s place', async () => {
     const reader = await member('reader');
-    const [bob, carol, dave, stranger] = await Promise.all(
-      ['bob', 'carol', 'dave', 'stranger'].map((name) => world.member(name)),
-    );
+    const bob = await world.member('bob');
+    const carol = await world.member('carol');
+    const dave = await world.member('dave');
+    const stranger = await world.member('stranger');
     for (const id of [bob, carol, dave]) await world.follow(reader, id);
     const original = await world.post(stranger);
     const byBob = await world.reblog(bob, original);
@@ -65,9 +66,9 @@ describe('home feeds against PostgreSQL and Redis', () => {
 
   it('unfollow removes the account’s entries, and brings back what its reblogs hid', async () => {
     const reader = await member('unfollower');
-    const [bob, carol, stranger] = await Promise.all(
-      ['bob', 'carol', 'stranger'].map((name) => world.member(name)),
-    );
+    const bob = await world.member('bob');
+    const carol = await world.member('carol');
+    const stranger = await world.member('stranger');
     await world.follow(reader, bob);
     await world.follow(reader, carol);
     const bobPost = await world.post(bob);

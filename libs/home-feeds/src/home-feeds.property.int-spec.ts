@@ -11,7 +11,9 @@ type Action =
   | { kind: 'post'; author: number; visibility: Visibility; mention: number | null }
   | { kind: 'reblog'; account: number; target: number }
   | { kind: 'follow' | 'unfollow'; follower: number; target: number }
-  | { kind: 'delete'; target: number };
+  | { kind: 'delete'; target: number }
+  /** The member's feed is lost (expiry, Redis restart) and rebuilt from PostgreSQL. */
+  | { kind: 'rebuild'; member: number };
 
 const account = fc.integer({ min: 0, max: ACCOUNTS - 1 });
 const action: fc.Arbitrary<Action> = fc.oneof(
@@ -41,6 +43,13 @@ const action: fc.Arbitrary<Action> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), target: fc.nat() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('rebuild' as const),
+      member: fc.integer({ min: 0, max: LOCAL - 1 }),
+    }),
+  },
 );
 
 /**
@@ -124,6 +133,10 @@ describe('home feed = SQL home timeline, page for page (property)', () => {
         if (step.follower !== step.target) {
           await world.unfollow(ids[step.follower]!, ids[step.target]!);
         }
+        return;
+      case 'rebuild':
+        await world.store.drop(ids[step.member]!);
+        expect(await world.reader.rebuild(ids[step.member]!)).toBe(true);
         return;
       case 'delete': {
         const target = statuses[step.target % Math.max(statuses.length, 1)];

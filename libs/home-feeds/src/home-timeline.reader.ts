@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { HOME_FEED_MAX_ITEMS, type FeedRead, type HomeFeedStore } from './home-feed.store';
-import { homeTimelineSql } from './home-timeline.sql';
+import { homeRebuildSql, homeTimelineSql } from './home-timeline.sql';
 
 /** A home page as Mastodon's parameters ask for it (ids exclusive). */
 export interface HomePage {
@@ -85,8 +85,12 @@ export class HomeTimelineReader {
   async rebuild(memberId: string): Promise<boolean> {
     try {
       if (!(await this.feeds.claimRebuild(memberId))) return false;
-      const ids = await this.sqlIds(memberId, { limit: this.maxItems });
-      await this.feeds.writeRebuilt(memberId, ids);
+      const rows = (await this.db.query(homeRebuildSql(this.maxItems), [memberId])) as {
+        id: string;
+        shown: boolean;
+      }[];
+      const ids = rows.filter((row) => row.shown).map((row) => row.id);
+      await this.feeds.writeRebuilt(memberId, ids, rows.length < this.maxItems);
       return true;
     } catch (error) {
       this.logger.warn(`home feed rebuild failed: ${String(error)}`);
