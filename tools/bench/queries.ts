@@ -70,8 +70,18 @@ const viewQuery = (pageSql: string) => `WITH page AS (${pageSql}),
 /** The api's view of the SQL home page (a feed miss). */
 export const VIEW_QUERY = viewQuery(HOME_PAGE_IDS);
 
+/** `VISIBLE_TO_VIEWER` of apps/api/src/statuses/status.view.ts. */
+const VISIBLE_TO_VIEWER = `(
+  s.visibility IN ('public', 'unlisted')
+  OR s.account_id = $1
+  OR EXISTS (SELECT 1 FROM mentions vm WHERE vm.status_id = s.id AND vm.account_id = $1)
+  OR (s.visibility = 'private' AND EXISTS (
+        SELECT 1 FROM follows vf WHERE vf.account_id = $1 AND vf.target_account_id = s.account_id)))`;
+
 /** The api's view of a feed page (`$2`: the page's ids, from Redis): primary-key lookups only. */
-export const FEED_PAGE_VIEW_QUERY = viewQuery(`SELECT unnest($2::bigint[]) AS id`);
+export const FEED_PAGE_VIEW_QUERY = viewQuery(
+  `SELECT s.id FROM statuses s WHERE s.id = ANY($2::bigint[]) AND ${VISIBLE_TO_VIEWER}`,
+);
 
 /** The access-token guard's lookup (apps/api/src/common/auth/access-token.guard.ts). */
 export const TOKEN_QUERY = `SELECT t.id, t.application_id, t.scopes, t.user_id, u.account_id
