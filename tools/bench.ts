@@ -1,7 +1,10 @@
 /**
  * `npm run bench`: authenticated home-timeline throughput of the member API with 100k posts and
- * 1k follows, against a bare node:http endpoint running one indexed query for the same 20 rows,
- * measured in the same run (alternating rounds, medians), plus the api's RSS under load; its RSS
+ * 1k follows, against its floor (bare node:http reading the member's Redis feed and running one
+ * primary-key query for the same 20 rows), measured in the same run (alternating rounds, medians),
+ * plus the api's RSS under load; home throughput at 100, 1k and 10k follows
+ * (tools/bench/home-follows.ts); the home-feed fan-out of a post to 10k local followers
+ * (tools/bench/home-fanout.ts); its RSS
  * idle and under mixed read + write load (tools/bench/memory.ts); then the
  * federation benchmarks (tools/bench/federation-*.ts): signed inbox POSTs accepted per second
  * against a raw node:http inbox, and the fan-out time of a post to 10k remote followers.
@@ -25,11 +28,13 @@ import {
 } from './bench/processes.ts';
 import { apiFloorsBenchmark } from './bench/api-floors.ts';
 import { fanoutBenchmark } from './bench/federation-fanout.ts';
+import { homeFanoutBenchmark } from './bench/home-fanout.ts';
+import { homeFollowsBenchmark } from './bench/home-follows.ts';
 import { inboxBenchmark } from './bench/federation-inbox.ts';
 import { lambdaColdStarts, reportColdStarts } from './bench/lambda-cold-start.ts';
 import { memoryBenchmark } from './bench/memory.ts';
 import { summariseProfile } from './bench/profile.ts';
-import { BASELINE_QUERY, PAGE_SIZE, TOKEN_QUERY, VIEW_QUERY } from './bench/queries.ts';
+import { FEED_PAGE_VIEW_QUERY, PAGE_SIZE, TOKEN_QUERY, VIEW_QUERY } from './bench/queries.ts';
 import { DEFAULT_SHAPE, seconds, seed } from './bench/seed.ts';
 import { runtimeNodeOptions, type BenchContext } from './bench/services.ts';
 
@@ -37,8 +42,10 @@ const USAGE = `Usage: npm run bench [-- options]
 
 Builds the api (Nx cache), creates a throw-away database fediflow_bench_<random>, migrates it,
 registers a member through the API, seeds ${DEFAULT_SHAPE.statuses.toLocaleString('en')} statuses from ${DEFAULT_SHAPE.accounts.toLocaleString('en')} followed accounts,
-then load-tests GET /api/v1/timelines/home against a bare node:http baseline running one
-indexed query for the same ${PAGE_SIZE} rows. Rounds alternate between the two; medians are reported.
+then load-tests GET /api/v1/timelines/home against its floor: bare node:http reading the member's
+Redis feed and running one primary-key query for the same ${PAGE_SIZE} rows. Rounds alternate between
+the two; medians are reported. Then home throughput at --follows follows, and (home-fanout) the
+home-feed fan-out of a post to 10,000 local followers in the workers.
 Then the api's memory: RSS idle and under mixed read + write load (50 connections), as the image
 runs it and with V8's defaults.
 Then the federation benchmarks: signed inbox POSTs accepted per second by the federation service
@@ -56,7 +63,8 @@ Options:
   --api-node-args <a> extra node arguments for the api, e.g. "--max-semi-space-size=4"
   --sql <statement>   extra SQL after seeding (repeatable), to try a fix, e.g. an index
   --keep-db           keep the database (and print its URL) instead of dropping it
-  --only <sections>   run only these, comma-separated: home, memory (api RSS idle and under mixed
+  --follows <list>    follow counts of the home-vs-follows rounds   (default 100,1000,10000)
+  --only <sections>   run only these, comma-separated: home, home-fanout, memory (api RSS idle and under mixed
                       load), inbox, fanout, federation (= inbox,fanout), lambda (cold start and zip
                       size of the serverless workers), public, notifications, post (each against
                       its own node:http floor; floors = all three)
@@ -80,7 +88,8 @@ const { values } = parseArgs({
     'api-node-args': { type: 'string', default: '' },
     sql: { type: 'string', multiple: true, default: [] },
     'keep-db': { type: 'boolean', default: false },
-    only: { type: 'string', default: 'home,floors,memory,federation,lambda' },
+    only: { type: 'string', default: 'home,home-fanout,floors,memory,federation,lambda' },
+    follows: { type: 'string', default: '100,1000,10000' },
     'memory-duration': { type: 'string', default: '30' },
     'inbox-activities': { type: 'string', default: '10000' },
     'fanout-posts': { type: 'string', default: '5' },
@@ -115,8 +124,11 @@ const fanoutPosts = wholeNumber('fanout-posts', values['fanout-posts'], 1);
 const fanoutHosts = wholeNumber('fanout-hosts', values['fanout-hosts'], 1);
 const memoryDuration = wholeNumber('memory-duration', values['memory-duration'], 1);
 
+const followSizes = values.follows.split(',').map((raw) => wholeNumber('follows', raw.trim(), 1));
+
 const SECTIONS = [
   'home',
+  'home-fanout',
   'memory',
   'inbox',
   'fanout',
@@ -141,12 +153,15 @@ const sections = new Set<Section>(
 const projects =
   sections.has('inbox') || sections.has('fanout')
     ? ['api', 'federation', 'workers']
-    : ['home', 'memory', 'public', 'notifications', 'post'].some((s) => sections.has(s as Section))
-      ? ['api']
-      : [];
+    : sections.has('home-fanout')
+      ? ['api', 'workers']
+      : ['home', 'memory', 'public', 'notifications', 'post'].some((s) => sections.has(s as Section))
+        ? ['api']
+        : [];
 
-const TARGET_RATIO = 0.5;
-const DEFECT_RATIO = 0.3;
+// Home against its floor (issue 15: the floor reads the feed; the api adds auth, Nest, shaping).
+const TARGET_RATIO = 0.4;
+const DEFECT_RATIO = 0.2;
 const RSS_LIMIT = 200 * 1024 * 1024;
 const POOL_SIZE = 10;
 
@@ -319,6 +334,8 @@ async function startBaseline(pin: boolean, accountId: string): Promise<ApiEndpoi
       DATABASE_URL: databaseUrl,
       DATABASE_POOL_SIZE: String(POOL_SIZE),
       BENCH_ACCOUNT_ID: accountId,
+      REDIS_URL: redisUrl,
+      REDIS_KEY_PREFIX: redisPrefix,
       PORT: String(port),
     },
     join(workDir, 'baseline.log'),
@@ -393,12 +410,36 @@ interface ApiStatus {
   favourited?: boolean;
 }
 
+/**
+ * The member's first home request is served from SQL while its feed is rebuilt (the seed wrote
+ * PostgreSQL only); resolves with the feed's first page of ids once it exists.
+ */
+async function buildFeed(base: string, member: { token: string; accountId: string }) {
+  const started = performance.now();
+  await call(base, 'GET', '/api/v1/timelines/home', { token: member.token });
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    const key = `${redisPrefix}:home:${member.accountId}`;
+    for (;;) {
+      const ids = await redis.zrange(key, '+', '(0', 'BYLEX', 'REV', 'LIMIT', 0, PAGE_SIZE);
+      if (ids.length > 0) {
+        info(`feed rebuilt from PostgreSQL by the first request: ${seconds(started)}`);
+        return ids.map((id) => id.replace(/^0+(?=\d)/, ''));
+      }
+      if (performance.now() - started > 120_000) throw new Error('the feed was not rebuilt');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** Both endpoints must return the same page before anything is measured. */
 async function verifySamePage(api: string, baseline: string, token: string): Promise<void> {
   const statuses = await call<ApiStatus[]>(api, 'GET', '/api/v1/timelines/home', { token });
-  const rows = await call<{ id: string }[]>(baseline, 'GET', '/home');
+  const rows = await call<{ id: string; in_page: boolean }[]>(baseline, 'GET', '/home');
   const apiIds = statuses.map((s) => s.id);
-  const baselineIds = rows.map((r) => r.id);
+  const baselineIds = rows.filter((r) => r.in_page).map((r) => r.id);
   if (apiIds.length !== PAGE_SIZE || apiIds.join() !== baselineIds.join()) {
     throw new Error(
       `the endpoints disagree:\n  api      ${apiIds.join(' ')}\n  baseline ${baselineIds.join(' ')}`,
@@ -417,7 +458,11 @@ async function verifySamePage(api: string, baseline: string, token: string): Pro
  * planning and execution time and the shared buffers touched. Shows how much of a request is the
  * database and how much the api adds on top of the baseline's query.
  */
-async function compareQueries(accountId: string, tokenHash: string): Promise<void> {
+async function compareQueries(
+  accountId: string,
+  tokenHash: string,
+  feedIds: string[],
+): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   interface Explained {
@@ -427,16 +472,16 @@ async function compareQueries(accountId: string, tokenHash: string): Promise<voi
   }
   try {
     const queries = [
-      ['baseline query (page + columns + authors)', BASELINE_QUERY, accountId],
-      ['api view query (StatusView.page of home)', VIEW_QUERY, accountId],
-      ['api token lookup (AccessTokenGuard)', TOKEN_QUERY, tokenHash],
+      ['feed page by primary key (api and floor)', FEED_PAGE_VIEW_QUERY, [accountId, feedIds]],
+      ['SQL home page (feed miss / past its tail)', VIEW_QUERY, [accountId]],
+      ['api token lookup (AccessTokenGuard)', TOKEN_QUERY, [tokenHash]],
     ] as const;
-    for (const [label, sql, param] of queries) {
+    for (const [label, sql, params] of queries) {
       const runs: Explained[] = [];
       for (let i = 0; i < 25; i++) {
         const { rows } = await client.query<{ 'QUERY PLAN': [Explained] }>(
           `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`,
-          [param],
+          [...params],
         );
         const plan = rows[0]?.['QUERY PLAN'][0];
         if (plan && i >= 5) runs.push(plan);
@@ -497,7 +542,6 @@ async function main(): Promise<void> {
     await createDatabase();
   }
 
-  if (sections.has('home')) await homeTimeline(pin);
   const context: BenchContext = {
     root,
     workDir,
@@ -511,6 +555,9 @@ async function main(): Promise<void> {
     step,
     info,
   };
+  if (sections.has('home')) await homeTimeline(pin, context);
+  if (sections.has('home-fanout'))
+    await homeFanoutBenchmark(context, { followers: 10_000, posts: fanoutPosts });
   await apiFloorsBenchmark(context, sections, { apiNodeArgs, profile: values.profile });
   if (sections.has('memory'))
     await memoryBenchmark(context, { ...load, duration: memoryDuration }, apiNodeArgs);
@@ -538,7 +585,7 @@ async function main(): Promise<void> {
 }
 
 /** Issue 3: the home timeline of the api against the raw node:http + pg baseline. */
-async function homeTimeline(pin: boolean): Promise<void> {
+async function homeTimeline(pin: boolean, context: BenchContext): Promise<void> {
   step('Member (through the API)');
   let api = await startApi(pin);
   const member = await registerMember(api.base);
@@ -568,10 +615,11 @@ async function homeTimeline(pin: boolean): Promise<void> {
   }
   info(`seed total: ${seconds(seedStarted)}`);
 
-  step('Baseline server and verification');
+  step('Floor server and verification');
+  const feedIds = await buildFeed(api.base, member);
   const baseline = await startBaseline(pin, member.accountId);
   await verifySamePage(api.base, baseline.base, member.token);
-  await compareQueries(member.accountId, tokenHash);
+  await compareQueries(member.accountId, tokenHash, feedIds);
 
   const targets: Record<Target['name'], Target> = {
     baseline: {
@@ -689,6 +737,7 @@ async function homeTimeline(pin: boolean): Promise<void> {
       info(`  ${fmt(100 * f.share, 1).padStart(5)}%  ${f.name}  ${f.where}`);
     info(`profile: ${join(profileDir, file)} (open in Chrome DevTools › Performance)`);
   }
+  await homeFollowsBenchmark(context, api, followSizes);
   // The api's pool would hold connections to the database the federation sections reuse.
   await api.server.stop();
   await baseline.server.stop();

@@ -1,12 +1,15 @@
 /**
- * The benchmark's baseline: a bare `node:http` server whose `GET /home` runs one indexed
- * PostgreSQL query (the home-timeline page of BENCH_ACCOUNT_ID with status and author columns)
- * and answers the rows as JSON. Same database, same pool settings as the api (TypeORM's pg pool:
- * DATABASE_POOL_SIZE connections, 30 s statement timeout). Started by tools/bench.ts.
+ * The home timeline's floor: a bare `node:http` server whose `GET /home` does the least a feed-
+ * backed home page must do — `ZRANGE … BYLEX REV LIMIT 0 20` of BENCH_ACCOUNT_ID's Redis feed (the
+ * key and member format of libs/home-feeds), then one primary-key query returning the same fields
+ * as the api (the api's own hydration query, `FEED_PAGE_VIEW_QUERY`), answered with
+ * `JSON.stringify`. No auth, no framework, no shaping. Same pool settings as the api (TypeORM's pg
+ * pool: DATABASE_POOL_SIZE connections, 30 s statement timeout). Started by tools/bench.ts.
  */
 import { createServer } from 'node:http';
+import { Redis } from 'ioredis';
 import pg from 'pg';
-import { BASELINE_QUERY } from './queries.ts';
+import { FEED_PAGE_VIEW_QUERY, PAGE_SIZE } from './queries.ts';
 
 const env = process.env;
 const required = (name: string): string => {
@@ -16,6 +19,8 @@ const required = (name: string): string => {
 };
 
 const accountId = required('BENCH_ACCOUNT_ID');
+const feedKey = `${required('REDIS_KEY_PREFIX')}:home:${accountId}`;
+const redis = new Redis(required('REDIS_URL'), { maxRetriesPerRequest: 1 });
 const pool = new pg.Pool({
   connectionString: required('DATABASE_URL'),
   application_name: 'fediflow-bench-baseline',
@@ -25,13 +30,27 @@ const pool = new pg.Pool({
   statement_timeout: 30_000,
 });
 
+async function home(): Promise<unknown[]> {
+  const members = await redis.zrange(feedKey, '+', '(0', 'BYLEX', 'REV', 'LIMIT', 0, PAGE_SIZE);
+  const ids = members.map((member) => member.replace(/^0+(?=\d)/, ''));
+  const result = await pool.query<{ id: string; in_page: boolean }>(FEED_PAGE_VIEW_QUERY, [
+    accountId,
+    ids,
+  ]);
+  // The page newest first, then the originals of its reblogs.
+  const order = new Map(ids.map((id, i) => [id, i]));
+  return result.rows.sort(
+    (a, b) => (order.get(a.id) ?? ids.length) - (order.get(b.id) ?? ids.length),
+  );
+}
+
 const server = createServer((request, response) => {
   const path = request.url?.split('?')[0];
   if (request.method === 'GET' && path === '/home') {
-    pool.query(BASELINE_QUERY, [accountId]).then(
-      (result) => {
+    home().then(
+      (rows) => {
         response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-        response.end(JSON.stringify(result.rows));
+        response.end(JSON.stringify(rows));
       },
       (error: unknown) => {
         response.writeHead(500, { 'content-type': 'text/plain' });
@@ -54,6 +73,7 @@ server.listen(Number(required('PORT')), '127.0.0.1', () => {
 const stop = () => {
   server.close();
   server.closeAllConnections();
+  redis.disconnect();
   void pool.end().finally(() => process.exit(0));
 };
 process.once('SIGTERM', stop);

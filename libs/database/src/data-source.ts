@@ -46,6 +46,9 @@ export function createDataSource(settings: DataSourceSettings): DataSource {
       query_timeout: queryTimeout + 250,
       // TCP keep-alive notices a half-open connection after an idle period.
       keepAlive: true,
+      // Short OLTP queries only: JIT compiling the home timeline's query (estimated costly for its
+      // per-author subplans) took 670 ms of its 1 s budget to save nothing (docs/benchmarks.md).
+      options: '-c jit=off',
     },
   });
 }

@@ -1,4 +1,5 @@
 export * from './digest.jobs';
+export * from './home-feed.jobs';
 export * from './housekeeping.jobs';
 export * from './queue-metrics';
 export * from './queue-names';

@@ -4,5 +4,7 @@ export const QueueName = {
   Housekeeping: 'housekeeping',
   /** The email digest of members' notifications; consumed by `workers`. */
   Digest: 'digest',
+  /** Fan-out of statuses and follows into members' Redis home feeds; consumed by `workers`. */
+  HomeFeeds: 'home-feeds',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];

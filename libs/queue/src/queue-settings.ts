@@ -31,6 +31,17 @@ export const QUEUE_SETTINGS: Record<QueueName, QueueSettings> = {
       removeOnFail: { age: 7 * 24 * 3600 },
     },
   },
+  [QueueName.HomeFeeds]: {
+    // Each job is a few queries and one Redis pipeline; replicas share the load.
+    concurrency: 4,
+    jobOptions: {
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 },
+      // Many small jobs: keep only a short tail of them.
+      removeOnComplete: { age: 3600, count: 1_000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    },
+  },
 };
 
 /** BullMQ keys live below the service's Redis prefix, e.g. `fediflow:bull:housekeeping:*`. */

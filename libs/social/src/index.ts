@@ -14,3 +14,4 @@ export * from './social-events';
 export * from './social.module';
 export * from './statuses.repository';
 export * from './streaming';
+export * from './viewer-filters';

@@ -29,9 +29,9 @@ describe('SocialEvents', () => {
     events.subscribe('statusDeleted', later);
 
     await expect(
-      events.emit('statusDeleted', { statusId: '9', accountId: '1' }),
+      events.emit('statusDeleted', { statusId: '9', accountId: '1', reblogOfId: null }),
     ).resolves.toBeUndefined();
-    expect(later).toHaveBeenCalledWith({ statusId: '9', accountId: '1' });
+    expect(later).toHaveBeenCalledWith({ statusId: '9', accountId: '1', reblogOfId: null });
     expect(onListenerError).toHaveBeenCalledWith(
       expect.objectContaining({ message: 'feed is down' }),
       'statusDeleted',

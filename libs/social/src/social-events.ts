@@ -17,6 +17,8 @@ export interface StatusUpdated {
 export interface StatusDeleted {
   statusId: string;
   accountId: string;
+  /** For a reblog, its original (home feeds show the next reblog of it in its place). */
+  reblogOfId: string | null;
 }
 
 /** A follow in force (requests are not follows until accepted). */

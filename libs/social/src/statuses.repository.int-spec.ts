@@ -63,7 +63,7 @@ describe('status counters, favourites, reblogs and notifications against Postgre
     expect(await data.statusCounters(parent)).toMatchObject({ replies: 0 });
     expect(await data.counters(bob)).toMatchObject({ statuses: 0 });
     expect(deleted.filter((e) => e.statusId === reply)).toEqual([
-      { statusId: reply, accountId: bob },
+      { statusId: reply, accountId: bob, reblogOfId: null },
     ]);
   });
 
@@ -204,8 +204,8 @@ describe('status counters, favourites, reblogs and notifications against Postgre
     expect(await data.counters(ivan)).toMatchObject({ statuses: 0 });
     expect(deleted).toEqual(
       expect.arrayContaining([
-        { statusId: reblogId, accountId: judy },
-        { statusId: original, accountId: ivan },
+        { statusId: reblogId, accountId: judy, reblogOfId: original },
+        { statusId: original, accountId: ivan, reblogOfId: null },
       ]),
     );
   });
@@ -263,6 +263,6 @@ describe('status counters, favourites, reblogs and notifications against Postgre
     expect(await data.counters(member)).toEqual({ followers: 0, following: 0, statuses: 1 });
     expect(await data.statusCounters(own)).toEqual({ replies: 0, reblogs: 0, favourites: 0 });
     expect(await data.notifications(member)).toEqual([]);
-    expect(deleted).toContainEqual({ statusId: theirs, accountId: remote });
+    expect(deleted).toContainEqual({ statusId: theirs, accountId: remote, reblogOfId: null });
   });
 });

@@ -2,7 +2,7 @@ import { modifiedRows } from '@fediflow/database';
 import type { Announcements } from './announcements';
 import type { NotificationsRepository } from './notifications.repository';
 import type { Queryable } from './queryable';
-import type { StatusCreated, StatusUpdated } from './social-events';
+import type { StatusCreated, StatusDeleted, StatusUpdated } from './social-events';
 
 interface DeletedStatus {
   id: string;
@@ -89,7 +89,11 @@ export class StatusesRepository {
     );
     for (const reblog of reblogs) {
       await this.uncountAuthor(db, reblog.account_id);
-      await this.announceDeleted(db, reblog.id, reblog.account_id);
+      await this.announceDeleted(db, {
+        statusId: reblog.id,
+        accountId: reblog.account_id,
+        reblogOfId: statusId,
+      });
     }
     const [removed] = modifiedRows<DeletedStatus>(
       await db.query(
@@ -123,7 +127,11 @@ export class StatusesRepository {
         });
       }
     }
-    await this.announceDeleted(db, removed.id, removed.account_id);
+    await this.announceDeleted(db, {
+      statusId: removed.id,
+      accountId: removed.account_id,
+      reblogOfId: removed.reblog_of_id,
+    });
     return true;
   }
 
@@ -164,14 +172,15 @@ export class StatusesRepository {
       [accountId],
     );
     const gone = (await db.query(
-      `SELECT s.id::text AS "statusId", s.account_id::text AS "accountId" FROM statuses s
+      `SELECT s.id::text AS "statusId", s.account_id::text AS "accountId",
+              s.reblog_of_id::text AS "reblogOfId" FROM statuses s
         WHERE s.account_id = $1
        UNION ALL
-       SELECT r.id::text, r.account_id::text FROM statuses r
+       SELECT r.id::text, r.account_id::text, r.reblog_of_id::text FROM statuses r
          JOIN statuses o ON o.id = r.reblog_of_id
         WHERE o.account_id = $1 AND r.account_id <> $1`,
       [accountId],
-    )) as { statusId: string; accountId: string }[];
+    )) as StatusDeleted[];
     for (const status of gone) await this.announcements.announce(db, 'statusDeleted', status);
   }
 
@@ -182,7 +191,7 @@ export class StatusesRepository {
     );
   }
 
-  private async announceDeleted(db: Queryable, statusId: string, accountId: string) {
-    await this.announcements.announce(db, 'statusDeleted', { statusId, accountId });
+  private async announceDeleted(db: Queryable, status: StatusDeleted) {
+    await this.announcements.announce(db, 'statusDeleted', status);
   }
 }

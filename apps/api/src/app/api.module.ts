@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MediaModule } from '@fediflow/media';
+import { HomeFeedsModule } from '@fediflow/home-feeds';
+import { QueueModule } from '@fediflow/queue';
 import { AccountsModule } from '../accounts/accounts.module';
 import { ApiCommonModule } from '../common/api-common.module';
 import { FederationOutboxModule } from '../federation-outbox/federation-outbox.module';
@@ -19,6 +21,9 @@ import { WebModule } from '../web/web.module';
 /** The member REST API: a Mastodon-compatible subset (see the README for the endpoint list). */
 @Module({
   imports: [
+    // Home feeds: read here, fanned out by the workers from the jobs this service enqueues.
+    QueueModule,
+    HomeFeedsModule,
     ApiCommonModule,
     MediaModule,
     MediaUploadsModule,

@@ -1,6 +1,7 @@
 import { loadConfig } from '@fediflow/config';
 import { FederationRuntime } from '@fediflow/federation';
 import { RemoteServer } from '@fediflow/federation/testing';
+import { SocialEvents } from '@fediflow/social';
 import { remoteActor } from '@fediflow/testing/fixtures';
 import { TEST_ORIGIN } from '@fediflow/testing';
 import { startApi, type ApiHarness } from '../testing/api-harness.testing';
@@ -25,7 +26,8 @@ export async function startFederatedApi(label: string): Promise<FederatedApi> {
     LOG_LEVEL: 'silent',
     ...api.infra.env,
   });
-  const worker = new FederationRuntime(config, api.db);
+  // The inbound writes are announced where the api's are, so they reach the home feeds too.
+  const worker = new FederationRuntime(config, api.db, api.service.app.get(SocialEvents));
   const stopWorker = new AbortController();
   const workerRunning = worker.federation.startQueue(undefined, { signal: stopWorker.signal });
   const bobId = await remoteActor(api.db, {

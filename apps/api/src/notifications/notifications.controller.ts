@@ -9,7 +9,7 @@ import { Auth, Token } from '../common/auth/auth.decorators';
 import { linkHeader, pageConditions, parsePage } from '../common/pagination';
 import { PublicUrls } from '../common/public-urls';
 import { listParam, parseId, parseInput, snowflakeId } from '../common/validation';
-import { NOTIFICATION_NOT_FILTERED } from '../statuses/status-filters';
+import { NOTIFICATION_NOT_FILTERED } from '@fediflow/social';
 import { requestedTypes } from './notification-types';
 import { NotificationView } from './notification.view';
 

@@ -164,6 +164,18 @@ export class StatusView {
       });
   }
 
+  /**
+   * Statuses by primary key, newest first (a home page read from its feed), in one query. The
+   * visibility check is defence in depth: the feed holds only what its member may see.
+   */
+  byIds(ids: readonly string[], viewerId: string): Promise<StatusJson[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.page(
+      `SELECT s.id FROM statuses s WHERE s.id = ANY($2::bigint[]) AND ${VISIBLE_TO_VIEWER}`,
+      [viewerId, ids],
+    );
+  }
+
   /** One status by id if the viewer may see it. */
   async one(id: string, viewerId: string | null): Promise<StatusJson | undefined> {
     const [status] = await this.page(

@@ -6,7 +6,7 @@ import { Auth, Token } from '../common/auth/auth.decorators';
 import { formBoolean, parseId, parseInput, snowflakeId } from '../common/validation';
 import { MAX_MEDIA_PER_STATUS } from '../media/media-limits';
 import { StatusesService } from './statuses.service';
-import { NOT_FILTERED_FOR_VIEWER } from './status-filters';
+import { NOT_FILTERED_FOR_VIEWER } from '@fediflow/social';
 import { StatusView, VISIBLE_TO_VIEWER, type StatusJson } from './status.view';
 
 const language = z

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServiceApp, type ServiceApp } from '@fediflow/bootstrap';
 import { loadConfig } from '@fediflow/config';
+import { HomeFanout } from '@fediflow/home-feeds';
+import { SocialEvents } from '@fediflow/social';
 import {
   startTcpProxy,
   TEST_ORIGIN,
@@ -67,6 +69,7 @@ export async function startApi(
     readinessChecks: [StreamingCheck],
     host: '127.0.0.1',
   });
+  runHomeFanoutInline(service);
   const { port } = await service.listen();
   const base = `http://127.0.0.1:${port}`;
   await waitForStatus(`${base}/ready`, 200);
@@ -83,4 +86,18 @@ export async function startApi(
       await rm(mediaDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * No workers run beside the in-process api: its own social events are fanned out into the home
+ * feeds at once instead (the jobs it also enqueues stay unconsumed under the suite's prefix), so a
+ * home read after a write sees it, as it would once the workers had run the job.
+ */
+function runHomeFanoutInline(service: ServiceApp): void {
+  const events = service.app.get(SocialEvents);
+  const fanout = service.app.get(HomeFanout);
+  events.subscribe('statusCreated', async (event) => void (await fanout.statusCreated(event)));
+  events.subscribe('statusDeleted', async (event) => void (await fanout.statusDeleted(event)));
+  events.subscribe('followStarted', async (event) => void (await fanout.followStarted(event)));
+  events.subscribe('followEnded', async (event) => void (await fanout.followEnded(event)));
 }

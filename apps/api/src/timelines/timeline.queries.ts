@@ -3,7 +3,7 @@ import {
   hiddenAccount,
   NOT_FILTERED_FOR_VIEWER,
   REBLOG_NOT_FILTERED_FOR_VIEWER,
-} from '../statuses/status-filters';
+} from '@fediflow/social';
 
 /**
  * Page queries of the timelines (each selects status `id`s; `$1` is the viewer). Written so that
@@ -11,31 +11,7 @@ import {
  * leaves out what the viewer blocks, mutes or domain-blocks (`NOT_FILTERED_FOR_VIEWER`).
  */
 
-/**
- * Home: the member's own statuses and those of everyone they follow, except the members of their
- * exclusive lists (those posts show in the list only, as Mastodon does) and the accounts hidden
- * from them (filtered once per author; reblogs are checked per status). For each followed account
- * the newest `limit` matching statuses come from the (account_id, id) index, then the merge keeps
- * the newest `limit` overall: the cost grows with follows × limit, not with the table.
- */
-export function homeTimelineSql(where: string, limit: number, ascending: boolean): string {
-  const order = ascending ? 'ASC' : 'DESC';
-  return `SELECT s.id FROM (
-            SELECT hf.target_account_id AS account_id FROM follows hf WHERE hf.account_id = $1
-               AND hf.target_account_id NOT IN (
-                     SELECT la.account_id FROM list_accounts la JOIN lists l ON l.id = la.list_id
-                      WHERE l.account_id = $1 AND l.exclusive)
-               AND NOT ${hiddenAccount('hf.target_account_id', { mutes: 'all' })}
-            UNION ALL SELECT $1
-          ) authors
-          CROSS JOIN LATERAL (
-            SELECT s.id FROM statuses s
-             WHERE s.account_id = authors.account_id AND ${where}
-               AND (s.visibility <> 'direct' OR s.account_id = $1) AND ${REBLOG_NOT_FILTERED_FOR_VIEWER}
-             ORDER BY s.id ${order} LIMIT ${limit}
-          ) s
-          ORDER BY s.id ${order} LIMIT ${limit}`;
-}
+// Home: `homeTimelineSql` in @fediflow/home-feeds (the definition the Redis feeds copy).
 
 /** Public (federated) or local timeline: public, non-reblog statuses, from a partial index. */
 export function publicTimelineSql(

@@ -11,11 +11,11 @@ import { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import { parseId } from '../common/validation';
 import {
-  homeTimelineSql,
   listTimelineSql,
   publicTimelineSql,
   tagTimelineSql,
 } from './timeline.queries';
+import { HomeTimelineReader } from '@fediflow/home-feeds';
 
 const publicQuery = z.object({ local: formBoolean.optional(), remote: formBoolean.optional() });
 
@@ -25,27 +25,29 @@ export class TimelinesController {
     private readonly view: StatusView,
     private readonly urls: PublicUrls,
     private readonly db: DataSource,
+    private readonly homeTimeline: HomeTimelineReader,
   ) {}
 
   @Get('home')
   @Auth({ require: 'member', scope: 'read:statuses' })
-  home(
+  async home(
     @Token() token: MemberToken,
     @Query() query: Record<string, unknown>,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<StatusJson[]> {
     const page = parsePage(query);
-    const params: unknown[] = [token.accountId];
-    const { where, ascending } = pageConditions('s.id', page, params);
-    return this.respond(
-      homeTimelineSql(where, page.limit, ascending),
-      params,
-      ascending,
-      query,
-      request,
-      reply,
-    );
+    const { ids } = await this.homeTimeline.pageIds(token.accountId, page);
+    const statuses = await this.view.byIds(ids, token.accountId);
+    if (statuses.length < ids.length) {
+      const found = new Set(statuses.map((status) => status.id));
+      this.homeTimeline.forget(
+        token.accountId,
+        ids.filter((id) => !found.has(id)),
+      );
+    }
+    this.link(statuses, query, request, reply);
+    return statuses;
   }
 
   @Get('public')
@@ -134,12 +136,21 @@ export class TimelinesController {
   ): Promise<StatusJson[]> {
     const statuses = await this.view.page(sql, params, { ascending });
     if (ascending) statuses.reverse();
+    this.link(statuses, query, request, reply);
+    return statuses;
+  }
+
+  private link(
+    statuses: StatusJson[],
+    query: Record<string, unknown>,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
     const header = linkHeader(
       this.urls.api(request.url.split('?')[0] ?? ''),
       query,
       statuses.map((s) => s.id),
     );
     if (header) void reply.header('link', header);
-    return statuses;
   }
 }

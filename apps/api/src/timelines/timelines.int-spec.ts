@@ -1,8 +1,14 @@
-import { MastodonClient, registerApp, registerMembers, type Member } from '@fediflow/testing';
+import { HomeFeedStore, HomeTimelineReader, homeTimelineSql } from '@fediflow/home-feeds';
+import {
+  MastodonClient,
+  registerApp,
+  registerMembers,
+  waitFor,
+  type Member,
+} from '@fediflow/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type ApiHarness } from '../testing/api-harness.testing';
 import type { StatusJson } from '../statuses/status.view';
-import { homeTimelineSql } from './timeline.queries';
 
 describe('timelines', () => {
   let api: ApiHarness;
@@ -134,7 +140,36 @@ describe('timelines', () => {
     const text = plan.map((row) => row['QUERY PLAN']).join('\n');
     expect(text).toMatch(/Index (Only )?Scan (Backward )?using statuses_account_id_id_idx/);
     expect(text).not.toMatch(/Seq Scan on statuses/);
+    // Rows written behind the social layer's back reach no feed: alice's is dropped and rebuilt.
+    await api.service.app.get(HomeFeedStore).drop(alice.accountId);
     const home = await alice.client.get<StatusJson[]>('/api/v1/timelines/home?limit=40');
     expect(home.body).toHaveLength(40);
+  });
+
+  it('home is read from the member’s feed; a feed entry whose status is gone is dropped', async () => {
+    const store = api.service.app.get(HomeFeedStore);
+    const reader = api.service.app.get(HomeTimelineReader);
+    await store.drop(carol.accountId);
+    await carol.client.post(`/api/v1/accounts/${bob.accountId}/follow`);
+    expect(await reader.rebuild(carol.accountId)).toBe(true);
+    const { body: post } = await bob.client.post<StatusJson>('/api/v1/statuses', {
+      status: 'fresh',
+    });
+    // A row PostgreSQL has but the feed does not: the feed, not SQL, answers.
+    await api.db.query(
+      `INSERT INTO statuses (account_id, local, text, content, visibility)
+       VALUES ($1, true, 'sql only', '<p>sql only</p>', 'public')`,
+      [bob.accountId],
+    );
+    const [top] = (await carol.client.get<StatusJson[]>('/api/v1/timelines/home?limit=1')).body;
+    expect(top?.id).toBe(post.id);
+    // The post deleted behind the feed's back: not shown, and removed from the feed on read.
+    await api.db.query(`DELETE FROM statuses WHERE id = $1`, [post.id]);
+    const page = (await carol.client.get<StatusJson[]>('/api/v1/timelines/home?limit=3')).body;
+    expect(page.map((s) => s.id)).not.toContain(post.id);
+    await waitFor('the gone id to leave the feed', async () => {
+      const read = await store.read(carol.accountId, { limit: 40, ascending: false });
+      return read.state === 'present' && !read.ids.includes(post.id) ? true : undefined;
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { FederationCoreModule } from '@fediflow/federation';
 import { MediaModule } from '@fediflow/media';
+import { HomeFeedsModule } from '@fediflow/home-feeds';
 import { QueueMetrics, QueueModule, Queues } from '@fediflow/queue';
 import { SocialModule, StreamPublisherModule } from '@fediflow/social';
 import { Registry } from 'prom-client';
@@ -14,18 +15,27 @@ import { DigestScheduler } from '../digest/digest.scheduler';
 import { DigestService } from '../digest/digest.service';
 import { FederationQueueRunner } from '../federation/federation-queue.runner';
 import { FederationMetrics } from '../federation/federation.metrics';
+import { HomeFeedsProcessor } from '../home-feeds/home-feeds.processor';
 import { HousekeepingProcessor } from '../housekeeping/housekeeping.processor';
 import { HousekeepingScheduler } from '../housekeeping/housekeeping.scheduler';
 import { PruneJobRuns } from '../housekeeping/prune-job-runs';
 import { PruneUnattachedMedia } from '../housekeeping/prune-unattached-media';
 import { JobRunClaims } from '../scheduling/job-run-claims';
 
-const processors = [HousekeepingProcessor, DigestProcessor];
+const processors = [HousekeepingProcessor, DigestProcessor, HomeFeedsProcessor];
 
 @Module({
   // The inbox handlers' writes are announced on SocialModule's SocialEvents, and from there to
-  // the streaming API's channels (remote posts reach home streams).
-  imports: [SocialModule, StreamPublisherModule, QueueModule, FederationCoreModule, MediaModule],
+  // the streaming API's channels (remote posts reach home streams) and, through HomeFeedsModule,
+  // to the home-feeds jobs HomeFeedsProcessor runs.
+  imports: [
+    SocialModule,
+    StreamPublisherModule,
+    QueueModule,
+    HomeFeedsModule,
+    FederationCoreModule,
+    MediaModule,
+  ],
   providers: [
     FederationQueueRunner,
     FederationMetrics,

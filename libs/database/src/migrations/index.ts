@@ -12,9 +12,10 @@ import { CreateTagFollows1764220000000 } from './1764220000000-create-tag-follow
 import { CreateBookmarksAndPins1764230000000 } from './1764230000000-create-bookmarks-and-pins';
 import { FederationOutboxRedelivery1764240000000 } from './1764240000000-federation-outbox-redelivery';
 import { CreateInboxJournal1764250000000 } from './1764250000000-create-inbox-journal';
+import { StatusesReblogOfIndex1764260000000 } from './1764260000000-statuses-reblog-of-index';
 import { CreateMediaAttachments1764270000000 } from './1764270000000-create-media-attachments';
-import { CreateCustomEmojis1764290000000 } from './1764290000000-create-custom-emojis';
 import { CreateRelations1764280000000 } from './1764280000000-create-relations';
+import { CreateCustomEmojis1764290000000 } from './1764290000000-create-custom-emojis';
 
 /** Every migration, oldest first. Listed explicitly because the services are bundled. */
 export const migrations = [
@@ -32,7 +33,8 @@ export const migrations = [
   CreateBookmarksAndPins1764230000000,
   FederationOutboxRedelivery1764240000000,
   CreateInboxJournal1764250000000,
+  StatusesReblogOfIndex1764260000000,
   CreateMediaAttachments1764270000000,
-  CreateCustomEmojis1764290000000,
   CreateRelations1764280000000,
+  CreateCustomEmojis1764290000000,
 ];

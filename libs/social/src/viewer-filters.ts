@@ -4,18 +4,19 @@
  * lasts), and accounts of domains they block. Used by every timeline, threads and notifications.
  */
 
-/** Is the account `account` (an SQL expression) hidden from the viewer? */
+/** Is the account `account` (an SQL expression) hidden from `viewer` (an SQL expression)? */
 export function hiddenAccount(
   account: string,
   options: { mutes: 'all' | 'notifications' },
+  viewer = '$1',
 ): string {
   const muteKind = options.mutes === 'notifications' ? 'AND fm.hide_notifications' : '';
-  return `(EXISTS (SELECT 1 FROM blocks fb WHERE fb.account_id = $1 AND fb.target_account_id = ${account})
-    OR EXISTS (SELECT 1 FROM blocks fb WHERE fb.account_id = ${account} AND fb.target_account_id = $1)
-    OR EXISTS (SELECT 1 FROM mutes fm WHERE fm.account_id = $1 AND fm.target_account_id = ${account}
+  return `(EXISTS (SELECT 1 FROM blocks fb WHERE fb.account_id = ${viewer} AND fb.target_account_id = ${account})
+    OR EXISTS (SELECT 1 FROM blocks fb WHERE fb.account_id = ${account} AND fb.target_account_id = ${viewer})
+    OR EXISTS (SELECT 1 FROM mutes fm WHERE fm.account_id = ${viewer} AND fm.target_account_id = ${account}
                   ${muteKind} AND (fm.expires_at IS NULL OR fm.expires_at > now()))
     OR EXISTS (SELECT 1 FROM account_domain_blocks fd JOIN accounts fa ON fa.domain = fd.domain
-                WHERE fd.account_id = $1 AND fa.id = ${account}))`;
+                WHERE fd.account_id = ${viewer} AND fa.id = ${account}))`;
 }
 
 /**

@@ -1,0 +1,190 @@
+import type { Redis } from 'ioredis';
+
+/** Mastodon's FeedManager::MAX_ITEMS: a feed keeps this many newest ids. */
+export const HOME_FEED_MAX_ITEMS = 800;
+/** Feeds not read for this long expire (Mastodon regenerates feeds of members away a week). */
+export const HOME_FEED_TTL_SECONDS = 7 * 24 * 3600;
+const REBUILD_LOCK_SECONDS = 60;
+
+/**
+ * Status ids are 64-bit snowflakes (milliseconds << 16), far beyond 2^53: as sorted-set scores
+ * (doubles) neighbours would collide. So every member has score 0 and is the id zero-padded to 19
+ * digits, and the set is ordered lexicographically, which for equal-width digits is numeric order.
+ */
+const WIDTH = 19;
+/** The lowest member: present while the feed holds its member's whole home, none of it trimmed. */
+const COMPLETE = '0'.repeat(WIDTH);
+
+const pad = (id: string) => id.padStart(WIDTH, '0');
+const unpad = (member: string) => member.replace(/^0+(?=\d)/, '');
+
+/** One member's feed change: ids to remove, then ids to add (added only above the feed's tail). */
+export interface FeedChange {
+  memberId: string;
+  remove: readonly string[];
+  add: readonly string[];
+}
+
+/** A range of a feed, as the Mastodon pagination parameters give it (bounds exclusive). */
+export interface FeedRange {
+  maxId?: string;
+  /** `min_id` or `since_id`. */
+  lowerId?: string;
+  limit: number;
+  /** `min_id` pages upwards from its bound (oldest first). */
+  ascending: boolean;
+}
+
+export type FeedRead =
+  | { state: 'missing' }
+  | {
+      state: 'present';
+      /** Newest first (oldest first when ascending). */
+      ids: string[];
+      /**
+       * Entries below this id may be missing from the feed (it was trimmed); undefined when the
+       * feed holds its member's whole home.
+       */
+      floorId: string | undefined;
+    };
+
+/*
+ * Changes apply to feeds that exist. A missing feed stays missing (the next read rebuilds it from
+ * PostgreSQL) unless it is being rebuilt: then additions go in and the rebuild merges with them.
+ * An addition below the tail of a trimmed feed is dropped, so that the feed is always exactly
+ * the home timeline from its newest entry down to its lowest.
+ */
+const APPLY_SCRIPT = `
+local exists = redis.call('EXISTS', KEYS[1]) == 1
+if not exists and redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
+local cap = tonumber(ARGV[1])
+local removals = tonumber(ARGV[2])
+for i = 3, 2 + removals do redis.call('ZREM', KEYS[1], ARGV[i]) end
+local lowest = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
+for i = 3 + removals, #ARGV do
+  if lowest == nil or lowest == '${COMPLETE}' or ARGV[i] > lowest then
+    redis.call('ZADD', KEYS[1], 0, ARGV[i])
+  end
+end
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(cap + 1))
+return 1`;
+
+/** A rebuild's result, merged with what arrived meanwhile; the lock is released. */
+const REBUILD_SCRIPT = `
+local cap = tonumber(ARGV[1])
+for i = 3, #ARGV do redis.call('ZADD', KEYS[1], 0, ARGV[i]) end
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(cap + 1))
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
+redis.call('DEL', KEYS[2])
+return 1`;
+
+interface FeedCommands {
+  applyFeedChange(feed: string, lock: string, ...args: (string | number)[]): Promise<number>;
+  writeRebuiltFeed(feed: string, lock: string, ...args: (string | number)[]): Promise<number>;
+}
+type FeedRedis = Redis & FeedCommands;
+
+/** How many feeds one pipeline changes (bounded memory for a fan-out to many followers). */
+const PIPELINE_BATCH = 1_000;
+
+/**
+ * The Redis side of home feeds: one sorted set of status ids per local member, `home:<id>`.
+ * Commands fail fast when Redis is down (the `command` connection); callers decide what that means.
+ */
+export class HomeFeedStore {
+  private readonly redis: FeedRedis;
+
+  constructor(
+    redis: Redis,
+    private readonly maxItems = HOME_FEED_MAX_ITEMS,
+  ) {
+    if (!('applyFeedChange' in redis)) {
+      redis.defineCommand('applyFeedChange', { numberOfKeys: 2, lua: APPLY_SCRIPT });
+      redis.defineCommand('writeRebuiltFeed', { numberOfKeys: 2, lua: REBUILD_SCRIPT });
+    }
+    this.redis = redis as FeedRedis;
+  }
+
+  /** Applies the changes in pipelines; returns how many of the feeds existed. */
+  async apply(changes: readonly FeedChange[]): Promise<number> {
+    let applied = 0;
+    for (let start = 0; start < changes.length; start += PIPELINE_BATCH) {
+      const pipeline = this.redis.pipeline() as unknown as FeedCommands & {
+        exec(): Promise<[Error | null, unknown][] | null>;
+      };
+      for (const change of changes.slice(start, start + PIPELINE_BATCH)) {
+        if (change.remove.length === 0 && change.add.length === 0) continue;
+        void pipeline.applyFeedChange(
+          feedKey(change.memberId),
+          lockKey(change.memberId),
+          this.maxItems,
+          change.remove.length,
+          ...change.remove.map(pad),
+          ...change.add.map(pad),
+        );
+      }
+      for (const [error, result] of (await pipeline.exec()) ?? []) {
+        if (error) throw error;
+        applied += Number(result);
+      }
+    }
+    return applied;
+  }
+
+  /** A page of ids, refreshing the feed's expiry (read feeds stay; feeds of the absent expire). */
+  async read(memberId: string, range: FeedRange): Promise<FeedRead> {
+    const key = feedKey(memberId);
+    const upper = range.maxId ? `(${pad(range.maxId)}` : '+';
+    const lower = `(${pad(range.lowerId ?? '0')}`;
+    const transaction = this.redis.multi();
+    if (range.ascending) transaction.zrange(key, lower, upper, 'BYLEX', 'LIMIT', 0, range.limit);
+    else transaction.zrange(key, upper, lower, 'BYLEX', 'REV', 'LIMIT', 0, range.limit);
+    const results = await transaction.zrange(key, 0, '0').expire(key, HOME_FEED_TTL_SECONDS).exec();
+    if (!results) throw new Error('home feed read aborted');
+    for (const [error] of results) if (error) throw error;
+    const [ids, lowest] = results.map(([, value]) => value) as [string[], string[]];
+    if (lowest.length === 0) return { state: 'missing' };
+    const floor = lowest[0];
+    return {
+      state: 'present',
+      ids: ids.map(unpad),
+      floorId: floor === COMPLETE || floor === undefined ? undefined : unpad(floor),
+    };
+  }
+
+  /** Claims the rebuild of a missing feed; false while another process is rebuilding it. */
+  async claimRebuild(memberId: string): Promise<boolean> {
+    return (
+      (await this.redis.set(lockKey(memberId), '1', 'EX', REBUILD_LOCK_SECONDS, 'NX')) === 'OK'
+    );
+  }
+
+  /**
+   * Stores a rebuilt feed: `ids`, the newest of the home timeline down to the lowest of them, and
+   * with `complete` all of it.
+   */
+  async writeRebuilt(memberId: string, ids: readonly string[], complete: boolean): Promise<void> {
+    const members = ids.map(pad);
+    if (complete) members.push(COMPLETE);
+    await this.redis.writeRebuiltFeed(
+      feedKey(memberId),
+      lockKey(memberId),
+      this.maxItems,
+      HOME_FEED_TTL_SECONDS,
+      ...members,
+    );
+  }
+
+  /** Drops a feed, e.g. when it may be wrong; the next read rebuilds it. */
+  async drop(memberId: string): Promise<void> {
+    await this.redis.del(feedKey(memberId));
+  }
+}
+
+function feedKey(memberId: string): string {
+  return `home:${memberId}`;
+}
+
+function lockKey(memberId: string): string {
+  return `home:${memberId}:rebuild`;
+}

@@ -1,0 +1,3 @@
+import { defineSuite } from '../../vitest.preset.mts';
+
+export default defineSuite({ name: 'home-feeds', kind: 'integration', dir: import.meta.dirname });
