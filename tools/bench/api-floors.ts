@@ -101,16 +101,24 @@ async function prepare(ctx: BenchContext, member: Member): Promise<void> {
         WHERE id = $1`,
       [member.accountId],
     );
-    // 70 % mentions of the member on the newest visible statuses, 30 % follows, newest last.
+    // 70 % mentions of the member on recent visible statuses, 30 % follows, interleaved (ids
+    // are assigned in insertion order), so every page has both kinds.
+    const mentions = Math.round(NOTIFICATIONS * 0.7);
+    const follows = NOTIFICATIONS - mentions;
     const notifications = await client.query(
       `INSERT INTO notifications (account_id, from_account_id, type, status_id)
-       SELECT $1::bigint, account_id, 'mention', id FROM (
-         SELECT id, account_id FROM statuses
-          WHERE visibility IN ('public', 'unlisted') AND reblog_of_id IS NULL
-          ORDER BY id DESC LIMIT ${Math.round(NOTIFICATIONS * 0.7)}) s
-       UNION ALL
-       (SELECT $1::bigint, f.account_id, 'follow', NULL::bigint FROM follows f
-         WHERE f.target_account_id = $1 LIMIT ${Math.round(NOTIFICATIONS * 0.3)})
+       SELECT $1::bigint, from_id, type, status_id FROM (
+         SELECT row_number() OVER (ORDER BY id) / ${mentions}::float AS position,
+                account_id AS from_id, 'mention' AS type, id AS status_id
+           FROM (SELECT id, account_id FROM statuses
+                  WHERE visibility IN ('public', 'unlisted') AND reblog_of_id IS NULL
+                  ORDER BY id DESC LIMIT ${mentions}) recent
+         UNION ALL
+         SELECT row_number() OVER (ORDER BY f.id) / ${follows}::float, f.account_id, 'follow', NULL
+           FROM (SELECT id, account_id FROM follows WHERE target_account_id = $1
+                  ORDER BY id LIMIT ${follows}) f
+       ) mixed
+       ORDER BY position
        ON CONFLICT DO NOTHING`,
       [member.accountId],
     );
