@@ -1,9 +1,5 @@
 import { VISIBLE_TO_VIEWER } from '../statuses/status.view';
-import {
-  hiddenAccount,
-  NOT_FILTERED_FOR_VIEWER,
-  REBLOG_NOT_FILTERED_FOR_VIEWER,
-} from '@fediflow/social';
+import { NOT_FILTERED_FOR_VIEWER } from '@fediflow/social';
 
 /**
  * Page queries of the timelines (each selects status `id`s; `$1` is the viewer). Written so that

@@ -1,6 +1,7 @@
-import { Audio, Document, Image, Link, Video, type Article, type Note } from '@fedify/fedify/vocab';
+import { Audio, Document, Image, Link, Video } from '@fedify/fedify/vocab';
 import type { EntityManager } from 'typeorm';
 import { sanitizeRemoteText } from '../remote-text';
+import type { RemotePost } from './converted-posts';
 
 /** Mastodon keeps at most this many attachments of a remote post. */
 export const MAX_REMOTE_ATTACHMENTS = 16;
@@ -43,7 +44,7 @@ function mediaUrl(url: unknown): { href: string; mediaType: string | null } | un
  * The media of a remote post (Document, Image, Video, Audio; `url` a string or a Link; `name` as
  * the alt text) as references: nothing is downloaded, clients load them from their origin.
  */
-export async function remoteAttachments(post: Note | Article): Promise<RemoteAttachment[]> {
+export async function remoteAttachments(post: RemotePost): Promise<RemoteAttachment[]> {
   const found: RemoteAttachment[] = [];
   const items = post.getAttachments({
     documentLoader: refuseFetch,
