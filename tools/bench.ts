@@ -155,7 +155,9 @@ const projects =
     ? ['api', 'federation', 'workers']
     : sections.has('home-fanout')
       ? ['api', 'workers']
-      : ['home', 'memory', 'public', 'notifications', 'post'].some((s) => sections.has(s as Section))
+      : ['home', 'memory', 'public', 'notifications', 'post'].some((s) =>
+            sections.has(s as Section),
+          )
         ? ['api']
         : [];
 

@@ -19,7 +19,6 @@
  */
 import { hiddenAccount } from '@fediflow/social';
 
-
 /** SQL: may status `alias` reach V's home by authorship and visibility (no reblog rule)? */
 export function reachesHome(alias: string, viewer: string): string {
   return `(${alias}.account_id = ${viewer}

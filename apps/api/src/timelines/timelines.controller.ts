@@ -10,11 +10,7 @@ import { StatusView, type StatusJson } from '../statuses/status.view';
 import { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import { parseId } from '../common/validation';
-import {
-  listTimelineSql,
-  publicTimelineSql,
-  tagTimelineSql,
-} from './timeline.queries';
+import { listTimelineSql, publicTimelineSql, tagTimelineSql } from './timeline.queries';
 import { HomeTimelineReader } from '@fediflow/home-feeds';
 
 const publicQuery = z.object({ local: formBoolean.optional(), remote: formBoolean.optional() });
