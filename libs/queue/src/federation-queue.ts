@@ -8,7 +8,7 @@ import type { RetryPolicy } from './retry-policy';
 export const FEDERATION_QUEUE_NAME = 'federation';
 
 /** Messages (deliveries, inbox activities) one worker process handles at once. */
-export const FEDERATION_QUEUE_CONCURRENCY = 16;
+export const FEDERATION_QUEUE_CONCURRENCY = 64;
 
 /** Fedify's own defaults (`createExponentialBackoffPolicy`): 1 s doubling up to 12 h, 10 tries. */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
