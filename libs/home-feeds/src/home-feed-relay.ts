@@ -1,6 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { HOME_FEED_QUEUE, HomeFeedJob, type HomeFeedJobData, type Queues } from '@fediflow/queue';
+import {
+  HOME_FEED_QUEUE,
+  type HomeFeedJob,
+  type HomeFeedJobData,
+  type Queues,
+} from '@fediflow/queue';
 import type { SocialEvents } from '@fediflow/social';
+import { subscribeHomeFeedJobs } from './home-feed-jobs';
 
 /**
  * Hands the social events home feeds follow to the workers as home-feeds jobs. Registered in
@@ -20,27 +26,5 @@ export function relaySocialEventsToHomeFeeds(events: SocialEvents, queues: Queue
       logger.warn(`home feed job ${name} not enqueued: ${String(error)}`);
     });
   };
-  const unsubscribe = [
-    events.subscribe('statusCreated', ({ statusId, accountId }) =>
-      send(HomeFeedJob.StatusCreated, { statusId, accountId }),
-    ),
-    events.subscribe('statusDeleted', ({ statusId, accountId, reblogOfId }) =>
-      send(HomeFeedJob.StatusDeleted, { statusId, accountId, reblogOfId }),
-    ),
-    events.subscribe('followStarted', (follow) => send(HomeFeedJob.FollowStarted, follow)),
-    events.subscribe('followEnded', (follow) => send(HomeFeedJob.FollowEnded, follow)),
-    // A block hides both ways; a mute or a domain block only from the one who made it.
-    ...(['blockStarted', 'blockEnded'] as const).map((name) =>
-      events.subscribe(name, ({ viewerId, targetAccountId }) =>
-        send(HomeFeedJob.FeedsInvalidated, { memberIds: [viewerId, targetAccountId] }),
-      ),
-    ),
-    ...(['muteStarted', 'muteEnded', 'domainBlockStarted', 'domainBlockEnded'] as const).map(
-      (name) =>
-        events.subscribe(name, ({ viewerId }) =>
-          send(HomeFeedJob.FeedsInvalidated, { memberIds: [viewerId] }),
-        ),
-    ),
-  ];
-  return () => unsubscribe.forEach((stop) => stop());
+  return subscribeHomeFeedJobs(events, send);
 }

@@ -105,10 +105,10 @@ function mergedAuthorsSql(where: string, limit: number, ascending: boolean): str
  */
 export const GROUP_ENTRIES_SQL = `
   WITH grp AS (
-    SELECT id, account_id, visibility, coalesce(reblog_of_id, id) AS original
+    SELECT id, account_id, visibility, reblog_of_id, coalesce(reblog_of_id, id) AS original
       FROM statuses WHERE id = ANY($2::bigint[])
     UNION
-    SELECT id, account_id, visibility, reblog_of_id FROM statuses
+    SELECT id, account_id, visibility, reblog_of_id, reblog_of_id FROM statuses
      WHERE reblog_of_id = ANY($2::bigint[]))
   SELECT m.id::text AS member, s.original::text AS original, s.id::text AS id
     FROM unnest($1::bigint[]) AS m(id)

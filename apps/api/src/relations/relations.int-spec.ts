@@ -1,3 +1,5 @@
+import { HomeFeedStore } from '@fediflow/home-feeds';
+import { Social } from '@fediflow/social';
 import { remoteActor } from '@fediflow/testing/fixtures';
 import { registerApp, registerMembers, type Member } from '@fediflow/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,7 +60,7 @@ describe('blocks, mutes and domain blocks', () => {
     await post(bob, 'bob replies', { in_reply_to_id: own.id });
     await bob.client.post(`/api/v1/statuses/${own.id}/favourite`);
     expect(await timeline(alice, 'home')).toEqual(
-      expect.arrayContaining(['bob says #blocktopic', 'RT bob boosted', 'bob replies']),
+      expect.arrayContaining(['bob says #blocktopic', 'bob boosted', 'bob replies']),
     );
     expect(await notifications(alice)).toContain('favourite bob');
     const before = await alice.client.get<{ descendants: StatusJson[] }>(
@@ -183,6 +185,10 @@ describe('blocks, mutes and domain blocks', () => {
       muting: false,
       muting_notifications: false,
     });
+    // The workers' housekeeping removes lapsed mutes and announces their end, which has the
+    // muter's home feed rebuilt with what the mute hid.
+    const social = api.service.app.get(Social);
+    expect(await social.transaction((manager) => social.mutes.expire(manager))).toBe(1);
     expect(await timeline(alice, 'home')).toContain('dave talks #mutetopic');
     expect(await notifications(alice)).toContain('favourite dave');
     expect((await alice.client.get('/api/v1/mutes')).body).toEqual([]);
@@ -222,6 +228,8 @@ describe('blocks, mutes and domain blocks', () => {
       `INSERT INTO notifications (account_id, from_account_id, type) VALUES ($1, $2, 'follow')`,
       [alice.accountId, remoteId],
     );
+    // Rows written behind the social layer's back reach no feed: alice's is dropped and rebuilt.
+    await api.service.app.get(HomeFeedStore).drop(alice.accountId);
     expect(await timeline(alice, 'home')).toContain('from remote');
     expect(await notifications(alice)).toContain('follow rem');
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServiceApp, type ServiceApp } from '@fediflow/bootstrap';
 import { loadConfig } from '@fediflow/config';
-import { HomeFanout } from '@fediflow/home-feeds';
+import { applyHomeFeedJob, HomeFanout, subscribeHomeFeedJobs } from '@fediflow/home-feeds';
 import { SocialEvents } from '@fediflow/social';
 import {
   startTcpProxy,
@@ -96,8 +96,7 @@ export async function startApi(
 function runHomeFanoutInline(service: ServiceApp): void {
   const events = service.app.get(SocialEvents);
   const fanout = service.app.get(HomeFanout);
-  events.subscribe('statusCreated', async (event) => void (await fanout.statusCreated(event)));
-  events.subscribe('statusDeleted', async (event) => void (await fanout.statusDeleted(event)));
-  events.subscribe('followStarted', async (event) => void (await fanout.followStarted(event)));
-  events.subscribe('followEnded', async (event) => void (await fanout.followEnded(event)));
+  subscribeHomeFeedJobs(events, async (name, data) => {
+    await applyHomeFeedJob(fanout, name, data);
+  });
 }

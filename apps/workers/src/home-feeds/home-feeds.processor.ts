@@ -1,11 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { HomeFanout } from '@fediflow/home-feeds';
-import {
-  HOME_FEED_QUEUE,
-  HomeFeedJob,
-  type HomeFeedJobData,
-  type JobOutcome,
-} from '@fediflow/queue';
+import { applyHomeFeedJob, HomeFanout } from '@fediflow/home-feeds';
+import { HOME_FEED_QUEUE, type JobOutcome } from '@fediflow/queue';
 import type { Job } from 'bullmq';
 import type { JobProcessor } from '../consumers/job-processor';
 
@@ -24,28 +19,6 @@ export class HomeFeedsProcessor implements JobProcessor {
   }
 
   private run(job: Job): Promise<number> {
-    switch (job.name) {
-      case HomeFeedJob.StatusCreated:
-        return this.fanout.statusCreated(
-          job.data as HomeFeedJobData[typeof HomeFeedJob.StatusCreated],
-        );
-      case HomeFeedJob.StatusDeleted:
-        return this.fanout.statusDeleted(
-          job.data as HomeFeedJobData[typeof HomeFeedJob.StatusDeleted],
-        );
-      case HomeFeedJob.FollowStarted:
-        return this.fanout.followStarted(
-          job.data as HomeFeedJobData[typeof HomeFeedJob.FollowStarted],
-        );
-      case HomeFeedJob.FollowEnded:
-        return this.fanout.followEnded(job.data as HomeFeedJobData[typeof HomeFeedJob.FollowEnded]);
-      case HomeFeedJob.FeedsInvalidated:
-        return this.fanout.invalidate(
-          (job.data as HomeFeedJobData[typeof HomeFeedJob.FeedsInvalidated]).memberIds,
-        );
-      default:
-        // An unknown name is a deploy skew or a bug; failing keeps the job for inspection.
-        throw new Error(`unknown home-feeds job "${job.name}"`);
-    }
+    return applyHomeFeedJob(this.fanout, job.name, job.data);
   }
 }
