@@ -18,7 +18,15 @@ import { assembleRuntimeTree, type RuntimeTree } from './runtime-tree';
  * production overlay gives it (container command/args over the Dockerfile's ENTRYPOINT/CMD).
  */
 const SERVICES = ['api', 'federation', 'workers'] as const;
-const PAYLOAD_BUDGET_MB = 80;
+/**
+ * Per service: 80 MB, but the api also carries media processing — sharp's prebuilt libvips
+ * (18 MB) and the S3 client — so it may use 100 (docs/containers.md).
+ */
+const PAYLOAD_BUDGET_MB: Record<(typeof SERVICES)[number], number> = {
+  api: 100,
+  federation: 80,
+  workers: 80,
+};
 const MB = 1024 * 1024;
 const asRoot = process.getuid?.() === 0;
 const user = asRoot ? { uid: 1001, gid: 1001 } : {};
@@ -88,7 +96,7 @@ describe('service images (runtime tree as uid 1001, read-only)', () => {
     return found;
   };
 
-  it(`keeps each runtime payload (bundle + node_modules) within ${PAYLOAD_BUDGET_MB} MB`, () => {
+  it(`keeps each runtime payload (bundle + node_modules) within its budget (api ${PAYLOAD_BUDGET_MB.api} MB, others 80 MB)`, () => {
     for (const service of SERVICES) {
       const { bundleBytes, nodeModulesBytes } = tree(service);
       const total = (bundleBytes + nodeModulesBytes) / MB;
@@ -96,7 +104,7 @@ describe('service images (runtime tree as uid 1001, read-only)', () => {
         `[local-e2e] ${service.padEnd(10)} payload ${total.toFixed(1)} MB ` +
           `(bundle ${(bundleBytes / MB).toFixed(2)} MB, node_modules ${(nodeModulesBytes / MB).toFixed(1)} MB)`,
       );
-      expect(total).toBeLessThanOrEqual(PAYLOAD_BUDGET_MB);
+      expect(total, service).toBeLessThanOrEqual(PAYLOAD_BUDGET_MB[service]);
     }
   });
 

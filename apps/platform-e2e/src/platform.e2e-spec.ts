@@ -118,7 +118,13 @@ describe('FediFlow services, built and running', () => {
       new RegExp(
         `queue_jobs_processed_total\\{queue="housekeeping",job="${job}",outcome="completed",service="workers"\\} 1\\b`,
       );
-    const jobs = ['prune-job-runs', 'prune-delivery-failures', 'resend-follow-requests'];
+    const jobs = [
+      'prune-job-runs',
+      'prune-delivery-failures',
+      'resend-follow-requests',
+      'prune-unattached-media',
+      'expire-mutes',
+    ];
     let body = '';
     for (let i = 0; i < 100 && !jobs.every((job) => completed(job).test(body)); i++) {
       body = await (await fetch(metrics)).text();

@@ -27,11 +27,18 @@ export function subscribeHomeFeedJobs(events: SocialEvents, send: HomeFeedJobSen
         send(HomeFeedJob.FeedsInvalidated, { memberIds: [viewerId, targetAccountId] }),
       ),
     ),
-    ...(['muteStarted', 'muteEnded', 'domainBlockStarted', 'domainBlockEnded'] as const).map(
-      (name) =>
-        events.subscribe(name, ({ viewerId }) =>
-          send(HomeFeedJob.FeedsInvalidated, { memberIds: [viewerId] }),
-        ),
+    ...(
+      [
+        'muteStarted',
+        'muteEnded',
+        'domainBlockStarted',
+        'domainBlockEnded',
+        'exclusiveListsChanged',
+      ] as const
+    ).map((name) =>
+      events.subscribe(name, ({ viewerId }) =>
+        send(HomeFeedJob.FeedsInvalidated, { memberIds: [viewerId] }),
+      ),
     ),
   ];
   return () => unsubscribe.forEach((stop) => stop());

@@ -13,9 +13,8 @@
  * - it is not a reblog of a status whose original, or an older reblog of it, is already in V's
  *   home (Mastodon's reblog aggregation: one entry per original, the first that arrived).
  *
- * A block, mute or domain block (or its end) drops the feeds it changes, which are then rebuilt
- * from this definition; a change of an exclusive list applies to what arrives afterwards, as in
- * Mastodon's FeedManager.
+ * A block, mute or domain block (or its end), or a change of who is in an exclusive list, drops
+ * the feeds it changes, which are then rebuilt from this definition.
  */
 import { hiddenAccount } from '@fediflow/social';
 

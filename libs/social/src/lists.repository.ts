@@ -1,4 +1,5 @@
-import { affectedCount, modifiedRows } from '@fediflow/database';
+import { modifiedRows } from '@fediflow/database';
+import type { Announcements } from './announcements';
 import type { Queryable } from './queryable';
 
 export type RepliesPolicy = 'followed' | 'list' | 'none';
@@ -24,6 +25,8 @@ const LIST_COLUMNS = `id::text AS id, title, replies_policy, exclusive`;
  * Every method touches the owner's own lists only (`undefined`/false for anyone else's).
  */
 export class ListsRepository {
+  constructor(private readonly announcements: Announcements) {}
+
   /** The new list, or `limit` when the owner already has `MAX_LISTS`. */
   async create(db: Queryable, ownerId: string, draft: ListDraft): Promise<ListRow | 'limit'> {
     // Serialises one owner's creations so the limit holds under concurrent requests.
@@ -61,14 +64,19 @@ export class ListsRepository {
         ],
       ),
     );
+    if (updated && changes.exclusive !== undefined) await this.exclusiveChanged(db, ownerId);
     return updated;
   }
 
   async delete(db: Queryable, ownerId: string, listId: string): Promise<boolean> {
-    const removed = affectedCount(
-      await db.query(`DELETE FROM lists WHERE id = $1 AND account_id = $2`, [listId, ownerId]),
+    const [removed] = modifiedRows<{ exclusive: boolean }>(
+      await db.query(`DELETE FROM lists WHERE id = $1 AND account_id = $2 RETURNING exclusive`, [
+        listId,
+        ownerId,
+      ]),
     );
-    return removed > 0;
+    if (removed?.exclusive) await this.exclusiveChanged(db, ownerId);
+    return removed !== undefined;
   }
 
   /**
@@ -97,6 +105,7 @@ export class ListsRepository {
        ON CONFLICT (list_id, account_id) DO NOTHING`,
       [listId, ownerId, follows.map((f) => f.account_id), follows.map((f) => f.id)],
     );
+    await this.membersChanged(db, listId, ownerId);
     return undefined;
   }
 
@@ -112,5 +121,19 @@ export class ListsRepository {
           AND la.account_id = ANY($3::bigint[])`,
       [listId, ownerId, accountIds],
     );
+    await this.membersChanged(db, listId, ownerId);
+  }
+
+  private async membersChanged(db: Queryable, listId: string, ownerId: string): Promise<void> {
+    const [list] = (await db.query(
+      `SELECT exclusive FROM lists WHERE id = $1 AND account_id = $2`,
+      [listId, ownerId],
+    )) as { exclusive: boolean }[];
+    if (list?.exclusive) await this.exclusiveChanged(db, ownerId);
+  }
+
+  /** Who is in an exclusive list decides what the owner's home shows. */
+  private exclusiveChanged(db: Queryable, ownerId: string): Promise<void> {
+    return this.announcements.announce(db, 'exclusiveListsChanged', { viewerId: ownerId });
   }
 }

@@ -63,6 +63,8 @@ export interface SocialEventMap {
   muteEnded: RelationChanged;
   domainBlockStarted: DomainBlockChanged;
   domainBlockEnded: DomainBlockChanged;
+  /** Members of one of the viewer's exclusive lists changed (their posts leave or rejoin home). */
+  exclusiveListsChanged: { viewerId: string };
 }
 
 export type SocialEventName = keyof SocialEventMap;

@@ -29,7 +29,7 @@ export class Social {
   readonly mutes: MutesRepository;
   /** A member's own domain blocks (the admin's are `@fediflow/federation`'s DomainBlocks). */
   readonly domainBlocks: AccountDomainBlocksRepository;
-  readonly lists = new ListsRepository();
+  readonly lists: ListsRepository;
   private readonly announcements: Announcements;
 
   constructor(
@@ -38,6 +38,7 @@ export class Social {
   ) {
     this.announcements = new Announcements(events);
     this.notifications = new NotificationsRepository(this.announcements);
+    this.lists = new ListsRepository(this.announcements);
     this.follows = new FollowsRepository(this.notifications, this.announcements);
     this.statuses = new StatusesRepository(this.notifications, this.announcements);
     this.favourites = new FavouritesRepository(this.notifications);
