@@ -1,0 +1,103 @@
+import { createRestAPIClient } from 'masto';
+import generator, { type Entity } from 'megalodon';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, registerApp, registerMembers, waitFor, type Member } from '@fediflow/testing';
+import { startMigratedApi, type ApiOnIsolatedInfrastructure } from './built-services';
+
+/**
+ * masto.js and megalodon, unmodified, for what a client does after sign-up: upload an image and
+ * post with it, edit the profile with an avatar that then loads (masto.js: megalodon sends
+ * profile edits as JSON, with no file), and hear a followed account's post arrive over the
+ * streaming API's WebSocket (megalodon; masto.js's streaming client is not covered yet: see the
+ * README's API section). The api runs at a loopback origin so that the
+ * streaming URL it advertises (which megalodon reads from /api/v1/instance) is reachable.
+ */
+describe('Mastodon client libraries: media and streaming against the built api', () => {
+  let server: ApiOnIsolatedInfrastructure;
+  let base: string;
+  let alice: Member;
+  let bob: Member;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    server = await startMigratedApi('client-libs-live', { PUBLIC_ORIGIN: base }, port);
+    const app = await registerApp(base);
+    [alice, bob] = await registerMembers(base, app, ['live_alice', 'live_bob']);
+    await alice.client.post(`/api/v1/accounts/${bob.accountId}/follow`);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  const png = (width: number, height: number) =>
+    sharp({ create: { width, height, channels: 3, background: { r: 200, g: 40, b: 90 } } })
+      .png()
+      .toBuffer();
+
+  it('masto.js: uploads an image (v2, processed asynchronously), posts with it, reads it back', async () => {
+    const masto = createRestAPIClient({ url: base, accessToken: bob.client.token! });
+    const uploaded = await masto.v2.media.create({
+      file: new Blob([new Uint8Array(await png(800, 600))], { type: 'image/png' }),
+      description: 'a red rectangle',
+    });
+    const ready = await waitFor('the upload processed', async () => {
+      const media = await masto.v1.media.$select(uploaded.id).fetch();
+      return media.url ? media : undefined;
+    });
+    expect(ready).toMatchObject({ type: 'image', description: 'a red rectangle' });
+    expect(ready.meta?.original).toMatchObject({ width: 800, height: 600 });
+    expect(ready.blurhash).toMatch(/^[0-9A-Za-z#$%*+,-.:;=?@[\]^_{|}~]{6,}$/);
+
+    const status = await masto.v1.statuses.create({
+      status: 'with a picture',
+      mediaIds: [ready.id],
+    });
+    expect(status.mediaAttachments.map((media) => media.id)).toEqual([ready.id]);
+    const image = await fetch(status.mediaAttachments[0]!.url!);
+    expect(image.status).toBe(200);
+    expect(image.headers.get('content-type')).toBe('image/png');
+    expect((await sharp(Buffer.from(await image.arrayBuffer())).metadata()).width).toBe(800);
+  });
+
+  it('masto.js: edits the profile with an avatar (multipart), which then loads', async () => {
+    const masto = createRestAPIClient({ url: base, accessToken: alice.client.token! });
+    const updated = await masto.v1.accounts.updateCredentials({
+      avatar: new Blob([new Uint8Array(await png(1000, 700))], { type: 'image/png' }),
+    });
+    const loaded = await fetch(updated.avatar);
+    expect(loaded.status).toBe(200);
+    // Mastodon crops avatars to a 400 × 400 square.
+    const meta = await sharp(Buffer.from(await loaded.arrayBuffer())).metadata();
+    expect([meta.width, meta.height]).toEqual([400, 400]);
+  });
+
+  it('advertises a streaming URL a client can reach (ws for an http origin)', async () => {
+    const instance = await createRestAPIClient({ url: base }).v2.instance.fetch();
+    expect(instance.configuration.urls.streaming).toBe(base.replace(/^http/, 'ws'));
+  });
+
+  it('megalodon: the user stream delivers a followed account’s post and its delete', async () => {
+    const client = generator('mastodon', base, alice.client.token!);
+    const socket = await client.userStreaming();
+    const updates: Entity.Status[] = [];
+    const deletes: string[] = [];
+    socket.on('update', (status: Entity.Status) => updates.push(status));
+    socket.on('delete', (id: string) => deletes.push(id));
+    await new Promise<void>((resolve) => socket.on('connect', () => resolve()));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const posted = await bob.client.post<{ id: string }>('/api/v1/statuses', {
+      status: 'live over megalodon',
+    });
+    await waitFor('the update on the stream', async () =>
+      updates.find((status) => status.id === posted.body.id),
+    );
+    await bob.client.delete(`/api/v1/statuses/${posted.body.id}`);
+    await waitFor(
+      'the delete on the stream',
+      async () => deletes.includes(posted.body.id) || undefined,
+    );
+    socket.stop();
+  });
+});
