@@ -71,6 +71,9 @@ return 1`;
 
 /** A rebuild's result, merged with what arrived meanwhile; the lock is released. */
 const REBUILD_SCRIPT = `
+-- The lock is gone when the feed was dropped (or the lock expired) while this rebuild ran: its
+-- rows may predate that change, so nothing is written and the next read rebuilds again.
+if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
 local cap = tonumber(ARGV[1])
 for i = 3, #ARGV do redis.call('ZADD', KEYS[1], 0, ARGV[i]) end
 redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(cap + 1))
@@ -175,9 +178,12 @@ export class HomeFeedStore {
     );
   }
 
-  /** Drops a feed, e.g. when it may be wrong; the next read rebuilds it. */
+  /**
+   * Drops a feed, e.g. when it may be wrong; the next read rebuilds it. A rebuild already under
+   * way loses its lock, so it cannot write back what it read before the change.
+   */
   async drop(memberId: string): Promise<void> {
-    await this.redis.del(feedKey(memberId));
+    await this.redis.del(feedKey(memberId), lockKey(memberId));
   }
 }
 
