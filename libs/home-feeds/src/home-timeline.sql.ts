@@ -16,7 +16,7 @@
  * A block, mute or domain block (or its end), or a change of who is in an exclusive list, drops
  * the feeds it changes, which are then rebuilt from this definition.
  */
-import { hiddenAccount } from '@fediflow/social';
+import { notHidden } from '@fediflow/social';
 
 /** SQL: may status `alias` reach V's home by authorship and visibility (no reblog rule)? */
 export function reachesHome(alias: string, viewer: string): string {
@@ -34,17 +34,15 @@ function visibleInHome(alias: string, viewer: string): string {
           AND ${notFilteredFor(alias, viewer)}`;
 }
 
-/** SQL: V has not hidden the author (or reblogged author) of `alias`, nor listed it exclusively. */
+/**
+ * SQL: V has not hidden the author (or reblogged author) of `alias`, nor put the author in one of
+ * V's exclusive lists. Own statuses pass: members cannot block or mute themselves.
+ */
 function notFilteredFor(alias: string, viewer: string): string {
-  return `(${alias}.account_id = ${viewer} OR (
-            NOT ${hiddenAccount(`${alias}.account_id`, { mutes: 'all' }, viewer)}
-            AND NOT EXISTS (SELECT 1 FROM list_accounts hla JOIN lists hl ON hl.id = hla.list_id
-                             WHERE hl.account_id = ${viewer} AND hl.exclusive
-                               AND hla.account_id = ${alias}.account_id)))
-          AND (${alias}.reblog_of_id IS NULL OR NOT EXISTS (
-            SELECT 1 FROM statuses ho WHERE ho.id = ${alias}.reblog_of_id
-               AND ho.account_id <> ${viewer}
-               AND ${hiddenAccount('ho.account_id', { mutes: 'all' }, viewer)}))`;
+  return `${notHidden(alias, viewer)}
+          AND NOT EXISTS (SELECT 1 FROM list_accounts hla JOIN lists hl ON hl.id = hla.list_id
+                           WHERE hl.account_id = ${viewer} AND hl.exclusive
+                             AND hla.account_id = ${alias}.account_id)`;
 }
 
 /** SQL: status `alias` is not a reblog hidden behind an earlier entry of the same original. */

@@ -19,21 +19,24 @@ export function hiddenAccount(
                 WHERE fd.account_id = ${viewer} AND fa.id = ${account}))`;
 }
 
-/**
- * For a reblog `s`: the reblogged author is not hidden from the viewer. The half of
- * `NOT_FILTERED_FOR_VIEWER` left for queries that already left hidden authors out (the home
- * timeline filters its list of authors once instead of every candidate status).
- */
-export const REBLOG_NOT_FILTERED_FOR_VIEWER = `(s.reblog_of_id IS NULL OR NOT EXISTS (
-  SELECT 1 FROM statuses fo WHERE fo.id = s.reblog_of_id
-     AND ${hiddenAccount('fo.account_id', { mutes: 'all' })}))`;
+/** For a reblog `status` (an alias): the reblogged author is not hidden from `viewer`. */
+export function reblogNotHidden(status: string, viewer = '$1'): string {
+  return `(${status}.reblog_of_id IS NULL OR NOT EXISTS (
+    SELECT 1 FROM statuses fo WHERE fo.id = ${status}.reblog_of_id
+       AND ${hiddenAccount('fo.account_id', { mutes: 'all' }, viewer)}))`;
+}
 
 /**
- * SQL predicate on status `s`: neither its author nor, for a reblog, the reblogged author is
- * hidden from the viewer (Mastodon's FeedManager and StatusFilter rules).
+ * Neither the author of `status` (an alias) nor, for a reblog, the reblogged author is hidden from
+ * `viewer` (Mastodon's FeedManager and StatusFilter rules).
  */
-export const NOT_FILTERED_FOR_VIEWER = `(NOT ${hiddenAccount('s.account_id', { mutes: 'all' })}
-  AND ${REBLOG_NOT_FILTERED_FOR_VIEWER})`;
+export function notHidden(status: string, viewer = '$1'): string {
+  return `(NOT ${hiddenAccount(`${status}.account_id`, { mutes: 'all' }, viewer)}
+    AND ${reblogNotHidden(status, viewer)})`;
+}
+
+/** SQL predicate on status `s` for the viewer `$1`: `notHidden`. */
+export const NOT_FILTERED_FOR_VIEWER = notHidden('s');
 
 /**
  * SQL predicate on notification `n`: not from an account the viewer blocks or is blocked by, nor
