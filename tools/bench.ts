@@ -12,7 +12,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,7 +33,7 @@ import { homeFollowsBenchmark } from './bench/home-follows.ts';
 import { inboxBenchmark } from './bench/federation-inbox.ts';
 import { lambdaColdStarts, reportColdStarts } from './bench/lambda-cold-start.ts';
 import { memoryBenchmark } from './bench/memory.ts';
-import { summariseProfile } from './bench/profile.ts';
+import { profileFileIn, profileLines, summariseProfile } from './bench/profile.ts';
 import { FEED_PAGE_VIEW_QUERY, PAGE_SIZE, TOKEN_QUERY, VIEW_QUERY } from './bench/queries.ts';
 import { DEFAULT_SHAPE, seconds, seed } from './bench/seed.ts';
 import { runtimeNodeOptions, type BenchContext } from './bench/services.ts';
@@ -719,10 +719,9 @@ async function homeTimeline(pin: boolean, context: BenchContext): Promise<void> 
     );
     console.log(roundLine(profiled));
     await api.server.stop();
-    const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
-    if (!file) throw new Error(`no .cpuprofile written in ${profileDir}`);
+    const file = profileFileIn(profileDir);
     const profile = summariseProfile(
-      join(profileDir, file),
+      file,
       {
         fromMs: profiled.measuredFrom - api.server.startedAt,
         toMs: profiled.measuredTo - api.server.startedAt,
@@ -733,11 +732,8 @@ async function homeTimeline(pin: boolean, context: BenchContext): Promise<void> 
       `measured ${fmt(profile.totalMs / 1000, 1)} s: the api was on CPU ${fmt(profile.busyMs / 1000, 1)} s ` +
         `(${fmt((100 * profile.busyMs) / profile.totalMs)}% of one core); self time by package:`,
     );
-    for (const p of profile.byPackage) info(`  ${fmt(100 * p.share, 1).padStart(5)}%  ${p.name}`);
-    info('hottest functions (self time):');
-    for (const f of profile.byFunction)
-      info(`  ${fmt(100 * f.share, 1).padStart(5)}%  ${f.name}  ${f.where}`);
-    info(`profile: ${join(profileDir, file)} (open in Chrome DevTools › Performance)`);
+    for (const line of profileLines(profile)) info(line);
+    info(`profile: ${file} (open in Chrome DevTools › Performance)`);
   }
   await homeFollowsBenchmark(context, api, followSizes);
   // The api's pool would hold connections to the database the federation sections reuse.

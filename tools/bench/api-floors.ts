@@ -4,7 +4,6 @@
  * equivalent work) in the same run: alternating rounds, medians, the home section's table.
  * See docs/benchmarks.md.
  */
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { registerApp, registerMember, type Member } from '@fediflow/testing';
 import pg from 'pg';
@@ -12,7 +11,7 @@ import type autocannon from 'autocannon';
 import { NOTIFICATIONS_PAGE_SIZE, PUBLIC_PAGE_SIZE } from './floor-queries.ts';
 import { median, runRound, type RoundResult, type Target } from './load.ts';
 import { freePort, ServerProcess, waitForStatus } from './processes.ts';
-import { summariseProfile } from './profile.ts';
+import { profileFileIn, profileLines, summariseProfile } from './profile.ts';
 import { DEFAULT_SHAPE, seed } from './seed.ts';
 import { type BenchContext, fmt, type RunningService, startBuiltService } from './services.ts';
 
@@ -331,21 +330,16 @@ async function profile(
     });
   }
   await api.server.stop();
-  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
-  if (!file) throw new Error(`no .cpuprofile written in ${dir}`);
+  const file = profileFileIn(dir);
   for (const window of windows) {
-    const summary = summariseProfile(join(dir, file), window, 15);
+    const summary = summariseProfile(file, window, 15);
     ctx.step(
       `CPU profile, ${ENDPOINTS[window.section].label}: on CPU ${fmt(summary.busyMs / 1000, 1)} s of ` +
         `${fmt(summary.totalMs / 1000, 1)} s (${fmt((100 * summary.busyMs) / summary.totalMs)}% of one core)`,
     );
-    for (const p of summary.byPackage.slice(0, 8))
-      ctx.info(`  ${fmt(100 * p.share, 1).padStart(5)}%  ${p.name}`);
-    ctx.info('hottest functions (self time):');
-    for (const f of summary.byFunction)
-      ctx.info(`  ${fmt(100 * f.share, 1).padStart(5)}%  ${f.name}  ${f.where}`);
+    for (const line of profileLines(summary, 8)) ctx.info(line);
   }
-  ctx.info(`profile: ${join(dir, file)}`);
+  ctx.info(`profile: ${file}`);
 }
 
 /**

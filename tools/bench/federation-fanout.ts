@@ -5,13 +5,13 @@
  * Redis prefix; the followers are inserted with set-based SQL. See docs/benchmarks.md.
  */
 import { registerApp, registerMember } from '@fediflow/testing';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { median } from './load.ts';
 import { freePort, type ServerProcess } from './processes.ts';
-import { summariseProfile } from './profile.ts';
+import { profileFileIn, profileLines, summariseProfile } from './profile.ts';
 import { type BenchContext, fmt, startBuiltService } from './services.ts';
 import { SharedInboxes } from './shared-inboxes.ts';
 
@@ -97,10 +97,9 @@ function printProfile(
   server: ServerProcess,
   window: { from: number; to: number },
 ) {
-  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
-  if (!file) throw new Error(`no .cpuprofile written in ${dir}`);
+  const file = profileFileIn(dir);
   const summary = summariseProfile(
-    join(dir, file),
+    file,
     { fromMs: window.from - server.startedAt, toMs: window.to - server.startedAt },
     25,
   );
@@ -108,11 +107,8 @@ function printProfile(
   ctx.info(
     `on CPU ${fmt(summary.busyMs / 1000, 1)} s of ${fmt(summary.totalMs / 1000, 1)} s; self time by package:`,
   );
-  for (const p of summary.byPackage) ctx.info(`  ${fmt(100 * p.share, 1).padStart(5)}%  ${p.name}`);
-  ctx.info('hottest functions (self time):');
-  for (const f of summary.byFunction)
-    ctx.info(`  ${fmt(100 * f.share, 1).padStart(5)}%  ${f.name}  ${f.where}`);
-  ctx.info(`profile: ${join(dir, file)}`);
+  for (const line of profileLines(summary)) ctx.info(line);
+  ctx.info(`profile: ${file}`);
 }
 
 function sleep(ms: number): Promise<void> {

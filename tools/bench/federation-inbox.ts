@@ -5,14 +5,13 @@
  * alternating rounds in the same run, medians and the ratio. See docs/benchmarks.md.
  */
 import { request as httpRequest } from 'node:http';
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import { digestOf } from './http-signature.ts';
 import { median, runRound, type RoundResult, type Target } from './load.ts';
 import { freePort, ServerProcess, waitForStatus } from './processes.ts';
-import { summariseProfile } from './profile.ts';
+import { profileFileIn, profileLines, summariseProfile } from './profile.ts';
 import { RemoteActor, type SignedPost } from './remote-actor.ts';
 import { type BenchContext, fmt, startBuiltService } from './services.ts';
 
@@ -117,10 +116,9 @@ function roundLine(result: RoundResult<Name>, ratio?: number): string {
 /** With `profile`, the federation service runs under `node --cpu-prof`; its last round is summarised. */
 function printProfile(ctx: BenchContext, server: ServerProcess, round: RoundResult<Name>): void {
   const dir = join(ctx.workDir, 'inbox-profile');
-  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
-  if (!file) throw new Error(`no .cpuprofile written in ${dir}`);
+  const file = profileFileIn(dir);
   const summary = summariseProfile(
-    join(dir, file),
+    file,
     { fromMs: round.measuredFrom - server.startedAt, toMs: round.measuredTo - server.startedAt },
     20,
   );
@@ -128,11 +126,8 @@ function printProfile(ctx: BenchContext, server: ServerProcess, round: RoundResu
   ctx.info(
     `on CPU ${fmt(summary.busyMs / 1000, 1)} s of ${fmt(summary.totalMs / 1000, 1)} s; self time by package:`,
   );
-  for (const p of summary.byPackage) ctx.info(`  ${fmt(100 * p.share, 1).padStart(5)}%  ${p.name}`);
-  ctx.info('hottest functions (self time):');
-  for (const f of summary.byFunction)
-    ctx.info(`  ${fmt(100 * f.share, 1).padStart(5)}%  ${f.name}  ${f.where}`);
-  ctx.info(`profile: ${join(dir, file)}`);
+  for (const line of profileLines(summary)) ctx.info(line);
+  ctx.info(`profile: ${file}`);
 }
 
 export async function inboxBenchmark(

@@ -1,5 +1,7 @@
 /** Summarises a V8 `.cpuprofile` (from `node --cpu-prof`): self time by package and by function. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fmt } from './services.ts';
 
 interface ProfileNode {
   id: number;
@@ -105,4 +107,24 @@ export function summariseProfile(
       .slice(0, top)
       .map((f) => ({ name: f.name, where: f.where, ms: f.us / 1000, share: share(f.us) })),
   };
+}
+
+/** The one `.cpuprofile` that `node --cpu-prof --cpu-prof-dir=<dir>` wrote. */
+export function profileFileIn(dir: string): string {
+  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`no .cpuprofile written in ${dir}`);
+  return join(dir, file);
+}
+
+/** What every bench section prints of a summary: self time by package (the first `packages`), then the hottest functions. */
+export function profileLines(
+  summary: ProfileSummary,
+  packages = summary.byPackage.length,
+): string[] {
+  const share = (value: number) => fmt(100 * value, 1).padStart(5);
+  return [
+    ...summary.byPackage.slice(0, packages).map((p) => `  ${share(p.share)}%  ${p.name}`),
+    'hottest functions (self time):',
+    ...summary.byFunction.map((f) => `  ${share(f.share)}%  ${f.name}  ${f.where}`),
+  ];
 }
