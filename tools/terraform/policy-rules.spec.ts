@@ -320,6 +320,14 @@ describe('policy rules reject bad fixtures and accept good blocks', () => {
       expect(violations.map((v) => v.message)).toEqual([
         "DATABASE_URL is set in a function's environment: pass DATABASE_URL_SSM_PARAMETER instead",
       ]);
+      // A function made by a local module gets its environment from the call (or the caller's locals).
+      const throughModules = (await violationsIn('lambda-module')).filter(
+        (v) => v.ruleId === 'TF-LAMBDA-NO-SECRET-ENV',
+      );
+      expect(throughModules.map((v) => v.message).sort()).toEqual([
+        "DATABASE_URL is set in a function's environment: pass DATABASE_URL_SSM_PARAMETER instead",
+        "REDIS_URL is set in a function's environment: pass REDIS_URL_SSM_PARAMETER instead",
+      ]);
     },
   );
 
@@ -334,7 +342,13 @@ describe('policy rules reject bad fixtures and accept good blocks', () => {
       (v) => v.ruleId === 'TF-LAMBDA-ALARMS',
     );
     expect(violations.map((v) => v.message)).toEqual([
-      'no CloudWatch alarm on Throttles, ApproximateNumberOfMessagesVisible',
+      'no CloudWatch alarm on Throttles',
+      'no CloudWatch alarm on ApproximateNumberOfMessagesVisible',
+    ]);
+    // The module that owns an SQS event source alarms on its dead-letter queue, even when the
+    // function (and its Errors and Throttles alarms) come from a local module.
+    expect(await flagged('lambda-module', 'TF-LAMBDA-ALARMS')).toEqual([
+      'main.tf [resource.aws_lambda_event_source_mapping.unwatched]',
     ]);
   });
 

@@ -25,7 +25,7 @@ output "restore_testing_plan_arn" {
 
 output "restore_validation_function_arn" {
   description = "ARN of the restoreValidation function; null unless create_restore_validation."
-  value       = try(aws_lambda_function.validation[0].arn, null)
+  value       = try(module.validation[0].arn, null)
 }
 
 output "restored_security_group_id" {

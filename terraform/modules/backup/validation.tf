@@ -69,50 +69,9 @@ resource "aws_vpc_security_group_ingress_rule" "restored_postgres" {
   referenced_security_group_id = aws_security_group.validation[0].id
 }
 
-# ---------------------------------------------------------------- IAM
-
-data "aws_iam_policy_document" "assume_lambda" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [data.aws_caller_identity.current.account_id]
-    }
-  }
-}
+# ---------------------------------------------------------------- function
 
 data "aws_iam_policy_document" "validation" {
-  statement {
-    sid       = "WriteOwnLogs"
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["arn:${data.aws_partition.current.partition}:logs:${local.arn_suffix}:log-group:/aws/lambda/${local.validation_function}:*"]
-  }
-
-  statement {
-    sid       = "ReadDatabaseUrl"
-    actions   = ["ssm:GetParameter"]
-    resources = ["arn:${data.aws_partition.current.partition}:ssm:${local.arn_suffix}:parameter${var.database_url_parameter}"]
-  }
-
-  dynamic "statement" {
-    for_each = var.parameters_kms_key_arn == null ? [] : [var.parameters_kms_key_arn]
-    content {
-      sid       = "DecryptParametersThroughSsm"
-      actions   = ["kms:Decrypt"]
-      resources = [statement.value]
-      condition {
-        test     = "StringEquals"
-        variable = "kms:ViaService"
-        values   = ["ssm.${data.aws_region.current.region}.amazonaws.com"]
-      }
-    }
-  }
-
   # Restore testing names the instances it creates awsbackup-restore-test-<random>.
   statement {
     sid       = "FindRestoredInstances"
@@ -126,89 +85,42 @@ data "aws_iam_policy_document" "validation" {
     actions   = ["backup:PutRestoreValidationResult", "backup:ListRestoreJobs"]
     resources = ["*"]
   }
-
-  # Lambda's VPC networking: ENI actions cannot be scoped to resources (AWS documents "*").
-  statement {
-    sid = "VpcNetworkInterfaces"
-    actions = [
-      "ec2:CreateNetworkInterface",
-      "ec2:DescribeNetworkInterfaces",
-      "ec2:DescribeSubnets",
-      "ec2:DeleteNetworkInterface",
-      "ec2:AssignPrivateIpAddresses",
-      "ec2:UnassignPrivateIpAddresses",
-    ]
-    resources = ["*"]
-  }
 }
 
-resource "aws_iam_role" "validation" {
-  count = local.validate ? 1 : 0
+module "validation" {
+  source = "../lambda-function"
+  count  = local.validate ? 1 : 0
 
-  name_prefix        = "${var.name}-restore-validation-"
-  assume_role_policy = data.aws_iam_policy_document.assume_lambda.json
-  tags               = var.tags
-}
-
-resource "aws_iam_role_policy" "validation" {
-  count = local.validate ? 1 : 0
-
-  name   = "restore-validation"
-  role   = aws_iam_role.validation[0].id
-  policy = data.aws_iam_policy_document.validation.json
-}
-
-# ---------------------------------------------------------------- function
-
-resource "aws_cloudwatch_log_group" "validation" {
-  count = local.validate ? 1 : 0
-
-  name              = "/aws/lambda/${local.validation_function}"
-  retention_in_days = var.log_retention_days
-  tags              = var.tags
-}
-
-resource "aws_lambda_function" "validation" {
-  count = local.validate ? 1 : 0
-
-  function_name    = local.validation_function
-  description      = "FediFlow restoreValidation: integrity checks of each restore test's RDS copy, reported to AWS Backup."
-  role             = aws_iam_role.validation[0].arn
-  runtime          = "nodejs24.x"
-  architectures    = ["arm64"]
-  handler          = "index.handler"
-  filename         = var.restore_validation_zip
-  source_code_hash = filebase64sha256(var.restore_validation_zip)
+  function_name = local.validation_function
+  description   = "FediFlow restoreValidation: integrity checks of each restore test's RDS copy, reported to AWS Backup."
+  zip           = var.restore_validation_zip
   # amcheck reads every heap and index of the copy; Lambda's maximum, well inside the 2 h window.
   timeout     = 900
   memory_size = 512
   # A validation and the recency check may overlap; more is never needed (one copy per week).
-  reserved_concurrent_executions = 2
-  layers                         = [var.parameters_extension_layer_arn]
-
-  environment {
-    variables = {
-      NODE_ENV                         = "production"
-      LOG_LEVEL                        = "info"
-      DATABASE_URL_SSM_PARAMETER       = var.database_url_parameter
-      DATABASE_CONNECT_TIMEOUT_MS      = "10000"
-      RESTORE_TESTING_PLAN_ARN         = aws_backup_restore_testing_plan.this[0].arn
-      BACKUP_VERIFY_MAX_DATA_AGE_HOURS = tostring(var.restore_validation_max_data_age_hours)
-    }
+  reserved_concurrency = 2
+  environment = {
+    NODE_ENV                         = "production"
+    LOG_LEVEL                        = "info"
+    DATABASE_URL_SSM_PARAMETER       = var.database_url_parameter
+    DATABASE_CONNECT_TIMEOUT_MS      = "10000"
+    RESTORE_TESTING_PLAN_ARN         = aws_backup_restore_testing_plan.this[0].arn
+    BACKUP_VERIFY_MAX_DATA_AGE_HOURS = tostring(var.restore_validation_max_data_age_hours)
   }
-
-  vpc_config {
-    subnet_ids         = var.subnet_ids
-    security_group_ids = [aws_security_group.validation[0].id]
+  parameters                     = [var.database_url_parameter]
+  parameters_kms_key_arn         = var.parameters_kms_key_arn
+  parameters_extension_layer_arn = var.parameters_extension_layer_arn
+  policy_json                    = data.aws_iam_policy_document.validation.json
+  subnet_ids                     = var.subnet_ids
+  security_group_ids             = [aws_security_group.validation[0].id]
+  errors_alarm = {
+    evaluation_periods = 1
+    description        = "restoreValidation invocations failed as a whole (configuration, AWS Backup API): the copy was not judged."
   }
-
-  logging_config {
-    log_format = "Text"
-    log_group  = aws_cloudwatch_log_group.validation[0].name
-  }
-
-  tags       = var.tags
-  depends_on = [aws_iam_role_policy.validation]
+  throttles_alarm_description = "restoreValidation is throttled (reserved concurrency 2): more restore tests overlap than the plan creates."
+  alarm_actions               = var.alarm_actions
+  log_retention_days          = var.log_retention_days
+  tags                        = var.tags
 }
 
 # ---------------------------------------------------------------- events
@@ -242,7 +154,7 @@ resource "aws_cloudwatch_event_target" "validation" {
   for_each = local.validate ? { restore_completed = aws_cloudwatch_event_rule.restore_completed[0].name, recency = aws_cloudwatch_event_rule.recency[0].name } : {}
 
   rule = each.value
-  arn  = aws_lambda_function.validation[0].arn
+  arn  = module.validation[0].arn
 
   retry_policy {
     maximum_event_age_in_seconds = 3600
@@ -255,7 +167,7 @@ resource "aws_lambda_permission" "events" {
 
   statement_id  = "events-${each.key}"
   action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.validation[0].function_name
+  function_name = module.validation[0].function_name
   principal     = "events.amazonaws.com"
   source_arn    = each.value
 }
@@ -302,44 +214,6 @@ resource "aws_cloudwatch_metric_alarm" "validation_stale" {
   threshold           = 192
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "breaching"
-  alarm_actions       = var.alarm_actions
-  ok_actions          = var.alarm_actions
-  tags                = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "validation_errors" {
-  count = local.validate ? 1 : 0
-
-  alarm_name          = "${local.validation_function}-errors"
-  alarm_description   = "restoreValidation invocations failed as a whole (configuration, AWS Backup API): the copy was not judged."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Errors"
-  dimensions          = { FunctionName = local.validation_function }
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = var.alarm_actions
-  ok_actions          = var.alarm_actions
-  tags                = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "validation_throttles" {
-  count = local.validate ? 1 : 0
-
-  alarm_name          = "${local.validation_function}-throttles"
-  alarm_description   = "restoreValidation is throttled (reserved concurrency 2): more restore tests overlap than the plan creates."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Throttles"
-  dimensions          = { FunctionName = local.validation_function }
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
   alarm_actions       = var.alarm_actions
   ok_actions          = var.alarm_actions
   tags                = var.tags

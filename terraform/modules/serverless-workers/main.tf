@@ -1,11 +1,6 @@
-data "aws_partition" "current" {}
-data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
 
 locals {
-  arn_suffix           = "${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}"
-  parameter_arn_prefix = "arn:${data.aws_partition.current.partition}:ssm:${local.arn_suffix}:parameter"
-
   # The seed's settings (docs/deployment.md#serverless-workers).
   functions = {
     activity-processor = {
@@ -113,141 +108,49 @@ resource "aws_vpc_security_group_ingress_rule" "data_store" {
   referenced_security_group_id = aws_security_group.this[0].id
 }
 
-# ---------------------------------------------------------------- IAM: one role per function
-
-data "aws_iam_policy_document" "assume_lambda" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [data.aws_caller_identity.current.account_id]
-    }
-  }
-}
-
-data "aws_iam_policy_document" "function" {
-  for_each = local.functions
-
-  statement {
-    sid       = "WriteOwnLogs"
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["arn:${data.aws_partition.current.partition}:logs:${local.arn_suffix}:log-group:/aws/lambda/${var.name}-${each.key}:*"]
-  }
-
-  statement {
-    sid       = "ReadOwnParameters"
-    actions   = ["ssm:GetParameter"]
-    resources = [for parameter in each.value.parameters : "${local.parameter_arn_prefix}${parameter}"]
-  }
-
-  dynamic "statement" {
-    for_each = var.parameters_kms_key_arn == null ? [] : [var.parameters_kms_key_arn]
-    content {
-      sid       = "DecryptParametersThroughSsm"
-      actions   = ["kms:Decrypt"]
-      resources = [statement.value]
-      condition {
-        test     = "StringEquals"
-        variable = "kms:ViaService"
-        values   = ["ssm.${data.aws_region.current.region}.amazonaws.com"]
-      }
-    }
-  }
-
-  # Lambda's VPC networking: ENI actions cannot be scoped to resources (AWS documents "*").
-  statement {
-    sid = "VpcNetworkInterfaces"
-    actions = [
-      "ec2:CreateNetworkInterface",
-      "ec2:DescribeNetworkInterfaces",
-      "ec2:DescribeSubnets",
-      "ec2:DeleteNetworkInterface",
-      "ec2:AssignPrivateIpAddresses",
-      "ec2:UnassignPrivateIpAddresses",
-    ]
-    resources = ["*"]
-  }
-
-  dynamic "statement" {
-    for_each = each.key == "activity-processor" ? [var.queue_arn] : []
-    content {
-      sid       = "ConsumeActivityQueue"
-      actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"]
-      resources = [statement.value]
-    }
-  }
-}
-
-resource "aws_iam_role" "function" {
-  for_each = var.create ? local.functions : {}
-
-  name_prefix        = "${var.name}-${each.key}-"
-  assume_role_policy = data.aws_iam_policy_document.assume_lambda.json
-  tags               = var.tags
-}
-
-resource "aws_iam_role_policy" "function" {
-  for_each = var.create ? local.functions : {}
-
-  name   = each.key
-  role   = aws_iam_role.function[each.key].id
-  policy = data.aws_iam_policy_document.function[each.key].json
-}
-
 # ---------------------------------------------------------------- functions
 
-resource "aws_cloudwatch_log_group" "function" {
-  for_each = var.create ? local.functions : {}
-
-  name              = "/aws/lambda/${var.name}-${each.key}"
-  retention_in_days = var.log_retention_days
-  tags              = var.tags
+data "aws_iam_policy_document" "consume_activity_queue" {
+  statement {
+    sid       = "ConsumeActivityQueue"
+    actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"]
+    resources = [var.queue_arn]
+  }
 }
 
-resource "aws_lambda_function" "this" {
+module "function" {
+  source   = "../lambda-function"
   for_each = var.create ? local.functions : {}
 
   function_name                  = "${var.name}-${each.key}"
   description                    = each.value.description
-  role                           = aws_iam_role.function[each.key].arn
+  zip                            = each.value.zip
   runtime                        = var.runtime
-  architectures                  = ["arm64"]
-  handler                        = "index.handler"
-  filename                       = each.value.zip
-  source_code_hash               = filebase64sha256(each.value.zip)
   timeout                        = each.value.timeout
   memory_size                    = each.value.memory_size
-  reserved_concurrent_executions = each.value.reserved
-  layers                         = [var.parameters_extension_layer_arn]
-
-  environment {
-    variables = merge(local.common_environment, each.value.environment)
+  reserved_concurrency           = each.value.reserved
+  environment                    = merge(local.common_environment, each.value.environment)
+  parameters                     = each.value.parameters
+  parameters_kms_key_arn         = var.parameters_kms_key_arn
+  parameters_extension_layer_arn = var.parameters_extension_layer_arn
+  policy_json                    = each.key == "activity-processor" ? data.aws_iam_policy_document.consume_activity_queue.json : null
+  subnet_ids                     = var.subnet_ids
+  security_group_ids             = [aws_security_group.this[0].id]
+  errors_alarm = {
+    evaluation_periods = 3
+    description        = "Invocations of ${each.key} failed as a whole (not single records) for 15 minutes."
   }
-
-  vpc_config {
-    subnet_ids         = var.subnet_ids
-    security_group_ids = [aws_security_group.this[0].id]
-  }
-
-  logging_config {
-    log_format = "Text"
-    log_group  = aws_cloudwatch_log_group.function[each.key].name
-  }
-
-  tags       = var.tags
-  depends_on = [aws_iam_role_policy.function]
+  throttles_alarm_description = "${each.key} is throttled: raise its reserved concurrency or look for a backlog."
+  alarm_actions               = var.alarm_actions
+  log_retention_days          = var.log_retention_days
+  tags                        = var.tags
 }
 
 resource "aws_lambda_event_source_mapping" "activity_queue" {
   count = var.create ? 1 : 0
 
   event_source_arn                   = var.queue_arn
-  function_name                      = aws_lambda_function.this["activity-processor"].arn
+  function_name                      = module.function["activity-processor"].arn
   enabled                            = var.activity_processing_enabled
   batch_size                         = 10
   maximum_batching_window_in_seconds = 5
@@ -291,7 +194,7 @@ data "aws_iam_policy_document" "invoke_email_sender" {
   statement {
     sid       = "InvokeEmailSender"
     actions   = ["lambda:InvokeFunction"]
-    resources = [aws_lambda_function.this["email-sender"].arn]
+    resources = [module.function["email-sender"].arn]
   }
 }
 
@@ -315,7 +218,7 @@ resource "aws_scheduler_schedule" "email_sender" {
   }
 
   target {
-    arn      = aws_lambda_function.this["email-sender"].arn
+    arn      = module.function["email-sender"].arn
     role_arn = aws_iam_role.scheduler[0].arn
     # The handler claims the interval of `time`: a retry within it sends nothing twice.
     input = jsonencode({
@@ -343,44 +246,6 @@ resource "aws_cloudwatch_metric_alarm" "dlq_depth" {
   metric_name         = "ApproximateNumberOfMessagesVisible"
   dimensions          = { QueueName = var.dlq_name }
   statistic           = "Maximum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = var.alarm_actions
-  ok_actions          = var.alarm_actions
-  tags                = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "errors" {
-  for_each = var.create ? local.functions : {}
-
-  alarm_name          = "${var.name}-${each.key}-errors"
-  alarm_description   = "Invocations of ${each.key} failed as a whole (not single records) for 15 minutes."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Errors"
-  dimensions          = { FunctionName = "${var.name}-${each.key}" }
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 3
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = var.alarm_actions
-  ok_actions          = var.alarm_actions
-  tags                = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "throttles" {
-  for_each = var.create ? local.functions : {}
-
-  alarm_name          = "${var.name}-${each.key}-throttles"
-  alarm_description   = "${each.key} is throttled: raise its reserved concurrency or look for a backlog."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Throttles"
-  dimensions          = { FunctionName = "${var.name}-${each.key}" }
-  statistic           = "Sum"
   period              = 300
   evaluation_periods  = 1
   threshold           = 0

@@ -1,11 +1,11 @@
 output "activity_processor_arn" {
   description = "ARN of the activityProcessor function."
-  value       = try(aws_lambda_function.this["activity-processor"].arn, null)
+  value       = try(module.function["activity-processor"].arn, null)
 }
 
 output "email_sender_arn" {
   description = "ARN of the emailSender function."
-  value       = try(aws_lambda_function.this["email-sender"].arn, null)
+  value       = try(module.function["email-sender"].arn, null)
 }
 
 output "security_group_id" {

@@ -1,6 +1,14 @@
 import { SECRET_VARIABLES } from '@fediflow/config';
 import { evaluate } from '../evaluate.ts';
-import { firstBody, isBody, walkStrings, type ModuleDir } from '../model.ts';
+import {
+  firstBody,
+  isBody,
+  walkStrings,
+  type Block,
+  type ModuleCall,
+  type ModuleDir,
+  type TfTree,
+} from '../model.ts';
 import type { Violation } from '../types.ts';
 import type { PolicyRule } from './rule.ts';
 import { dedupe, describe, resourcesOf, violationAt } from './rule.ts';
@@ -72,10 +80,16 @@ function* keysIn(value: unknown): Generator<string> {
     }
 }
 
-function dirsWithFunctions(dirs: Iterable<ModuleDir>): ModuleDir[] {
-  return [...dirs].filter((dir) =>
-    dir.resources.some((r) => r.kind === 'resource' && r.type === 'aws_lambda_function'),
-  );
+function definesFunctions(dir: ModuleDir): boolean {
+  return dir.resources.some((r) => r.kind === 'resource' && r.type === 'aws_lambda_function');
+}
+
+/** Calls of local modules that create Lambda functions (modules/lambda-function): their inputs set the environment. */
+function functionModuleCalls(dir: ModuleDir, tree: TfTree): ModuleCall[] {
+  return [...dir.moduleCalls.values()].filter((call) => {
+    const child = call.localDir ? tree.dirs.get(call.localDir) : undefined;
+    return child !== undefined && definesFunctions(child);
+  });
 }
 
 export const lambdaNoSecretEnvRule: PolicyRule = {
@@ -83,8 +97,11 @@ export const lambdaNoSecretEnvRule: PolicyRule = {
   description: `Lambda functions get ${[...SECRET_VARIABLES].join(', ')} as SSM parameter names (<NAME>_SSM_PARAMETER), never as values in their environment (or Terraform state).`,
   check({ tree }) {
     const out: Violation[] = [];
-    for (const dir of dirsWithFunctions(tree.dirs.values())) {
-      const functions = dir.resources.filter((r) => r.type === 'aws_lambda_function');
+    for (const dir of tree.dirs.values()) {
+      const functions = [
+        ...dir.resources.filter((r) => r.type === 'aws_lambda_function'),
+        ...functionModuleCalls(dir, tree),
+      ];
       const [anchor] = functions;
       if (!anchor) continue;
       const scanned: unknown[] = [...dir.locals.values(), ...functions.map((f) => f.body)];
@@ -134,18 +151,22 @@ function alarmedMetrics(dir: ModuleDir): Set<string> {
 export const lambdaAlarmsRule: PolicyRule = {
   id: 'TF-LAMBDA-ALARMS',
   description:
-    'A module with Lambda functions alarms on their Errors and Throttles, and on its dead-letter queue depth when it consumes SQS.',
+    'A module with Lambda functions alarms on their Errors and Throttles, and a module with an SQS event source on its dead-letter queue depth.',
   check({ tree }) {
     const out: Violation[] = [];
-    for (const dir of dirsWithFunctions(tree.dirs.values())) {
+    for (const dir of tree.dirs.values()) {
       const metrics = alarmedMetrics(dir);
-      const wanted = ['Errors', 'Throttles'];
+      const fn = dir.resources.find((r) => r.type === 'aws_lambda_function');
       const mapping = dir.resources.find((r) => r.type === 'aws_lambda_event_source_mapping');
-      if (mapping) wanted.push('ApproximateNumberOfMessagesVisible');
-      const missing = wanted.filter((metric) => !metrics.has(metric));
-      const anchor = dir.resources.find((r) => r.type === 'aws_lambda_function');
-      if (anchor && missing.length > 0)
-        out.push(violationAt(this.id, anchor, `no CloudWatch alarm on ${missing.join(', ')}`));
+      const expectations: [Block | undefined, string[]][] = [
+        [fn, ['Errors', 'Throttles']],
+        [mapping, ['ApproximateNumberOfMessagesVisible']],
+      ];
+      for (const [anchor, wanted] of expectations) {
+        const missing = wanted.filter((metric) => !metrics.has(metric));
+        if (anchor && missing.length > 0)
+          out.push(violationAt(this.id, anchor, `no CloudWatch alarm on ${missing.join(', ')}`));
+      }
     }
     return out;
   },
