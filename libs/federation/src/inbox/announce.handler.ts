@@ -1,9 +1,30 @@
 import type { InboxContext } from '@fedify/fedify';
-import { PUBLIC_COLLECTION, type Announce } from '@fedify/fedify/vocab';
+import { Create, PUBLIC_COLLECTION, type Announce } from '@fedify/fedify/vocab';
 import { fetchOptions, isBlocked, type HandlerOutcome, type InboxDeps } from './inbox-deps';
 import { followedHere, remoteAccountId } from './lookups';
 import { upsertRemoteActor } from './remote-actors';
 import { knownStatus, MAX_FETCHED_STATUSES, resolveStatus } from './remote-statuses';
+
+/**
+ * The URI of the post an Announce shares. A Lemmy community (a Group) announces the activity that
+ * made the post, `Announce{Create{Page|Note}}`, as Mastodon reads it: a boost of that post. Only
+ * the embedded Create's object id is taken (read without fetching anything); the post itself is
+ * then fetched from its own origin like any other.
+ */
+async function announcedObjectUri(
+  deps: InboxDeps,
+  ctx: InboxContext<void>,
+  announce: Announce,
+): Promise<URL | null> {
+  const embedded = await announce.getObject({
+    ...fetchOptions(deps, ctx),
+    documentLoader: () => Promise.reject(new Error('only the embedded object is read')),
+    crossOrigin: 'trust',
+    suppressError: true,
+  });
+  if (embedded instanceof Create) return embedded.objectId;
+  return announce.objectId;
+}
 
 /**
  * A boost, public or unlisted, stored as the announcer's reblog when a member here follows them
@@ -18,7 +39,8 @@ export async function onAnnounce(
   const { db, social } = deps;
   if (!announce.id || !announce.actorId || !announce.objectId) return 'ignored';
   if (announce.id.origin !== announce.actorId.origin) return 'ignored';
-  const objectUri = announce.objectId;
+  const objectUri = await announcedObjectUri(deps, ctx, announce);
+  if (!objectUri) return 'ignored';
   if (await isBlocked(deps, objectUri)) return 'blocked';
   const ours = ctx.parseUri(objectUri) !== null;
   let announcerId = await remoteAccountId(db, announce.actorId);

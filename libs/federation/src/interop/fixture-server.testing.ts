@@ -107,14 +107,24 @@ export class FixtureServer {
     this.documents.set(new URL(String(document.id)).pathname, JSON.stringify(document));
   }
 
-  /** A POST of `body` to `url`, signed draft-cavage by the fixture's actor, as they all sign. */
-  async signedPost(url: string, body: Json): Promise<Request> {
+  /** A document the server serves (its actor, or one of the fixture's further documents), by id. */
+  document(id: string): Json {
+    const text = this.documents.get(new URL(id).pathname);
+    if (!text) throw new Error(`${this.fixture.implementation} serves no ${id}`);
+    return JSON.parse(text) as Json;
+  }
+
+  /**
+   * A POST of `body` to `url`, signed draft-cavage, as they all sign, by the fixture's actor or
+   * by another actor it serves (all of them share the server's key pair).
+   */
+  async signedPost(url: string, body: Json, signer: Json = this.actor): Promise<Request> {
     const request = new Request(url, {
       method: 'POST',
       headers: { 'content-type': 'application/activity+json' },
       body: JSON.stringify(body),
     });
-    const keyId = new URL(String((this.actor.publicKey as Json).id));
+    const keyId = new URL(String((signer.publicKey as Json).id));
     return signRequest(request, this.privateKey, keyId, {
       spec: 'draft-cavage-http-signatures-12',
     });

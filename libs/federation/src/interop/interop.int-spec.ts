@@ -6,7 +6,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Group } from '@fedify/fedify/vocab';
 import { FederationRuntime } from '../federation-core.module';
+import { upsertRemoteActor } from '../inbox/remote-actors';
 import { FixtureServer, type PeerFixture } from './fixture-server.testing';
 import {
   acceptProblems,
@@ -89,9 +91,9 @@ describe('interoperability with other fediverse implementations', () => {
       const stats = await runtime.queue.stats();
       return stats.ready + stats.delayed + stats.inFlight === 0 ? stats : undefined;
     });
-  const deliver = async (server: FixtureServer, path: string, activity: Json) => {
+  const deliver = async (server: FixtureServer, path: string, activity: Json, signer?: Json) => {
     const response = await runtime.federation.fetch(
-      await server.signedPost(`${TEST_ORIGIN}${path}`, activity),
+      await server.signedPost(`${TEST_ORIGIN}${path}`, activity, signer),
       { contextData: undefined },
     );
     expect(response.status).toBe(202);
@@ -391,6 +393,48 @@ describe('interoperability with other fediverse implementations', () => {
           // The body follows the title: Lemmy's HTML as is, PeerTube's Markdown as text.
           const body = String(object.content).replace(/<[^>]+>/g, '');
           expect(status!.content.replace(/<[^>]+>/g, '')).toContain(body);
+        });
+
+      // Lemmy's communities share their posts by announcing the Create: Announce{Create{Page}}.
+      if (has('communityAnnounce'))
+        it('Announce{Create{Page}} from a community a member follows: the post, boosted by the community', async () => {
+          const announce = server.activity('communityAnnounce');
+          const page = (announce.object as Json).object as Json;
+          const community = server.document(String(announce.actor));
+          // The post is fetched from its own origin, never taken from the announcer's copy.
+          server.serve({ '@context': announce['@context'], ...page });
+          const stored = () =>
+            one<{ id: string; n: number }>(
+              `SELECT p.id::text AS id,
+                      (SELECT count(*)::int FROM statuses b JOIN accounts g ON g.id = b.account_id
+                        WHERE b.reblog_of_id = p.id AND g.uri = $2) AS n
+                 FROM statuses p WHERE p.uri = $1`,
+              [page.id, community.id],
+            );
+          // Nobody here follows the community yet: nothing is stored (another id: inboxes
+          // process an activity id once).
+          await deliver(
+            server,
+            '/inbox',
+            { ...announce, id: `${String(announce.id)}-0` },
+            community,
+          );
+          expect(await stored()).toBeUndefined();
+
+          const communityId = await upsertRemoteActor(db, await Group.fromJsonLd(community));
+          await db.query(`INSERT INTO follows (account_id, target_account_id) VALUES ($1, $2)`, [
+            aliceId,
+            communityId,
+          ]);
+          await deliver(server, '/inbox', announce, community);
+          expect(await stored()).toEqual({ id: expect.any(String), n: 1 });
+          const post = await one<{ author: string; content: string }>(
+            `SELECT a.uri AS author, s.content FROM statuses s JOIN accounts a ON a.id = s.account_id
+              WHERE s.uri = $1`,
+            [page.id],
+          );
+          expect(post?.author).toBe(page.attributedTo);
+          expect(post?.content).toContain(String(page.name));
         });
 
       it(`FediFlow's actor, Note, Create and Accept pass ${fixture.implementation}'s rules`, async () => {
