@@ -11,7 +11,8 @@ export interface BlockRow {
 
 /**
  * Blocks, as Mastodon's BlockService leaves them: the follows and follow requests between the two
- * accounts end in both directions, then the block is recorded (a local member's, or a remote
+ * accounts end in both directions, the blocker's notifications from the blocked account are
+ * cleared (AfterBlockService), then the block is recorded (a local member's, or a remote
  * actor's Block of a member, by its activity id). Every write runs in the caller's transaction.
  */
 export class BlocksRepository {
@@ -28,6 +29,10 @@ export class BlocksRepository {
   ): Promise<BlockRow | undefined> {
     await this.follows.end(db, accountId, targetId);
     await this.follows.end(db, targetId, accountId);
+    await db.query(`DELETE FROM notifications WHERE account_id = $1 AND from_account_id = $2`, [
+      accountId,
+      targetId,
+    ]);
     const [row] = (await db.query(
       `INSERT INTO blocks (account_id, target_account_id, uri) VALUES ($1, $2, $3)
        ON CONFLICT (account_id, target_account_id) DO UPDATE SET uri = coalesce(EXCLUDED.uri, blocks.uri)

@@ -1,6 +1,7 @@
 import { affectedCount, modifiedRows } from '@fediflow/database';
 import type { Announcements } from './announcements';
 import type { Queryable } from './queryable';
+import { hiddenAccount } from './viewer-filters';
 
 /** The notification types this instance records (the `notifications.type` check constraint). */
 export type NotificationType = 'follow' | 'follow_request' | 'mention' | 'favourite' | 'reblog';
@@ -17,6 +18,9 @@ export interface NotificationEvent {
 /**
  * Notifications, recorded inside the caller's transaction so an action and its notification
  * commit together. Members never notify themselves; remote recipients are told by federation;
+ * nothing is recorded from an account the recipient has hidden (blocked either way, muted with
+ * its notifications, or of a domain they block: Mastodon's NotifyService), so no stream, marker or
+ * e-mail digest ever carries it;
  * the same event twice (a retried request, a redelivered activity) yields one notification
  * (the `notifications_event_key` unique index).
  */
@@ -29,7 +33,9 @@ export class NotificationsRepository {
     const [created] = modifiedRows<{ id: string }>(
       await db.query(
         `INSERT INTO notifications (account_id, from_account_id, type, status_id)
-         SELECT $1, $2, $3, $4 FROM accounts WHERE id = $1 AND domain IS NULL
+         SELECT $1, $2, $3, $4 FROM accounts
+          WHERE id = $1 AND domain IS NULL
+            AND NOT ${hiddenAccount('$2::bigint', { mutes: 'notifications' }, '$1::bigint')}
          ON CONFLICT DO NOTHING RETURNING id::text AS id`,
         [event.accountId, event.fromAccountId, event.type, event.statusId ?? null],
       ),

@@ -168,6 +168,42 @@ describe('blocks, mutes and domain blocks against PostgreSQL', () => {
     ]);
   });
 
+  it('records no notification from an account the recipient has hidden; a block clears those it had', async () => {
+    const hana = await data.account('hana');
+    const blocked = await data.account('ivan');
+    const blocker = await data.account('jude');
+    const muted = await data.account('kai');
+    const quiet = await data.account('lea'); // muted, but not their notifications
+    const remote = await data.account('mo', { remote: true }); // of remote.example
+    const stranger = await data.account('ned');
+    await social.transaction(async (m) => {
+      await social.blocks.start(m, hana, blocked);
+      await social.blocks.start(m, blocker, hana);
+      await social.mutes.start(m, hana, muted, { notifications: true, expiresAt: null });
+      await social.mutes.start(m, hana, quiet, { notifications: false, expiresAt: null });
+      await social.domainBlocks.start(m, hana, 'remote.example');
+    });
+    const notifiedBy = async () =>
+      (
+        (await data.db.query(
+          `SELECT from_account_id::text AS id FROM notifications WHERE account_id = $1 ORDER BY id`,
+          [hana],
+        )) as { id: string }[]
+      ).map((row) => row.id);
+    await social.transaction(async (m) => {
+      for (const from of [blocked, blocker, muted, quiet, remote, stranger])
+        await social.notifications.notify(m, {
+          accountId: hana,
+          fromAccountId: from,
+          type: 'follow',
+        });
+    });
+    expect(await notifiedBy()).toEqual([quiet, stranger]);
+    // Blocking someone clears the notifications they caused (Mastodon's AfterBlockService).
+    await social.transaction((m) => social.blocks.start(m, hana, stranger));
+    expect(await notifiedBy()).toEqual([quiet]);
+  });
+
   it('keeps every revision of an edited status, the original first', async () => {
     const hal = await data.account('hal');
     const status = await data.status(hal);

@@ -118,6 +118,11 @@ describe('blocks, mutes and domain blocks', () => {
     );
     expect(unblocked.body).toMatchObject({ blocking: false });
     expect(await timeline(alice, 'public')).toContain('bob says #blocktopic');
+    // The block cleared what bob had caused (Mastodon's AfterBlockService): it stays gone.
+    expect((await notifications(alice)).filter((n) => n.endsWith(' bob'))).toEqual([]);
+    // A new favourite, after the block, notifies again.
+    await bob.client.post(`/api/v1/statuses/${own.id}/unfavourite`);
+    await bob.client.post(`/api/v1/statuses/${own.id}/favourite`);
     expect(await notifications(alice)).toContain('favourite bob');
   });
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { NotificationType } from '@fediflow/social';
+import { NOTIFICATION_NOT_FILTERED, type NotificationType } from '@fediflow/social';
 import type { DigestItem } from './digest.render';
 
 /** A `sending` delivery, locked by the caller's transaction, with what is needed to email it. */
@@ -125,7 +125,10 @@ export class DigestDeliveries {
     return row;
   }
 
-  /** The delivery's notifications still present, newest first, at most `limit`, and their count. */
+  /**
+   * The delivery's notifications still present and not hidden since (a block, a mute, a domain
+   * block made after they arrived), newest first, at most `limit`, and their count.
+   */
   async contents(
     manager: EntityManager,
     delivery: LockedDelivery,
@@ -139,6 +142,7 @@ export class DigestDeliveries {
          JOIN accounts a ON a.id = n.from_account_id
          LEFT JOIN statuses s ON s.id = n.status_id
         WHERE n.account_id = $1 AND n.id BETWEEN $2 AND $3
+          AND ${NOTIFICATION_NOT_FILTERED}
         ORDER BY n.id DESC LIMIT $4`,
       [delivery.accountId, delivery.firstNotificationId, delivery.lastNotificationId, limit],
     );

@@ -213,6 +213,34 @@ describe('email digest against real PostgreSQL, Redis and SMTP', () => {
     await db.query(`DELETE FROM notifications WHERE id = $1`, [unsettled]);
   });
 
+  it('leaves out notifications from accounts hidden after they arrived (mute, domain block)', async () => {
+    const gail = await localMember(db, { username: 'gail', digest: true });
+    const friend = await createAccount(db, { username: 'hal', displayName: 'Hal' });
+    const pest = await createAccount(db, { username: 'pest', displayName: 'Pest' });
+    const troll = await remoteActor(db, { username: 'troll', uri: 'https://spam.example/u/troll' });
+    await notify(db, { to: gail, from: friend, type: 'follow' });
+    await notify(db, { to: gail, from: pest, type: 'follow' });
+    await notify(db, { to: gail, from: troll, type: 'follow' });
+    await db.query(
+      `INSERT INTO mutes (account_id, target_account_id, hide_notifications) VALUES ($1, $2, true)`,
+      [gail.accountId, pest],
+    );
+    await db.query(`INSERT INTO account_domain_blocks (account_id, domain) VALUES ($1, $2)`, [
+      gail.accountId,
+      'spam.example',
+    ]);
+
+    await runDigest();
+
+    const [mail, ...others] = smtp.to(gail.email);
+    expect(others).toEqual([]);
+    expect(mail!.headers.get('subject')).toBe('1 new notification on social.test');
+    const text = mail!.parts.get('text/plain')!;
+    expect(text).toContain('Hal (@hal) followed you');
+    expect(text).not.toContain('pest');
+    expect(text).not.toContain('troll');
+  });
+
   it('runs once per interval however often the job is delivered', async () => {
     const dana = await localMember(db, { username: 'dana', digest: true });
     const from = await createAccount(db, { username: 'dana_fan' });
