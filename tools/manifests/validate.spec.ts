@@ -488,7 +488,7 @@ describe('policy rules reject bad manifests', () => {
     'config-known-env': [
       // A CronJob's pod template (spec.jobTemplate.spec.template) is checked like any other.
       {
-        target: 'overlay/production',
+        target: 'component/backup-verification',
         mutate: (o) =>
           find(
             o,

@@ -12,15 +12,27 @@ import {
   type SyncFinding,
 } from './index.ts';
 import { expandApplicationSets } from './load.ts';
+import { listTargets, renderTarget } from '../render.ts';
 import { allocatable } from './rules/capacity-rule.ts';
 import type { AppDeployment, PlatformCapability, TerraformFacts } from './types.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 let clusters: Map<string, ClusterModel>;
+/** The opt-in backup-verification component's CronJob, as rendered on the base. */
+let backupVerification: K8sObject & { spec: any };
 
 beforeAll(async () => {
   clusters = new Map(
     (await new ModelLoader(repoRoot).all()).map((cluster) => [cluster.name, cluster]),
+  );
+  const spec = (await listTargets(repoRoot)).find(
+    (target) => target.name === 'component/backup-verification',
+  );
+  if (!spec) throw new Error('components/backup-verification is not a render target');
+  backupVerification = object(
+    (await renderTarget(repoRoot, spec)).objects,
+    'CronJob',
+    'backup-verification',
   );
 }, 120_000);
 
@@ -588,12 +600,18 @@ describe('each rule rejects its defect reintroduced', () => {
   );
   rejects(
     'commands-in-image',
-    'the backup-verification CronJob on an image without backup-verify.js',
+    'the backup-verification CronJob (opted into production) on an image without backup-verify.js',
     () => {
       const cluster = copy('production');
-      const cronJob = object(env(cluster), 'CronJob', 'backup-verification');
-      cronJob.spec.jobTemplate.spec.template.spec.containers[0].image =
-        cronJob.spec.jobTemplate.spec.template.spec.containers[0].image.replace('/workers', '/api');
+      const cronJob = structuredClone(backupVerification);
+      const workers = object(env(cluster), 'Deployment', 'workers').spec.template.spec.containers[0]
+        .image as string;
+      cronJob.metadata.namespace = object(env(cluster), 'Deployment', 'workers').metadata.namespace;
+      cronJob.spec.jobTemplate.spec.template.spec.containers[0].image = workers.replace(
+        '/workers',
+        '/api',
+      );
+      env(cluster).push(cronJob);
       return cluster;
     },
     /resolves to \/app\/backup-verify\.js, which the api image does not contain/,
