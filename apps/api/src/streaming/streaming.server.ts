@@ -216,7 +216,7 @@ export class StreamingServer implements BeforeApplicationShutdown, OnApplication
       try {
         const spec = resolveStream(message, token, this.channels);
         if (message.type === 'subscribe') session.subscribe(spec).catch(refuse);
-        else session.unsubscribe(spec.name);
+        else session.unsubscribe(spec);
       } catch (error) {
         refuse(error);
       }
