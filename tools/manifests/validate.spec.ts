@@ -52,7 +52,11 @@ const container = (objects: K8sObject[], kind = 'Deployment', name = 'api') =>
 
 /** The public VirtualService's streaming route (long-lived WebSocket and SSE responses). */
 function streamingRoute(objects: K8sObject[]): { timeout?: string; retries?: unknown } {
-  const http = find(objects, 'VirtualService', 'fediflow').spec.http as Array<{ name: string }>;
+  const http = find(objects, 'VirtualService', 'fediflow').spec.http as Array<{
+    name: string;
+    timeout?: string;
+    retries?: unknown;
+  }>;
   const route = http.find((candidate) => candidate.name === 'streaming');
   if (!route) throw new Error('no streaming route');
   return route;
