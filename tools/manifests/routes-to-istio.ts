@@ -8,11 +8,16 @@ export function virtualServiceHttpRoutes(
     name: route.name,
     match: [{ uri: { [route.match.kind]: route.match.path } }],
     route: [{ destination: { host: route.service, port: { number: 80 } } }],
+    // `0s` disables the route timeout; `attempts: 0` disables retries (an absent `retries`
+    // would get Istio's default policy).
     timeout: `${route.timeoutSeconds}s`,
-    retries: {
-      attempts: route.retries.attempts,
-      perTryTimeout: `${route.retries.perTryTimeoutSeconds}s`,
-      retryOn: route.retries.retryOn,
-    },
+    retries:
+      route.retries.attempts === 0
+        ? { attempts: 0 }
+        : {
+            attempts: route.retries.attempts,
+            perTryTimeout: `${route.retries.perTryTimeoutSeconds}s`,
+            retryOn: route.retries.retryOn,
+          },
   }));
 }

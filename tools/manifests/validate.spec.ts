@@ -50,6 +50,18 @@ function find(
 const container = (objects: K8sObject[], kind = 'Deployment', name = 'api') =>
   find(objects, kind, name).spec.template.spec.containers[0];
 
+/** The public VirtualService's streaming route (long-lived WebSocket and SSE responses). */
+function streamingRoute(objects: K8sObject[]): { timeout?: string; retries?: unknown } {
+  const http = find(objects, 'VirtualService', 'fediflow').spec.http as Array<{
+    name: string;
+    timeout?: string;
+    retries?: unknown;
+  }>;
+  const route = http.find((candidate) => candidate.name === 'streaming');
+  if (!route) throw new Error('no streaming route');
+  return route;
+}
+
 function findingsOf(
   ruleId: string,
   changed: RenderedTarget,
@@ -439,6 +451,25 @@ describe('policy rules reject bad manifests', () => {
       {
         target: 'component/mesh',
         mutate: (o) => find(o, 'VirtualService', 'fediflow').spec.http.pop(),
+        expect: { object: 'VirtualService/fediflow' },
+      },
+      // The streaming route: a mesh deadline would cut every stream, retries would replay it.
+      {
+        target: 'overlay/production',
+        mutate: (o) => (streamingRoute(o).timeout = '30s'),
+        expect: { object: 'VirtualService/fediflow', field: 'spec.http[6]' },
+      },
+      {
+        target: 'overlay/production',
+        mutate: (o) => delete streamingRoute(o).retries,
+        expect: { object: 'VirtualService/fediflow', field: 'spec.http[6]' },
+      },
+      {
+        target: 'overlay/staging',
+        mutate: (o) => {
+          const http = find(o, 'VirtualService', 'fediflow').spec.http;
+          http.splice(http.indexOf(streamingRoute(o)), 1);
+        },
         expect: { object: 'VirtualService/fediflow' },
       },
     ],

@@ -1,4 +1,4 @@
-import { createRestAPIClient } from 'masto';
+import { createRestAPIClient, createStreamingAPIClient, type mastodon } from 'masto';
 import generator, { type Entity } from 'megalodon';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,9 +9,9 @@ import { startMigratedApi, type ApiOnIsolatedInfrastructure } from './built-serv
  * masto.js and megalodon, unmodified, for what a client does after sign-up: upload an image and
  * post with it, edit the profile with an avatar that then loads (masto.js: megalodon sends
  * profile edits as JSON, with no file), and hear a followed account's post arrive over the
- * streaming API's WebSocket (megalodon; masto.js's streaming client is not covered yet: see the
- * README's API section). The api runs at a loopback origin so that the
- * streaming URL it advertises (which megalodon reads from /api/v1/instance) is reachable.
+ * streaming API's WebSocket (both libraries' streaming clients). The api runs at a loopback
+ * origin so that the streaming URL it advertises (which both read from /api/v1/instance) is
+ * reachable.
  */
 describe('Mastodon client libraries: media and streaming against the built api', () => {
   let server: ApiOnIsolatedInfrastructure;
@@ -100,4 +100,66 @@ describe('Mastodon client libraries: media and streaming against the built api',
     );
     socket.stop();
   });
+
+  it('masto.js: the user and hashtag streams deliver a followed account’s post and its delete', async () => {
+    // As a client finds it: the v2 instance's streaming URL.
+    const instance = await createRestAPIClient({ url: base }).v2.instance.fetch();
+    const streaming = createStreamingAPIClient({
+      streamingApiUrl: instance.configuration.urls.streaming,
+      accessToken: alice.client.token!,
+    });
+    const home = heard(streaming.user.subscribe());
+    // Subscribed with the `#` and another case: events name the tag as the client sent it.
+    const tag = heard(streaming.hashtag.subscribe({ tag: '#MastoLive' }));
+    await postUntilHeard(home.events, 'warming up the user stream');
+    await postUntilHeard(tag.events, 'warming up #mastolive');
+
+    const posted = await bob.client.post<{ id: string }>('/api/v1/statuses', {
+      status: 'live over masto.js #mastolive',
+    });
+    const update = await waitFor('the update on the user stream', async () =>
+      home.events.find((event) => event.event === 'update' && event.payload.id === posted.body.id),
+    );
+    expect(update).toMatchObject({ stream: ['user'], payload: { account: { id: bob.accountId } } });
+    const tagged = await waitFor('the update on the hashtag stream', async () =>
+      tag.events.find((event) => event.event === 'update' && event.payload.id === posted.body.id),
+    );
+    expect(tagged.stream).toEqual(['hashtag', '#MastoLive']);
+
+    await bob.client.delete(`/api/v1/statuses/${posted.body.id}`);
+    await waitFor('the delete on the user stream', async () =>
+      home.events.find((event) => event.event === 'delete' && event.payload === posted.body.id),
+    );
+    streaming.close();
+    await Promise.all([home.done, tag.done]);
+  });
+
+  /** Collects a masto.js subscription's events until the client is closed. */
+  function heard(subscription: AsyncIterable<mastodon.streaming.Event>) {
+    const events: mastodon.streaming.Event[] = [];
+    const done = (async () => {
+      for await (const event of subscription) events.push(event);
+    })();
+    return { events, done };
+  }
+
+  /**
+   * Mastodon's protocol does not acknowledge a `subscribe` message (masto.js sends it once the
+   * socket is open and iteration has begun), so bob posts until one of his posts is heard: the
+   * subscription is live from then on.
+   */
+  async function postUntilHeard(events: mastodon.streaming.Event[], status: string) {
+    const ids: string[] = [];
+    await waitFor(
+      `a post heard on the stream (${status})`,
+      async () => {
+        const posted = await bob.client.post<{ id: string }>('/api/v1/statuses', { status });
+        ids.push(posted.body.id);
+        return events.some((event) => event.event === 'update' && ids.includes(event.payload.id))
+          ? true
+          : undefined;
+      },
+      { intervalMs: 250 },
+    );
+  }
 });

@@ -14,6 +14,8 @@ describe('PUBLIC_ROUTES', () => {
       ['/actor', 'federation'],
       ['/objects/123', 'federation'],
       ['/api/v1/statuses', 'api'],
+      ['/api/v1/streaming?stream=user', 'api'],
+      ['/api/v1/streaming/public/local', 'api'],
       ['/oauth/token', 'api'],
       ['/.well-known/oauth-authorization-server', 'api'],
       ['/', 'api'],
@@ -34,8 +36,28 @@ describe('PUBLIC_ROUTES', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
-  it('gives every route a timeout its retries fit in', () => {
-    for (const route of PUBLIC_ROUTES) {
+  it('sends the streaming API, WebSocket and SSE, to its streaming route', () => {
+    for (const path of [
+      '/api/v1/streaming',
+      '/api/v1/streaming/user?x=1',
+      '/api/v1/streaming/health',
+    ]) {
+      expect(routeFor(path).name, path).toBe('streaming');
+    }
+    expect(routeFor('/api/v1/statuses').name).toBe('api');
+  });
+
+  it('gives streaming routes neither a deadline nor retries', () => {
+    const streaming = PUBLIC_ROUTES.filter((route) => route.streaming);
+    expect(streaming.map((route) => route.name)).toEqual(['streaming']);
+    for (const route of streaming) {
+      expect(route.timeoutSeconds, route.name).toBe(0);
+      expect(route.retries.attempts, route.name).toBe(0);
+    }
+  });
+
+  it('gives every other route a timeout its retries fit in', () => {
+    for (const route of PUBLIC_ROUTES.filter((candidate) => !candidate.streaming)) {
       expect(route.timeoutSeconds, route.name).toBeGreaterThan(0);
       expect(route.retries.perTryTimeoutSeconds, route.name).toBeLessThanOrEqual(
         route.timeoutSeconds,

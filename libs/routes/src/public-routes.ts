@@ -23,8 +23,15 @@ export interface PublicRoute {
   readonly name: string;
   readonly match: PathMatch;
   readonly service: PublicService;
+  /** The whole exchange's deadline; 0 is none (Istio's and Envoy's meaning of `0s`). */
   readonly timeoutSeconds: number;
+  /** `attempts: 0` is no retries (Istio otherwise applies its default retry policy). */
   readonly retries: RetryPolicy;
+  /**
+   * Long-lived responses (the streaming API's WebSocket and Server-Sent Events): no deadline and
+   * no retries, as a stream that ends early is reopened by the client, not by the proxy.
+   */
+  readonly streaming: boolean;
 }
 
 const NOT_DELIVERED = 'connect-failure,refused-stream,unavailable,cancelled';
@@ -33,10 +40,17 @@ const READ_ONLY = `${NOT_DELIVERED},gateway-error`;
 const lookup = (timeoutSeconds: number) => ({
   timeoutSeconds,
   retries: { attempts: 2, perTryTimeoutSeconds: timeoutSeconds / 2, retryOn: READ_ONLY },
+  streaming: false,
 });
 const writes = (timeoutSeconds: number) => ({
   timeoutSeconds,
   retries: { attempts: 2, perTryTimeoutSeconds: timeoutSeconds, retryOn: NOT_DELIVERED },
+  streaming: false,
+});
+const streams = () => ({
+  timeoutSeconds: 0,
+  retries: { attempts: 0, perTryTimeoutSeconds: 0, retryOn: '' },
+  streaming: true,
 });
 
 /**
@@ -100,6 +114,13 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
     ...lookup(4),
   },
   { name: 'oauth', match: { kind: 'prefix', path: '/oauth/' }, service: 'api', ...writes(10) },
+  // Mastodon's streaming API: `GET /api/v1/streaming` (WebSocket) and `/api/v1/streaming/*` (SSE).
+  {
+    name: 'streaming',
+    match: { kind: 'prefix', path: '/api/v1/streaming' },
+    service: 'api',
+    ...streams(),
+  },
   { name: 'api', match: { kind: 'prefix', path: '/api/' }, service: 'api', ...writes(30) },
   { name: 'default', match: { kind: 'prefix', path: '/' }, service: 'api', ...writes(30) },
 ];

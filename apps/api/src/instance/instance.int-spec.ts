@@ -35,6 +35,25 @@ describe('instance, start-up endpoints, markers, CORS', () => {
     expect(String(v2.body['version'])).toMatch(/^4\.\d+\.\d+ \(compatible; FediFlow/);
   });
 
+  it('advertises a wss:// streaming URL behind TLS, from the public origin, whatever the hop', async () => {
+    // As the mesh delivers it: TLS ended at the ingress gateway, plain HTTP to the pod.
+    const behindTls = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'fediflow.test' };
+    for (const headers of [behindTls, {}]) {
+      const v1 = await anonymous.request<{ urls: { streaming_api: string } }>(
+        'GET',
+        '/api/v1/instance',
+        { headers },
+      );
+      expect(v1.body.urls.streaming_api).toBe('wss://fediflow.test');
+      const v2 = await anonymous.request<{ configuration: { urls: { streaming: string } } }>(
+        'GET',
+        '/api/v2/instance',
+        { headers },
+      );
+      expect(v2.body.configuration.urls.streaming).toBe('wss://fediflow.test');
+    }
+  });
+
   it('answers the endpoints clients call on start-up with empty but valid data', async () => {
     const app = await registerApp(api.base);
     const member = await registerMember(api.base, app, 'bob');

@@ -27,6 +27,14 @@ export interface SessionLimits {
   maxBufferedBytes: number;
 }
 
+/**
+ * A subscription's identity, as Mastodon keys it: the stream and its Redis channel, so that
+ * `#Cats` and `cats` are one subscription (and one unsubscribe ends it) whatever the spelling.
+ */
+function subscriptionKey(spec: StreamSpec): string {
+  return `${spec.name[0]}\n${spec.channel}`;
+}
+
 interface Subscription {
   spec: StreamSpec;
   stop: () => void;
@@ -55,7 +63,7 @@ export class StreamSession {
   }
 
   async subscribe(spec: StreamSpec): Promise<void> {
-    const key = spec.name.join('\n');
+    const key = subscriptionKey(spec);
     if (this.closed || this.subscriptions.has(key)) return;
     if (this.subscriptions.size >= this.limits.maxSubscriptions) {
       throw new StreamError(429, `At most ${this.limits.maxSubscriptions} streams per connection`);
@@ -68,8 +76,8 @@ export class StreamSession {
     else stop(); // unsubscribed or closed while Redis confirmed
   }
 
-  unsubscribe(name: readonly string[]): void {
-    const key = name.join('\n');
+  unsubscribe(spec: StreamSpec): void {
+    const key = subscriptionKey(spec);
     const subscription = this.subscriptions.get(key);
     if (!subscription) return;
     this.subscriptions.delete(key);
@@ -81,7 +89,7 @@ export class StreamSession {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const { spec } of [...this.subscriptions.values()]) this.unsubscribe(spec.name);
+    for (const { spec } of [...this.subscriptions.values()]) this.unsubscribe(spec);
     this.metrics.closed(this.sink.transport);
   }
 

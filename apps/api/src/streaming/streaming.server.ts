@@ -21,7 +21,11 @@ import { StreamSession, type SessionLimits } from './stream-session';
 import { StreamingMetrics } from './streaming-metrics';
 import { resolveStream, SSE_STREAMS, StreamError, type StreamSpec } from './streams';
 
-/** Mastodon's heartbeats: an SSE comment every 15 s, a WebSocket ping every 30 s. */
+/**
+ * Mastodon's heartbeats: an SSE comment every 15 s, a WebSocket ping every 30 s. Both are well
+ * inside the shortest idle timeout on the way in (Azure's load balancer, 4 minutes; Envoy's
+ * stream idle timeout, 5), so a quiet stream is never cut as idle.
+ */
 const SSE_HEARTBEAT_MS = 15_000;
 const WS_PING_MS = 30_000;
 /** WebSocket close code 1001: the server is going away (a restart); clients reconnect. */
@@ -216,7 +220,7 @@ export class StreamingServer implements BeforeApplicationShutdown, OnApplication
       try {
         const spec = resolveStream(message, token, this.channels);
         if (message.type === 'subscribe') session.subscribe(spec).catch(refuse);
-        else session.unsubscribe(spec.name);
+        else session.unsubscribe(spec);
       } catch (error) {
         refuse(error);
       }

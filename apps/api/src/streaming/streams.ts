@@ -10,7 +10,7 @@ export interface StreamRequest {
 
 /** One resolved subscription of a connection. */
 export interface StreamSpec {
-  /** The `stream` field of each message, e.g. `['hashtag', 'Cats']`; also its identity. */
+  /** The `stream` field of each message, e.g. `['hashtag', 'Cats']` (the tag as the client sent it). */
   readonly name: readonly string[];
   readonly channel: string;
   /** Only these events pass (the `user:notification` stream); every event when unset. */
@@ -44,7 +44,9 @@ export function resolveStream(
   token: AccessToken | undefined,
   channels: StreamChannels,
 ): StreamSpec {
-  const stream = typeof request.stream === 'string' ? request.stream : '';
+  // Mastodon takes the first of an array (`"stream":["user"]`, as its own frames name streams).
+  const first: unknown = Array.isArray(request.stream) ? request.stream[0] : request.stream;
+  const stream = typeof first === 'string' ? first : '';
   switch (stream) {
     case 'user':
     case 'user:notification': {
@@ -68,10 +70,12 @@ export function resolveStream(
       };
     case 'hashtag':
     case 'hashtag:local': {
-      const tag = typeof request.tag === 'string' ? request.tag.replace(/^#/, '').trim() : '';
+      const asSent = typeof request.tag === 'string' ? request.tag : '';
+      const tag = asSent.replace(/^#/, '').trim();
       if (!tag) throw new StreamError(400, 'No tag for stream provided');
       return {
-        name: [stream, tag],
+        // Echoed as sent, as Mastodon does: masto.js matches events by the tag it subscribed with.
+        name: [stream, asSent],
         channel: channels.hashtag(tag, stream === 'hashtag:local'),
         events: STATUS_EVENTS,
       };
