@@ -83,6 +83,7 @@ describe('rendered tree', () => {
       'overlay/dr',
       'overlay/edge',
       'overlay/production',
+      'overlay/production-dr',
       'overlay/secondary-cloud',
       'overlay/staging',
     ]);
@@ -130,6 +131,20 @@ describe('rendered tree', () => {
         MEDIA_PUBLIC_BASE_URL: expect.stringMatching(/^https:\/\/[a-z0-9]+\.cloudfront\.net$/),
       });
     }
+    // The DR region's replica bucket and distribution, before failover and after it.
+    const drMedia = find(target('overlay/dr').objects, 'ConfigMap', 'media-config').data;
+    expect(drMedia).toMatchObject({
+      MEDIA_S3_BUCKET: 'fediflow-dr-media-eu-west-1',
+      MEDIA_S3_REGION: 'eu-west-1',
+    });
+    expect(drMedia.MEDIA_PUBLIC_BASE_URL).not.toBe(
+      find(target('overlay/production').objects, 'ConfigMap', 'media-config').data
+        .MEDIA_PUBLIC_BASE_URL,
+    );
+    expect(find(target('overlay/production-dr').objects, 'ConfigMap', 'media-config').data).toEqual(
+      drMedia,
+    );
+    expect(find(target('overlay/production-dr').objects, 'Job', 'migrate').kind).toBe('Job');
     for (const name of ['overlay/dev', 'overlay/edge']) {
       const objects = target(name).objects;
       expect(objects.some((o) => o.metadata.name.startsWith('media-config'))).toBe(false);
