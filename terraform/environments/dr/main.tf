@@ -99,6 +99,7 @@ module "media_replication" {
     aws.source = aws.secondary
   }
 
+  create              = var.media_replication_enabled
   name                = local.name
   source_name         = "fediflow-${local.workload_environment}"
   replica_bucket_arn  = module.media_storage.bucket_arn
