@@ -583,6 +583,25 @@ describe('policy rules reject bad manifests', () => {
         },
       },
       {
+        // media-config generated, the media-s3 component forgotten: media would stay on each pod.
+        target: 'overlay/staging',
+        mutate: (o) => {
+          for (const name of ['api', 'workers'])
+            container(o, 'Deployment', name).envFrom = container(
+              o,
+              'Deployment',
+              name,
+            ).envFrom.filter(
+              (source: { configMapRef?: { name: string } }) =>
+                !source.configMapRef?.name.startsWith('media-config'),
+            );
+        },
+        expect: {
+          object: expect.stringMatching(/^ConfigMap\/media-config-/),
+          field: 'data.MEDIA_STORAGE',
+        },
+      },
+      {
         target: 'overlay/dev',
         mutate: (o) => container(o).env.push({ name: 'MEDIA_STORAGE', value: 's3' }),
         expect: {

@@ -189,10 +189,29 @@ const effectiveValues = (configured: ConfiguredContainer) =>
 export const mediaPublicUrl: Rule = {
   id: 'media-public-url',
   description:
-    'a service storing media on S3 (components/media-s3) hands clients the CDN: MEDIA_PUBLIC_BASE_URL is an https base its schema accepts',
+    'S3 media settings reach api and workers (components/media-s3), and a service storing media on S3 hands clients the CDN: MEDIA_PUBLIC_BASE_URL is an https base its schema accepts',
   scope: 'environment',
   check({ target }) {
     const problems: Array<{ object: string; field: string; message: string }> = [];
+    // An overlay that generates media-config without the media-s3 component that hands it to the
+    // containers would silently keep media on each pod's disk.
+    const referenced = new Set(
+      podOwners(target.objects).flatMap((owner) =>
+        owner.spec.containers.flatMap((container) =>
+          (container.envFrom ?? []).map((source) => source.configMapRef?.name),
+        ),
+      ),
+    );
+    for (const map of byKind(target.objects, 'ConfigMap')) {
+      const data = (map['data'] ?? {}) as Record<string, string>;
+      if (data['MEDIA_STORAGE'] === 's3' && !referenced.has(map.metadata.name))
+        problems.push({
+          object: objectRef(map),
+          field: 'data.MEDIA_STORAGE',
+          message:
+            'S3 media settings no container reads: include deploy/components/media-s3, which hands them to api and workers',
+        });
+    }
     for (const configured of configuredContainers(target.objects)) {
       const shape = envSchemas[configured.service].shape;
       if (!('MEDIA_PUBLIC_BASE_URL' in shape)) continue;
