@@ -163,3 +163,54 @@ resource "aws_s3_bucket_replication_configuration" "this" {
 
   depends_on = [aws_iam_role_policy.this]
 }
+
+# S3 publishes replication metrics in the source bucket's region, per rule.
+locals {
+  replication_metric_dimensions = {
+    SourceBucket      = local.source_bucket_name
+    DestinationBucket = element(split(":::", var.replica_bucket_arn), 1)
+    RuleId            = local.rule_id
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "failed" {
+  count    = var.create ? 1 : 0
+  provider = aws.source
+
+  alarm_name          = "${var.name}-media-replication-failed"
+  alarm_description   = "Media objects failed to replicate into the DR region (the role, a key policy, the replica bucket): docs/infrastructure.md, Disaster recovery."
+  namespace           = "AWS/S3"
+  metric_name         = "OperationsFailedReplication"
+  dimensions          = local.replication_metric_dimensions
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = var.tags
+}
+
+# The media RPO: Replication Time Control promises 15 minutes; 15 minutes of lag for 15 minutes
+# means the DR copy is falling behind.
+resource "aws_cloudwatch_metric_alarm" "latency" {
+  count    = var.create ? 1 : 0
+  provider = aws.source
+
+  alarm_name          = "${var.name}-media-replication-latency"
+  alarm_description   = "Media replication into the DR region lags more than 15 minutes (the media RPO): docs/infrastructure.md, Disaster recovery."
+  namespace           = "AWS/S3"
+  metric_name         = "ReplicationLatency"
+  dimensions          = local.replication_metric_dimensions
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 3
+  threshold           = 900
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = var.tags
+}

@@ -1,3 +1,9 @@
+variable "alarm_actions" {
+  description = "SNS topics notified when replication fails or lags beyond 15 minutes (and recovers)."
+  type        = list(string)
+  default     = []
+}
+
 variable "create" {
   description = "Whether to replicate the source bucket into the replica bucket."
   type        = bool
