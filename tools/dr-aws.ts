@@ -7,15 +7,26 @@
  */
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { describeStep, promotePlan, restorePlan, type Step } from './dr/aws-plan.ts';
+import path from 'node:path';
+import {
+  checkReplicatedMedia,
+  describeStep,
+  overlayMediaBaseUrl,
+  promotePlan,
+  restorePlan,
+  type Step,
+} from './dr/aws-plan.ts';
 import { checkIntegrity } from './dr/integrity.ts';
 
 const USAGE = `Usage: npm run dr:aws -- <command> [options]
 
 Commands:
   promote   regional failover: promote the replica fediflow-dr, scale node group
-            fediflow-dr-default, then GET https://<host>/ready until 200
+            fediflow-dr-default, load one object of the replica media bucket
+            fediflow-dr-media-<dr-region> through the DR distribution, then GET
+            https://<host>/ready until 200
             --region <dr-region> --host <public host> [--nodes <n> (default 3)]
+            [--media-url <base> (default: MEDIA_PUBLIC_BASE_URL of deploy/overlays/production-dr)]
   restore   point-in-time restore of fediflow-production into a new instance
             --region <region> --time <ISO 8601 UTC, just before the mistake>
             --subnet-group <name> --security-group <id> (repeatable) [--instance-class db.m7g.large]
@@ -42,6 +53,7 @@ const { values, positionals } = parseArgs({
     'security-group': { type: 'string', multiple: true, default: [] },
     'instance-class': { type: 'string', default: 'db.m7g.large' },
     'database-url': { type: 'string' },
+    'media-url': { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -64,6 +76,20 @@ function runAws(args: string[]): Promise<void> {
       reject(new Error(`cannot run the aws CLI (${error.message}); install it or use --dry-run`)),
     );
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`aws exited ${code}`))));
+  });
+}
+
+function captureAws(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('aws', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', (error) =>
+      reject(new Error(`cannot run the aws CLI (${error.message}); install it or use --dry-run`)),
+    );
+    child.on('close', (code) =>
+      code === 0 ? resolve(output.trim()) : reject(new Error(`aws exited ${code}`)),
+    );
   });
 }
 
@@ -90,6 +116,7 @@ async function execute(steps: Step[]): Promise<void> {
     if (values['dry-run']) continue;
     const started = Date.now();
     if (step.kind === 'aws') await runAws(step.args);
+    else if (step.kind === 'media') await checkReplicatedMedia(step, captureAws);
     else await waitReady(step.url);
     console.log(`      done in ${Math.round((Date.now() - started) / 1000)} s`);
   }
@@ -102,8 +129,16 @@ try {
     case 'promote': {
       const nodes = Number(values.nodes);
       if (!Number.isInteger(nodes) || nodes < 1 || nodes > 10) usage('--nodes must be 1 … 10');
+      const mediaBaseUrl =
+        values['media-url'] ??
+        (await overlayMediaBaseUrl(path.join(import.meta.dirname, '..'), 'production-dr'));
       await execute(
-        promotePlan({ region: required('region'), host: required('host'), desiredNodes: nodes }),
+        promotePlan({
+          region: required('region'),
+          host: required('host'),
+          desiredNodes: nodes,
+          mediaBaseUrl,
+        }),
       );
       break;
     }

@@ -95,6 +95,7 @@ describe('rendered tree', () => {
       'overlay/dr',
       'overlay/edge',
       'overlay/production',
+      'overlay/production-dr',
       'overlay/secondary-cloud',
       'overlay/staging',
     ]);
@@ -135,6 +136,32 @@ describe('rendered tree', () => {
     );
     const dev = target('overlay/dev').objects;
     expect(dev.some((object) => object.kind === 'ExternalSecret')).toBe(false);
+    // Media: S3 behind CloudFront where Terraform builds the bucket; the pod's disk in dev and edge.
+    for (const name of ['overlay/staging', 'overlay/production', 'overlay/dr']) {
+      expect(find(target(name).objects, 'ConfigMap', 'media-config').data).toMatchObject({
+        MEDIA_STORAGE: 's3',
+        MEDIA_PUBLIC_BASE_URL: expect.stringMatching(/^https:\/\/[a-z0-9]+\.cloudfront\.net$/),
+      });
+    }
+    // The DR region's replica bucket and distribution, before failover and after it.
+    const drMedia = find(target('overlay/dr').objects, 'ConfigMap', 'media-config').data;
+    expect(drMedia).toMatchObject({
+      MEDIA_S3_BUCKET: 'fediflow-dr-media-eu-west-1',
+      MEDIA_S3_REGION: 'eu-west-1',
+    });
+    expect(drMedia.MEDIA_PUBLIC_BASE_URL).not.toBe(
+      find(target('overlay/production').objects, 'ConfigMap', 'media-config').data
+        .MEDIA_PUBLIC_BASE_URL,
+    );
+    expect(find(target('overlay/production-dr').objects, 'ConfigMap', 'media-config').data).toEqual(
+      drMedia,
+    );
+    expect(find(target('overlay/production-dr').objects, 'Job', 'migrate').kind).toBe('Job');
+    for (const name of ['overlay/dev', 'overlay/edge']) {
+      const objects = target(name).objects;
+      expect(objects.some((o) => o.metadata.name.startsWith('media-config'))).toBe(false);
+      expect(JSON.stringify(container(objects))).not.toContain('MEDIA_STORAGE');
+    }
     expect(find(dev, 'Secret', 'database-credentials').kind).toBe('Secret');
     for (const name of ['overlay/dev', 'overlay/staging', 'overlay/production']) {
       const objects = target(name).objects;
@@ -551,6 +578,67 @@ describe('policy rules reject bad manifests', () => {
             configMapRef: { name: find(o, 'ConfigMap', 'workers-config').metadata.name },
           }),
         expect: { object: 'Deployment/api' },
+      },
+    ],
+    'media-public-url': [
+      {
+        target: 'overlay/production',
+        mutate: (o) => delete find(o, 'ConfigMap', 'media-config').data.MEDIA_PUBLIC_BASE_URL,
+        expect: {
+          object: 'Deployment/api',
+          message: expect.stringContaining('MEDIA_STORAGE=s3 without MEDIA_PUBLIC_BASE_URL'),
+        },
+      },
+      {
+        target: 'overlay/staging',
+        mutate: (o) =>
+          (find(o, 'ConfigMap', 'media-config').data.MEDIA_PUBLIC_BASE_URL =
+            'http://d111111abcdef8.cloudfront.net'),
+        expect: {
+          object: 'Deployment/workers',
+          message: expect.stringContaining('must be a https URL'),
+        },
+      },
+      {
+        // env overrides envFrom, as the kubelet resolves it.
+        target: 'overlay/production',
+        mutate: (o) =>
+          container(o).env.push({
+            name: 'MEDIA_PUBLIC_BASE_URL',
+            value: 'https://d111111abcdef8.cloudfront.net/',
+          }),
+        expect: {
+          object: 'Deployment/api',
+          field: 'spec.template.spec.containers[app].env[MEDIA_PUBLIC_BASE_URL]',
+          message: expect.stringContaining('must not end with "/"'),
+        },
+      },
+      {
+        // media-config generated, the media-s3 component forgotten: media would stay on each pod.
+        target: 'overlay/staging',
+        mutate: (o) => {
+          for (const name of ['api', 'workers'])
+            container(o, 'Deployment', name).envFrom = container(
+              o,
+              'Deployment',
+              name,
+            ).envFrom.filter(
+              (source: { configMapRef?: { name: string } }) =>
+                !source.configMapRef?.name.startsWith('media-config'),
+            );
+        },
+        expect: {
+          object: expect.stringMatching(/^ConfigMap\/media-config-/),
+          field: 'data.MEDIA_STORAGE',
+        },
+      },
+      {
+        target: 'overlay/dev',
+        mutate: (o) => container(o).env.push({ name: 'MEDIA_STORAGE', value: 's3' }),
+        expect: {
+          object: 'Deployment/api',
+          field: 'spec.template.spec.containers[app].env[MEDIA_STORAGE]',
+        },
       },
     ],
     'secrets-via-secret-key-ref': [

@@ -373,6 +373,48 @@ describe('policy rules reject bad fixtures and accept good blocks', () => {
     },
   );
 
+  rule(
+    'TF-S3-REPLICATION',
+    'V1 rules, undecided delete markers, SSE-KMS objects skipped or without a replica key, RTC without metrics',
+    async () => {
+      const violations = (await violationsIn('s3-replication')).filter(
+        (v) => v.ruleId === 'TF-S3-REPLICATION',
+      );
+      expect(
+        violations.map((v) => `${v.block}: ${v.message.replace(/ \([^()]*\)$/, '')}`).sort(),
+      ).toEqual([
+        'resource.aws_s3_bucket_replication_configuration.no_key: rule "no-key": SSE-KMS objects selected without encryption_configuration.replica_kms_key_id',
+        'resource.aws_s3_bucket_replication_configuration.no_key: rule "no-key": delete_marker_replication is not decided (Enabled or Disabled)',
+        'resource.aws_s3_bucket_replication_configuration.rtc_without_metrics: rule "rtc": Replication Time Control without replication metrics (metrics.status)',
+        'resource.aws_s3_bucket_replication_configuration.v1: rule "v1": no filter (V1 configuration), so delete markers cannot be decided',
+        'resource.aws_s3_bucket_replication_configuration.v1: rule "v1": source_selection_criteria.sse_kms_encrypted_objects is not Enabled, so S3 skips every SSE-KMS object',
+      ]);
+    },
+  );
+
+  rule(
+    'TF-S3-DR-REPLICA',
+    'a media bucket of an environment with a DR region that nothing replicates',
+    async () => {
+      const violations = (await violationsIn('s3-replication')).filter(
+        (v) => v.ruleId === 'TF-S3-DR-REPLICA',
+      );
+      // production is replicated by dr (source_name through a local); edge has no DR region;
+      // old_media is not created; dr's replication of staging is switched off.
+      expect(violations.map((v) => `${v.file} [${v.block}]`)).toEqual([
+        'environments/staging/main.tf [module.media_storage]',
+      ]);
+      expect(violations[0]?.message).toContain('source_name = "fediflow-staging"');
+    },
+  );
+
+  it('production media is replicated by the dr root with every replication rule met', async () => {
+    const violations = (
+      await validateTerraform(join(import.meta.dirname, '../../terraform'), { fmt: false })
+    ).violations;
+    expect(violations.filter((v) => /^TF-S3-/.test(v.ruleId))).toEqual([]);
+  });
+
   it('the serverless-workers module and its environments pass every Lambda rule', async () => {
     const violations = (
       await validateTerraform(join(import.meta.dirname, '../../terraform'), { fmt: false })

@@ -76,6 +76,17 @@ describe('FediFlow services, built and running', () => {
     ]);
   });
 
+  it('refuses to start with a media base URL clients could not use, saying why', async () => {
+    const result = await runBundle('api', 'main.js', {
+      ...env,
+      MEDIA_PUBLIC_BASE_URL: 'http://d111111abcdef8.cloudfront.net/',
+    });
+    expect(result.status.code).toBe(1);
+    expect(result.output).toEqual([
+      'Invalid configuration for api: MEDIA_PUBLIC_BASE_URL must be a https URL; MEDIA_PUBLIC_BASE_URL must not end with "/" (keys are appended)',
+    ]);
+  });
+
   it.each(SERVICES)('%s is live, ready, and logs JSON lines', async (name) => {
     const { base, process: child } = service(name);
     expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: 'ok' });

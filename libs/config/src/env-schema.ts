@@ -63,6 +63,24 @@ const inboundQueueEnv = {
 };
 
 /**
+ * A base that media keys are appended to (`<base>/<key>`) in URLs handed to clients and copied
+ * into remote servers: https only (browsers block mixed content on an https instance), and no
+ * trailing slash, query or fragment, which would end up in the middle of every media URL.
+ */
+const mediaBaseUrl = urlWithProtocols(/^https$/, 'https').superRefine((value, context) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return; // the URL check above reports it
+  }
+  if (value.endsWith('/'))
+    context.addIssue({ code: 'custom', message: 'must not end with "/" (keys are appended)' });
+  if (url.search !== '' || url.hash !== '' || value.includes('?') || value.includes('#'))
+    context.addIssue({ code: 'custom', message: 'must have no query or fragment' });
+});
+
+/**
  * Media storage (libs/media): the local filesystem by default, so `npm start` needs nothing; S3 in
  * production, reached with the pod's own identity (IRSA / Pod Identity: no keys in the env).
  */
@@ -81,7 +99,7 @@ const mediaEnv = {
    * Where clients fetch media from (the CloudFront distribution in front of the bucket); the
    * api's own `/system` path when unset (the local driver serves files there).
    */
-  MEDIA_PUBLIC_BASE_URL: urlWithProtocols(/^https?$/, 'http(s)').optional(),
+  MEDIA_PUBLIC_BASE_URL: mediaBaseUrl.optional(),
   /** Largest upload accepted (Mastodon: 16 MiB for images). */
   MEDIA_MAX_BYTES: z.coerce
     .number()

@@ -83,6 +83,30 @@ describe('loadConfig', () => {
     );
   });
 
+  it('takes MEDIA_PUBLIC_BASE_URL only as an https base without trailing slash, query or fragment', () => {
+    const cdn = 'https://d111111abcdef8.cloudfront.net';
+    expect(loadConfig('api', { ...valid, MEDIA_PUBLIC_BASE_URL: cdn }).MEDIA_PUBLIC_BASE_URL).toBe(
+      cdn,
+    );
+    expect(
+      loadConfig('workers', { ...valid, MEDIA_PUBLIC_BASE_URL: `${cdn}/media` })
+        .MEDIA_PUBLIC_BASE_URL,
+    ).toBe(`${cdn}/media`);
+    expect(loadConfig('api', valid).MEDIA_PUBLIC_BASE_URL).toBeUndefined();
+    expect(
+      problemsOf({ ...valid, MEDIA_PUBLIC_BASE_URL: 'http://d111111abcdef8.cloudfront.net' }),
+    ).toEqual(['MEDIA_PUBLIC_BASE_URL must be a https URL']);
+    expect(problemsOf({ ...valid, MEDIA_PUBLIC_BASE_URL: `${cdn}/` })).toEqual([
+      'MEDIA_PUBLIC_BASE_URL must not end with "/" (keys are appended)',
+    ]);
+    expect(problemsOf({ ...valid, MEDIA_PUBLIC_BASE_URL: `${cdn}?v=1` })).toEqual([
+      'MEDIA_PUBLIC_BASE_URL must have no query or fragment',
+    ]);
+    expect(
+      problemsOf({ ...valid, MEDIA_PUBLIC_BASE_URL: 'd111111abcdef8.cloudfront.net' }),
+    ).toEqual(['MEDIA_PUBLIC_BASE_URL must be a https URL']);
+  });
+
   it('queues inbound activities on Redis unless INBOUND_QUEUE=sqs, which needs the queue URL', () => {
     expect(loadConfig('federation', valid).INBOUND_QUEUE).toBe('redis');
     expect(() => loadConfig('federation', { ...valid, INBOUND_QUEUE: 'sqs' })).toThrow(

@@ -81,10 +81,33 @@ module "mail" {
   create_smtp_secret = false
 }
 
+# The replica of production's media: this region's bucket (own KMS key, versioning, lifecycle,
+# CloudFront) receives every object of production's through S3 Cross-Region Replication, and the
+# DR cluster's api serves it from here (deploy/overlays/dr media-config).
 module "media_storage" {
   source = "../../modules/media-storage"
 
   name = local.name
+}
+
+# Like the database replica, the copy is configured from this side: production's bucket
+# replicates into the one above (the configuration lives on production's bucket, in its region).
+module "media_replication" {
+  source = "../../modules/media-replication"
+  providers = {
+    aws        = aws
+    aws.source = aws.secondary
+  }
+
+  create              = var.media_replication_enabled
+  name                = local.name
+  source_name         = "fediflow-${local.workload_environment}"
+  replica_bucket_arn  = module.media_storage.bucket_arn
+  replica_kms_key_arn = module.media_storage.kms_key_arn
+  tags                = local.tags
+
+  # The replica bucket's versioning must exist before replication is configured.
+  depends_on = [module.media_storage]
 }
 
 module "workload_identity" {

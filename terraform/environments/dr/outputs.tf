@@ -27,3 +27,8 @@ output "media_public_base_url" {
   description = "MEDIA_PUBLIC_BASE_URL: the CloudFront distribution serving the media bucket."
   value       = module.media_storage.public_base_url
 }
+
+output "media_replication_role_arn" {
+  description = "Role S3 assumes to replicate production's media bucket into media_bucket_name."
+  value       = module.media_replication.role_arn
+}

@@ -6,7 +6,7 @@ provider "aws" {
   }
 }
 
-# The primary region: the source of the database replica.
+# The primary region: the source of the database replica and of the media replication.
 provider "aws" {
   alias  = "secondary"
   region = var.primary_region

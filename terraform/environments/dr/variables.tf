@@ -74,3 +74,9 @@ variable "gitops_target_revision" {
   type        = string
   default     = "main"
 }
+
+variable "media_replication_enabled" {
+  description = "Whether production's media bucket replicates into this environment's; false after a failover, before the old primary region can run anything again (its deletes would replicate into the bucket now in use)."
+  type        = bool
+  default     = true
+}

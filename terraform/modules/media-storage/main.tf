@@ -20,6 +20,15 @@ resource "aws_kms_key" "this" {
   tags                    = var.tags
 }
 
+# A stable name for the key: the dr environment's replication role looks it up
+# (terraform/modules/media-replication) to decrypt what it copies, without this state.
+resource "aws_kms_alias" "this" {
+  count = var.create ? 1 : 0
+
+  name          = "alias/${var.name}-media"
+  target_key_id = aws_kms_key.this[0].key_id
+}
+
 # The account administers the key (IAM policies grant its use, e.g. the api's Pod Identity
 # role); CloudFront may decrypt for this distribution only.
 data "aws_iam_policy_document" "key" {

@@ -155,6 +155,17 @@ describe('the first-sync model of the tree', () => {
     expect(facts('edge').nodeGroup.instanceTypes).toEqual(['onprem-4x8192-110']);
     expect(facts('edge').networkPolicyEnforced).toBe(true);
     expect(facts('edge').bootstrapCluster).toBe('edge');
+    // Media: each AWS root's own bucket; DR's is the replica of production's.
+    expect(facts('production').media).toEqual({
+      bucket: 'fediflow-production-media-eu-central-1',
+      region: 'eu-central-1',
+    });
+    expect(facts('dr').media).toEqual({
+      bucket: 'fediflow-dr-media-eu-west-1',
+      region: 'eu-west-1',
+      replicatedFrom: 'fediflow-production-media-eu-central-1',
+    });
+    expect(facts('azure-secondary').media).toBeUndefined();
   });
 
   it('reserves what each platform documents for its kubelet', () => {
@@ -757,6 +768,46 @@ describe('each rule rejects its defect reintroduced', () => {
     },
     /read replica/,
     'Job/fediflow-production/migrate',
+  );
+
+  const mediaConfig = (cluster: ClusterModel) => {
+    const found = env(cluster).find(
+      (candidate) =>
+        candidate.kind === 'ConfigMap' && candidate.metadata.name.startsWith('media-config-'),
+    );
+    if (!found) throw new Error(`no media-config in ${cluster.name}`);
+    return found as K8sObject & { data: Record<string, string> };
+  };
+  rejects(
+    'media-storage-in-region',
+    'the DR cluster syncing the production overlay after failover (media in the failed region’s bucket)',
+    () => {
+      const cluster = copy('dr');
+      mediaConfig(cluster).data = { ...mediaConfig(clusters.get('production')!).data };
+      return cluster;
+    },
+    /stores media in fediflow-production-media-eu-central-1 \(eu-central-1\), not in fediflow-dr-media-eu-west-1 \(eu-west-1\).*replica of fediflow-production-media-eu-central-1/,
+    'Deployment/fediflow-production/api',
+  );
+  rejects(
+    'media-storage-in-region',
+    'staging pointed at another region (the bucket exists, the client signs for the wrong region)',
+    () => {
+      const cluster = copy('staging');
+      mediaConfig(cluster).data['MEDIA_S3_REGION'] = 'eu-west-1';
+      return cluster;
+    },
+    /\(eu-west-1\), not in fediflow-staging-media-eu-central-1 \(eu-central-1\)/,
+    'Deployment/fediflow-staging/workers',
+  );
+  rejects(
+    'media-storage-in-region',
+    'S3 media on a cluster whose Terraform builds no media bucket',
+    () => {
+      const cluster = copy('production');
+      return { ...cluster, terraform: { ...cluster.terraform, media: undefined } };
+    },
+    /builds no media bucket/,
   );
 
   // 8. Egress.

@@ -4,6 +4,7 @@ import { cloudRule } from './rules/cloud-rule.ts';
 import { controllersRule } from './rules/controllers-rule.ts';
 import {
   clusterEnvironmentRule,
+  mediaStorageInRegionRule,
   noMigrationOnReplicaRule,
   outboundHttpsRule,
 } from './rules/environment-rules.ts';
@@ -24,6 +25,7 @@ export const FIRST_SYNC_RULES: readonly SyncRule[] = [
   imageTagsRule,
   signedImagesRule,
   noMigrationOnReplicaRule,
+  mediaStorageInRegionRule,
   outboundHttpsRule,
 ];
 

@@ -287,6 +287,42 @@ function cloudOf(modules: Json): Cloud {
   return 'onprem';
 }
 
+/**
+ * The media bucket of an AWS root: media-storage's `bucket_name` local with the root's name and
+ * region, and the bucket media-replication copies into it (same naming, the source region).
+ */
+async function mediaFacts(
+  envDir: string,
+  call: (name: string) => Json,
+  envScopes: Scopes,
+): Promise<TerraformFacts['media']> {
+  const region = text(resolve('${var.region}', envScopes));
+  const storage = await instance(envDir, call('media_storage'), envScopes);
+  if (!storage.called || !region || storage.scopes.var['create'] === false) return undefined;
+  const bucketIn = (module: ModuleInstance, atRegion: string) =>
+    text(
+      String(module.value(locals(storage.main)['bucket_name']) ?? '').replace(
+        '${data.aws_region.current.region}',
+        atRegion,
+      ),
+    );
+  const bucket = bucketIn(storage, region);
+  if (!bucket) return undefined;
+  const replication = await instance(envDir, call('media_replication'), envScopes);
+  const sourceName = text(replication.scopes.var['source_name']);
+  const sourceRegion = text(resolve('${var.primary_region}', envScopes));
+  if (
+    !replication.called ||
+    !sourceName ||
+    !sourceRegion ||
+    replication.scopes.var['create'] === false
+  )
+    return { bucket, region };
+  const source = await instance(envDir, { ...call('media_storage'), name: sourceName }, envScopes);
+  const replicatedFrom = bucketIn(source, sourceRegion);
+  return replicatedFrom ? { bucket, region, replicatedFrom } : { bucket, region };
+}
+
 export async function readTerraformFacts(
   repoRoot: string,
   cluster: string,
@@ -324,6 +360,7 @@ export async function readTerraformFacts(
     cloud,
     environment: typeof environment === 'string' ? environment : cluster,
     databaseIsReplica: call('database')['replicate_source_identifier'] !== undefined,
+    media: cloud === 'aws' ? await mediaFacts(envDir, call, envScopes) : undefined,
     bootstrapCluster: typeof bootstrap === 'string' ? bootstrap : undefined,
     applicationHealthCheck:
       call('argocd')['source'] !== undefined &&

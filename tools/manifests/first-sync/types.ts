@@ -21,6 +21,12 @@ export interface TerraformFacts {
   readonly environment: string;
   /** Whether the cluster's database is a read replica (DR until promotion). */
   readonly databaseIsReplica: boolean;
+  /**
+   * The media bucket Terraform builds in the cluster's region (modules/media-storage), the one its
+   * Pod Identity roles may use; `replicatedFrom` is the bucket S3 Cross-Region Replication copies
+   * into it (modules/media-replication: DR), if any.
+   */
+  readonly media: { bucket: string; region: string; replicatedFrom?: string } | undefined;
   /** The argocd/clusters/<cluster> entry point its bootstrap Application syncs. */
   readonly bootstrapCluster: string | undefined;
   /** Whether argocd-cm carries Argo CD's documented health check for argoproj.io/Application. */

@@ -1,5 +1,6 @@
 import {
   describeEnvironment,
+  envSchemas,
   SERVICE_NAMES,
   type EnvVariableSpec,
   type ServiceName,
@@ -21,6 +22,8 @@ interface ProvidedVariable {
   readonly name: string;
   readonly source: Source;
   readonly field: string;
+  /** The value, where the manifests say it (ConfigMap data, literals). */
+  readonly value?: string | undefined;
 }
 
 interface ConfiguredContainer {
@@ -38,7 +41,7 @@ function configuredContainers(objects: readonly K8sObject[]): ConfiguredContaine
   const configMaps = new Map(
     byKind(objects, 'ConfigMap').map((map) => [
       map.metadata.name,
-      Object.keys((map['data'] as object | undefined) ?? {}),
+      Object.entries((map['data'] as Record<string, string> | undefined) ?? {}),
     ]),
   );
   const result: ConfiguredContainer[] = [];
@@ -51,8 +54,13 @@ function configuredContainers(objects: readonly K8sObject[]): ConfiguredContaine
       (container.envFrom ?? []).forEach((source, index) => {
         const field = `${path}.envFrom[${index}]`;
         if (source.configMapRef) {
-          for (const key of configMaps.get(source.configMapRef.name) ?? [])
-            variables.push({ name: `${source.prefix ?? ''}${key}`, source: 'configMap', field });
+          for (const [key, value] of configMaps.get(source.configMapRef.name) ?? [])
+            variables.push({
+              name: `${source.prefix ?? ''}${key}`,
+              source: 'configMap',
+              field,
+              value,
+            });
         } else if (source.secretRef) {
           variables.push({
             name: `(all keys of Secret ${source.secretRef.name})`,
@@ -71,7 +79,7 @@ function configuredContainers(objects: readonly K8sObject[]): ConfiguredContaine
             : variable.value !== undefined
               ? 'literal'
               : 'other';
-        variables.push({ name: variable.name, source, field });
+        variables.push({ name: variable.name, source, field, value: variable.value });
       }
       result.push({ owner, container, service, variables });
     }
@@ -166,6 +174,68 @@ export const envSources: Rule = {
             message: `${variable.name} must come from a ConfigMap, not ${variable.source}`,
           });
       }
+    }
+    return problems;
+  },
+};
+
+/**
+ * What a container ends up with: later envFrom sources override earlier ones and `env` overrides
+ * them all, as the kubelet resolves them.
+ */
+const effectiveValues = (configured: ConfiguredContainer) =>
+  new Map(configured.variables.map((variable) => [variable.name, variable]));
+
+export const mediaPublicUrl: Rule = {
+  id: 'media-public-url',
+  description:
+    'S3 media settings reach api and workers (components/media-s3), and a service storing media on S3 hands clients the CDN: MEDIA_PUBLIC_BASE_URL is an https base its schema accepts',
+  scope: 'environment',
+  check({ target }) {
+    const problems: Array<{ object: string; field: string; message: string }> = [];
+    // An overlay that generates media-config without the media-s3 component that hands it to the
+    // containers would silently keep media on each pod's disk.
+    const referenced = new Set(
+      podOwners(target.objects).flatMap((owner) =>
+        owner.spec.containers.flatMap((container) =>
+          (container.envFrom ?? []).map((source) => source.configMapRef?.name),
+        ),
+      ),
+    );
+    for (const map of byKind(target.objects, 'ConfigMap')) {
+      const data = (map['data'] ?? {}) as Record<string, string>;
+      if (data['MEDIA_STORAGE'] === 's3' && !referenced.has(map.metadata.name))
+        problems.push({
+          object: objectRef(map),
+          field: 'data.MEDIA_STORAGE',
+          message:
+            'S3 media settings no container reads: include deploy/components/media-s3, which hands them to api and workers',
+        });
+    }
+    for (const configured of configuredContainers(target.objects)) {
+      const shape = envSchemas[configured.service].shape;
+      if (!('MEDIA_PUBLIC_BASE_URL' in shape)) continue;
+      const values = effectiveValues(configured);
+      const storage = values.get('MEDIA_STORAGE');
+      if (storage?.value !== 's3') continue;
+      const object = objectRef(configured.owner.object);
+      const base = values.get('MEDIA_PUBLIC_BASE_URL');
+      if (base?.value === undefined) {
+        problems.push({
+          object,
+          field: storage.field,
+          message:
+            'MEDIA_STORAGE=s3 without MEDIA_PUBLIC_BASE_URL: every media view would go through the api instead of CloudFront (set it to the Terraform output media_public_base_url)',
+        });
+        continue;
+      }
+      const parsed = shape.MEDIA_PUBLIC_BASE_URL.safeParse(base.value);
+      if (!parsed.success)
+        problems.push({
+          object,
+          field: base.field,
+          message: `MEDIA_PUBLIC_BASE_URL=${base.value} ${parsed.error.issues.map((issue) => issue.message).join('; ')} (libs/config would refuse to start)`,
+        });
     }
     return problems;
   },

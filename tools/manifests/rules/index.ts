@@ -1,7 +1,7 @@
 import { analysisGates } from './analysis-rules.ts';
 import { argocdSyncPolicy } from './argocd-rules.ts';
 import { hpaOwnsReplicas, pdbPerWorkload } from './availability-rules.ts';
-import { configKnownEnv, configRequiredEnv, envSources } from './config-rules.ts';
+import { configKnownEnv, configRequiredEnv, envSources, mediaPublicUrl } from './config-rules.ts';
 import { mtlsStrict, outlierDetection, routesMatchTable } from './mesh-rules.ts';
 import { serviceMonitorCoverage } from './monitoring-rules.ts';
 import { namespaceLabels } from './namespace-rules.ts';
@@ -36,6 +36,7 @@ export const RULES: readonly Rule[] = [
   configRequiredEnv,
   configKnownEnv,
   envSources,
+  mediaPublicUrl,
   argocdSyncPolicy,
   analysisGates,
 ];

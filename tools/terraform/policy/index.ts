@@ -6,6 +6,7 @@ import { gcpRules } from './gcp-rules.ts';
 import { hygieneRules } from './hygiene-rules.ts';
 import { platformRules } from './platform-rules.ts';
 import { lambdaRules } from './lambda-rules.ts';
+import { replicationRules } from './replication-rules.ts';
 import { dataResidencyRule } from './residency-rules.ts';
 import { s3Rules } from './s3-rules.ts';
 import { vpnRules } from './vpn-rules.ts';
@@ -26,6 +27,7 @@ export const policyRules: PolicyRule[] = [
   ...lambdaRules,
   ...backupRules,
   ...s3Rules,
+  ...replicationRules,
 ];
 
 export function runPolicyRules(input: PolicyInput, rules: PolicyRule[] = policyRules): Violation[] {

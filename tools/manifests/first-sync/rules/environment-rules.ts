@@ -1,7 +1,8 @@
 /**
  * One cluster, one environment, as Terraform builds them: each cluster's Argo CD deploys exactly
  * the environment its Terraform root was built for, onto itself; a cluster whose database is a
- * read replica runs no migration; and services that call the internet may egress to 443.
+ * read replica runs no migration; services store media in the bucket Terraform builds in their
+ * region; and services that call the internet may egress to 443.
  */
 import { appSpec } from '../load.ts';
 import {
@@ -123,6 +124,74 @@ export const outboundHttpsRule: SyncRule = {
           object: placedRef(template.owner),
           message: `${name} calls remote servers over HTTPS, but its egress NetworkPolicies allow no 0.0.0.0/0:443`,
         });
+    }
+    return problems;
+  },
+};
+
+type EnvContainer = {
+  name?: string;
+  envFrom?: Array<{ configMapRef?: { name: string }; prefix?: string }>;
+  env?: Array<{ name: string; value?: string }>;
+};
+
+/** The variables a container gets from ConfigMaps of its namespace and literals, as the kubelet resolves them. */
+function environmentOf(
+  container: EnvContainer,
+  namespace: string | undefined,
+  configMaps: ReadonlyMap<string, Record<string, string>>,
+): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const source of container.envFrom ?? []) {
+    const data = source.configMapRef && configMaps.get(`${namespace}/${source.configMapRef.name}`);
+    for (const [key, value] of Object.entries(data ?? {}))
+      values.set(`${source.prefix ?? ''}${key}`, value);
+  }
+  for (const variable of container.env ?? [])
+    if (variable.value !== undefined) values.set(variable.name, variable.value);
+  return values;
+}
+
+export const mediaStorageInRegionRule: SyncRule = {
+  id: 'media-storage-in-region',
+  description:
+    'services storing media on S3 use the bucket Terraform builds in the cluster’s region (the one its Pod Identity roles may use; in DR, the replica of production’s)',
+  check(cluster) {
+    // Only AWS builds media storage. The secondary-cloud clusters inherit the DR overlay's S3
+    // settings without an AWS identity: media on Azure and Google Cloud is not built
+    // (docs/infrastructure.md, "Lock-in audit").
+    if (cluster.terraform.cloud !== 'aws') return [];
+    const placed = placeAll(cluster);
+    const configMaps = new Map(
+      placed
+        .filter((entry) => entry.object.kind === 'ConfigMap')
+        .map((entry) => [
+          `${entry.namespace}/${entry.object.metadata.name}`,
+          (entry.object['data'] ?? {}) as Record<string, string>,
+        ]),
+    );
+    const media = cluster.terraform.media;
+    const problems = [];
+    for (const template of podTemplates(placed)) {
+      if (!OUTBOUND_HTTPS_SERVICES.includes(template.labels['app.kubernetes.io/name'] ?? ''))
+        continue;
+      for (const container of allContainers(template.spec) as EnvContainer[]) {
+        const values = environmentOf(container, template.owner.namespace, configMaps);
+        if (values.get('MEDIA_STORAGE') !== 's3') continue;
+        const bucket = values.get('MEDIA_S3_BUCKET');
+        const region = values.get('MEDIA_S3_REGION');
+        const object = placedRef(template.owner);
+        if (!media)
+          problems.push({
+            object,
+            message: `stores media on S3 (${bucket ?? 'no bucket'}), but terraform/environments/${cluster.name} builds no media bucket for this cluster`,
+          });
+        else if (bucket !== media.bucket || region !== media.region)
+          problems.push({
+            object,
+            message: `stores media in ${bucket ?? '(none)'} (${region ?? 'no region'}), not in ${media.bucket} (${media.region}), the bucket Terraform builds for ${cluster.name} and lets its roles use${media.replicatedFrom ? ` (the replica of ${media.replicatedFrom})` : ''}`,
+          });
+      }
     }
     return problems;
   },
