@@ -81,6 +81,7 @@ describe('rendered tree', () => {
       'argocd/gcp-dr',
       'argocd/production',
       'argocd/staging',
+      'component/aws-web-identity',
       'component/backup-verification',
       'component/blue-green',
       'component/external-secrets',

@@ -109,11 +109,32 @@ const mediaEnv = {
     .default(16 * 1024 * 1024),
   /** Largest decoded image accepted (decompression bombs); Mastodon's limit is 7680×4320. */
   MEDIA_MAX_INPUT_PIXELS: z.coerce.number().int().min(1).max(268_402_689).default(33_177_600),
+  /**
+   * Outside AWS (the secondary clouds), the role the AWS SDK assumes with the pod's service account
+   * token at AWS_WEB_IDENTITY_TOKEN_FILE (web identity federation); both unset on EKS, where Pod
+   * Identity supplies credentials. The SDK reads them from the environment itself.
+   */
+  AWS_ROLE_ARN: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'must be an IAM role ARN')
+    .optional(),
+  AWS_WEB_IDENTITY_TOKEN_FILE: z
+    .string()
+    .regex(/^\//, 'must be an absolute path (the projected token file)')
+    .optional(),
 };
 
-/** `MEDIA_STORAGE=s3` needs its bucket: refused at boot rather than at the first upload. */
+/**
+ * `MEDIA_STORAGE=s3` needs its bucket, and web identity both of its variables: refused at boot
+ * rather than at the first upload.
+ */
 function requireMediaBucket(
-  config: { MEDIA_STORAGE: 'local' | 's3'; MEDIA_S3_BUCKET?: string | undefined },
+  config: {
+    MEDIA_STORAGE: 'local' | 's3';
+    MEDIA_S3_BUCKET?: string | undefined;
+    AWS_ROLE_ARN?: string | undefined;
+    AWS_WEB_IDENTITY_TOKEN_FILE?: string | undefined;
+  },
   context: z.RefinementCtx,
 ): void {
   if (config.MEDIA_STORAGE === 's3' && config.MEDIA_S3_BUCKET === undefined) {
@@ -121,6 +142,13 @@ function requireMediaBucket(
       code: 'custom',
       path: ['MEDIA_S3_BUCKET'],
       message: 'must be set when MEDIA_STORAGE=s3',
+    });
+  }
+  if ((config.AWS_ROLE_ARN === undefined) !== (config.AWS_WEB_IDENTITY_TOKEN_FILE === undefined)) {
+    context.addIssue({
+      code: 'custom',
+      path: [config.AWS_ROLE_ARN === undefined ? 'AWS_ROLE_ARN' : 'AWS_WEB_IDENTITY_TOKEN_FILE'],
+      message: 'AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE are set together (web identity)',
     });
   }
 }

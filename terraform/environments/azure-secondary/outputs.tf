@@ -37,3 +37,8 @@ output "cert_manager_client_id" {
   description = "Client id for cert-manager's ServiceAccount annotation and the ClusterIssuer's managedIdentity."
   value       = module.aks.cert_manager_client_id
 }
+
+output "aks_oidc_issuer_url" {
+  description = "Issuer of the cluster's service account tokens: terraform/environments/dr external_media_clusters (the api and workers read media from AWS with them)."
+  value       = module.aks.oidc_issuer_url
+}

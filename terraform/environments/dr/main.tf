@@ -123,6 +123,16 @@ module "workload_identity" {
   media_kms_key_arn  = module.media_storage.kms_key_arn
 }
 
+# The secondary clouds' clusters (Azure, Google Cloud) serve this region's media as well: their api
+# and workers assume a role with their own service account tokens (OIDC federation).
+module "external_media_access" {
+  source = "../../modules/external-media-access"
+
+  name              = local.name
+  clusters          = var.external_media_clusters
+  media_policy_json = module.workload_identity.media_policy_json
+}
+
 module "argocd" {
   source = "../../modules/argocd-bootstrap"
 

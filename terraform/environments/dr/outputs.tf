@@ -32,3 +32,8 @@ output "media_replication_role_arn" {
   description = "Role S3 assumes to replicate production's media bucket into media_bucket_name."
   value       = module.media_replication.role_arn
 }
+
+output "external_media_role_arn" {
+  description = "AWS_ROLE_ARN of the secondary clouds' api and workers (deploy/overlays/secondary-cloud media-config)."
+  value       = module.external_media_access.role_arn
+}

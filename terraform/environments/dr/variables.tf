@@ -80,3 +80,12 @@ variable "media_replication_enabled" {
   type        = bool
   default     = true
 }
+
+variable "external_media_clusters" {
+  description = "Clusters outside AWS that serve this region's media (the secondary clouds): the issuer of their service account tokens (terraform/environments/azure-secondary output aks_oidc_issuer_url, gcp-dr output gke_oidc_issuer_url) and FediFlow's namespace there."
+  type = map(object({
+    issuer_url = string
+    namespace  = string
+  }))
+  default = {}
+}

@@ -27,3 +27,8 @@ output "cert_manager_service_account" {
   description = "Google service account for the cert-manager ServiceAccount annotation."
   value       = module.gke.cert_manager_service_account
 }
+
+output "gke_oidc_issuer_url" {
+  description = "Issuer of the cluster's service account tokens: terraform/environments/dr external_media_clusters (the api and workers read media from AWS with them)."
+  value       = module.gke.oidc_issuer_url
+}

@@ -22,3 +22,8 @@ output "cert_manager_service_account" {
   description = "Email for the cert-manager ServiceAccount's iam.gke.io/gcp-service-account annotation."
   value       = try(google_service_account.workload["cm"].email, null)
 }
+
+output "oidc_issuer_url" {
+  description = "Issuer of the cluster's service account tokens (their iss claim; its discovery document is public), for OIDC federation with other clouds."
+  value       = try("https://container.googleapis.com/v1/projects/${var.project_id}/locations/${var.region}/clusters/${google_container_cluster.this[0].name}", null)
+}
