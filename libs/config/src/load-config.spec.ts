@@ -107,6 +107,23 @@ describe('loadConfig', () => {
     ).toEqual(['MEDIA_PUBLIC_BASE_URL must be a https URL']);
   });
 
+  it('takes web identity (secondary clouds) as a role ARN and an absolute token file, together', () => {
+    const identity = {
+      AWS_ROLE_ARN: 'arn:aws:iam::111122223333:role/fediflow-dr-media-external',
+      AWS_WEB_IDENTITY_TOKEN_FILE: '/var/run/secrets/sts.amazonaws.com/serviceaccount/token',
+    };
+    expect(loadConfig('workers', { ...valid, ...identity })).toMatchObject(identity);
+    expect(problemsOf({ ...valid, AWS_ROLE_ARN: identity.AWS_ROLE_ARN })).toEqual([
+      'AWS_WEB_IDENTITY_TOKEN_FILE is required but not set',
+    ]);
+    expect(
+      problemsOf({ ...valid, ...identity, AWS_ROLE_ARN: 'fediflow-dr-media-external' }),
+    ).toEqual(['AWS_ROLE_ARN must be an IAM role ARN']);
+    expect(problemsOf({ ...valid, ...identity, AWS_WEB_IDENTITY_TOKEN_FILE: 'token' })).toEqual([
+      'AWS_WEB_IDENTITY_TOKEN_FILE must be an absolute path (the projected token file)',
+    ]);
+  });
+
   it('queues inbound activities on Redis unless INBOUND_QUEUE=sqs, which needs the queue URL', () => {
     expect(loadConfig('federation', valid).INBOUND_QUEUE).toBe('redis');
     expect(() => loadConfig('federation', { ...valid, INBOUND_QUEUE: 'sqs' })).toThrow(

@@ -810,6 +810,33 @@ describe('each rule rejects its defect reintroduced', () => {
     /builds no media bucket/,
   );
 
+  rejects(
+    'media-identity-outside-aws',
+    'the Azure secondary without the web identity role (no AWS credentials for the DR bucket)',
+    () => {
+      const cluster = copy('azure-secondary');
+      delete mediaConfig(cluster).data['AWS_ROLE_ARN'];
+      return cluster;
+    },
+    /stores media on S3 from azure without AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE/,
+    'Deployment/fediflow-production/api',
+  );
+  rejects(
+    'media-identity-outside-aws',
+    'the Google Cloud DR with its token projected for another audience',
+    () => {
+      const cluster = copy('gcp-dr');
+      const api = object(env(cluster), 'Deployment', 'api');
+      const volume = api.spec.template.spec.volumes.find(
+        (candidate: { name: string }) => candidate.name === 'aws-web-identity',
+      );
+      volume.projected.sources[0].serviceAccountToken.audience = 'https://kubernetes.default.svc';
+      return cluster;
+    },
+    /no service account token projected for sts\.amazonaws\.com is mounted there/,
+    'Deployment/fediflow-production/api',
+  );
+
   // 8. Egress.
   rejects(
     'outbound-https-allowed',

@@ -5,6 +5,7 @@ import { controllersRule } from './rules/controllers-rule.ts';
 import {
   clusterEnvironmentRule,
   mediaStorageInRegionRule,
+  mediaIdentityOutsideAwsRule,
   noMigrationOnReplicaRule,
   outboundHttpsRule,
 } from './rules/environment-rules.ts';
@@ -26,6 +27,7 @@ export const FIRST_SYNC_RULES: readonly SyncRule[] = [
   signedImagesRule,
   noMigrationOnReplicaRule,
   mediaStorageInRegionRule,
+  mediaIdentityOutsideAwsRule,
   outboundHttpsRule,
 ];
 

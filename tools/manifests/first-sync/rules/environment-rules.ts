@@ -152,24 +152,26 @@ function environmentOf(
   return values;
 }
 
+function configMapsOf(placed: ReturnType<typeof placeAll>): Map<string, Record<string, string>> {
+  return new Map(
+    placed
+      .filter((entry) => entry.object.kind === 'ConfigMap')
+      .map((entry) => [
+        `${entry.namespace}/${entry.object.metadata.name}`,
+        (entry.object['data'] ?? {}) as Record<string, string>,
+      ]),
+  );
+}
+
 export const mediaStorageInRegionRule: SyncRule = {
   id: 'media-storage-in-region',
   description:
     'services storing media on S3 use the bucket Terraform builds in the cluster’s region (the one its Pod Identity roles may use; in DR, the replica of production’s)',
   check(cluster) {
-    // Only AWS builds media storage. The secondary-cloud clusters inherit the DR overlay's S3
-    // settings without an AWS identity: media on Azure and Google Cloud is not built
-    // (docs/infrastructure.md, "Lock-in audit").
+    // Only AWS builds media storage; clusters elsewhere use the DR region's (the rule below).
     if (cluster.terraform.cloud !== 'aws') return [];
     const placed = placeAll(cluster);
-    const configMaps = new Map(
-      placed
-        .filter((entry) => entry.object.kind === 'ConfigMap')
-        .map((entry) => [
-          `${entry.namespace}/${entry.object.metadata.name}`,
-          (entry.object['data'] ?? {}) as Record<string, string>,
-        ]),
-    );
+    const configMaps = configMapsOf(placed);
     const media = cluster.terraform.media;
     const problems = [];
     for (const template of podTemplates(placed)) {
@@ -190,6 +192,69 @@ export const mediaStorageInRegionRule: SyncRule = {
           problems.push({
             object,
             message: `stores media in ${bucket ?? '(none)'} (${region ?? 'no region'}), not in ${media.bucket} (${media.region}), the bucket Terraform builds for ${cluster.name} and lets its roles use${media.replicatedFrom ? ` (the replica of ${media.replicatedFrom})` : ''}`,
+          });
+      }
+    }
+    return problems;
+  },
+};
+
+/** The audience IAM's OIDC providers for the clusters accept (terraform/modules/external-media-access). */
+const STS_AUDIENCE = 'sts.amazonaws.com';
+
+interface TokenPod {
+  volumes?: Array<{
+    name: string;
+    projected?: {
+      sources?: Array<{ serviceAccountToken?: { audience?: string; path: string } }>;
+    };
+  }>;
+}
+
+/** Paths at which `container` sees a service account token projected for STS. */
+function stsTokenFiles(pod: TokenPod, container: unknown): string[] {
+  const mounts = (container as { volumeMounts?: Array<{ name: string; mountPath: string }> })
+    .volumeMounts;
+  return (pod.volumes ?? []).flatMap((volume) =>
+    (volume.projected?.sources ?? [])
+      .map((source) => source.serviceAccountToken)
+      .filter((token) => token?.audience === STS_AUDIENCE)
+      .flatMap((token) =>
+        (mounts ?? [])
+          .filter((mount) => mount.name === volume.name)
+          .map((mount) => `${mount.mountPath.replace(/\/$/, '')}/${token!.path}`),
+      ),
+  );
+}
+
+export const mediaIdentityOutsideAwsRule: SyncRule = {
+  id: 'media-identity-outside-aws',
+  description:
+    'on a cluster outside AWS, services storing media on S3 assume a role with their own service account token (AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE naming a token projected for sts.amazonaws.com)',
+  check(cluster) {
+    if (cluster.terraform.cloud === 'aws') return [];
+    const placed = placeAll(cluster);
+    const configMaps = configMapsOf(placed);
+    const problems = [];
+    for (const template of podTemplates(placed)) {
+      if (!OUTBOUND_HTTPS_SERVICES.includes(template.labels['app.kubernetes.io/name'] ?? ''))
+        continue;
+      for (const container of allContainers(template.spec) as EnvContainer[]) {
+        const values = environmentOf(container, template.owner.namespace, configMaps);
+        if (values.get('MEDIA_STORAGE') !== 's3') continue;
+        const object = placedRef(template.owner);
+        const tokenFile = values.get('AWS_WEB_IDENTITY_TOKEN_FILE');
+        if (!values.get('AWS_ROLE_ARN') || !tokenFile) {
+          problems.push({
+            object,
+            message: `stores media on S3 from ${cluster.terraform.cloud} without AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE: it has no AWS credentials (include components/aws-web-identity)`,
+          });
+          continue;
+        }
+        if (!stsTokenFiles(template.spec as TokenPod, container).includes(tokenFile))
+          problems.push({
+            object,
+            message: `AWS_WEB_IDENTITY_TOKEN_FILE is ${tokenFile}, but no service account token projected for ${STS_AUDIENCE} is mounted there`,
           });
       }
     }
