@@ -3,7 +3,7 @@ import { loadConfig, type ApiConfig } from '@fediflow/config';
 import { createDataSource, DatabaseConnector, runMigrations } from '@fediflow/database';
 import {
   isolatedInfrastructure,
-  startTcpProxy,
+  proxyInFront,
   waitFor,
   waitForStatus,
   type IsolatedInfrastructure,
@@ -107,15 +107,9 @@ describe('a service started by createServiceApp, against real PostgreSQL and Red
 
   it('starts while PostgreSQL is unreachable and becomes ready when it appears', async () => {
     await migrate();
-    const url = new URL(infra.database.url);
     // A paused proxy holds the port (nothing else can take it) while PostgreSQL looks unreachable.
-    const proxy = await startTcpProxy(
-      { host: url.hostname, port: Number(url.port || 5432) },
-      { paused: true },
-    );
-    url.hostname = '127.0.0.1';
-    url.port = String(proxy.port);
-    const { base } = await start({ DATABASE_URL: url.toString() }, { connected: false });
+    const { proxy, url } = await proxyInFront(infra.database.url, { paused: true });
+    const { base } = await start({ DATABASE_URL: url }, { connected: false });
 
     expect((await fetch(`${base}/health`)).status).toBe(200);
     const down = await waitForStatus(`${base}/ready`, 503);

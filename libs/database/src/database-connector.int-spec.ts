@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   isolatedInfrastructure,
-  startTcpProxy,
+  proxyInFront,
   type IsolatedInfrastructure,
   type TcpProxy,
 } from '@fediflow/testing';
@@ -39,12 +39,10 @@ describe('DatabaseConnector heartbeat', () => {
     await infra?.release();
   });
   beforeEach(async () => {
-    const url = new URL(infra.database.url);
-    proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
-    url.hostname = '127.0.0.1';
-    url.port = String(proxy.port);
+    let url: string;
+    ({ proxy, url } = await proxyInFront(infra.database.url));
     db = createDataSource({
-      url: url.toString(),
+      url,
       applicationName: 'database-connector-test',
       poolSize: 2,
       queryTimeoutMs: TIMEOUT_MS,

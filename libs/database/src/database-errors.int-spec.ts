@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   isolatedInfrastructure,
-  startTcpProxy,
+  proxyInFront,
   type IsolatedInfrastructure,
   type TcpProxy,
 } from '@fediflow/testing';
@@ -35,12 +35,10 @@ describe('isDatabaseUnavailable for connections lost against a real PostgreSQL',
     await infra?.release();
   });
   beforeEach(async () => {
-    const url = new URL(infra.database.url);
-    proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
-    url.hostname = '127.0.0.1';
-    url.port = String(proxy.port);
+    let url: string;
+    ({ proxy, url } = await proxyInFront(infra.database.url));
     db = createDataSource({
-      url: url.toString(),
+      url,
       applicationName: 'database-errors-test',
       queryTimeoutMs: 500,
       connectTimeoutMs: 500,

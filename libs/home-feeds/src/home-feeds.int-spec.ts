@@ -1,4 +1,4 @@
-import { startTcpProxy, waitFor, type TcpProxy } from '@fediflow/testing';
+import { proxyInFront, waitFor, type TcpProxy } from '@fediflow/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { HOME_FEED_TTL_SECONDS } from './home-feed.store';
 import { homeFeedsWorld, type HomeFeedsWorld } from './home-feeds-world.testing';
@@ -189,11 +189,9 @@ describe('home feeds when Redis is lost', () => {
   let world: HomeFeedsWorld;
   let proxy: TcpProxy;
   beforeAll(async () => {
-    const shared = new URL(inject('testServers').redisUrl);
-    proxy = await startTcpProxy({ host: shared.hostname, port: Number(shared.port || 6379) });
-    world = await homeFeedsWorld('home-feeds-redis-lost', {
-      redisUrl: `redis://127.0.0.1:${proxy.port}`,
-    });
+    let redisUrl: string;
+    ({ proxy, url: redisUrl } = await proxyInFront(inject('testServers').redisUrl));
+    world = await homeFeedsWorld('home-feeds-redis-lost', { redisUrl });
   });
   afterAll(async () => {
     proxy.resume();

@@ -107,3 +107,27 @@ export async function startTcpProxy(
       }),
   };
 }
+
+const DEFAULT_PORTS: Record<string, number> = {
+  'postgres:': 5432,
+  'postgresql:': 5432,
+  'redis:': 6379,
+};
+
+/**
+ * A proxy in front of the server a `postgres://` or `redis://` URL names, and that URL pointed
+ * through it (credentials, database and options kept): what a service under test is given so
+ * the test can cut, blackhole or fail over the connection.
+ */
+export async function proxyInFront(
+  serverUrl: string,
+  options: { paused?: boolean } = {},
+): Promise<{ proxy: TcpProxy; url: string }> {
+  const url = new URL(serverUrl);
+  const port = Number(url.port || DEFAULT_PORTS[url.protocol]);
+  if (!port) throw new Error(`proxyInFront: no port in ${url.protocol} URL and no default`);
+  const proxy = await startTcpProxy({ host: url.hostname, port }, options);
+  url.hostname = '127.0.0.1';
+  url.port = String(proxy.port);
+  return { proxy, url: url.toString() };
+}

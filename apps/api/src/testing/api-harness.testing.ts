@@ -6,7 +6,7 @@ import { loadConfig } from '@fediflow/config';
 import { applyHomeFeedJob, HomeFanout, subscribeHomeFeedJobs } from '@fediflow/home-feeds';
 import { SocialEvents } from '@fediflow/social';
 import {
-  startTcpProxy,
+  proxyInFront,
   TEST_ORIGIN,
   waitForStatus,
   type IsolatedInfrastructure,
@@ -42,14 +42,8 @@ export async function startApi(
 ): Promise<ApiHarness> {
   const database = await migratedDatabase(label);
   const { infra, db } = database;
-  const databaseUrl = new URL(infra.database.url);
-  const proxy = options.databaseProxy
-    ? await startTcpProxy({ host: databaseUrl.hostname, port: Number(databaseUrl.port || 5432) })
-    : undefined;
-  if (proxy) {
-    databaseUrl.hostname = '127.0.0.1';
-    databaseUrl.port = String(proxy.port);
-  }
+  const proxied = options.databaseProxy ? await proxyInFront(infra.database.url) : undefined;
+  const proxy = proxied?.proxy;
   // Uploads of each suite go to a directory of its own, removed with it.
   const mediaDir = await mkdtemp(join(tmpdir(), `fediflow-media-${label}-`));
   const config = loadConfig('api', {
@@ -59,7 +53,7 @@ export async function startApi(
     REGISTRATIONS_OPEN: 'true',
     RATE_LIMIT_ENABLED: 'false',
     ...infra.env,
-    DATABASE_URL: databaseUrl.toString(),
+    DATABASE_URL: proxied?.url ?? infra.database.url,
     ...env,
   });
   const service = await createServiceApp({

@@ -3,7 +3,7 @@ import { RedisEpoch } from '@fediflow/redis';
 import {
   isolatedInfrastructure,
   RedisServerProcess,
-  startTcpProxy,
+  proxyInFront,
   waitFor,
   type IsolatedInfrastructure,
 } from '@fediflow/testing';
@@ -177,11 +177,9 @@ describe('JournaledMessageQueue', () => {
 
   it('refuses an activity while PostgreSQL is down, before queueing it', async () => {
     const { inner, redis } = queues('pg-down');
-    const target = new URL(infra.database.url);
-    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    target.port = String(proxy.port);
+    const { proxy, url } = await proxyInFront(infra.database.url);
     const viaProxy = createDataSource({
-      url: target.toString(),
+      url,
       applicationName: 'inbox-journal-down',
     });
     await viaProxy.initialize();
