@@ -9,9 +9,17 @@ function traceFields(): Record<string, string> {
   return context ? { trace_id: context.traceId, span_id: context.spanId } : {};
 }
 
-/** One JSON object per line on stdout: `level` as a word, ISO `time`, `service` on every line. */
+/**
+ * One JSON object per line on stdout: `level` as a word, ISO `time`, `service` on every line.
+ *
+ * `asyncStdout` (long-running services): lines are written to stdout asynchronously, so lines
+ * logged while a write is under way go out together in the next one, instead of one blocking
+ * `write` per line — the access log's synchronous write was 10 % of the api's CPU serving the
+ * public timeline. Idle, a line still goes out at once; on exit pino flushes what is left. Not
+ * for short-lived processes that may be frozen between calls (Lambda), where a line would wait.
+ */
 export function createLogger(
-  options: { service: string; level: LogLevel },
+  options: { service: string; level: LogLevel; asyncStdout?: boolean },
   destination?: pino.DestinationStream,
 ): Logger {
   const settings: LoggerOptions = {
@@ -22,5 +30,7 @@ export function createLogger(
     mixin: traceFields,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
   };
-  return destination ? pino(settings, destination) : pino(settings);
+  const stream =
+    destination ?? (options.asyncStdout ? pino.destination({ dest: 1, sync: false }) : undefined);
+  return stream ? pino(settings, stream) : pino(settings);
 }
