@@ -306,6 +306,30 @@ async function measure(
   return { section: endpoint.section, api, floor, ratio, roundRatios };
 }
 
+/** Waits (at most 2 minutes) until the api's outbox relay has sent every committed row. */
+async function outboxDrained(ctx: BenchContext): Promise<void> {
+  const client = new pg.Client({ connectionString: ctx.databaseUrl });
+  await client.connect();
+  try {
+    const started = Date.now();
+    for (let pass = 0; ; pass++) {
+      const { rows } = await client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM federation_outbox WHERE relayed_at IS NULL`,
+      );
+      const pending = rows[0]?.n ?? 0;
+      if (pass === 0) ctx.info(`outbox: ${fmt(pending)} rows not yet relayed after the rounds`);
+      if (pending === 0 || Date.now() - started > 120_000) {
+        if (pending > 0) ctx.info(`outbox: ${fmt(pending)} rows still pending after 2 min`);
+        else ctx.info(`outbox drained in ${fmt((Date.now() - started) / 1000, 1)} s`);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 /** One api round per section under `node --cpu-prof`, each summarised over its measured window. */
 async function profile(
   ctx: BenchContext,
@@ -386,6 +410,9 @@ export async function apiFloorsBenchmark(
       );
     }
     if (options.profile) {
+      // The measured POST rounds leave outbox rows the relay has not sent yet; a profiled api
+      // would spend its read rounds relaying them: the measured api drains them first.
+      await outboxDrained(ctx);
       await api.server.stop();
       await profile(ctx, sections, startApi, token);
     }

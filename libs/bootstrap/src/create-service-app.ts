@@ -46,7 +46,7 @@ export async function createServiceApp(
 ): Promise<ServiceApp> {
   const { config } = options;
   const logger = createLogger(
-    { service: config.service, level: config.LOG_LEVEL },
+    { service: config.service, level: config.LOG_LEVEL, bufferedStdout: true },
     options.logDestination,
   );
   routeLogTapeToPino(logger);

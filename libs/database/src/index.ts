@@ -8,3 +8,4 @@ export { migrations } from './migrations';
 export * from './sql-results';
 export * from './database-errors';
 export * from './backup-verification';
+export * from './prepared-query';

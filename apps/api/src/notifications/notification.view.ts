@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { preparedQuery } from '@fediflow/database';
 import { DataSource } from 'typeorm';
 import { AccountView, ACCOUNT_COLUMNS, type AccountRow } from '../accounts/account.view';
 import { StatusView } from '../statuses/status.view';
@@ -36,7 +37,8 @@ export class NotificationView {
   }
 
   private load(condition: string, params: unknown[]): Promise<NotificationRow[]> {
-    return this.db.query(
+    return preparedQuery<NotificationRow>(
+      this.db,
       `SELECT n.id::text AS id, n.type, n.created_at, n.status_id::text AS status_id,
               (SELECT row_to_json(acc) FROM (SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = n.from_account_id) acc) AS account
          FROM notifications n WHERE ${condition}`,

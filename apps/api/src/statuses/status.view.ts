@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { preparedQuery } from '@fediflow/database';
 import { DataSource } from 'typeorm';
 import {
   ACCOUNT_COLUMNS,
@@ -125,7 +126,9 @@ export class StatusView {
     params: unknown[],
     options: { ascending?: boolean } = {},
   ): Promise<StatusJson[]> {
-    const rows: StatusRow[] = await this.db.query(
+    // Prepared: planning this query cost more than running it (see preparedQuery).
+    const rows = await preparedQuery<StatusRow>(
+      this.db,
       `WITH page AS (${pageSql}),
             wanted AS (SELECT id FROM page
                        UNION SELECT s.reblog_of_id FROM statuses s JOIN page USING (id)

@@ -80,7 +80,10 @@ export class StatusesService {
       );
       const statusId = String(status!.id);
       await this.attach(manager, statusId, mentions, tags);
-      await this.media.attach(manager, authorId, statusId, draft.mediaIds ?? []);
+      // A new status has nothing attached yet: without media ids there is nothing to do.
+      if (draft.mediaIds?.length) {
+        await this.media.attach(manager, authorId, statusId, draft.mediaIds);
+      }
       for (const mentioned of mentions) {
         await this.social.notifications.notify(manager, {
           accountId: mentioned.id,

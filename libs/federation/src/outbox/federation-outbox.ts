@@ -150,7 +150,7 @@ export class FederationOutbox {
   }
 
   private context(): Context<void> {
-    return this.runtime.federation.createContext(new URL(this.runtime.origin), undefined);
+    return this.runtime.context();
   }
 
   private async safely<T>(what: string, run: () => Promise<T>): Promise<T | undefined> {

@@ -277,6 +277,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private context(): Context<void> {
-    return this.runtime.federation.createContext(new URL(this.runtime.origin), undefined);
+    return this.runtime.context();
   }
 }
