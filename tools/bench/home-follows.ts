@@ -59,7 +59,10 @@ async function follow(client: pg.Client, memberId: string, count: number): Promi
       ORDER BY id LIMIT $2::int`,
     [memberId, count],
   );
-  await client.query(`UPDATE accounts SET following_count = $2::int WHERE id = $1::bigint`, [memberId, count]);
+  await client.query(`UPDATE accounts SET following_count = $2::int WHERE id = $1::bigint`, [
+    memberId,
+    count,
+  ]);
 }
 
 /** First request: served from SQL while the feed is rebuilt; resolves when the feed exists. */
