@@ -24,7 +24,8 @@ export class S3MediaStorage extends MediaStorage {
 
   /**
    * The SDK is loaded at the first upload, read or delete, not at start: the api's pods mostly
-   * serve reads (CloudFront serves the files), and loading the SDK at start cost ≈ 4 MiB of idle RSS (docs/benchmarks.md, Memory).
+   * serve reads (CloudFront serves the files), and loading the SDK at start cost ≈ 4 MiB of
+   * idle RSS (docs/benchmarks.md, Memory).
    */
   private connect(): Promise<{ sdk: S3Sdk; client: S3Client }> {
     return (this.connection ??= import('@aws-sdk/client-s3').then((sdk) => ({
