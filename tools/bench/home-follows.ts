@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { median, runRound, type RoundResult } from './load.ts';
 import type { RunningService } from './services.ts';
-import { type BenchContext, fmt } from './services.ts';
+import { type BenchContext, fmt, loadAverage } from './services.ts';
 
 /** Spread allowed between the fastest and the slowest size, relative to their median. */
 const TARGET_SPREAD = 0.2;
@@ -164,7 +164,7 @@ export async function homeFollowsBenchmark(
     }
     console.log(
       `home vs follows: largest deviation from the median ${fmt(100 * spread)} % ` +
-        `(target ≤ ${fmt(100 * TARGET_SPREAD)} %) ${spread <= TARGET_SPREAD ? 'PASS' : 'BELOW TARGET'}`,
+        `(target ≤ ${fmt(100 * TARGET_SPREAD)} %) ${spread <= TARGET_SPREAD ? 'PASS' : 'BELOW TARGET'}; ${loadAverage()}`,
     );
     return rows;
   } finally {
