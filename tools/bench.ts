@@ -559,7 +559,11 @@ async function main(): Promise<void> {
   };
   if (sections.has('home')) await homeTimeline(pin, context);
   if (sections.has('home-fanout'))
-    await homeFanoutBenchmark(context, { followers: 10_000, posts: fanoutPosts });
+    await homeFanoutBenchmark(context, {
+      followers: 10_000,
+      posts: fanoutPosts,
+      profile: values.profile,
+    });
   await apiFloorsBenchmark(context, sections, { apiNodeArgs, profile: values.profile });
   if (sections.has('memory'))
     await memoryBenchmark(context, { ...load, duration: memoryDuration }, apiNodeArgs);

@@ -9,9 +9,11 @@ import { registerApp, registerMember } from '@fediflow/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { join } from 'node:path';
 import { median } from './load.ts';
+import { profileFileIn, profileLines, summariseProfile } from './profile.ts';
 import { freePort } from './processes.ts';
-import { type BenchContext, fmt, startBuiltService } from './services.ts';
+import { type BenchContext, fmt, loadAverage, startBuiltService } from './services.ts';
 
 const TARGET_MS = 1_000;
 const TIMEOUT_MS = 60_000;
@@ -22,6 +24,8 @@ export interface HomeFanoutOptions {
   followers: number;
   /** Measured posts (one unmeasured warm-up post goes first). */
   posts: number;
+  /** Run the workers under `node --cpu-prof` and summarise them over the measured posts. */
+  profile?: boolean;
 }
 
 async function seedFollowers(
@@ -68,11 +72,15 @@ export async function homeFanoutBenchmark(
     },
     { port: apiPort, label: 'api-homefanout' },
   );
-  await startBuiltService(
+  const profileDir = join(ctx.workDir, 'home-fanout-profile');
+  const workers = await startBuiltService(
     ctx,
     'workers',
     { PUBLIC_ORIGIN: api.base, REDIS_KEY_PREFIX: prefix },
-    { label: 'workers-homefanout' },
+    {
+      label: 'workers-homefanout',
+      nodeArgs: options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    },
   );
   const author = await registerMember(api.base, await registerApp(api.base), 'homefanout_author');
   const redis = new Redis(ctx.redisUrl, { maxRetriesPerRequest: 1 });
@@ -91,7 +99,9 @@ export async function homeFanoutBenchmark(
     );
 
     const jobMs: number[] = [];
+    let measuredFrom = 0;
     for (let n = 0; n <= options.posts; n++) {
+      if (n === 1) measuredFrom = performance.now();
       const sent = Date.now();
       const posted = await author.client.post<{ id: string }>('/api/v1/statuses', {
         status: `fan-out ${n}`,
@@ -110,12 +120,31 @@ export async function homeFanoutBenchmark(
       if (reached !== followers.length) throw new Error(`fan-out missed feeds: ${line}`);
       if (n > 0) jobMs.push(workerMs);
     }
+    const measuredTo = performance.now();
     const medianMs = median(jobMs);
     console.log(
       `home-feed fan-out to ${fmt(options.followers)} followers: median ${fmt(medianMs)} ms, ` +
         `max ${fmt(Math.max(...jobMs))} ms in the workers (target < ${fmt(TARGET_MS)} ms) ` +
-        (medianMs < TARGET_MS ? 'PASS' : 'BELOW TARGET'),
+        `${medianMs < TARGET_MS ? 'PASS' : 'BELOW TARGET'}; ${loadAverage()}`,
     );
+    if (options.profile) {
+      await workers.server.stop();
+      const file = profileFileIn(profileDir);
+      const summary = summariseProfile(
+        file,
+        {
+          fromMs: measuredFrom - workers.server.startedAt,
+          toMs: measuredTo - workers.server.startedAt,
+        },
+        25,
+      );
+      ctx.step('Home-feed fan-out: CPU profile of the workers (the measured posts)');
+      info(
+        `on CPU ${fmt(summary.busyMs / 1000, 1)} s of ${fmt(summary.totalMs / 1000, 1)} s; self time by package:`,
+      );
+      for (const line of profileLines(summary)) info(line);
+      info(`profile: ${file}`);
+    }
     return { medianMs };
   } finally {
     await queue.close();

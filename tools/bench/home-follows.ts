@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { median, runRound, type RoundResult } from './load.ts';
 import type { RunningService } from './services.ts';
-import { type BenchContext, fmt } from './services.ts';
+import { type BenchContext, fmt, loadAverage } from './services.ts';
 
 /** Spread allowed between the fastest and the slowest size, relative to their median. */
 const TARGET_SPREAD = 0.2;
@@ -41,13 +41,13 @@ async function seedAuthors(client: pg.Client, authors: number, perAuthor: number
             CASE WHEN k % 10 = 0 THEN 'unlisted' ELSE 'public' END, t
        FROM (SELECT id, domain, row_number() OVER (ORDER BY id) AS r FROM accounts
               WHERE username ~ '^sweep_[0-9]+$') a
-      CROSS JOIN generate_series(1, $2::int) n
-      CROSS JOIN LATERAL (SELECT (a.r - 1) * $2 + n AS k) kk
+      CROSS JOIN generate_series(1, $1::int) n
+      CROSS JOIN LATERAL (SELECT (a.r - 1) * $1::int + n AS k) kk
       CROSS JOIN LATERAL (SELECT now() - interval '30 days' + (kk.k * interval '1 minute') AS t) tt`,
     [perAuthor],
   );
   await client.query(
-    `UPDATE accounts a SET statuses_count = $1 WHERE username ~ '^sweep_[0-9]+$'`,
+    `UPDATE accounts SET statuses_count = $1::int WHERE username ~ '^sweep_[0-9]+$'`,
     [perAuthor],
   );
 }
@@ -55,11 +55,14 @@ async function seedAuthors(client: pg.Client, authors: number, perAuthor: number
 async function follow(client: pg.Client, memberId: string, count: number): Promise<void> {
   await client.query(
     `INSERT INTO follows (account_id, target_account_id)
-     SELECT $1, id FROM accounts WHERE username ~ '^sweep_[0-9]+$'
-      ORDER BY id LIMIT $2`,
+     SELECT $1::bigint, id FROM accounts WHERE username ~ '^sweep_[0-9]+$'
+      ORDER BY id LIMIT $2::int`,
     [memberId, count],
   );
-  await client.query(`UPDATE accounts SET following_count = $2 WHERE id = $1`, [memberId, count]);
+  await client.query(`UPDATE accounts SET following_count = $2::int WHERE id = $1::bigint`, [
+    memberId,
+    count,
+  ]);
 }
 
 /** First request: served from SQL while the feed is rebuilt; resolves when the feed exists. */
@@ -161,7 +164,7 @@ export async function homeFollowsBenchmark(
     }
     console.log(
       `home vs follows: largest deviation from the median ${fmt(100 * spread)} % ` +
-        `(target ≤ ${fmt(100 * TARGET_SPREAD)} %) ${spread <= TARGET_SPREAD ? 'PASS' : 'BELOW TARGET'}`,
+        `(target ≤ ${fmt(100 * TARGET_SPREAD)} %) ${spread <= TARGET_SPREAD ? 'PASS' : 'BELOW TARGET'}; ${loadAverage()}`,
     );
     return rows;
   } finally {

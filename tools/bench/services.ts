@@ -3,6 +3,7 @@
  * started the way the runtime image starts them, and the output helpers.
  */
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { LoadOptions } from './load.ts';
 import { freePort, ServerProcess, waitForStatus } from './processes.ts';
@@ -26,6 +27,12 @@ export interface BenchContext {
 
 export const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+/** The machine's 1, 5 and 15 minute load averages, printed with figures taken on a shared host. */
+export const loadAverage = () =>
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`;
 
 /** NODE_OPTIONS exactly as the runtime image sets them, so the bench measures what ships. */
 export function runtimeNodeOptions(root: string): string {

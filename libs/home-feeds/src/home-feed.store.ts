@@ -53,21 +53,34 @@ export type FeedRead =
  * PostgreSQL) unless it is being rebuilt: then additions go in and the rebuild merges with them.
  * An addition below the tail of a trimmed feed is dropped, so that the feed is always exactly
  * the home timeline from its newest entry down to its lowest.
+ *
+ * One call changes many feeds (KEYS: feed, lock, feed, lock…; ARGV: cap, then per feed its
+ * removal and addition counts and ids): a fan-out to 10,000 followers is 10 commands, not
+ * 10,000, which is what keeps it under a second (docs/benchmarks.md, home-feed fan-out).
  */
 const APPLY_SCRIPT = `
-local exists = redis.call('EXISTS', KEYS[1]) == 1
-if not exists and redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
 local cap = tonumber(ARGV[1])
-local removals = tonumber(ARGV[2])
-for i = 3, 2 + removals do redis.call('ZREM', KEYS[1], ARGV[i]) end
-local lowest = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
-for i = 3 + removals, #ARGV do
-  if lowest == nil or lowest == '${COMPLETE}' or ARGV[i] > lowest then
-    redis.call('ZADD', KEYS[1], 0, ARGV[i])
+local applied = 0
+local a = 2
+for k = 1, #KEYS, 2 do
+  local feed = KEYS[k]
+  local removals = tonumber(ARGV[a])
+  local additions = tonumber(ARGV[a + 1])
+  a = a + 2
+  if redis.call('EXISTS', feed) == 1 or redis.call('EXISTS', KEYS[k + 1]) == 1 then
+    applied = applied + 1
+    for i = a, a + removals - 1 do redis.call('ZREM', feed, ARGV[i]) end
+    local lowest = redis.call('ZRANGE', feed, 0, 0)[1]
+    for i = a + removals, a + removals + additions - 1 do
+      if lowest == nil or lowest == '${COMPLETE}' or ARGV[i] > lowest then
+        redis.call('ZADD', feed, 0, ARGV[i])
+      end
+    end
+    redis.call('ZREMRANGEBYRANK', feed, 0, -(cap + 1))
   end
+  a = a + removals + additions
 end
-redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(cap + 1))
-return 1`;
+return applied`;
 
 /** A rebuild's result, merged with what arrived meanwhile; the lock is released. */
 const REBUILD_SCRIPT = `
@@ -82,13 +95,19 @@ redis.call('DEL', KEYS[2])
 return 1`;
 
 interface FeedCommands {
-  applyFeedChange(feed: string, lock: string, ...args: (string | number)[]): Promise<number>;
+  /** `keys` is the number of keys that follow (two per feed). */
+  applyFeedChanges(keys: number, ...args: (string | number)[]): Promise<number>;
   writeRebuiltFeed(feed: string, lock: string, ...args: (string | number)[]): Promise<number>;
 }
 type FeedRedis = Redis & FeedCommands;
 
-/** How many feeds one pipeline changes (bounded memory for a fan-out to many followers). */
-const PIPELINE_BATCH = 1_000;
+/**
+ * Feeds one script call changes. A script holds Redis for its whole run: 10,000 feeds in 40
+ * calls took 65–300 ms in all on the shared bench machine, so one call holds it a few ms at most.
+ */
+const FEEDS_PER_CALL = 250;
+/** Arguments of one call, whatever the feeds: a spread call's arguments live on the stack. */
+const MAX_ARGS_PER_CALL = 20_000;
 
 /**
  * The Redis side of home feeds: one sorted set of status ids per local member, `home:<id>`.
@@ -101,37 +120,36 @@ export class HomeFeedStore {
     redis: Redis,
     private readonly maxItems = HOME_FEED_MAX_ITEMS,
   ) {
-    if (!('applyFeedChange' in redis)) {
-      redis.defineCommand('applyFeedChange', { numberOfKeys: 2, lua: APPLY_SCRIPT });
+    if (!('applyFeedChanges' in redis)) {
+      // No fixed numberOfKeys: each call passes its key count first (the prefix still applies).
+      redis.defineCommand('applyFeedChanges', { lua: APPLY_SCRIPT });
       redis.defineCommand('writeRebuiltFeed', { numberOfKeys: 2, lua: REBUILD_SCRIPT });
     }
     this.redis = redis as FeedRedis;
   }
 
-  /** Applies the changes in pipelines; returns how many of the feeds existed. */
+  /** Applies the changes, many feeds per call; returns how many of the feeds existed. */
   async apply(changes: readonly FeedChange[]): Promise<number> {
-    let applied = 0;
-    for (let start = 0; start < changes.length; start += PIPELINE_BATCH) {
-      const pipeline = this.redis.pipeline() as unknown as FeedCommands & {
-        exec(): Promise<[Error | null, unknown][] | null>;
-      };
-      for (const change of changes.slice(start, start + PIPELINE_BATCH)) {
-        if (change.remove.length === 0 && change.add.length === 0) continue;
-        void pipeline.applyFeedChange(
-          feedKey(change.memberId),
-          lockKey(change.memberId),
-          this.maxItems,
-          change.remove.length,
-          ...change.remove.map(pad),
-          ...change.add.map(pad),
-        );
-      }
-      for (const [error, result] of (await pipeline.exec()) ?? []) {
-        if (error) throw error;
-        applied += Number(result);
-      }
+    // Sent back to back (one pipeline on the socket), awaited together.
+    const calls: Promise<number>[] = [];
+    let keys: string[] = [];
+    let args: (string | number)[] = [];
+    const flush = () => {
+      if (keys.length === 0) return;
+      calls.push(this.redis.applyFeedChanges(keys.length, ...keys, this.maxItems, ...args));
+      keys = [];
+      args = [];
+    };
+    for (const change of changes) {
+      if (change.remove.length === 0 && change.add.length === 0) continue;
+      keys.push(feedKey(change.memberId), lockKey(change.memberId));
+      args.push(change.remove.length, change.add.length);
+      for (const id of change.remove) args.push(pad(id));
+      for (const id of change.add) args.push(pad(id));
+      if (keys.length >= 2 * FEEDS_PER_CALL || args.length >= MAX_ARGS_PER_CALL) flush();
     }
-    return applied;
+    flush();
+    return (await Promise.all(calls)).reduce((sum, applied) => sum + applied, 0);
   }
 
   /** A page of ids, refreshing the feed's expiry (read feeds stay; feeds of the absent expire). */

@@ -98,6 +98,35 @@ describe('home feeds against PostgreSQL and Redis', () => {
     for (const id of [author, ...followers]) expect(await world.feedIds(id)).toEqual([kept]);
   });
 
+  it('applies a change to hundreds of feeds at once (several script calls): each its own ids, missing feeds left missing', async () => {
+    const members = Array.from({ length: 600 }, (_, i) => String(8_000_000_000 + i));
+    const existing = members.filter((_, i) => i % 10 !== 0);
+    for (const id of existing) {
+      expect(await world.store.claimRebuild(id)).toBe(true);
+      await world.store.writeRebuilt(id, [], true);
+    }
+    const [a, b, c] = ['7000000000000000001', '7000000000000000002', '7000000000000000003'];
+    const added = await world.store.apply(
+      members.map((memberId) => ({ memberId, remove: [], add: [a, b] })),
+    );
+    expect(added).toBe(existing.length);
+    // Removals and additions of different lengths per feed, and feeds with no change at all.
+    const odd = (id: string) => Number(id) % 2 === 1;
+    const changed = await world.store.apply(
+      members.map((memberId) =>
+        odd(memberId) ? { memberId, remove: [a], add: [c] } : { memberId, remove: [], add: [] },
+      ),
+    );
+    expect(changed).toBe(existing.filter(odd).length);
+    for (const id of members) {
+      const expected = !existing.includes(id) ? [] : odd(id) ? [c, b] : [b, a];
+      expect(await world.feedIds(id)).toEqual(expected);
+    }
+    expect((await world.store.read('8000000000', { limit: 20, ascending: false })).state).toBe(
+      'missing',
+    );
+  });
+
   it('a missing feed is served from SQL and rebuilt once; the next read comes from the feed', async () => {
     const author = await world.member('prolific');
     const posts = [];

@@ -1,5 +1,6 @@
 import { encode } from 'blurhash';
-import sharp, { type Sharp } from 'sharp';
+import type sharpFactory from 'sharp';
+import type { Sharp } from 'sharp';
 import { MediaError, MediaErrorCode } from './media-errors';
 import { IMAGE_TYPES, sniffImageType, type ImageType } from './media-types';
 
@@ -33,6 +34,18 @@ export const PROFILE_IMAGE_SIZES = {
 } as const;
 export type ProfileImageKind = keyof typeof PROFILE_IMAGE_SIZES;
 
+type SharpFactory = typeof sharpFactory;
+let sharpLoaded: Promise<SharpFactory> | undefined;
+
+/**
+ * sharp, loaded at the first image processed: its native libvips and sharp's JavaScript cost the
+ * api ≈ 10 MiB of RSS from start (docs/benchmarks.md, Memory), and most api pods serve reads only.
+ */
+function loadSharp(): Promise<SharpFactory> {
+  // The CommonJS and ES module typings of sharp differ; both default exports are the factory.
+  return (sharpLoaded ??= import('sharp').then((module) => module.default as SharpFactory));
+}
+
 /**
  * Decodes an upload with its limits enforced: the size before anything is read, the type from
  * its bytes, the pixel count before decoding (sharp's `limitInputPixels`, so a small file that
@@ -49,6 +62,7 @@ async function decode(
     );
   }
   const type = await sniffImageType(data);
+  const sharp = await loadSharp();
   const image = sharp(data, {
     animated: type === 'image/gif',
     limitInputPixels: limits.maxInputPixels,
@@ -101,6 +115,7 @@ async function encodeAs(image: Sharp, type: ImageType, limits: ImageLimits): Pro
 }
 
 async function blurhashOf(small: Buffer, limits: ImageLimits): Promise<string> {
+  const sharp = await loadSharp();
   try {
     const { data, info } = await sharp(small)
       .resize(32, 32, { fit: 'inside' })
@@ -140,7 +155,9 @@ export async function processAttachmentImage(
   );
   const smallType: ImageType = type === 'image/gif' ? 'image/png' : type;
   const smallSource =
-    type === 'image/gif' ? sharp(data, { limitInputPixels: limits.maxInputPixels }) : image.clone();
+    type === 'image/gif'
+      ? (await loadSharp())(data, { limitInputPixels: limits.maxInputPixels })
+      : image.clone();
   const small = await encodeAs(
     smallSource
       .autoOrient()

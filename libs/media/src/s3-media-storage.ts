@@ -1,13 +1,8 @@
-import {
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  NoSuchKey,
-  PutObjectCommand,
-  S3Client,
-  type S3ClientConfig,
-} from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { MediaStorageUnavailableError } from './media-errors';
 import { MediaStorage, type StoredFile } from './media-storage';
+
+type S3Sdk = typeof import('@aws-sdk/client-s3');
 
 /** Every key is a new upload: CDNs and browsers may keep a file forever. */
 export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
@@ -17,21 +12,33 @@ export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
  * from the SDK's default chain: the pod's IRSA / Pod Identity role in production.
  */
 export class S3MediaStorage extends MediaStorage {
-  private readonly client: S3Client;
+  private connection: Promise<{ sdk: S3Sdk; client: S3Client }> | undefined;
 
   constructor(
     private readonly bucket: string,
     private readonly publicBaseUrl: string,
-    clientConfig: S3ClientConfig,
+    private readonly clientConfig: S3ClientConfig,
   ) {
     super();
-    this.client = new S3Client({ maxAttempts: 2, ...clientConfig });
+  }
+
+  /**
+   * The SDK is loaded at the first upload, read or delete, not at start: the api's pods mostly
+   * serve reads (CloudFront serves the files), and loading the SDK at start cost ≈ 4 MiB of
+   * idle RSS (docs/benchmarks.md, Memory).
+   */
+  private connect(): Promise<{ sdk: S3Sdk; client: S3Client }> {
+    return (this.connection ??= import('@aws-sdk/client-s3').then((sdk) => ({
+      sdk,
+      client: new sdk.S3Client({ maxAttempts: 2, ...this.clientConfig }),
+    })));
   }
 
   async put(key: string, data: Buffer, contentType: string): Promise<void> {
+    const { sdk, client } = await this.guard(this.connect());
     await this.guard(
-      this.client.send(
-        new PutObjectCommand({
+      client.send(
+        new sdk.PutObjectCommand({
           Bucket: this.bucket,
           Key: key,
           Body: data,
@@ -43,24 +50,24 @@ export class S3MediaStorage extends MediaStorage {
   }
 
   async get(key: string): Promise<StoredFile | undefined> {
+    const { sdk, client } = await this.guard(this.connect());
     try {
-      const object = await this.client.send(
-        new GetObjectCommand({ Bucket: this.bucket, Key: key }),
-      );
+      const object = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: key }));
       const data = Buffer.from(await object.Body!.transformToByteArray());
       return { data, contentType: object.ContentType ?? 'application/octet-stream' };
     } catch (error) {
-      if (error instanceof NoSuchKey) return undefined;
+      if (error instanceof sdk.NoSuchKey) return undefined;
       throw new MediaStorageUnavailableError(error);
     }
   }
 
   async delete(keys: readonly string[]): Promise<void> {
+    const { sdk, client } = await this.guard(this.connect());
     for (let start = 0; start < keys.length; start += 1000) {
       const Objects = keys.slice(start, start + 1000).map((Key) => ({ Key }));
       await this.guard(
-        this.client.send(
-          new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects, Quiet: true } }),
+        client.send(
+          new sdk.DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects, Quiet: true } }),
         ),
       );
     }
@@ -71,7 +78,7 @@ export class S3MediaStorage extends MediaStorage {
   }
 
   destroy(): void {
-    this.client.destroy();
+    void this.connection?.then(({ client }) => client.destroy());
   }
 
   private async guard<T>(request: Promise<T>): Promise<T> {
