@@ -451,6 +451,71 @@ describe('federation outbox (api → queue → remote inbox)', () => {
     expect(gotosocialActorProblems(actor)).toEqual([]);
   });
 
+  it('a new avatar and header go out in Update(Person) as icon and image that load', async () => {
+    const images = new FormData();
+    images.append('avatar', new Blob([new Uint8Array(await samplePng())]), 'me.png');
+    images.append('header', new Blob([new Uint8Array(await samplePng())]), 'banner.png');
+    const changed = await alice.client.request<{ avatar: string; header: string }>(
+      'PATCH',
+      '/api/v1/accounts/update_credentials',
+      { multipart: images },
+    );
+    expect(changed.status).toBe(200);
+    const update = await arrival(
+      'the Update(Person) with the avatar',
+      (d) =>
+        d.activity.type === 'Update' &&
+        (d.activity.object as Json).icon !== undefined &&
+        ((d.activity.object as Json).icon as Json).url === changed.body.avatar,
+    );
+    const actor = update.activity.object as Json;
+    expect(actor.icon).toEqual({ type: 'Image', mediaType: 'image/png', url: changed.body.avatar });
+    expect(actor.image).toEqual({
+      type: 'Image',
+      mediaType: 'image/png',
+      url: changed.body.header,
+    });
+    for (const url of [changed.body.avatar, changed.body.header]) {
+      expect((await fetch(`${api.base}${new URL(url).pathname}`)).status).toBe(200);
+    }
+    expect(misskeyActorProblems(actor, `${TEST_ORIGIN}/users/alice`)).toEqual([]);
+    expect(mastodonActorProblems(actor)).toEqual([]);
+  });
+
+  it("a remote actor's icon and image are its avatar and header in the API", async () => {
+    const { '@context': context, ...person } = (await (await fetch(remote.actorId)).json()) as Json;
+    // As Mastodon sends it (url a string), and a header whose url is a Link (also accepted).
+    const update = {
+      '@context': context,
+      id: `${remote.origin}/users/bob#updates/avatar`,
+      type: 'Update',
+      actor: remote.actorId.href,
+      to: ['https://www.w3.org/ns/activitystreams#Public'],
+      object: {
+        ...person,
+        icon: { type: 'Image', mediaType: 'image/png', url: `${remote.origin}/avatars/bob.png` },
+        image: { type: 'Image', url: { type: 'Link', href: `${remote.origin}/headers/bob.jpg` } },
+      },
+    };
+    const response = await worker.federation.fetch(
+      await remote.post(`${TEST_ORIGIN}/inbox`, update),
+      { contextData: undefined },
+    );
+    expect(response.status).toBe(202);
+    const shown = await waitFor('the avatar to show', async () => {
+      const { body } = await alice.client.get<{ avatar: string; header: string }>(
+        `/api/v1/accounts/${bobId}`,
+      );
+      return body.avatar.endsWith('/avatars/bob.png') ? body : undefined;
+    });
+    expect(shown).toMatchObject({
+      avatar: `${remote.origin}/avatars/bob.png`,
+      avatar_static: `${remote.origin}/avatars/bob.png`,
+      header: `${remote.origin}/headers/bob.jpg`,
+      header_static: `${remote.origin}/headers/bob.jpg`,
+    });
+  });
+
   it('an unanswered Follow shows its age and is re-sent with backoff, then given up', async () => {
     await api.db.query(`DELETE FROM follows WHERE account_id = $1`, [alice.accountId]);
     expect((await alice.client.post(`/api/v1/accounts/${bobId}/follow`)).status).toBe(200);

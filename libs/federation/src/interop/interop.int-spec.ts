@@ -25,6 +25,9 @@ import {
 } from './peer-rules.testing';
 
 const ALICE = `${TEST_ORIGIN}/users/alice`;
+/** Alice's uploaded avatar and header (media storage keys, as update_credentials stores them). */
+const ALICE_AVATAR = 'avatars/1/0123456789abcdef/original.png';
+const ALICE_HEADER = 'headers/1/fedcba9876543210/original.webp';
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const fixtures = readdirSync(FIXTURES)
   .filter((name) => name.endsWith('.json'))
@@ -110,8 +113,9 @@ describe('interoperability with other fediverse implementations', () => {
     );
     running = runtime.federation.startQueue(undefined, { signal: stop.signal });
     const [alice] = (await db.query(
-      `INSERT INTO accounts (username, display_name, note) VALUES ('alice', 'Alice', 'hi')
-       RETURNING id::text AS id`,
+      `INSERT INTO accounts (username, display_name, note, avatar_file_key, header_file_key)
+       VALUES ('alice', 'Alice', 'hi', $1, $2) RETURNING id::text AS id`,
+      [ALICE_AVATAR, ALICE_HEADER],
     )) as { id: string }[];
     aliceId = alice!.id;
     const [status] = (await db.query(
@@ -294,10 +298,38 @@ describe('interoperability with other fediverse implementations', () => {
           ).toEqual({ n: 1 });
         });
 
+      /** The `url` of an actor's first `icon`/`image` object, as Mastodon's image_url reads it. */
+      const imageUrl = (actor: Json, key: 'icon' | 'image') => {
+        const image = [actor[key] ?? []].flat()[0] as Json | undefined;
+        return typeof image?.url === 'string' ? image.url : null;
+      };
+      const images = () =>
+        one<{ avatar_remote_url: string | null; header_remote_url: string | null }>(
+          `SELECT avatar_remote_url, header_remote_url FROM accounts WHERE uri = $1`,
+          [server.actorId],
+        );
+
+      it("its actor's icon and image are its avatar and header in the API", async () => {
+        // Create(Note) above stored the actor (fetched from the fixture server).
+        expect(await images()).toEqual({
+          avatar_remote_url: imageUrl(server.actor, 'icon'),
+          header_remote_url: imageUrl(server.actor, 'image'),
+        });
+      });
+
       if (has('update'))
-        it('Update(Person) refreshes the stored profile', async () => {
-          await deliver(server, '/inbox', server.activity('update'));
+        it('Update(Person) refreshes the stored profile, avatar and header included', async () => {
+          const update = server.activity('update');
+          const person = update.object as Json;
+          // A new avatar, and the header removed: both follow the actor as it now is.
+          person.icon = { type: 'Image', mediaType: 'image/png', url: `${server.origin}/new.png` };
+          delete person.image;
+          await deliver(server, '/inbox', update);
           expect((await account())?.display_name).toMatch(/\(updated\)$/);
+          expect(await images()).toEqual({
+            avatar_remote_url: `${server.origin}/new.png`,
+            header_remote_url: null,
+          });
         });
 
       if (has('delete'))
@@ -427,6 +459,17 @@ describe('interoperability with other fediverse implementations', () => {
           create: (page.orderedItems as Json[]).find((item) => item.id === `${noteUri}/activity`)!,
         };
         expect([documents.note.cc].flat()).toContain(server.actorId);
+        // Mastodon's ActorSerializer: icon and image, one Image each with an absolute url.
+        expect(documents.actor.icon).toEqual({
+          type: 'Image',
+          mediaType: 'image/png',
+          url: `${TEST_ORIGIN}/system/${ALICE_AVATAR}`,
+        });
+        expect(documents.actor.image).toEqual({
+          type: 'Image',
+          mediaType: 'image/webp',
+          url: `${TEST_ORIGIN}/system/${ALICE_HEADER}`,
+        });
         // Mastodon's ActivityPub::Parser::MediaAttachmentParser reads these fields.
         expect(documents.note.attachment).toEqual({
           type: 'Document',
