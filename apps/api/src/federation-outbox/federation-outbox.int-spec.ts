@@ -2,6 +2,7 @@ import { loadConfig } from '@fediflow/config';
 import {
   FederationRuntime,
   listPendingFollowRequests,
+  MEDIA_TERMS,
   resendPendingFollows,
 } from '@fediflow/federation';
 import {
@@ -18,6 +19,7 @@ import {
   type ReceivedRequest,
 } from '@fediflow/federation/testing';
 import { registerApp, registerMembers, waitFor, type Member } from '@fediflow/testing';
+import { verifyJsonLd } from '@fedify/fedify';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusJson } from '../statuses/status.view';
@@ -55,6 +57,14 @@ describe('federation outbox (api → queue → remote inbox)', () => {
     }));
   const arrival = (what: string, match: (d: Delivered) => boolean) =>
     waitFor(what, async () => delivered().find(match));
+  /** Documents (keys) from this instance's federation service, as a receiver would fetch them. */
+  const servedByFederation = async (url: string) => {
+    const response = await worker.federation.fetch(
+      new Request(url.replace(/#.*$/, ''), { headers: { accept: 'application/activity+json' } }),
+      { contextData: undefined },
+    );
+    return { contextUrl: null, documentUrl: url, document: await response.json() };
+  };
 
   beforeAll(async () => {
     federated = await startFederatedApi('federation-outbox');
@@ -207,6 +217,7 @@ describe('federation outbox (api → queue → remote inbox)', () => {
     const file = new FormData();
     file.append('file', new Blob([new Uint8Array(await samplePng())]), 'chart.png');
     file.append('description', 'A bar chart');
+    file.append('focus', '0.25,-0.5');
     const media = await alice.client.request<{ id: string }>('POST', '/api/v1/media', {
       multipart: file,
     });
@@ -233,6 +244,18 @@ describe('federation outbox (api → queue → remote inbox)', () => {
     });
     const served = await fetch(`${api.base}${new URL(String(attachment.url)).pathname}`);
     expect([served.status, served.headers.get('content-type')]).toEqual([200, 'image/png']);
+    // Mastodon's blurhash and focalPoint (toot: terms), by the names Mastodon reads.
+    const [uploaded] = (await api.db.query(`SELECT blurhash FROM media_attachments WHERE id = $1`, [
+      media.body.id,
+    ])) as { blurhash: string }[];
+    expect(attachment).toMatchObject({ blurhash: uploaded!.blurhash, focalPoint: [0.25, -0.5] });
+    expect(create.activity['@context']).toContainEqual(MEDIA_TERMS);
+    // The Linked Data Signature (Mastodon checks it on forwarded activities) covers them.
+    const options = { documentLoader: servedByFederation };
+    expect(await verifyJsonLd(create.activity, options)).toBe(true);
+    const tampered = structuredClone(create.activity);
+    ((tampered.object as Json).attachment as Json).blurhash = 'LKO2?U%2Tw=w]~RBVZRi};RPxuwH';
+    expect(await verifyJsonLd(tampered, options)).toBe(false);
   });
 
   it('unfollowing sends Undo(Follow) embedding the Follow', async () => {

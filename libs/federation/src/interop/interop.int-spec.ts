@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FederationRuntime } from '../federation-core.module';
+import { MEDIA_TERMS } from '../outbox';
 import { FixtureServer, type PeerFixture } from './fixture-server.testing';
 import {
   acceptProblems,
@@ -445,8 +446,10 @@ describe('interoperability with other fediverse implementations', () => {
         const key = `media_attachments/${aliceId}/0123456789abcdef/original.png`;
         await db.query(
           `INSERT INTO media_attachments (account_id, status_id, type, processing, file_key,
-                                          content_type, description, width, height)
-           VALUES ($1, $2, 'image', 'processed', $3, 'image/png', 'A chart', 640, 480)`,
+                                          content_type, description, width, height, blurhash,
+                                          focus_x, focus_y)
+           VALUES ($1, $2, 'image', 'processed', $3, 'image/png', 'A chart', 640, 480,
+                   'LEHV6nWB2yk8pyo0adR*.7kCMdnj', 0.3, -0.5)`,
           [aliceId, status!.id, key],
         );
         const noteUri = `${ALICE}/statuses/${status!.id}`;
@@ -470,15 +473,21 @@ describe('interoperability with other fediverse implementations', () => {
           mediaType: 'image/webp',
           url: `${TEST_ORIGIN}/system/${ALICE_HEADER}`,
         });
-        // Mastodon's ActivityPub::Parser::MediaAttachmentParser reads these fields.
-        expect(documents.note.attachment).toEqual({
+        // Mastodon's ActivityPub::Parser::MediaAttachmentParser reads these fields, by these
+        // names (it does not expand JSON-LD), the Note's context defining the toot: terms.
+        const attachment = {
           type: 'Document',
           mediaType: 'image/png',
           url: `${TEST_ORIGIN}/system/${key}`,
           name: 'A chart',
           width: 640,
           height: 480,
-        });
+          blurhash: 'LEHV6nWB2yk8pyo0adR*.7kCMdnj',
+          focalPoint: [0.3, -0.5],
+        };
+        expect(documents.note.attachment).toEqual(attachment);
+        expect(documents.note['@context']).toContainEqual(MEDIA_TERMS);
+        expect((documents.create.object as Json).attachment).toEqual(attachment);
         for (const rule of fixture.outboundRules) {
           if (rule.endsWith('Accept') && !documents.accept) continue;
           expect(RULES[rule]!(documents), rule).toEqual([]);
