@@ -254,7 +254,8 @@ describe('federation outbox (api → queue → remote inbox)', () => {
     const options = { documentLoader: servedByFederation };
     expect(await verifyJsonLd(create.activity, options)).toBe(true);
     const tampered = structuredClone(create.activity);
-    ((tampered.object as Json).attachment as Json).blurhash = 'LKO2?U%2Tw=w]~RBVZRi};RPxuwH';
+    ([(tampered.object as Json).attachment].flat()[0] as Json).blurhash =
+      'LKO2?U%2Tw=w]~RBVZRi};RPxuwH';
     expect(await verifyJsonLd(tampered, options)).toBe(false);
   });
 
