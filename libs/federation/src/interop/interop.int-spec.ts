@@ -228,8 +228,9 @@ describe('interoperability with other fediverse implementations', () => {
         // Attachments (url a string or Links, name as alt text) are kept as remote media.
         const attachments = [note.attachment ?? []].flat() as Json[];
         const media = (await db.query(
-          `SELECT type, processing, remote_url, description, width, height FROM media_attachments
-            WHERE status_id = $1 ORDER BY position`,
+          `SELECT type, processing, remote_url, description, width, height, blurhash,
+                  focus_x, focus_y
+             FROM media_attachments WHERE status_id = $1 ORDER BY position`,
           [status!.id],
         )) as Json[];
         expect(media).toEqual(
@@ -242,6 +243,10 @@ describe('interoperability with other fediverse implementations', () => {
               description: attachment.name ?? '',
               width: attachment.width ?? null,
               height: attachment.height ?? null,
+              // Read as Mastodon reads them (MediaAttachmentParser): blurhash, focalPoint.
+              blurhash: attachment.blurhash ?? null,
+              focus_x: (attachment.focalPoint as number[] | undefined)?.[0] ?? 0,
+              focus_y: (attachment.focalPoint as number[] | undefined)?.[1] ?? 0,
             };
           }),
         );
