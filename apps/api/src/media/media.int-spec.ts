@@ -21,6 +21,38 @@ async function phoneJpeg(width = 300, height = 200): Promise<Buffer> {
     .toBuffer();
 }
 
+/** An MP4 as file-type sniffs it: an `ftyp` box (brand isom), padded to `size` bytes. */
+function mp4(size = 1024): Buffer {
+  const ftyp = Buffer.concat([
+    Buffer.from([0, 0, 0, 0x18]),
+    Buffer.from('ftypisom'),
+    Buffer.from([0, 0, 2, 0]),
+    Buffer.from('isomiso2'),
+  ]);
+  return Buffer.concat([ftyp, Buffer.alloc(size - ftyp.length, 7)]);
+}
+
+/** An EBML header whose DocType is `webm` (or another, e.g. `matroska`). */
+function webm(docType = 'webm'): Buffer {
+  const header = Buffer.concat([
+    Buffer.from([0x42, 0x86, 0x81, 0x01, 0x42, 0xf7, 0x81, 0x01, 0x42, 0xf2, 0x81, 0x04]),
+    Buffer.from([0x42, 0xf3, 0x81, 0x08, 0x42, 0x82, 0x80 | docType.length]),
+    Buffer.from(docType),
+    Buffer.from([0x42, 0x87, 0x81, 0x04, 0x42, 0x85, 0x81, 0x02]),
+  ]);
+  return Buffer.concat([
+    Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x80 | header.length]),
+    header,
+    Buffer.alloc(256, 3),
+  ]);
+}
+
+/** An MP3: an ID3v2 tag, then MPEG-1 Layer III frame headers (the sync word file-type reads). */
+function mp3(): Buffer {
+  const frame = Buffer.concat([Buffer.from([0xff, 0xfb, 0x90, 0x64]), Buffer.alloc(413)]);
+  return Buffer.concat([Buffer.from('ID3'), Buffer.from([3, 0, 0, 0, 0, 0, 0]), frame, frame]);
+}
+
 function form(fields: Record<string, string | Buffer>): FormData {
   const body = new FormData();
   for (const [name, value] of Object.entries(fields)) {
@@ -43,7 +75,11 @@ describe('media attachments', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'media-api-'));
-    api = await startApi('media', { MEDIA_LOCAL_DIR: dir, MEDIA_MAX_BYTES: String(200 * 1024) });
+    api = await startApi('media', {
+      MEDIA_LOCAL_DIR: dir,
+      MEDIA_MAX_BYTES: String(200 * 1024),
+      MEDIA_MAX_VIDEO_BYTES: String(300 * 1024),
+    });
     const app = await registerApp(api.base);
     [alice, bob] = await registerMembers(api.base, app, ['alice', 'bob']);
   });
@@ -110,9 +146,19 @@ describe('media attachments', () => {
     expect(pdf.body.error).toMatch(/not supported/);
     const v2 = await upload(alice, 2, { file: Buffer.from('%PDF-1.4\n%%EOF\n') });
     expect(v2.status).toBe(422);
-    const big = await upload(alice, 1, { file: Buffer.alloc(201 * 1024, 1) });
+    // Beyond every limit: refused while streaming, naming the largest (video's).
+    const big = await upload(alice, 1, { file: Buffer.alloc(301 * 1024, 1) });
     expect(big.status).toBe(422);
-    expect(big.body.error).toMatch(/less than 204800 bytes/);
+    expect(big.body.error).toMatch(/less than 307200 bytes/);
+    // An image beyond the image limit (video's is larger): refused by the image rule.
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } })
+      .png()
+      .toBuffer();
+    const bigImage = await upload(alice, 1, {
+      file: Buffer.concat([png, Buffer.alloc(210 * 1024)]),
+    });
+    expect(bigImage.status).toBe(422);
+    expect(bigImage.body.error).toMatch(/too large .*the limit is 204800 bytes/);
     const bomb = await sharp({
       create: { width: 8_000, height: 5_000, channels: 3, background: '#000' }, // 40 MP
     })
@@ -236,6 +282,54 @@ describe('media attachments', () => {
       multipart: form({ avatar: Buffer.from('not an image') }),
     });
     expect(bad.status).toBe(422);
+  });
+
+  it('video and audio are stored as they are: sniffed type, no preview, served unchanged', async () => {
+    const cases = [
+      // Larger than the image limit, within the video limit.
+      { file: mp4(250 * 1024), version: 2 as const, type: 'video', mime: 'video/mp4', ext: 'mp4' },
+      { file: webm(), version: 1 as const, type: 'video', mime: 'video/webm', ext: 'webm' },
+      { file: mp3(), version: 1 as const, type: 'audio', mime: 'audio/mpeg', ext: 'mp3' },
+    ];
+    const ids: string[] = [];
+    for (const { file, version, type, mime, ext } of cases) {
+      const created = await upload(alice, version, { file, description: `a ${type}` });
+      expect(created.status, created.body.error).toBe(version === 1 ? 200 : 202);
+      expect(created.body.type).toBe(type);
+      await api.service.app.get(MediaProcessingRunner).idle();
+      const shown = await alice.client.get<Answer>(`/api/v1/media/${created.body.id}`);
+      expect(shown.status).toBe(200);
+      expect(shown.body).toMatchObject({ type, preview_url: null, description: `a ${type}` });
+      expect(shown.body.url).toMatch(
+        new RegExp(`^https://fediflow\\.test/system/media_attachments/.+\\.${ext}$`),
+      );
+      const served = await fetch(`${api.base}${new URL(shown.body.url!).pathname}`);
+      expect([served.status, served.headers.get('content-type')]).toEqual([200, mime]);
+      expect(Buffer.from(await served.arrayBuffer()).equals(file)).toBe(true);
+      ids.push(created.body.id);
+    }
+    const posted = await post(alice, { status: 'a clip and a song', media_ids: ids });
+    expect(posted.status).toBe(200);
+    expect(posted.body.media_attachments.map((m) => m.type)).toEqual(['video', 'video', 'audio']);
+    // An unsupported container (Matroska that is not WebM) is refused, naming what is accepted.
+    const mkv = await upload(alice, 1, { file: webm('matroska') });
+    expect(mkv.status).toBe(422);
+    expect(mkv.body.error).toMatch(/not supported: .*MP4, WebM/);
+  });
+
+  it('the instance configuration lists exactly what is accepted, with the limits', async () => {
+    const { body } = await new MastodonClient(api.base).get<{
+      configuration: { media_attachments: Record<string, unknown> };
+    }>('/api/v2/instance');
+    expect(body.configuration.media_attachments).toMatchObject({
+      image_size_limit: 200 * 1024,
+      video_size_limit: 300 * 1024,
+    });
+    const types = body.configuration.media_attachments.supported_mime_types as string[];
+    expect(types).toEqual(
+      expect.arrayContaining(['image/jpeg', 'video/mp4', 'video/webm', 'audio/mpeg']),
+    );
+    expect(types).not.toContain('video/x-matroska');
   });
 
   it('/system serves stored media only: no traversal, unknown keys 404', async () => {
