@@ -1,3 +1,4 @@
 export * from './migrated-database';
 export * from './accounts.factory';
 export * from './status.factory';
+export * from './media-files';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { registerApp, registerMembers, type Member, MastodonClient } from '@fediflow/testing';
+import { mp3, mp4, webm } from '@fediflow/testing/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountJson } from '../accounts/account.view';
 import type { StatusJson } from '../statuses/status.view';
@@ -19,38 +20,6 @@ async function phoneJpeg(width = 300, height = 200): Promise<Buffer> {
     .withExif({ IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '48/1 51/1 24/1' } })
     .withMetadata({ orientation: 6 })
     .toBuffer();
-}
-
-/** An MP4 as file-type sniffs it: an `ftyp` box (brand isom), padded to `size` bytes. */
-function mp4(size = 1024): Buffer {
-  const ftyp = Buffer.concat([
-    Buffer.from([0, 0, 0, 0x18]),
-    Buffer.from('ftypisom'),
-    Buffer.from([0, 0, 2, 0]),
-    Buffer.from('isomiso2'),
-  ]);
-  return Buffer.concat([ftyp, Buffer.alloc(size - ftyp.length, 7)]);
-}
-
-/** An EBML header whose DocType is `webm` (or another, e.g. `matroska`). */
-function webm(docType = 'webm'): Buffer {
-  const header = Buffer.concat([
-    Buffer.from([0x42, 0x86, 0x81, 0x01, 0x42, 0xf7, 0x81, 0x01, 0x42, 0xf2, 0x81, 0x04]),
-    Buffer.from([0x42, 0xf3, 0x81, 0x08, 0x42, 0x82, 0x80 | docType.length]),
-    Buffer.from(docType),
-    Buffer.from([0x42, 0x87, 0x81, 0x04, 0x42, 0x85, 0x81, 0x02]),
-  ]);
-  return Buffer.concat([
-    Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x80 | header.length]),
-    header,
-    Buffer.alloc(256, 3),
-  ]);
-}
-
-/** An MP3: an ID3v2 tag, then MPEG-1 Layer III frame headers (the sync word file-type reads). */
-function mp3(): Buffer {
-  const frame = Buffer.concat([Buffer.from([0xff, 0xfb, 0x90, 0x64]), Buffer.alloc(413)]);
-  return Buffer.concat([Buffer.from('ID3'), Buffer.from([3, 0, 0, 0, 0, 0, 0]), frame, frame]);
 }
 
 function form(fields: Record<string, string | Buffer>): FormData {
