@@ -2,8 +2,14 @@ import { createRestAPIClient } from 'masto';
 import generator, { type Entity } from 'megalodon';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, registerApp, registerMembers, waitFor, type Member } from '@fediflow/testing';
-import { mp4 } from '@fediflow/testing/fixtures';
+import {
+  freePort,
+  mp4,
+  registerApp,
+  registerMembers,
+  waitFor,
+  type Member,
+} from '@fediflow/testing';
 import { startMigratedApi, type ApiOnIsolatedInfrastructure } from './built-services';
 
 /**

@@ -1,4 +1,3 @@
 export * from './migrated-database';
 export * from './accounts.factory';
 export * from './status.factory';
-export * from './media-files';

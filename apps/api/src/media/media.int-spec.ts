@@ -2,8 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { registerApp, registerMembers, type Member, MastodonClient } from '@fediflow/testing';
-import { mp3, mp4, webm } from '@fediflow/testing/fixtures';
+import {
+  MastodonClient,
+  mp3,
+  mp4,
+  registerApp,
+  registerMembers,
+  webm,
+  type Member,
+} from '@fediflow/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountJson } from '../accounts/account.view';
 import type { StatusJson } from '../statuses/status.view';
