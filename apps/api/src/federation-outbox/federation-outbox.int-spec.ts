@@ -18,7 +18,7 @@ import {
   type Json,
   type ReceivedRequest,
 } from '@fediflow/federation/testing';
-import { registerApp, registerMembers, waitFor, type Member } from '@fediflow/testing';
+import { mp4, registerApp, registerMembers, waitFor, type Member } from '@fediflow/testing';
 import { verifyJsonLd } from '@fedify/fedify';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -257,6 +257,33 @@ describe('federation outbox (api → queue → remote inbox)', () => {
     ([(tampered.object as Json).attachment].flat()[0] as Json).blurhash =
       'LKO2?U%2Tw=w]~RBVZRi};RPxuwH';
     expect(await verifyJsonLd(tampered, options)).toBe(false);
+  });
+
+  it('a video goes out as a Document with its mediaType (as Mastodon sends video)', async () => {
+    const clip = mp4(2048);
+    const file = new FormData();
+    file.append('file', new Blob([new Uint8Array(clip)]), 'clip.mp4');
+    const media = await alice.client.request<{ id: string }>('POST', '/api/v1/media', {
+      multipart: file,
+    });
+    expect(media.status).toBe(200);
+    const posted = await alice.client.post<StatusJson>('/api/v1/statuses', {
+      status: 'a clip',
+      media_ids: [media.body.id],
+    });
+    const noteId = `${TEST_ORIGIN}/users/alice/statuses/${posted.body.id}`;
+    const create = await arrival(
+      'the Create with the video',
+      (d) => d.activity.type === 'Create' && d.activity.id === `${noteId}/activity`,
+    );
+    const [attachment] = [(create.activity.object as Json).attachment].flat() as Json[];
+    expect(attachment).toMatchObject({
+      type: 'Document',
+      mediaType: 'video/mp4',
+      url: expect.stringMatching(/^https:\/\/fediflow\.test\/system\/media_attachments\/.+\.mp4$/),
+    });
+    const served = await fetch(`${api.base}${new URL(String(attachment!.url)).pathname}`);
+    expect(Buffer.from(await served.arrayBuffer()).equals(clip)).toBe(true);
   });
 
   it('unfollowing sends Undo(Follow) embedding the Follow', async () => {
