@@ -10,6 +10,7 @@ import {
   type Member,
   type RunningService,
 } from '@fediflow/testing';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 interface Instance {
@@ -205,5 +206,49 @@ describe('federation between two built instances', () => {
       },
       { timeoutMs: 30_000 },
     );
+  });
+
+  it('bob@B changes his avatar and header: Update(Person) shows them on A (icon, image)', async () => {
+    const bHost = new URL(b.origin).host;
+    const { body: bobOnA } = await alice.client.get<Account>(
+      `/api/v1/accounts/lookup?acct=bob@${bHost}`,
+    );
+    expect((await alice.client.post(`/api/v1/accounts/${bobOnA.id}/follow`)).status).toBe(200);
+    await waitFor(
+      'the follow to be accepted',
+      async () => {
+        const { body } = await alice.client.get<{ following: boolean }[]>(
+          `/api/v1/accounts/relationships?id[]=${bobOnA.id}`,
+        );
+        return body[0]?.following ? true : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
+    const image = (background: string) =>
+      sharp({ create: { width: 600, height: 300, channels: 3, background } })
+        .png()
+        .toBuffer();
+    const form = new FormData();
+    form.append('avatar', new Blob([new Uint8Array(await image('#c33'))]), 'avatar.png');
+    form.append('header', new Blob([new Uint8Array(await image('#33c'))]), 'header.png');
+    form.append('display_name', 'Bob B.');
+    const changed = await bob.client.request<{ avatar: string; header: string }>(
+      'PATCH',
+      '/api/v1/accounts/update_credentials',
+      { multipart: form },
+    );
+    expect(changed.status).toBe(200);
+    expect(changed.body.avatar).toMatch(new RegExp(`^${b.origin}/system/avatars/`));
+    const shown = await waitFor(
+      'bob’s new avatar on A',
+      async () => {
+        const { body } = await alice.client.get<Account & { avatar: string; header: string }>(
+          `/api/v1/accounts/${bobOnA.id}`,
+        );
+        return body.avatar === changed.body.avatar ? body : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(shown).toMatchObject({ header: changed.body.header, display_name: 'Bob B.' });
   });
 });

@@ -2,7 +2,14 @@ import { createRestAPIClient, createStreamingAPIClient, type mastodon } from 'ma
 import generator, { type Entity } from 'megalodon';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, registerApp, registerMembers, waitFor, type Member } from '@fediflow/testing';
+import {
+  freePort,
+  mp4,
+  registerApp,
+  registerMembers,
+  waitFor,
+  type Member,
+} from '@fediflow/testing';
 import { startMigratedApi, type ApiOnIsolatedInfrastructure } from './built-services';
 
 /**
@@ -59,6 +66,23 @@ describe('Mastodon client libraries: media and streaming against the built api',
     expect(image.status).toBe(200);
     expect(image.headers.get('content-type')).toBe('image/png');
     expect((await sharp(Buffer.from(await image.arrayBuffer())).metadata()).width).toBe(800);
+  });
+
+  it('masto.js: uploads a video (v2), stored unchanged and served as video/mp4', async () => {
+    const masto = createRestAPIClient({ url: base, accessToken: bob.client.token! });
+    const clip = mp4(4096);
+    const uploaded = await masto.v2.media.create({
+      file: new Blob([new Uint8Array(clip)], { type: 'video/mp4' }),
+      description: 'a clip',
+    });
+    const ready = await waitFor('the video stored', async () => {
+      const media = await masto.v1.media.$select(uploaded.id).fetch();
+      return media.url ? media : undefined;
+    });
+    expect(ready).toMatchObject({ type: 'video', description: 'a clip', previewUrl: null });
+    const served = await fetch(ready.url!);
+    expect([served.status, served.headers.get('content-type')]).toEqual([200, 'video/mp4']);
+    expect(Buffer.from(await served.arrayBuffer()).equals(clip)).toBe(true);
   });
 
   it('masto.js: edits the profile with an avatar (multipart), which then loads', async () => {

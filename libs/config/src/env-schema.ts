@@ -107,6 +107,16 @@ const mediaEnv = {
     .min(1024)
     .max(512 * 1024 * 1024)
     .default(16 * 1024 * 1024),
+  /**
+   * Largest video or audio upload (stored as is). Mastodon 4 allows 99 MiB; uploads are still
+   * read into memory before storage, so the default is lower.
+   */
+  MEDIA_MAX_VIDEO_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(512 * 1024 * 1024)
+    .default(40 * 1024 * 1024),
   /** Largest decoded image accepted (decompression bombs); Mastodon's limit is 7680×4320. */
   MEDIA_MAX_INPUT_PIXELS: z.coerce.number().int().min(1).max(268_402_689).default(33_177_600),
   /**

@@ -11,6 +11,9 @@ export interface LocalAccountRow {
   discoverable: boolean;
   created_at: Date;
   updated_at: Date;
+  /** Media storage keys of the uploaded avatar and header; none for the default images. */
+  avatar_file_key: string | null;
+  header_file_key: string | null;
 }
 
 export interface LocalStatusRow {
@@ -29,7 +32,7 @@ export interface LocalStatusRow {
 }
 
 const ACCOUNT_COLUMNS = `a.id::text AS id, a.username, a.display_name, a.note, a.locked, a.bot,
-  a.discoverable, a.created_at, a.updated_at`;
+  a.discoverable, a.created_at, a.updated_at, a.avatar_file_key, a.header_file_key`;
 
 /** Columns of a local public/unlisted status with what its Note needs of its parent. */
 export const STATUS_SELECT = `

@@ -1,6 +1,7 @@
 import type { ActorKeyPair, Context } from '@fedify/fedify';
-import { Endpoints, Person, Service } from '@fedify/fedify/vocab';
+import { Endpoints, Image, Person, Service } from '@fedify/fedify/vocab';
 import type { LocalAccountRow } from './local-actors';
+import { mediaFileUri } from './outbox/outbound-notes';
 import { textToHtml } from './remote-text';
 import { instant } from './temporal';
 
@@ -10,6 +11,9 @@ import { instant } from './temporal';
  * ("publicKey.id is not a string", ApPersonService.validateActor) and Mastodon verifies with the
  * first key only. Every key (Ed25519 included) is listed in `assertionMethod` (FEP-521a), which
  * Object Integrity Proofs reference. Bots are `Service`, as Mastodon and Misskey read them.
+ * An uploaded avatar and header are `icon` and `image`, one `Image` each with `mediaType` and an
+ * absolute `url` string, as Mastodon's ActorSerializer sends them and Misskey's ApImageService
+ * requires (a `url` that is not a string is refused); the default images are not sent.
  */
 export function toPerson(
   ctx: Context<void>,
@@ -35,6 +39,22 @@ export function toPerson(
     // The key store hands the RSA pair first (`#main-key`), the Ed25519 one second.
     publicKey: pairs[0]?.cryptographicKey ?? null,
     assertionMethods: pairs.map((pair) => pair.multikey),
+    icon: profileImage(ctx, account.avatar_file_key),
+    image: profileImage(ctx, account.header_file_key),
   };
   return account.bot ? new Service(values) : new Person(values);
+}
+
+/** The types of the extensions `mediaKeys` gives profile images (libs/media IMAGE_TYPES). */
+const IMAGE_TYPE_OF_EXTENSION: Readonly<Record<string, string>> = {
+  jpg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  gif: 'image/gif',
+};
+
+function profileImage(ctx: Context<void>, key: string | null): Image | null {
+  if (!key) return null;
+  const mediaType = IMAGE_TYPE_OF_EXTENSION[key.split('.').pop() ?? ''] ?? null;
+  return new Image({ url: mediaFileUri(ctx, key), mediaType });
 }

@@ -1,3 +1,4 @@
+export * from './audio-video';
 export * from './image-processing';
 export * from './local-media-storage';
 export * from './media-errors';

@@ -2,12 +2,8 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { MediaStorageUnavailableError } from './media-errors';
-import { IMAGE_TYPES } from './media-types';
+import { MEDIA_TYPE_OF_EXTENSION } from './media-types';
 import { isMediaKey, MediaStorage, type StoredFile } from './media-storage';
-
-const CONTENT_TYPES = new Map<string, string>(
-  Object.entries(IMAGE_TYPES).map(([type, extension]) => [extension, type]),
-);
 
 /**
  * Files on the local disk under one root, served by the api at `/system/<key>`. A key must match
@@ -49,7 +45,7 @@ export class LocalMediaStorage extends MediaStorage {
     if (!path) return undefined;
     try {
       const data = await readFile(path);
-      return { data, contentType: CONTENT_TYPES.get(key.split('.').pop()!)! };
+      return { data, contentType: MEDIA_TYPE_OF_EXTENSION.get(key.split('.').pop()!)! };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw new MediaStorageUnavailableError(error);

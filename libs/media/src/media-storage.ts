@@ -24,7 +24,7 @@ export abstract class MediaStorage {
  * upload's URL from its id.
  */
 export const MEDIA_KEY_PATTERN =
-  /^(media_attachments|avatars|headers)\/[0-9]{1,20}\/[0-9a-f]{16}\/(original|small)\.(jpg|png|webp|gif)$/;
+  /^(media_attachments|avatars|headers)\/[0-9]{1,20}\/[0-9a-f]{16}\/(original|small)\.(jpg|png|webp|gif|mp4|webm|mov|mp3|ogg|opus|m4a|wav|flac)$/;
 
 export function isMediaKey(key: string): boolean {
   return MEDIA_KEY_PATTERN.test(key);

@@ -15,3 +15,4 @@ export * from './postgres-binaries';
 export * from './postgres-cluster-process';
 export * from './log-lines';
 export * from './test-origin';
+export * from './media-files';

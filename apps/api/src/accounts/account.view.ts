@@ -9,6 +9,7 @@ import { PublicUrls } from '../common/public-urls';
 export const ACCOUNT_COLUMNS = `a.id::text AS id, a.username, a.domain, a.display_name, a.note, a.locked, a.bot,
   a.discoverable, a.uri, a.url, a.followers_count, a.following_count, a.statuses_count,
   a.last_status_at, a.created_at, a.fields, a.avatar_file_key, a.header_file_key,
+  a.avatar_remote_url, a.header_remote_url,
   ${customEmojisSql('a.domain', `a.display_name || ' ' || a.note`)} AS emojis`;
 
 /** A profile field as stored: plain text for local accounts. */
@@ -38,6 +39,9 @@ export interface AccountRow {
   /** Media storage keys of uploaded images; the default images when absent. */
   avatar_file_key?: string | null;
   header_file_key?: string | null;
+  /** A remote actor's `icon` and `image`, shown from their origin. */
+  avatar_remote_url?: string | null;
+  header_remote_url?: string | null;
   /** Absent where a query builds rows without it (treated as none). */
   emojis?: CustomEmojiJson[];
 }
@@ -81,10 +85,10 @@ export class AccountView {
   toJson(row: AccountRow): AccountJson {
     const avatar = row.avatar_file_key
       ? this.storage.url(row.avatar_file_key)
-      : this.urls.missingAvatar;
+      : (row.avatar_remote_url ?? this.urls.missingAvatar);
     const header = row.header_file_key
       ? this.storage.url(row.header_file_key)
-      : this.urls.missingHeader;
+      : (row.header_remote_url ?? this.urls.missingHeader);
     const local = row.domain === null;
     // JSON built in SQL (row_to_json) carries timestamps as strings; drivers give Dates.
     const created = new Date(row.created_at);

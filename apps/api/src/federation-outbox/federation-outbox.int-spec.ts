@@ -2,6 +2,7 @@ import { loadConfig } from '@fediflow/config';
 import {
   FederationRuntime,
   listPendingFollowRequests,
+  MEDIA_TERMS,
   resendPendingFollows,
 } from '@fediflow/federation';
 import {
@@ -17,7 +18,8 @@ import {
   type Json,
   type ReceivedRequest,
 } from '@fediflow/federation/testing';
-import { registerApp, registerMembers, waitFor, type Member } from '@fediflow/testing';
+import { mp4, registerApp, registerMembers, waitFor, type Member } from '@fediflow/testing';
+import { verifyJsonLd } from '@fedify/fedify';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusJson } from '../statuses/status.view';
@@ -55,6 +57,14 @@ describe('federation outbox (api → queue → remote inbox)', () => {
     }));
   const arrival = (what: string, match: (d: Delivered) => boolean) =>
     waitFor(what, async () => delivered().find(match));
+  /** Documents (keys) from this instance's federation service, as a receiver would fetch them. */
+  const servedByFederation = async (url: string) => {
+    const response = await worker.federation.fetch(
+      new Request(url.replace(/#.*$/, ''), { headers: { accept: 'application/activity+json' } }),
+      { contextData: undefined },
+    );
+    return { contextUrl: null, documentUrl: url, document: await response.json() };
+  };
 
   beforeAll(async () => {
     federated = await startFederatedApi('federation-outbox');
@@ -207,6 +217,7 @@ describe('federation outbox (api → queue → remote inbox)', () => {
     const file = new FormData();
     file.append('file', new Blob([new Uint8Array(await samplePng())]), 'chart.png');
     file.append('description', 'A bar chart');
+    file.append('focus', '0.25,-0.5');
     const media = await alice.client.request<{ id: string }>('POST', '/api/v1/media', {
       multipart: file,
     });
@@ -233,6 +244,46 @@ describe('federation outbox (api → queue → remote inbox)', () => {
     });
     const served = await fetch(`${api.base}${new URL(String(attachment.url)).pathname}`);
     expect([served.status, served.headers.get('content-type')]).toEqual([200, 'image/png']);
+    // Mastodon's blurhash and focalPoint (toot: terms), by the names Mastodon reads.
+    const [uploaded] = (await api.db.query(`SELECT blurhash FROM media_attachments WHERE id = $1`, [
+      media.body.id,
+    ])) as { blurhash: string }[];
+    expect(attachment).toMatchObject({ blurhash: uploaded!.blurhash, focalPoint: [0.25, -0.5] });
+    expect(create.activity['@context']).toContainEqual(MEDIA_TERMS);
+    // The Linked Data Signature (Mastodon checks it on forwarded activities) covers them.
+    const options = { documentLoader: servedByFederation };
+    expect(await verifyJsonLd(create.activity, options)).toBe(true);
+    const tampered = structuredClone(create.activity);
+    ([(tampered.object as Json).attachment].flat()[0] as Json).blurhash =
+      'LKO2?U%2Tw=w]~RBVZRi};RPxuwH';
+    expect(await verifyJsonLd(tampered, options)).toBe(false);
+  });
+
+  it('a video goes out as a Document with its mediaType (as Mastodon sends video)', async () => {
+    const clip = mp4(2048);
+    const file = new FormData();
+    file.append('file', new Blob([new Uint8Array(clip)]), 'clip.mp4');
+    const media = await alice.client.request<{ id: string }>('POST', '/api/v1/media', {
+      multipart: file,
+    });
+    expect(media.status).toBe(200);
+    const posted = await alice.client.post<StatusJson>('/api/v1/statuses', {
+      status: 'a clip',
+      media_ids: [media.body.id],
+    });
+    const noteId = `${TEST_ORIGIN}/users/alice/statuses/${posted.body.id}`;
+    const create = await arrival(
+      'the Create with the video',
+      (d) => d.activity.type === 'Create' && d.activity.id === `${noteId}/activity`,
+    );
+    const [attachment] = [(create.activity.object as Json).attachment].flat() as Json[];
+    expect(attachment).toMatchObject({
+      type: 'Document',
+      mediaType: 'video/mp4',
+      url: expect.stringMatching(/^https:\/\/fediflow\.test\/system\/media_attachments\/.+\.mp4$/),
+    });
+    const served = await fetch(`${api.base}${new URL(String(attachment!.url)).pathname}`);
+    expect(Buffer.from(await served.arrayBuffer()).equals(clip)).toBe(true);
   });
 
   it('unfollowing sends Undo(Follow) embedding the Follow', async () => {
@@ -449,6 +500,71 @@ describe('federation outbox (api → queue → remote inbox)', () => {
     expect(misskeyActorProblems(actor, `${TEST_ORIGIN}/users/alice`)).toEqual([]);
     expect(mastodonActorProblems(actor)).toEqual([]);
     expect(gotosocialActorProblems(actor)).toEqual([]);
+  });
+
+  it('a new avatar and header go out in Update(Person) as icon and image that load', async () => {
+    const images = new FormData();
+    images.append('avatar', new Blob([new Uint8Array(await samplePng())]), 'me.png');
+    images.append('header', new Blob([new Uint8Array(await samplePng())]), 'banner.png');
+    const changed = await alice.client.request<{ avatar: string; header: string }>(
+      'PATCH',
+      '/api/v1/accounts/update_credentials',
+      { multipart: images },
+    );
+    expect(changed.status).toBe(200);
+    const update = await arrival(
+      'the Update(Person) with the avatar',
+      (d) =>
+        d.activity.type === 'Update' &&
+        (d.activity.object as Json).icon !== undefined &&
+        ((d.activity.object as Json).icon as Json).url === changed.body.avatar,
+    );
+    const actor = update.activity.object as Json;
+    expect(actor.icon).toEqual({ type: 'Image', mediaType: 'image/png', url: changed.body.avatar });
+    expect(actor.image).toEqual({
+      type: 'Image',
+      mediaType: 'image/png',
+      url: changed.body.header,
+    });
+    for (const url of [changed.body.avatar, changed.body.header]) {
+      expect((await fetch(`${api.base}${new URL(url).pathname}`)).status).toBe(200);
+    }
+    expect(misskeyActorProblems(actor, `${TEST_ORIGIN}/users/alice`)).toEqual([]);
+    expect(mastodonActorProblems(actor)).toEqual([]);
+  });
+
+  it("a remote actor's icon and image are its avatar and header in the API", async () => {
+    const { '@context': context, ...person } = (await (await fetch(remote.actorId)).json()) as Json;
+    // As Mastodon sends it (url a string), and a header whose url is a Link (also accepted).
+    const update = {
+      '@context': context,
+      id: `${remote.origin}/users/bob#updates/avatar`,
+      type: 'Update',
+      actor: remote.actorId.href,
+      to: ['https://www.w3.org/ns/activitystreams#Public'],
+      object: {
+        ...person,
+        icon: { type: 'Image', mediaType: 'image/png', url: `${remote.origin}/avatars/bob.png` },
+        image: { type: 'Image', url: { type: 'Link', href: `${remote.origin}/headers/bob.jpg` } },
+      },
+    };
+    const response = await worker.federation.fetch(
+      await remote.post(`${TEST_ORIGIN}/inbox`, update),
+      { contextData: undefined },
+    );
+    expect(response.status).toBe(202);
+    const shown = await waitFor('the avatar to show', async () => {
+      const { body } = await alice.client.get<{ avatar: string; header: string }>(
+        `/api/v1/accounts/${bobId}`,
+      );
+      return body.avatar.endsWith('/avatars/bob.png') ? body : undefined;
+    });
+    expect(shown).toMatchObject({
+      avatar: `${remote.origin}/avatars/bob.png`,
+      avatar_static: `${remote.origin}/avatars/bob.png`,
+      header: `${remote.origin}/headers/bob.jpg`,
+      header_static: `${remote.origin}/headers/bob.jpg`,
+    });
   });
 
   it('an unanswered Follow shows its age and is re-sent with backoff, then given up', async () => {

@@ -19,7 +19,7 @@ import { registerRequestBodies } from './request-bodies';
 export async function configureApiHttp(app: NestFastifyApplication): Promise<void> {
   const config = app.get<ApiConfig>(APP_CONFIG);
   await registerCors(app);
-  await registerRequestBodies(app, config.MEDIA_MAX_BYTES);
+  await registerRequestBodies(app, Math.max(config.MEDIA_MAX_BYTES, config.MEDIA_MAX_VIDEO_BYTES));
   await registerStreaming(app);
   if (!config.RATE_LIMIT_ENABLED) return;
 

@@ -5,8 +5,9 @@ import { ApiError, ErrorCode } from '../common/api-error';
 import { nestParameters } from './rails-params';
 
 /**
- * Multipart limits. Files may be up to MEDIA_MAX_BYTES (Mastodon: 16 MiB) and a larger one is a
- * 422 naming the limit, as Mastodon answers; no form field Mastodon defines comes near 100 KiB.
+ * Multipart limits. Files may be up to the larger of MEDIA_MAX_BYTES (images; Mastodon: 16 MiB)
+ * and MEDIA_MAX_VIDEO_BYTES (the media service then applies the one of the file's kind), and a
+ * larger one is a 422 naming the limit, as Mastodon answers; no form field Mastodon defines comes near 100 KiB.
  * Beyond the other limits the request fails with 413 (Fastify's multipart errors keep their
  * status through `ApiExceptionFilter`).
  */
@@ -17,7 +18,7 @@ export const MULTIPART_LIMITS = {
   parts: 220,
 } as const;
 
-/** A file part of a multipart body, read while streaming within MEDIA_MAX_BYTES. */
+/** A file part of a multipart body, read while streaming within the upload limit. */
 export class UploadedFile {
   constructor(
     readonly fieldName: string,

@@ -4,26 +4,33 @@ import { DataSource } from 'typeorm';
 import { PublicUrls } from '../common/public-urls';
 import { MAX_STATUS_CHARACTERS } from '../statuses/statuses.service';
 import { INSTANCE_NAME } from '../common/instance-name';
+import { SUPPORTED_MIME_TYPES } from '@fediflow/media';
+import { MAX_MEDIA_PER_STATUS } from '../media/media-limits';
 
 /** The Mastodon API version FediFlow's subset follows; clients branch on it. */
 const COMPATIBLE_VERSION = '4.3.0 (compatible; FediFlow 0.1.0)';
 
-const limits = {
-  statuses: {
-    max_characters: MAX_STATUS_CHARACTERS,
-    max_media_attachments: 0,
-    characters_reserved_per_url: 23,
-  },
-  media_attachments: {
-    supported_mime_types: [],
-    image_size_limit: 0,
-    image_matrix_limit: 0,
-    video_size_limit: 0,
-    video_frame_rate_limit: 0,
-    video_matrix_limit: 0,
-  },
-  polls: { max_options: 0, max_characters_per_option: 0, min_expiration: 0, max_expiration: 0 },
-};
+/** What clients size uploads and posts by (Mastodon's instance `configuration`). */
+function limitsOf(config: ApiConfig) {
+  return {
+    statuses: {
+      max_characters: MAX_STATUS_CHARACTERS,
+      max_media_attachments: MAX_MEDIA_PER_STATUS,
+      characters_reserved_per_url: 23,
+    },
+    media_attachments: {
+      // Only what is accepted: video and audio are stored as they are (not transcoded).
+      supported_mime_types: SUPPORTED_MIME_TYPES,
+      image_size_limit: config.MEDIA_MAX_BYTES,
+      image_matrix_limit: config.MEDIA_MAX_INPUT_PIXELS,
+      video_size_limit: config.MEDIA_MAX_VIDEO_BYTES,
+      // Not checked (nothing decodes video here); Mastodon's own limits.
+      video_frame_rate_limit: 120,
+      video_matrix_limit: 8_294_400,
+    },
+    polls: { max_options: 0, max_characters_per_option: 0, min_expiration: 0, max_expiration: 0 },
+  };
+}
 
 @Controller('/api')
 export class InstanceController {
@@ -50,7 +57,7 @@ export class InstanceController {
       registrations: this.config.REGISTRATIONS_OPEN,
       approval_required: false,
       invites_enabled: false,
-      configuration: { accounts: { max_featured_tags: 0 }, ...limits },
+      configuration: { accounts: { max_featured_tags: 0 }, ...limitsOf(this.config) },
       contact_account: null,
       rules: [],
     };
@@ -71,7 +78,7 @@ export class InstanceController {
       configuration: {
         urls: { streaming: this.streamingUrl() },
         accounts: { max_featured_tags: 0, max_pinned_statuses: 0 },
-        ...limits,
+        ...limitsOf(this.config),
         translation: { enabled: false },
       },
       registrations: {

@@ -68,7 +68,14 @@ export class MediaAttachmentView {
 
   toJson(row: MediaRow): MediaAttachmentJson {
     const url = row.file_key ? this.storage.url(row.file_key) : row.remote_url;
-    const preview = row.small_file_key ? this.storage.url(row.small_file_key) : url;
+    // Video and audio have no preview image (nothing extracts a frame here): null, which
+    // Mastodon clients show as a placeholder.
+    const playable = row.type === 'video' || row.type === 'audio' || row.type === 'gifv';
+    const preview = row.small_file_key
+      ? this.storage.url(row.small_file_key)
+      : playable
+        ? null
+        : url;
     const original = dimensions(row.width, row.height);
     const small = dimensions(row.small_width, row.small_height);
     return {

@@ -2,7 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { registerApp, registerMembers, type Member, MastodonClient } from '@fediflow/testing';
+import {
+  MastodonClient,
+  mp3,
+  mp4,
+  registerApp,
+  registerMembers,
+  webm,
+  type Member,
+} from '@fediflow/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountJson } from '../accounts/account.view';
 import type { StatusJson } from '../statuses/status.view';
@@ -43,7 +51,11 @@ describe('media attachments', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'media-api-'));
-    api = await startApi('media', { MEDIA_LOCAL_DIR: dir, MEDIA_MAX_BYTES: String(200 * 1024) });
+    api = await startApi('media', {
+      MEDIA_LOCAL_DIR: dir,
+      MEDIA_MAX_BYTES: String(200 * 1024),
+      MEDIA_MAX_VIDEO_BYTES: String(300 * 1024),
+    });
     const app = await registerApp(api.base);
     [alice, bob] = await registerMembers(api.base, app, ['alice', 'bob']);
   });
@@ -110,9 +122,19 @@ describe('media attachments', () => {
     expect(pdf.body.error).toMatch(/not supported/);
     const v2 = await upload(alice, 2, { file: Buffer.from('%PDF-1.4\n%%EOF\n') });
     expect(v2.status).toBe(422);
-    const big = await upload(alice, 1, { file: Buffer.alloc(201 * 1024, 1) });
+    // Beyond every limit: refused while streaming, naming the largest (video's).
+    const big = await upload(alice, 1, { file: Buffer.alloc(301 * 1024, 1) });
     expect(big.status).toBe(422);
-    expect(big.body.error).toMatch(/less than 204800 bytes/);
+    expect(big.body.error).toMatch(/less than 307200 bytes/);
+    // An image beyond the image limit (video's is larger): refused by the image rule.
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } })
+      .png()
+      .toBuffer();
+    const bigImage = await upload(alice, 1, {
+      file: Buffer.concat([png, Buffer.alloc(210 * 1024)]),
+    });
+    expect(bigImage.status).toBe(422);
+    expect(bigImage.body.error).toMatch(/too large .*the limit is 204800 bytes/);
     const bomb = await sharp({
       create: { width: 8_000, height: 5_000, channels: 3, background: '#000' }, // 40 MP
     })
@@ -236,6 +258,54 @@ describe('media attachments', () => {
       multipart: form({ avatar: Buffer.from('not an image') }),
     });
     expect(bad.status).toBe(422);
+  });
+
+  it('video and audio are stored as they are: sniffed type, no preview, served unchanged', async () => {
+    const cases = [
+      // Larger than the image limit, within the video limit.
+      { file: mp4(250 * 1024), version: 2 as const, type: 'video', mime: 'video/mp4', ext: 'mp4' },
+      { file: webm(), version: 1 as const, type: 'video', mime: 'video/webm', ext: 'webm' },
+      { file: mp3(), version: 1 as const, type: 'audio', mime: 'audio/mpeg', ext: 'mp3' },
+    ];
+    const ids: string[] = [];
+    for (const { file, version, type, mime, ext } of cases) {
+      const created = await upload(alice, version, { file, description: `a ${type}` });
+      expect(created.status, created.body.error).toBe(version === 1 ? 200 : 202);
+      expect(created.body.type).toBe(type);
+      await api.service.app.get(MediaProcessingRunner).idle();
+      const shown = await alice.client.get<Answer>(`/api/v1/media/${created.body.id}`);
+      expect(shown.status).toBe(200);
+      expect(shown.body).toMatchObject({ type, preview_url: null, description: `a ${type}` });
+      expect(shown.body.url).toMatch(
+        new RegExp(`^https://fediflow\\.test/system/media_attachments/.+\\.${ext}$`),
+      );
+      const served = await fetch(`${api.base}${new URL(shown.body.url!).pathname}`);
+      expect([served.status, served.headers.get('content-type')]).toEqual([200, mime]);
+      expect(Buffer.from(await served.arrayBuffer()).equals(file)).toBe(true);
+      ids.push(created.body.id);
+    }
+    const posted = await post(alice, { status: 'a clip and a song', media_ids: ids });
+    expect(posted.status).toBe(200);
+    expect(posted.body.media_attachments.map((m) => m.type)).toEqual(['video', 'video', 'audio']);
+    // An unsupported container (Matroska that is not WebM) is refused, naming what is accepted.
+    const mkv = await upload(alice, 1, { file: webm('matroska') });
+    expect(mkv.status).toBe(422);
+    expect(mkv.body.error).toMatch(/not supported: .*MP4, WebM/);
+  });
+
+  it('the instance configuration lists exactly what is accepted, with the limits', async () => {
+    const { body } = await new MastodonClient(api.base).get<{
+      configuration: { media_attachments: Record<string, unknown> };
+    }>('/api/v2/instance');
+    expect(body.configuration.media_attachments).toMatchObject({
+      image_size_limit: 200 * 1024,
+      video_size_limit: 300 * 1024,
+    });
+    const types = body.configuration.media_attachments.supported_mime_types as string[];
+    expect(types).toEqual(
+      expect.arrayContaining(['image/jpeg', 'video/mp4', 'video/webm', 'audio/mpeg']),
+    );
+    expect(types).not.toContain('video/x-matroska');
   });
 
   it('/system serves stored media only: no traversal, unknown keys 404', async () => {

@@ -1,18 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type ApiConfig } from '@fediflow/config';
 import {
+  acceptAudioVideo,
   checkImage,
   MediaError,
   mediaKeys,
   MediaStorage,
   processAttachmentImage,
   processProfileImage,
+  sniffMediaType,
   type ProfileImageKind,
 } from '@fediflow/media';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ApiError, ErrorCode } from '../common/api-error';
 import type { UploadedFile } from '../http/request-bodies';
-import { imageLimits, MAX_MEDIA_PER_STATUS } from './media-limits';
+import { audioVideoMaxBytes, imageLimits, MAX_MEDIA_PER_STATUS } from './media-limits';
 import { MediaProcessingRunner } from './media-processing.runner';
 
 export interface MediaDetails {
@@ -45,8 +47,13 @@ export class MediaService {
    * (`POST /api/v2/media`), and `GET /api/v1/media/:id` shows when it is done.
    */
   async uploadLater(accountId: string, file: UploadedFile, details: MediaDetails): Promise<string> {
-    await this.check(() => checkImage(file.data, imageLimits(this.config)));
-    const id = await this.insert(accountId, details);
+    const kind = await this.check(async () => {
+      const sniffed = await sniffMediaType(file.data);
+      if (sniffed.kind === 'image') await checkImage(file.data, imageLimits(this.config));
+      else acceptAudioVideo(file.data, sniffed, audioVideoMaxBytes(this.config));
+      return sniffed.kind;
+    });
+    const id = await this.insert(accountId, details, kind);
     this.runner.enqueue(() => this.process(id, accountId, file.data, { throwOnFailure: false }));
     return id;
   }
@@ -150,11 +157,15 @@ export class MediaService {
     if (present.length > 0) await this.storage.delete(present).catch(() => undefined);
   }
 
-  private async insert(accountId: string, details: MediaDetails): Promise<string> {
+  private async insert(
+    accountId: string,
+    details: MediaDetails,
+    kind: 'image' | 'video' | 'audio' = 'image',
+  ): Promise<string> {
     const [row]: { id: string }[] = await this.db.query(
       `INSERT INTO media_attachments (account_id, type, processing, description, focus_x, focus_y)
-       VALUES ($1, 'image', 'processing', $2, $3, $4) RETURNING id::text AS id`,
-      [accountId, details.description ?? '', details.focus?.x ?? 0, details.focus?.y ?? 0],
+       VALUES ($1, $5, 'processing', $2, $3, $4) RETURNING id::text AS id`,
+      [accountId, details.description ?? '', details.focus?.x ?? 0, details.focus?.y ?? 0, kind],
     );
     return row!.id;
   }
@@ -166,6 +177,24 @@ export class MediaService {
     options: { throwOnFailure: boolean },
   ): Promise<void> {
     try {
+      const sniffed = await this.check(() => sniffMediaType(data));
+      if (sniffed.kind !== 'image') {
+        const file = await this.check(async () =>
+          acceptAudioVideo(data, sniffed, audioVideoMaxBytes(this.config)),
+        );
+        const { original } = mediaKeys('media_attachments', accountId, {
+          original: file.extension,
+        });
+        await this.storage.put(original, file.data, file.contentType);
+        await this.db.query(
+          `UPDATE media_attachments
+              SET processing = 'processed', type = $2, file_key = $3, content_type = $4,
+                  file_size = $5, updated_at = now()
+            WHERE id = $1`,
+          [id, file.kind, original, file.contentType, file.data.length],
+        );
+        return;
+      }
       const image = await this.check(() => processAttachmentImage(data, imageLimits(this.config)));
       const keys = mediaKeys('media_attachments', accountId, {
         original: image.original.extension,
@@ -205,7 +234,7 @@ export class MediaService {
     }
   }
 
-  /** A refused image is a 422 saying why. */
+  /** A refused upload is a 422 saying why. */
   private async check<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work();

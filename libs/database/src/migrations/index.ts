@@ -16,6 +16,7 @@ import { StatusesReblogOfIndex1764260000000 } from './1764260000000-statuses-reb
 import { CreateMediaAttachments1764270000000 } from './1764270000000-create-media-attachments';
 import { CreateRelations1764280000000 } from './1764280000000-create-relations';
 import { CreateCustomEmojis1764290000000 } from './1764290000000-create-custom-emojis';
+import { RemoteAccountImages1764310000000 } from './1764310000000-remote-account-images';
 
 /** Every migration, oldest first. Listed explicitly because the services are bundled. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   CreateMediaAttachments1764270000000,
   CreateRelations1764280000000,
   CreateCustomEmojis1764290000000,
+  RemoteAccountImages1764310000000,
 ];

@@ -3,6 +3,7 @@ import type { Create } from '@fedify/fedify/vocab';
 import { fetchOptions, type HandlerOutcome, type InboxDeps } from './inbox-deps';
 import { followedHere, localStatus, remoteAccountId } from './lookups';
 import { upsertRemoteActor } from './remote-actors';
+import { postSource } from './remote-media';
 import {
   collectMentions,
   isRemotePost,
@@ -32,6 +33,7 @@ export async function onCreate(
   const object: unknown = await create.getObject(loaders).catch(() => null);
   if (!isRemotePost(object) || !object.id) return 'ignored';
   if (object.id.origin !== actorUri.origin) return 'ignored';
+  const source = await postSource(create, object);
   if (object.attributionId && object.attributionId.href !== actorUri.href) return 'ignored';
   const [known] = (await db.query(`SELECT 1 FROM statuses WHERE uri = $1`, [
     object.id.href,
@@ -70,6 +72,7 @@ export async function onCreate(
     parent,
     notifyMentions: true,
     mentions,
+    source,
   });
   return stored ? 'applied' : 'ignored';
 }

@@ -111,6 +111,8 @@ export interface StoreRemotePost {
   /** Delivered posts notify mentioned members; fetched context (older posts) does not. */
   notifyMentions: boolean;
   mentions: Mentions;
+  /** The post as its server wrote it (`postSource`), for what Fedify's vocabulary lacks. */
+  source?: unknown;
 }
 
 /**
@@ -131,7 +133,7 @@ export async function storeRemotePost(
   const content = text.content.slice(0, 100_000);
   const spoiler = text.spoiler.slice(0, 1_000);
   const published = post.published ? new Date(post.published.epochMilliseconds) : new Date();
-  const attachments = await remoteAttachments(post);
+  const attachments = await remoteAttachments(post, options.source);
   const emojis = await customEmojisOf(post);
   return social.transaction(async (manager) => {
     const inserted = (await manager.query(

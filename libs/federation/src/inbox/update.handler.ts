@@ -6,7 +6,7 @@ import { addHashtag, replaceStatusTags } from './hashtags';
 import { fetchOptions, type HandlerOutcome, type InboxDeps } from './inbox-deps';
 import { linkHref, remoteAccountId } from './lookups';
 import { upsertRemoteActor } from './remote-actors';
-import { remoteAttachments, replaceRemoteMedia } from './remote-media';
+import { postSource, remoteAttachments, replaceRemoteMedia } from './remote-media';
 
 /**
  * An edit by its author of a stored remote post (the new content, sanitised, replaces it and is
@@ -34,6 +34,7 @@ export async function onUpdate(
     return (await upsertRemoteActor(db, object)) ? 'applied' : 'ignored';
   }
   if (!isRemotePost(object) || !object.id) return 'ignored';
+  const source = await postSource(update, object);
   if (object.attributionId && object.attributionId.href !== update.actorId.href) return 'ignored';
   const text = postText(object, linkHref(object.url) ?? object.id.href);
   const spoiler = text.spoiler.slice(0, 1_000);
@@ -42,7 +43,7 @@ export async function onUpdate(
     if (tag instanceof Hashtag) addHashtag(hashtags, tag);
   }
   const emojis = await customEmojisOf(object);
-  const attachments = await remoteAttachments(object);
+  const attachments = await remoteAttachments(object, source);
   const content = text.content.slice(0, 100_000);
   const sensitive = (object.sensitive ?? false) || spoiler !== '';
   return social.transaction(async (manager) => {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Group } from '@fedify/fedify/vocab';
 import { FederationRuntime } from '../federation-core.module';
 import { upsertRemoteActor } from '../inbox/remote-actors';
+import { MEDIA_TERMS } from '../outbox';
 import { FixtureServer, type PeerFixture } from './fixture-server.testing';
 import {
   acceptProblems,
@@ -27,6 +28,9 @@ import {
 } from './peer-rules.testing';
 
 const ALICE = `${TEST_ORIGIN}/users/alice`;
+/** Alice's uploaded avatar and header (media storage keys, as update_credentials stores them). */
+const ALICE_AVATAR = 'avatars/1/0123456789abcdef/original.png';
+const ALICE_HEADER = 'headers/1/fedcba9876543210/original.webp';
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const fixtures = readdirSync(FIXTURES)
   .filter((name) => name.endsWith('.json'))
@@ -112,8 +116,9 @@ describe('interoperability with other fediverse implementations', () => {
     );
     running = runtime.federation.startQueue(undefined, { signal: stop.signal });
     const [alice] = (await db.query(
-      `INSERT INTO accounts (username, display_name, note) VALUES ('alice', 'Alice', 'hi')
-       RETURNING id::text AS id`,
+      `INSERT INTO accounts (username, display_name, note, avatar_file_key, header_file_key)
+       VALUES ('alice', 'Alice', 'hi', $1, $2) RETURNING id::text AS id`,
+      [ALICE_AVATAR, ALICE_HEADER],
     )) as { id: string }[];
     aliceId = alice!.id;
     const [status] = (await db.query(
@@ -225,8 +230,9 @@ describe('interoperability with other fediverse implementations', () => {
         // Attachments (url a string or Links, name as alt text) are kept as remote media.
         const attachments = [note.attachment ?? []].flat() as Json[];
         const media = (await db.query(
-          `SELECT type, processing, remote_url, description, width, height FROM media_attachments
-            WHERE status_id = $1 ORDER BY position`,
+          `SELECT type, processing, remote_url, description, width, height, blurhash,
+                  focus_x, focus_y
+             FROM media_attachments WHERE status_id = $1 ORDER BY position`,
           [status!.id],
         )) as Json[];
         expect(media).toEqual(
@@ -239,6 +245,10 @@ describe('interoperability with other fediverse implementations', () => {
               description: attachment.name ?? '',
               width: attachment.width ?? null,
               height: attachment.height ?? null,
+              // Read as Mastodon reads them (MediaAttachmentParser): blurhash, focalPoint.
+              blurhash: attachment.blurhash ?? null,
+              focus_x: (attachment.focalPoint as number[] | undefined)?.[0] ?? 0,
+              focus_y: (attachment.focalPoint as number[] | undefined)?.[1] ?? 0,
             };
           }),
         );
@@ -296,10 +306,38 @@ describe('interoperability with other fediverse implementations', () => {
           ).toEqual({ n: 1 });
         });
 
+      /** The `url` of an actor's first `icon`/`image` object, as Mastodon's image_url reads it. */
+      const imageUrl = (actor: Json, key: 'icon' | 'image') => {
+        const image = [actor[key] ?? []].flat()[0] as Json | undefined;
+        return typeof image?.url === 'string' ? image.url : null;
+      };
+      const images = () =>
+        one<{ avatar_remote_url: string | null; header_remote_url: string | null }>(
+          `SELECT avatar_remote_url, header_remote_url FROM accounts WHERE uri = $1`,
+          [server.actorId],
+        );
+
+      it("its actor's icon and image are its avatar and header in the API", async () => {
+        // Create(Note) above stored the actor (fetched from the fixture server).
+        expect(await images()).toEqual({
+          avatar_remote_url: imageUrl(server.actor, 'icon'),
+          header_remote_url: imageUrl(server.actor, 'image'),
+        });
+      });
+
       if (has('update'))
-        it('Update(Person) refreshes the stored profile', async () => {
-          await deliver(server, '/inbox', server.activity('update'));
+        it('Update(Person) refreshes the stored profile, avatar and header included', async () => {
+          const update = server.activity('update');
+          const person = update.object as Json;
+          // A new avatar, and the header removed: both follow the actor as it now is.
+          person.icon = { type: 'Image', mediaType: 'image/png', url: `${server.origin}/new.png` };
+          delete person.image;
+          await deliver(server, '/inbox', update);
           expect((await account())?.display_name).toMatch(/\(updated\)$/);
+          expect(await images()).toEqual({
+            avatar_remote_url: `${server.origin}/new.png`,
+            header_remote_url: null,
+          });
         });
 
       if (has('delete'))
@@ -457,8 +495,10 @@ describe('interoperability with other fediverse implementations', () => {
         const key = `media_attachments/${aliceId}/0123456789abcdef/original.png`;
         await db.query(
           `INSERT INTO media_attachments (account_id, status_id, type, processing, file_key,
-                                          content_type, description, width, height)
-           VALUES ($1, $2, 'image', 'processed', $3, 'image/png', 'A chart', 640, 480)`,
+                                          content_type, description, width, height, blurhash,
+                                          focus_x, focus_y)
+           VALUES ($1, $2, 'image', 'processed', $3, 'image/png', 'A chart', 640, 480,
+                   'LEHV6nWB2yk8pyo0adR*.7kCMdnj', 0.3, -0.5)`,
           [aliceId, status!.id, key],
         );
         const noteUri = `${ALICE}/statuses/${status!.id}`;
@@ -471,15 +511,32 @@ describe('interoperability with other fediverse implementations', () => {
           create: (page.orderedItems as Json[]).find((item) => item.id === `${noteUri}/activity`)!,
         };
         expect([documents.note.cc].flat()).toContain(server.actorId);
-        // Mastodon's ActivityPub::Parser::MediaAttachmentParser reads these fields.
-        expect(documents.note.attachment).toEqual({
+        // Mastodon's ActorSerializer: icon and image, one Image each with an absolute url.
+        expect(documents.actor.icon).toEqual({
+          type: 'Image',
+          mediaType: 'image/png',
+          url: `${TEST_ORIGIN}/system/${ALICE_AVATAR}`,
+        });
+        expect(documents.actor.image).toEqual({
+          type: 'Image',
+          mediaType: 'image/webp',
+          url: `${TEST_ORIGIN}/system/${ALICE_HEADER}`,
+        });
+        // Mastodon's ActivityPub::Parser::MediaAttachmentParser reads these fields, by these
+        // names (it does not expand JSON-LD), the Note's context defining the toot: terms.
+        const attachment = {
           type: 'Document',
           mediaType: 'image/png',
           url: `${TEST_ORIGIN}/system/${key}`,
           name: 'A chart',
           width: 640,
           height: 480,
-        });
+          blurhash: 'LEHV6nWB2yk8pyo0adR*.7kCMdnj',
+          focalPoint: [0.3, -0.5],
+        };
+        expect(documents.note.attachment).toEqual(attachment);
+        expect(documents.note['@context']).toContainEqual(MEDIA_TERMS);
+        expect((documents.create.object as Json).attachment).toEqual(attachment);
         for (const rule of fixture.outboundRules) {
           if (rule.endsWith('Accept') && !documents.accept) continue;
           expect(RULES[rule]!(documents), rule).toEqual([]);

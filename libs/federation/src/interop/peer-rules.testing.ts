@@ -60,6 +60,16 @@ export function misskeyActorProblems(actor: Json, fetchedFrom: string): string[]
   if (typeof url === 'string' && !url.startsWith('https://')) {
     problems.push(`unexpected schema of person url: ${url}`);
   }
+  // ApImageService.createImage, for `icon` (avatar) and `image` (banner).
+  for (const key of ['icon', 'image'] as const) {
+    const image = actor[key] as Json | null | undefined;
+    if (image === undefined || image === null) continue;
+    if (typeof image.url !== 'string')
+      problems.push(`invalid image: unexpected type of url (${key})`);
+    else if (!image.url.startsWith('https://')) {
+      problems.push(`invalid image: unexpected schema of url: ${image.url}`);
+    }
+  }
   return problems;
 }
 
@@ -99,6 +109,13 @@ export function mastodonActorProblems(actor: Json): string[] {
   else {
     if (!str(key.publicKeyPem)) problems.push('first publicKey has no publicKeyPem');
     if (idOf(key.owner) !== actor.id) problems.push('publicKey.owner is not the actor');
+  }
+  // ProcessAccountService#image_url: the first `icon`/`image`, an object whose `url` is the
+  // string downloaded as the avatar/header (a bare string would be fetched as an Image first).
+  for (const key of ['icon', 'image'] as const) {
+    const image = asArray(actor[key])[0] as Json | string | undefined;
+    if (image === undefined) continue;
+    if (typeof image === 'string' || !str(image.url)) problems.push(`${key} has no url string`);
   }
   return problems;
 }

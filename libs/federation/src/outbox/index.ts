@@ -1,6 +1,7 @@
 export * from './activity-ids';
 export * from './federation-outbox';
 export * from './follow-activities';
+export { MEDIA_TERMS } from './mastodon-media-terms';
 export * from './note-activities';
 export * from './outbound-notes';
 export * from './outbox-relay';

@@ -1,18 +1,9 @@
 import type { Context } from '@fedify/fedify';
-import {
-  Create,
-  Delete,
-  Document,
-  Hashtag,
-  Mention,
-  Note,
-  PUBLIC_COLLECTION,
-  Tombstone,
-  Update,
-} from '@fedify/fedify/vocab';
+import { Delete, Hashtag, Mention, Note, PUBLIC_COLLECTION, Tombstone } from '@fedify/fedify/vocab';
 import type { LocalStatusRow } from '../local-actors';
 import { instant } from '../temporal';
 import { activityIds } from './activity-ids';
+import { MediaCreate, MediaDocument, MediaNote, MediaUpdate } from './mastodon-media-terms';
 
 export type StatusVisibility = 'public' | 'unlisted' | 'private' | 'direct';
 
@@ -34,6 +25,9 @@ export interface OutboundAttachment {
   description: string;
   width: number | null;
   height: number | null;
+  blurhash: string | null;
+  /** Mastodon's focus (x, y from -1 to 1). */
+  focus: readonly [number, number];
 }
 
 /** A local status with what its Note tags: the accounts it mentions and its hashtags. */
@@ -61,8 +55,8 @@ export function statusUri(ctx: Context<void>, username: string, id: string): URL
  * followers, cc Public; private → to followers; direct → to the mentioned only. Mentioned actors
  * are always addressed (cc, or to for direct) and tagged (`Mention`); hashtags are `Hashtag` tags,
  * the only place Mastodon and Misskey index them from. Media are `Document`s as Mastodon sends
- * them (`mediaType`, `url`, `name` as alt text, `width`/`height`); Fedify's vocabulary has no
- * `blurhash` or `focalPoint`, which receivers compute or default themselves.
+ * them (`mediaType`, `url`, `name` as alt text, `width`/`height`, `blurhash`, `focalPoint`: the
+ * last two are not in Fedify's vocabulary, see mastodon-media-terms.ts).
  */
 export function toNote(ctx: Context<void>, note: OutboundNote): Note {
   const { row, mentions, hashtags, attachments } = note;
@@ -75,7 +69,7 @@ export function toNote(ctx: Context<void>, note: OutboundNote): Note {
       ? statusUri(ctx, row.in_reply_to_username, row.in_reply_to_id)
       : null;
   const [tos, ccs] = addressing(row.visibility, followers, mentioned);
-  return new Note({
+  return new MediaNote({
     id: statusUri(ctx, row.username, row.id),
     attribution: actor,
     content: row.content,
@@ -93,12 +87,14 @@ export function toNote(ctx: Context<void>, note: OutboundNote): Note {
     ],
     attachments: attachments.map(
       (media) =>
-        new Document({
+        new MediaDocument({
           mediaType: media.mediaType,
           url: media.url,
           name: media.description || null,
           width: media.width,
           height: media.height,
+          blurhash: media.blurhash,
+          focalPoint: media.focus,
         }),
     ),
   });
@@ -121,9 +117,9 @@ function addressing(
   }
 }
 
-export function createActivity(ctx: Context<void>, outbound: OutboundNote): Create {
+export function createActivity(ctx: Context<void>, outbound: OutboundNote): MediaCreate {
   const note = toNote(ctx, outbound);
-  return new Create({
+  return new MediaCreate({
     id: activityIds.ofStatus(note.id!),
     actor: note.attributionId,
     published: note.published,
@@ -134,10 +130,10 @@ export function createActivity(ctx: Context<void>, outbound: OutboundNote): Crea
 }
 
 /** An edit: the Note as it now is; the id is unique per edit (its time). */
-export function updateActivity(ctx: Context<void>, outbound: OutboundNote): Update {
+export function updateActivity(ctx: Context<void>, outbound: OutboundNote): MediaUpdate {
   const note = toNote(ctx, outbound);
   const at = outbound.row.edited_at ? outbound.row.edited_at.getTime() : Date.now();
-  return new Update({
+  return new MediaUpdate({
     id: activityIds.update(note.id!, at),
     actor: note.attributionId,
     published: note.updated,

@@ -42,7 +42,9 @@ export async function loadOutboundNotes(
     [ids],
   )) as { status_id: string; name: string }[];
   const mediaRows = (await db.query(
-    `SELECT status_id::text AS status_id, file_key, content_type, description, width, height
+    `SELECT status_id::text AS status_id, file_key, content_type, description, width, height,
+            blurhash, round(focus_x::numeric, 2)::float8 AS focus_x,
+            round(focus_y::numeric, 2)::float8 AS focus_y
        FROM media_attachments
       WHERE status_id = ANY($1::bigint[]) AND processing = 'processed'
       ORDER BY position, id`,
@@ -54,6 +56,9 @@ export async function loadOutboundNotes(
     description: string;
     width: number | null;
     height: number | null;
+    blurhash: string | null;
+    focus_x: number;
+    focus_y: number;
   }[];
   const attachments = new Map<string, OutboundAttachment[]>();
   for (const m of mediaRows) {
@@ -64,6 +69,8 @@ export async function loadOutboundNotes(
       description: m.description,
       width: m.width,
       height: m.height,
+      blurhash: m.blurhash,
+      focus: [m.focus_x, m.focus_y],
     });
     attachments.set(m.status_id, list);
   }

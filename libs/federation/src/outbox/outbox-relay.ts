@@ -13,6 +13,7 @@ import { Activity, type Recipient } from '@fedify/fedify/vocab';
 import { DataSource } from 'typeorm';
 import { FederationRuntime } from '../federation-core.module';
 import { EarliestTimer } from './earliest-timer';
+import { hasMediaTerms, withRecordedMediaTerms } from './mastodon-media-terms';
 import { remoteRecipient, type Queryable, type RemoteInboxes } from './recipients';
 import type { RedisEpoch } from '@fediflow/redis';
 
@@ -222,10 +223,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async enqueue(row: OutboxRow): Promise<void> {
     const ctx = this.context();
-    const activity = await Activity.fromJsonLd(row.activity, {
-      contextLoader: ctx.contextLoader,
-      documentLoader: ctx.documentLoader,
-    });
+    const loaders = { contextLoader: ctx.contextLoader, documentLoader: ctx.documentLoader };
+    const activity = await withRecordedMediaTerms(
+      await Activity.fromJsonLd(row.activity, loaders),
+      row.activity,
+      loaders,
+    );
     const recipients: Recipient[] = row.recipients.map((recipient) => ({
       id: url(recipient.id),
       inboxId: url(recipient.inbox),
@@ -237,6 +240,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       // A member's activities reach each server in the order they were made (a Delete never
       // overtakes its Create) while deliveries to different servers run in parallel.
       orderingKey: ctx.getActorUri(row.username).href,
+      ...(hasMediaTerms(activity) ? { fanout: 'skip' as const } : {}),
     });
   }
 
