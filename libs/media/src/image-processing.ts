@@ -46,6 +46,16 @@ function loadSharp(): Promise<SharpFactory> {
   return (sharpLoaded ??= import('sharp').then((module) => module.default as SharpFactory));
 }
 
+/** An image of `size` bytes is within the limit (checked before its bytes are read). */
+export function checkImageSize(size: number, limits: ImageLimits): void {
+  if (size > limits.maxBytes) {
+    throw new MediaError(
+      MediaErrorCode.TooLarge,
+      `File is too large (${size} bytes; the limit is ${limits.maxBytes} bytes)`,
+    );
+  }
+}
+
 /**
  * Decodes an upload with its limits enforced: the size before anything is read, the type from
  * its bytes, the pixel count before decoding (sharp's `limitInputPixels`, so a small file that
@@ -55,12 +65,7 @@ async function decode(
   data: Buffer,
   limits: ImageLimits,
 ): Promise<{ type: ImageType; image: Sharp }> {
-  if (data.length > limits.maxBytes) {
-    throw new MediaError(
-      MediaErrorCode.TooLarge,
-      `File is too large (${data.length} bytes; the limit is ${limits.maxBytes} bytes)`,
-    );
-  }
+  checkImageSize(data.length, limits);
   const type = await sniffImageType(data);
   const sharp = await loadSharp();
   const image = sharp(data, {

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { MediaStorageUnavailableError } from './media-errors';
@@ -27,13 +27,25 @@ export class LocalMediaStorage extends MediaStorage {
   }
 
   async put(key: string, data: Buffer, _contentType: string): Promise<void> {
+    await this.write(key, (partial) => writeFile(partial, data));
+  }
+
+  async putFile(key: string, source: string, _contentType: string): Promise<void> {
+    // Copied, not renamed: the upload's temporary file may be on another filesystem.
+    await this.write(key, (partial) => copyFile(source, partial));
+  }
+
+  /** Writes aside and renames: a reader never sees half a file. */
+  private async write(
+    key: string,
+    writePartial: (partial: string) => Promise<void>,
+  ): Promise<void> {
     const path = this.path(key);
     if (!path) throw new Error(`not a media key: ${key}`);
     try {
       await mkdir(dirname(path), { recursive: true });
-      // Written aside and renamed: a reader never sees half a file.
       const partial = `${path}.${randomBytes(4).toString('hex')}.partial`;
-      await writeFile(partial, data);
+      await writePartial(partial);
       await rename(partial, path);
     } catch (error) {
       throw new MediaStorageUnavailableError(error);

@@ -22,7 +22,15 @@ export function createMediaStorage(config: MediaStorageConfig): MediaStorage {
   return new S3MediaStorage(config.MEDIA_S3_BUCKET!, base, {
     region: config.MEDIA_S3_REGION,
     ...(config.MEDIA_S3_ENDPOINT
-      ? { endpoint: config.MEDIA_S3_ENDPOINT, forcePathStyle: true }
+      ? {
+          endpoint: config.MEDIA_S3_ENDPOINT,
+          forcePathStyle: true,
+          // S3-compatible servers often lack the SDK's default flexible checksums, which send a
+          // streamed body aws-chunked with a checksum trailer (s3rver stores the chunk framing
+          // as data); AWS itself keeps them.
+          requestChecksumCalculation: 'WHEN_REQUIRED' as const,
+          responseChecksumValidation: 'WHEN_REQUIRED' as const,
+        }
       : {}),
   });
 }

@@ -1,10 +1,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalMediaStorage } from './local-media-storage';
 import { mediaKeys } from './media-keys';
+import { createMediaStorage } from './media-storage.factory';
 import type { MediaStorage } from './media-storage';
 import { IMMUTABLE_CACHE_CONTROL, S3MediaStorage } from './s3-media-storage';
 
@@ -26,6 +28,20 @@ function behavesAsMediaStorage(name: string, storage: () => MediaStorage, base: 
       expect(await storage().get(original)).toBeUndefined();
       expect(await storage().get(small!)).toBeUndefined();
       await storage().delete([original]); // twice is fine
+    });
+
+    it('stores a file from disk (a buffered video upload) as it is', async () => {
+      const { original } = mediaKeys('media_attachments', '43', { original: 'mp4' });
+      const video = Buffer.concat([
+        Buffer.from('000000186674797069736f6d', 'hex'),
+        randomBytes(300_000),
+      ]);
+      const source = join(await mkdtemp(join(tmpdir(), 'media-put-file-')), 'upload');
+      await writeFile(source, video);
+      await storage().putFile(original, source, 'video/mp4');
+      expect(await storage().get(original)).toEqual({ data: video, contentType: 'video/mp4' });
+      await storage().delete([original]);
+      await rm(dirname(source), { recursive: true, force: true });
     });
   });
 }
@@ -49,12 +65,18 @@ describe('media storage drivers', () => {
     });
     const address = await server.run();
     endpoint = `http://127.0.0.1:${address.port}`;
-    s3 = new S3MediaStorage('media-test', 'https://media.example.test', {
-      region: 'us-east-1',
-      endpoint,
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    });
+    // Through the factory, as the api and workers build it (credentials: the default chain).
+    process.env['AWS_ACCESS_KEY_ID'] = 'S3RVER';
+    process.env['AWS_SECRET_ACCESS_KEY'] = 'S3RVER';
+    s3 = createMediaStorage({
+      PUBLIC_ORIGIN: 'https://fediflow.test',
+      MEDIA_STORAGE: 's3',
+      MEDIA_LOCAL_DIR: dir,
+      MEDIA_S3_BUCKET: 'media-test',
+      MEDIA_S3_REGION: 'us-east-1',
+      MEDIA_S3_ENDPOINT: endpoint,
+      MEDIA_PUBLIC_BASE_URL: 'https://media.example.test',
+    }) as S3MediaStorage;
   });
   afterAll(async () => {
     s3?.destroy();

@@ -10,6 +10,8 @@ export interface StoredFile {
  */
 export abstract class MediaStorage {
   abstract put(key: string, data: Buffer, contentType: string): Promise<void>;
+  /** `put` of a file on disk (a video or audio upload), streamed: never read into memory. */
+  abstract putFile(key: string, path: string, contentType: string): Promise<void>;
   /** `undefined` when there is no such file. */
   abstract get(key: string): Promise<StoredFile | undefined>;
   /** Deleting a missing file is not an error (housekeeping may run twice). */

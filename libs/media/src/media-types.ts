@@ -1,4 +1,4 @@
-import { fileTypeFromBuffer } from 'file-type';
+import { fileTypeFromBuffer, fileTypeFromFile, type FileTypeResult } from 'file-type';
 import { MediaError, MediaErrorCode } from './media-errors';
 
 /** The image types accepted, by the MIME type sniffed from the content, with their extension. */
@@ -56,7 +56,15 @@ export type SniffedMedia =
  * Content-Type, which anyone can set).
  */
 export async function sniffMediaType(data: Buffer): Promise<SniffedMedia> {
-  const sniffed = await fileTypeFromBuffer(data);
+  return classify(await fileTypeFromBuffer(data));
+}
+
+/** `sniffMediaType` of a file on disk (an upload buffered there), reading only what it needs. */
+export async function sniffMediaFile(path: string): Promise<SniffedMedia> {
+  return classify(await fileTypeFromFile(path));
+}
+
+function classify(sniffed: FileTypeResult | undefined): SniffedMedia {
   const mime = sniffed?.mime ?? '';
   if (isImageType(mime)) return { kind: 'image', mime };
   if (Object.hasOwn(VIDEO_TYPES, mime)) {

@@ -1,4 +1,7 @@
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { MediaStorageUnavailableError } from './media-errors';
 import { MediaStorage, type StoredFile } from './media-storage';
 
@@ -35,13 +38,29 @@ export class S3MediaStorage extends MediaStorage {
   }
 
   async put(key: string, data: Buffer, contentType: string): Promise<void> {
+    await this.putObject(key, data, data.length, contentType);
+  }
+
+  async putFile(key: string, path: string, contentType: string): Promise<void> {
+    // One PutObject up to 5 GiB; the length is known, so the SDK streams the file as it signs.
+    const { size } = await stat(path);
+    await this.putObject(key, createReadStream(path), size, contentType);
+  }
+
+  private async putObject(
+    key: string,
+    body: Buffer | Readable,
+    length: number,
+    contentType: string,
+  ): Promise<void> {
     const { sdk, client } = await this.guard(this.connect());
     await this.guard(
       client.send(
         new sdk.PutObjectCommand({
           Bucket: this.bucket,
           Key: key,
-          Body: data,
+          Body: body,
+          ContentLength: length,
           ContentType: contentType,
           CacheControl: IMMUTABLE_CACHE_CONTROL,
         }),

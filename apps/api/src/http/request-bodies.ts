@@ -1,6 +1,12 @@
 import multipart from '@fastify/multipart';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { ApiError, ErrorCode } from '../common/api-error';
 import { nestParameters } from './rails-params';
 
@@ -18,14 +24,36 @@ export const MULTIPART_LIMITS = {
   parts: 220,
 } as const;
 
-/** A file part of a multipart body, read while streaming within the upload limit. */
+/**
+ * A file part of a multipart body, streamed to a temporary file within the upload limit, so a
+ * video never sits in the api's memory. The file lives until the response has gone out (or the
+ * client went away): @fastify/multipart deletes the request's `tmpUploads` then.
+ */
 export class UploadedFile {
   constructor(
     readonly fieldName: string,
     readonly filename: string,
     readonly mimetype: string,
-    readonly data: Buffer,
+    /** The temporary file. */
+    readonly path: string,
+    readonly size: number,
   ) {}
+
+  /** The whole file (images: bounded by MEDIA_MAX_BYTES, checked with `size` first). */
+  read(): Promise<Buffer> {
+    return readFile(this.path);
+  }
+}
+
+/** Streams a file part to a temporary file the plugin removes with the response; its size. */
+async function saveToTemporaryFile(
+  request: FastifyRequest,
+  file: NodeJS.ReadableStream,
+): Promise<{ path: string; size: number }> {
+  const path = join(tmpdir(), `fediflow-upload-${randomUUID()}`);
+  (request.tmpUploads ??= []).push(path);
+  await pipeline(file, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+  return { path, size: (await stat(path)).size };
 }
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -59,13 +87,13 @@ async function readParts(request: FastifyRequest): Promise<[string, unknown][]> 
   const entries: [string, unknown][] = [];
   for await (const part of request.parts()) {
     if (part.type === 'file') {
-      const data = await part.toBuffer();
+      const saved = await saveToTemporaryFile(request, part.file);
       // Browsers send an empty file part for a file input left empty (named "" or, from
       // undici's FormData, "blob"): no file.
-      if (data.length === 0) continue;
+      if (saved.size === 0) continue;
       entries.push([
         part.fieldname,
-        new UploadedFile(part.fieldname, part.filename, part.mimetype, data),
+        new UploadedFile(part.fieldname, part.filename, part.mimetype, saved.path, saved.size),
       ]);
     } else {
       if (part.valueTruncated) {

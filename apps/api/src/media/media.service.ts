@@ -3,13 +3,15 @@ import { APP_CONFIG, type ApiConfig } from '@fediflow/config';
 import {
   acceptAudioVideo,
   checkImage,
+  checkImageSize,
   MediaError,
   mediaKeys,
   MediaStorage,
   processAttachmentImage,
   processProfileImage,
-  sniffMediaType,
+  sniffMediaFile,
   type ProfileImageKind,
+  type SniffedMedia,
 } from '@fediflow/media';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ApiError, ErrorCode } from '../common/api-error';
@@ -37,24 +39,33 @@ export class MediaService {
 
   /** Processes and stores an upload before answering (`POST /api/v1/media`). */
   async uploadNow(accountId: string, file: UploadedFile, details: MediaDetails): Promise<string> {
-    const id = await this.insert(accountId, details);
-    await this.process(id, accountId, file.data, { throwOnFailure: true });
+    const sniffed = await this.check(() => sniffMediaFile(file.path));
+    const id = await this.insert(accountId, details, sniffed.kind);
+    if (sniffed.kind === 'image') {
+      const data = await this.readImage(file);
+      await this.processImage(id, accountId, data, { throwOnFailure: true });
+    } else {
+      await this.storeAudioVideo(id, accountId, file, sniffed, { throwOnFailure: true });
+    }
     return id;
   }
 
   /**
    * Checks an upload (size, type, pixels) and answers; the image work runs after the response
-   * (`POST /api/v2/media`), and `GET /api/v1/media/:id` shows when it is done.
+   * (`POST /api/v2/media`), and `GET /api/v1/media/:id` shows when it is done. Video and audio
+   * need no work: they are stored before answering (their temporary file goes with the response).
    */
   async uploadLater(accountId: string, file: UploadedFile, details: MediaDetails): Promise<string> {
-    const kind = await this.check(async () => {
-      const sniffed = await sniffMediaType(file.data);
-      if (sniffed.kind === 'image') await checkImage(file.data, imageLimits(this.config));
-      else acceptAudioVideo(file.data, sniffed, audioVideoMaxBytes(this.config));
-      return sniffed.kind;
-    });
-    const id = await this.insert(accountId, details, kind);
-    this.runner.enqueue(() => this.process(id, accountId, file.data, { throwOnFailure: false }));
+    const sniffed = await this.check(() => sniffMediaFile(file.path));
+    if (sniffed.kind !== 'image') {
+      const id = await this.insert(accountId, details, sniffed.kind);
+      await this.storeAudioVideo(id, accountId, file, sniffed, { throwOnFailure: true });
+      return id;
+    }
+    const data = await this.readImage(file);
+    await this.check(() => checkImage(data, imageLimits(this.config)));
+    const id = await this.insert(accountId, details, 'image');
+    this.runner.enqueue(() => this.processImage(id, accountId, data, { throwOnFailure: false }));
     return id;
   }
 
@@ -141,9 +152,8 @@ export class MediaService {
     kind: ProfileImageKind,
     file: UploadedFile,
   ): Promise<{ column: 'avatar_file_key' | 'header_file_key'; key: string }> {
-    const image = await this.check(() =>
-      processProfileImage(file.data, kind, imageLimits(this.config)),
-    );
+    const data = await this.readImage(file);
+    const image = await this.check(() => processProfileImage(data, kind, imageLimits(this.config)));
     const { original } = mediaKeys(kind === 'avatar' ? 'avatars' : 'headers', accountId, {
       original: image.extension,
     });
@@ -170,31 +180,45 @@ export class MediaService {
     return row!.id;
   }
 
-  private async process(
+  /** An image upload's bytes, once its size is known to be within the image limit. */
+  private async readImage(file: UploadedFile): Promise<Buffer> {
+    await this.check(async () => checkImageSize(file.size, imageLimits(this.config)));
+    return file.read();
+  }
+
+  /** Streams a video or audio upload to storage as it is. */
+  private async storeAudioVideo(
+    id: string,
+    accountId: string,
+    upload: UploadedFile,
+    sniffed: Extract<SniffedMedia, { kind: 'video' | 'audio' }>,
+    options: { throwOnFailure: boolean },
+  ): Promise<void> {
+    await this.recordingFailure(id, options, async () => {
+      const file = await this.check(async () =>
+        acceptAudioVideo(upload.size, sniffed, audioVideoMaxBytes(this.config)),
+      );
+      const { original } = mediaKeys('media_attachments', accountId, {
+        original: file.extension,
+      });
+      await this.storage.putFile(original, upload.path, file.contentType);
+      await this.db.query(
+        `UPDATE media_attachments
+            SET processing = 'processed', type = $2, file_key = $3, content_type = $4,
+                file_size = $5, updated_at = now()
+          WHERE id = $1`,
+        [id, file.kind, original, file.contentType, upload.size],
+      );
+    });
+  }
+
+  private async processImage(
     id: string,
     accountId: string,
     data: Buffer,
     options: { throwOnFailure: boolean },
   ): Promise<void> {
-    try {
-      const sniffed = await this.check(() => sniffMediaType(data));
-      if (sniffed.kind !== 'image') {
-        const file = await this.check(async () =>
-          acceptAudioVideo(data, sniffed, audioVideoMaxBytes(this.config)),
-        );
-        const { original } = mediaKeys('media_attachments', accountId, {
-          original: file.extension,
-        });
-        await this.storage.put(original, file.data, file.contentType);
-        await this.db.query(
-          `UPDATE media_attachments
-              SET processing = 'processed', type = $2, file_key = $3, content_type = $4,
-                  file_size = $5, updated_at = now()
-            WHERE id = $1`,
-          [id, file.kind, original, file.contentType, file.data.length],
-        );
-        return;
-      }
+    await this.recordingFailure(id, options, async () => {
       const image = await this.check(() => processAttachmentImage(data, imageLimits(this.config)));
       const keys = mediaKeys('media_attachments', accountId, {
         original: image.original.extension,
@@ -221,6 +245,17 @@ export class MediaService {
           image.blurhash,
         ],
       );
+    });
+  }
+
+  /** Marks the upload failed (with the reason a client may show) when `work` throws. */
+  private async recordingFailure(
+    id: string,
+    options: { throwOnFailure: boolean },
+    work: () => Promise<void>,
+  ): Promise<void> {
+    try {
+      await work();
     } catch (error) {
       const reason = error instanceof ApiError ? error.message : 'Media processing failed';
       await this.db
