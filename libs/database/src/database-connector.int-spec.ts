@@ -73,6 +73,21 @@ describe('DatabaseConnector heartbeat', () => {
     }
   });
 
+  it('stays available when its connections are reset but PostgreSQL answers (a failover, a proxy)', async () => {
+    await until('available', () => connector.available);
+    // After each reset the next beat meets the dead connection it kept, and must find
+    // PostgreSQL answering on a new one: watched every 5 ms over two beats, eight times.
+    let unavailableSeen = 0;
+    for (let i = 0; i < 8; i++) {
+      proxy.reset();
+      for (let t = 0; t < (2 * HEARTBEAT_MS) / 5; t++) {
+        await sleep(5);
+        if (!connector.available) unavailableSeen++;
+      }
+    }
+    expect(unavailableSeen).toBe(0);
+  });
+
   it('is unavailable while PostgreSQL does not answer, and available again once it does', async () => {
     await until('available', () => connector.available);
     proxy.blackhole();

@@ -118,8 +118,26 @@ export class DatabaseConnector {
     }
   }
 
-  /** `SELECT 1` on the heartbeat's own connection (opened with the pool's settings). */
+  /**
+   * `SELECT 1` on the heartbeat's own connection. A kept connection that was lost since the last
+   * beat (reset by a failover, a proxy, an idle timeout) says nothing about PostgreSQL now: the
+   * beat is taken again at once on a new one. Only a beat that times out, or fails on a fresh
+   * connection, marks PostgreSQL unavailable (each reset used to refuse every request until the
+   * next beat).
+   */
   private async beat(): Promise<void> {
+    const reused = this.probe !== undefined;
+    try {
+      await this.beatOnce();
+    } catch (error) {
+      if (!reused || isQueryTimeout(error)) throw error;
+      this.dropProbe();
+      await this.beatOnce();
+    }
+  }
+
+  /** `SELECT 1` on the heartbeat's own connection (opened with the pool's settings). */
+  private async beatOnce(): Promise<void> {
     if (!this.probe) {
       const pool = this.pool();
       // The pool's own client class (the pg that TypeORM loaded), with the pool's settings.
@@ -146,6 +164,11 @@ export class DatabaseConnector {
   private pool(): Pool {
     return (this.dataSource.driver as unknown as { master: Pool }).master;
   }
+}
+
+/** pg's error for a `query_timeout` that passed (the server did not answer in time). */
+function isQueryTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === 'Query read timeout';
 }
 
 /**
