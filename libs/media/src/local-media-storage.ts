@@ -1,9 +1,11 @@
-import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { dirname, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { MediaStorageUnavailableError } from './media-errors';
 import { MEDIA_TYPE_OF_EXTENSION } from './media-types';
-import { isMediaKey, MediaStorage, type StoredFile } from './media-storage';
+import { isMediaKey, MediaStorage, type ByteRange, type StoredFile } from './media-storage';
 
 /**
  * Files on the local disk under one root, served by the api at `/system/<key>`. A key must match
@@ -52,16 +54,22 @@ export class LocalMediaStorage extends MediaStorage {
     }
   }
 
-  async get(key: string): Promise<StoredFile | undefined> {
+  async stat(key: string): Promise<StoredFile | undefined> {
     const path = this.path(key);
     if (!path) return undefined;
     try {
-      const data = await readFile(path);
-      return { data, contentType: MEDIA_TYPE_OF_EXTENSION.get(key.split('.').pop()!)! };
+      const { size } = await stat(path);
+      return { size, contentType: MEDIA_TYPE_OF_EXTENSION.get(key.split('.').pop()!)! };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw new MediaStorageUnavailableError(error);
     }
+  }
+
+  async read(key: string, range?: ByteRange): Promise<Readable> {
+    const path = this.path(key);
+    if (!path) throw new Error(`not a media key: ${key}`);
+    return createReadStream(path, range ?? {});
   }
 
   async delete(keys: readonly string[]): Promise<void> {

@@ -1,7 +1,16 @@
+import type { Readable } from 'node:stream';
+
 /** A stored file as the api serves it (the local driver; S3 is served by CloudFront). */
 export interface StoredFile {
-  data: Buffer;
   contentType: string;
+  /** Bytes in the whole file. */
+  size: number;
+}
+
+/** Bytes `start` to `end` of a file, both included (HTTP's byte ranges). */
+export interface ByteRange {
+  start: number;
+  end: number;
 }
 
 /**
@@ -13,7 +22,9 @@ export abstract class MediaStorage {
   /** `put` of a file on disk (a video or audio upload), streamed: never read into memory. */
   abstract putFile(key: string, path: string, contentType: string): Promise<void>;
   /** `undefined` when there is no such file. */
-  abstract get(key: string): Promise<StoredFile | undefined>;
+  abstract stat(key: string): Promise<StoredFile | undefined>;
+  /** The file's bytes (or `range` of them) as a stream; the file exists (`stat` said so). */
+  abstract read(key: string, range?: ByteRange): Promise<Readable>;
   /** Deleting a missing file is not an error (housekeeping may run twice). */
   abstract delete(keys: readonly string[]): Promise<void>;
   /** The public URL clients load the file from. */

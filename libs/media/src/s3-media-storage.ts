@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { MediaStorageUnavailableError } from './media-errors';
-import { MediaStorage, type StoredFile } from './media-storage';
+import { MediaStorage, type ByteRange, type StoredFile } from './media-storage';
 
 type S3Sdk = typeof import('@aws-sdk/client-s3');
 
@@ -68,16 +68,33 @@ export class S3MediaStorage extends MediaStorage {
     );
   }
 
-  async get(key: string): Promise<StoredFile | undefined> {
+  async stat(key: string): Promise<StoredFile | undefined> {
     const { sdk, client } = await this.guard(this.connect());
     try {
-      const object = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      const data = Buffer.from(await object.Body!.transformToByteArray());
-      return { data, contentType: object.ContentType ?? 'application/octet-stream' };
+      const head = await client.send(new sdk.HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return {
+        size: head.ContentLength ?? 0,
+        contentType: head.ContentType ?? 'application/octet-stream',
+      };
     } catch (error) {
-      if (error instanceof sdk.NoSuchKey) return undefined;
+      if (error instanceof sdk.NotFound) return undefined;
       throw new MediaStorageUnavailableError(error);
     }
+  }
+
+  async read(key: string, range?: ByteRange): Promise<Readable> {
+    const { sdk, client } = await this.guard(this.connect());
+    const object = await this.guard(
+      client.send(
+        new sdk.GetObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
+        }),
+      ),
+    );
+    // In Node.js the SDK's body is the HTTP response stream.
+    return object.Body as Readable;
   }
 
   async delete(keys: readonly string[]): Promise<void> {

@@ -1,5 +1,5 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { Controller, Get, Param, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   IMMUTABLE_CACHE_CONTROL,
   isMediaKey,
@@ -9,6 +9,7 @@ import {
 } from '@fediflow/media';
 import { ApiError } from '../common/api-error';
 import { PublicUrls } from '../common/public-urls';
+import { requestedRange } from './byte-range';
 
 /**
  * Media files at `/system/<key>` (LOCAL_MEDIA_PATH): where the local driver's URLs point and
@@ -27,6 +28,7 @@ export class MediaFilesController {
   @Get(':collection/:owner/:upload/:file')
   async file(
     @Param() params: { collection: string; owner: string; upload: string; file: string },
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const key = `${params.collection}/${params.owner}/${params.upload}/${params.file}`;
@@ -41,12 +43,28 @@ export class MediaFilesController {
       await reply.header('cache-control', IMMUTABLE_CACHE_CONTROL).redirect(publicUrl, 301);
       return;
     }
-    const stored = await this.storage.get(key);
+    const stored = await this.storage.stat(key);
     if (!stored) throw ApiError.notFound('File');
-    await reply
+    const range = requestedRange(request.headers.range, stored.size);
+    if (range === 'unsatisfiable') {
+      await reply.status(416).header('content-range', `bytes */${stored.size}`).send();
+      return;
+    }
+    const body = await this.storage.read(key, range);
+    void reply
       .header('content-type', stored.contentType)
       .header('cache-control', IMMUTABLE_CACHE_CONTROL)
       .header('x-content-type-options', 'nosniff')
-      .send(stored.data);
+      // Browsers seek in video and audio (and Safari plays them only) with byte ranges.
+      .header('accept-ranges', 'bytes');
+    if (range) {
+      void reply
+        .status(206)
+        .header('content-range', `bytes ${range.start}-${range.end}/${stored.size}`)
+        .header('content-length', range.end - range.start + 1);
+    } else {
+      void reply.header('content-length', stored.size);
+    }
+    await reply.send(body);
   }
 }

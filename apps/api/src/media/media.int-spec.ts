@@ -281,9 +281,25 @@ describe('media attachments', () => {
       expect(shown.body.url).toMatch(
         new RegExp(`^https://fediflow\\.test/system/media_attachments/.+\\.${ext}$`),
       );
-      const served = await fetch(`${api.base}${new URL(shown.body.url!).pathname}`);
+      const fileUrl = `${api.base}${new URL(shown.body.url!).pathname}`;
+      const served = await fetch(fileUrl);
       expect([served.status, served.headers.get('content-type')]).toEqual([200, mime]);
+      expect(served.headers.get('accept-ranges')).toBe('bytes');
       expect(Buffer.from(await served.arrayBuffer()).equals(file)).toBe(true);
+      // Seeking: the browser asks for a byte range and gets exactly it (206), or 416 past the end.
+      const part = await fetch(fileUrl, { headers: { range: 'bytes=16-99' } });
+      expect([part.status, part.headers.get('content-range')]).toEqual([
+        206,
+        `bytes 16-99/${file.length}`,
+      ]);
+      expect(Buffer.from(await part.arrayBuffer()).equals(file.subarray(16, 100))).toBe(true);
+      const tail = await fetch(fileUrl, { headers: { range: 'bytes=-50' } });
+      expect(Buffer.from(await tail.arrayBuffer()).equals(file.subarray(-50))).toBe(true);
+      const past = await fetch(fileUrl, { headers: { range: `bytes=${file.length}-` } });
+      expect([past.status, past.headers.get('content-range')]).toEqual([
+        416,
+        `bytes */${file.length}`,
+      ]);
       ids.push(created.body.id);
     }
     const posted = await post(alice, { status: 'a clip and a song', media_ids: ids });

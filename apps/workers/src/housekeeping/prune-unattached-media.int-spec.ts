@@ -55,8 +55,8 @@ describe('PruneUnattachedMedia', () => {
       id: string;
     }[];
     expect(left.map((row) => row.id).sort()).toEqual([fresh.id, attached.id].sort());
-    expect(await storage.get(old.key)).toBeUndefined();
-    expect(await storage.get(fresh.key)).toBeDefined();
-    expect(await storage.get(attached.key)).toBeDefined();
+    expect(await storage.stat(old.key)).toBeUndefined();
+    expect(await storage.stat(fresh.key)).toBeDefined();
+    expect(await storage.stat(attached.key)).toBeDefined();
   });
 });
