@@ -80,16 +80,16 @@ describe('a worker killed mid-delivery', () => {
 
     // The remote holds the first delivery open: the consumer is killed while it waits.
     remote.answer = (attempt) => (attempt === 0 ? 'hang' : 202);
+    // Node itself with tsx as its loader, not the tsx CLI: the CLI runs the script in a child
+    // process of its own, which a SIGKILL of the CLI leaves running (a consumer that was never
+    // killed, delivering on, and outliving the suite).
     child = new ManagedProcess(
       'delivery consumer',
-      join(ROOT, 'node_modules/.bin/tsx'),
-      [
-        '--tsconfig',
-        join(tsconfigDir, 'tsconfig.json'),
-        'apps/workers/src/federation/delivery-consumer.testing.ts',
-      ],
+      process.execPath,
+      ['--import', 'tsx', 'apps/workers/src/federation/delivery-consumer.testing.ts'],
       {
         ...process.env,
+        TSX_TSCONFIG_PATH: join(tsconfigDir, 'tsconfig.json'),
         DATABASE_URL: infra.database.url,
         REDIS_URL: infra.redisUrl,
         FEDERATION_KEY_PREFIX: keyPrefix,
