@@ -1,7 +1,7 @@
 import type { InboxContext } from '@fedify/fedify';
 import { Create, PUBLIC_COLLECTION, type Announce } from '@fedify/fedify/vocab';
 import { fetchOptions, isBlocked, type HandlerOutcome, type InboxDeps } from './inbox-deps';
-import { followedHere, remoteAccountId } from './lookups';
+import { EMBEDDED_ONLY, followedHere, remoteAccountId } from './lookups';
 import { upsertRemoteActor } from './remote-actors';
 import { knownStatus, MAX_FETCHED_STATUSES, resolveStatus } from './remote-statuses';
 
@@ -18,7 +18,7 @@ async function announcedObjectUri(
 ): Promise<URL | null> {
   const embedded = await announce.getObject({
     ...fetchOptions(deps, ctx),
-    documentLoader: () => Promise.reject(new Error('only the embedded object is read')),
+    documentLoader: EMBEDDED_ONLY.documentLoader,
     crossOrigin: 'trust',
     suppressError: true,
   });

@@ -1,6 +1,6 @@
 import { Emoji, type Object as APObject } from '@fedify/fedify/vocab';
 import type { Queryable } from '../outbox/recipients';
-import { linkHref } from './lookups';
+import { EMBEDDED_ONLY, linkHref } from './lookups';
 
 /** A remote custom emoji as an `Emoji` tag names it. */
 export interface CustomEmoji {
@@ -18,12 +18,11 @@ const SHORTCODE = /^:?([A-Za-z0-9_+-]{1,100}):?$/;
 export async function customEmojisOf(object: APObject): Promise<CustomEmoji[]> {
   const emojis = new Map<string, CustomEmoji>();
   // Tags and icons that are links, not embedded objects, would need a fetch: skipped.
-  const noFetch = { documentLoader: () => Promise.reject(new Error('not fetched')) };
   try {
-    for await (const tag of object.getTags(noFetch)) {
+    for await (const tag of object.getTags(EMBEDDED_ONLY)) {
       if (!(tag instanceof Emoji)) continue;
       const shortcode = SHORTCODE.exec(tag.name?.toString() ?? '')?.[1];
-      const icon = await tag.getIcon(noFetch).catch(() => null);
+      const icon = await tag.getIcon(EMBEDDED_ONLY).catch(() => null);
       const url = linkHref(icon?.url ?? null);
       if (!shortcode || !url || !/^https?:\/\//.test(url)) continue;
       emojis.set(shortcode, { shortcode, url });

@@ -4,6 +4,14 @@ import { findLocalAccount } from '../local-actors';
 
 export type Visibility = 'public' | 'unlisted' | 'private' | 'direct';
 
+/**
+ * Getter options that read only what an object embeds: a property given as a bare link would
+ * need a fetch, which fails instead (callers skip what they cannot read).
+ */
+export const EMBEDDED_ONLY = {
+  documentLoader: () => Promise.reject(new Error('only embedded objects are read')),
+};
+
 /** The local member an URI of ours names (`/users/<username>`, exact), if any. */
 export async function localActor(db: DataSource, ctx: InboxContext<void>, uri: URL) {
   const parsed = ctx.parseUri(uri);

@@ -2,10 +2,7 @@ import { Application, isActor, Service, type Actor } from '@fedify/fedify/vocab'
 import type { DataSource } from 'typeorm';
 import { remoteUsername, sanitizeRemoteText, textToHtml } from '../remote-text';
 import { customEmojisOf, storeCustomEmojis } from './custom-emojis';
-import { linkHref } from './lookups';
-
-/** Embedded images only: an `icon` or `image` given as a bare link would need a fetch. */
-const noFetch = { documentLoader: () => Promise.reject(new Error('not fetched')) };
+import { EMBEDDED_ONLY, linkHref } from './lookups';
 
 /**
  * The http(s) URL of an actor's `icon` (avatar) or `image` (header) as Mastodon reads them
@@ -13,9 +10,9 @@ const noFetch = { documentLoader: () => Promise.reject(new Error('not fetched'))
  * removed avatar is removed here too.
  */
 async function actorImageUrl(actor: Actor, which: 'icon' | 'image'): Promise<string | null> {
-  const image = await (which === 'icon' ? actor.getIcon(noFetch) : actor.getImage(noFetch)).catch(
-    () => null,
-  );
+  const image = await (
+    which === 'icon' ? actor.getIcon(EMBEDDED_ONLY) : actor.getImage(EMBEDDED_ONLY)
+  ).catch(() => null);
   const url = linkHref(image?.url ?? null);
   return url && /^https?:\/\//.test(url) ? url : null;
 }

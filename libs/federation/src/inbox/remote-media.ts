@@ -2,6 +2,7 @@ import { Audio, Document, Image, Link, Video, type Activity } from '@fedify/fedi
 import type { EntityManager } from 'typeorm';
 import { sanitizeRemoteText } from '../remote-text';
 import type { RemotePost } from './converted-posts';
+import { EMBEDDED_ONLY } from './lookups';
 
 /** Mastodon keeps at most this many attachments of a remote post. */
 export const MAX_REMOTE_ATTACHMENTS = 16;
@@ -19,7 +20,6 @@ export interface RemoteAttachment {
 }
 
 /** Attachments are never fetched by their id: only what the post carries is read. */
-const refuseFetch = () => Promise.reject(new Error('attachments are not fetched'));
 
 function mediaTypeOf(
   mediaType: string | null | undefined,
@@ -114,8 +114,9 @@ export async function remoteAttachments(
   const extras = mediaExtras(source ?? (await post.toJsonLd().catch(() => undefined)));
   const found: RemoteAttachment[] = [];
   const items = post.getAttachments({
-    documentLoader: refuseFetch,
-    contextLoader: refuseFetch,
+    // Nor any context: attachments are read as the post embeds them.
+    documentLoader: EMBEDDED_ONLY.documentLoader,
+    contextLoader: EMBEDDED_ONLY.documentLoader,
     suppressError: true,
   });
   for await (const item of items) {
