@@ -7,6 +7,7 @@ import { APP_CONFIG, type ApiConfig } from '@fediflow/config';
 import { REDIS } from '@fediflow/redis';
 import { createHash } from 'node:crypto';
 import { ApiError, ErrorCode } from '../common/api-error';
+import { largestUploadBytes } from '../media/media-limits';
 import { StreamingServer } from '../streaming/streaming.server';
 import type { Redis } from 'ioredis';
 import { registerRequestBodies } from './request-bodies';
@@ -19,7 +20,7 @@ import { registerRequestBodies } from './request-bodies';
 export async function configureApiHttp(app: NestFastifyApplication): Promise<void> {
   const config = app.get<ApiConfig>(APP_CONFIG);
   await registerCors(app);
-  await registerRequestBodies(app, Math.max(config.MEDIA_MAX_BYTES, config.MEDIA_MAX_VIDEO_BYTES));
+  await registerRequestBodies(app, largestUploadBytes(config));
   await registerStreaming(app);
   if (!config.RATE_LIMIT_ENABLED) return;
 

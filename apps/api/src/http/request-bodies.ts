@@ -11,9 +11,8 @@ import { ApiError, ErrorCode } from '../common/api-error';
 import { nestParameters } from './rails-params';
 
 /**
- * Multipart limits. Files may be up to the larger of MEDIA_MAX_BYTES (images; Mastodon: 16 MiB)
- * and MEDIA_MAX_VIDEO_BYTES (the media service then applies the one of the file's kind), and a
- * larger one is a 422 naming the limit, as Mastodon answers; no form field Mastodon defines comes near 100 KiB.
+ * Multipart limits. Files may be up to `largestUploadBytes` (media-limits.ts), and a larger one
+ * is a 422 naming the limit, as Mastodon answers; no form field Mastodon defines comes near 100 KiB.
  * Beyond the other limits the request fails with 413 (Fastify's multipart errors keep their
  * status through `ApiExceptionFilter`).
  */

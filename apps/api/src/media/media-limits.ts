@@ -11,7 +11,10 @@ export const MAX_MEDIA_PER_STATUS = 4;
 /** An upload still `processing` this long after it was made was lost (its api pod stopped). */
 export const PROCESSING_ABANDONED_MS = 5 * 60_000;
 
-/** Video and audio (stored as is) may be larger than images, as in Mastodon. */
-export function audioVideoMaxBytes(config: ApiConfig): number {
-  return config.MEDIA_MAX_VIDEO_BYTES;
+/**
+ * The largest file a multipart body may carry: video and audio (stored as is) may be larger
+ * than images, as in Mastodon; the media service then applies the limit of the file's kind.
+ */
+export function largestUploadBytes(config: ApiConfig): number {
+  return Math.max(config.MEDIA_MAX_BYTES, config.MEDIA_MAX_VIDEO_BYTES);
 }

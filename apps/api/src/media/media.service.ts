@@ -16,7 +16,7 @@ import {
 import { DataSource, type EntityManager } from 'typeorm';
 import { ApiError, ErrorCode } from '../common/api-error';
 import type { UploadedFile } from '../http/request-bodies';
-import { audioVideoMaxBytes, imageLimits, MAX_MEDIA_PER_STATUS } from './media-limits';
+import { imageLimits, MAX_MEDIA_PER_STATUS } from './media-limits';
 import { MediaProcessingRunner } from './media-processing.runner';
 
 export interface MediaDetails {
@@ -196,7 +196,7 @@ export class MediaService {
   ): Promise<void> {
     await this.recordingFailure(id, options, async () => {
       const file = await this.check(async () =>
-        acceptAudioVideo(upload.size, sniffed, audioVideoMaxBytes(this.config)),
+        acceptAudioVideo(upload.size, sniffed, this.config.MEDIA_MAX_VIDEO_BYTES),
       );
       const { original } = mediaKeys('media_attachments', accountId, {
         original: file.extension,
